@@ -1,0 +1,97 @@
+"""What every command shares: consoles, the database from --db, and result output."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import UsageError
+
+
+class Format(str, Enum):
+    """Output formats a result table can be printed or written in."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+    xlsx = "xlsx"
+    html = "html"
+
+
+FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table (readable), csv, json, md, xlsx or html.")
+OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen.")
+
+
+def console() -> Console:
+    return Console(soft_wrap=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, soft_wrap=True)
+
+
+def db_path(ctx: typer.Context) -> Path:
+    """The database path chosen with --db or $ELCA_MATCH_DB."""
+    root = ctx.find_root()
+    return (root.obj or {}).get("db") or Path("elca.db")
+
+
+def open_database(ctx: typer.Context, create: bool = True):
+    """Open the --db database (``create=False`` for read-only commands on a missing file)."""
+    from ..store import open_db
+
+    return open_db(db_path(ctx), create=create)
+
+
+def emit(document: Any, fmt: Format, out: Path | None) -> None:
+    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``."""
+    from .. import export
+
+    if fmt is Format.table:
+        if out is not None:
+            fmt = Format(_format_from_suffix(out))
+        else:
+            _print_tables(document)
+            return
+    if fmt is Format.xlsx and out is None:
+        raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx")
+    if out is None:
+        export.write(document, fmt.value, sys.stdout)
+    else:
+        export.write(document, fmt.value, out)
+        err_console().print(f"Wrote {out}", markup=False)
+
+
+def _format_from_suffix(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return {"markdown": "md", "htm": "html", "txt": "md"}.get(suffix, suffix if suffix in Format.__members__ else "csv")
+
+
+def _print_tables(document: Any) -> None:
+    out = console()
+    for section in document.sections:
+        table = Table(title=section.title or None, show_lines=False, title_justify="left")
+        for column in section.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in section.rows:
+            table.add_row(*("" if v is None else _cell(v) for v in row))
+        out.print(table)
+        for note in section.notes:
+            out.print(note, markup=False, highlight=False)
+    for note in document.notes:
+        out.print(note, markup=False, highlight=False)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return str(value)

@@ -1,0 +1,202 @@
+"""The error tree, the Problem record and the catalogue of messages.
+
+Every user-facing failure is an :class:`ElcaError` carrying an exit code and, where a
+file is involved, one or more :class:`Problem` records that say where (file, row,
+column), what (value, what is allowed, the closest match) and what to do. The CLI
+prints them in exactly one place; library code never prints.
+
+Rows are counted as the user sees them: the header is row 1, the first answer row 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# One catalogue of message templates. Placeholders are filled from Problem.params
+# plus file/row/column/value; keep each message one sentence of what, one of what to do.
+MESSAGES: dict[str, str] = {
+    # files that cannot be read as a table
+    "file_missing": "the file does not exist; check the path.",
+    "file_empty": "the file is empty; export the responses again.",
+    "file_header_only": "the file has a header row but no answers; export the responses again, with the answers.",
+    "file_binary": "the file is not a CSV or XLSX table ({detail}); export it from the survey tool as CSV or XLSX.",
+    "file_broken_xlsx": "the file looks like an Excel workbook but cannot be opened ({detail}); open it in Excel and save it again as .xlsx.",
+    "file_too_large": "the file is refused because {detail}; split it into smaller files or export it again.",
+    "file_encoding": "the file's text encoding could not be recognised; save it as UTF-8 CSV.",
+    "row_too_long": "the row has {count} cells but the header has only {width}; check for an unquoted delimiter in that row.",
+    "nul_byte": "the file contains NUL bytes, so it is not a text table; export it again as CSV or XLSX.",
+    "cell_too_long": "the cell is {length} characters long, more than the {limit} allowed; shorten it.",
+    "missing_column": "the required column is missing (looked for its code and its label in every questionnaire language); add the column or rename the header to {expected}.",
+    "duplicate_column": "two columns map to the same question {expected}; keep one of them.",
+    "unknown_column": "the column matches no question{suggestion}; rename it or pass --ignore-unknown-columns.",
+    "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
+    "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
+    # values
+    "required_empty": "a required answer is empty; fill it in.",
+    "unknown_choice": "the value is not one of the allowed answers{suggestion}; use a code or label of: {allowed}.",
+    "not_integer": "the value is not a whole number; write a number such as {example}.",
+    "out_of_range": "the value is outside the allowed range {low}..{high}; correct it.",
+    "negative": "the value must not be negative; correct it.",
+    "bad_consent": "consent must be yes or no (in any questionnaire language); correct it.",
+    "bad_date": "the value is not a date or time (use YYYY-MM-DD or YYYY-MM-DD HH:MM); correct it.",
+    "bad_email": "the value is not an e-mail address; correct it or leave it empty.",
+    "unknown_country": "the value is not a country this tool knows{suggestion}; use an ISO code such as DE or an English name.",
+    "duplicate_id": "the id {value} occurs more than once in the file (first on row {first_row}); make ids unique.",
+    "trl_order": "trl_min {low} is greater than trl_max {high}; swap or correct them.",
+    "date_order": "end_date {high} is before start_date {low}; correct the dates.",
+    "unknown_reference": "the {what} {value} does not exist in the database{suggestion}; import it first or correct the reference.",
+    # lookups and command-line values
+    "unknown_name": "there is no {what} called {value}{suggestion}; use one of: {allowed}.",
+    "not_found": "no {what} matches {value}{suggestion}; list them with `{hint}`.",
+    "ambiguous": "{value} matches several {what}s ({allowed}); give the id instead.",
+    "empty_database": "the database has no {what} yet; {hint}.",
+    "bad_option": "{detail}",
+    "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
+    "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
+    "infeasible": "{detail}",
+    "check_failed": "{detail}",
+    # the questionnaire definition itself
+    "definition_invalid": "{detail}; correct the questionnaire definition.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what it is and what to do."""
+
+    code: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"{self.file}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def message(self) -> str:
+        """The problem as one readable sentence: where, the value, then what to do."""
+        template = MESSAGES[self.code]
+        params = {"value": self.value, **self.params}
+        params.setdefault("suggestion", "")
+        text = _format(template, params)
+        where = self.where()
+        value = "" if self.value in (None, "") else f"value {_short(self.value)!r}: "
+        head = f"{where}: " if where else ""
+        return f"{head}{value}{text}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else str(self.value),
+            "message": self.message(),
+        }
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    return template.format_map(_Defaulting(params))
+
+
+def did_you_mean(suggestion: str | None) -> str:
+    """Render a suggestion for the ``{suggestion}`` placeholder ('' when there is none)."""
+    return f" (did you mean {suggestion!r}?)" if suggestion else ""
+
+
+class ElcaError(Exception):
+    """Base of every error a user can cause; carries its exit code and problems."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", problems: list[Problem] | None = None):
+        self.problems: list[Problem] = list(problems or [])
+        if not message and self.problems:
+            message = self.problems[0].message()
+        super().__init__(message)
+
+    @classmethod
+    def of(cls, code: str, **kwargs: Any) -> "ElcaError":
+        """Build the error from one catalogue entry: ``InputError.of("file_empty", file=...)``."""
+        fields = {k: kwargs.pop(k) for k in ("file", "row", "column", "value") if k in kwargs}
+        problem = Problem(code, params=kwargs, **fields)
+        return cls(problem.message(), [problem])
+
+    def paragraph(self, limit: int = 20) -> str:
+        """The whole error as one paragraph, listing up to ``limit`` problems."""
+        if len(self.problems) <= 1:
+            return str(self)
+        head = str(self) if str(self) != self.problems[0].message() else ""
+        shown = [p.message() for p in self.problems[:limit]]
+        more = len(self.problems) - limit
+        tail = f" ... and {more} more problems." if more > 0 else ""
+        listing = " ".join(f"({i}) {m}" for i, m in enumerate(shown, 1))
+        prefix = f"{head} " if head else f"{len(self.problems)} problems: "
+        return f"{prefix}{listing}{tail}"
+
+
+class UsageError(ElcaError):
+    """A command-line value is wrong (unknown country, sector, id, option)."""
+
+    exit_code = 2
+
+
+class InputError(ElcaError):
+    """An input file cannot be read as a table."""
+
+    exit_code = 3
+
+
+class ValidationError(InputError):
+    """An input file was read but some of its values are invalid; nothing was stored."""
+
+    exit_code = 4
+
+
+class NotFoundError(UsageError):
+    """A named organisation, opportunity or mission does not exist."""
+
+    exit_code = 5
+
+
+class StateError(ElcaError):
+    """The database is not in a state the command needs (empty, already exists)."""
+
+    exit_code = 6
+
+
+class InfeasibleError(ElcaError):
+    """The mission plan's constraints cannot all be met."""
+
+    exit_code = 7
+
+
+class DefinitionError(ElcaError):
+    """A questionnaire definition or model file in surveys/ or models/ is invalid."""
+
+    exit_code = 8
+
+
+class CheckFailed(ElcaError):
+    """`elca-match check` found something wrong in the database."""
+
+    exit_code = 9

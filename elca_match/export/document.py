@@ -1,0 +1,41 @@
+"""What every writer takes: a Document of titled table Sections, plus summary facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Section:
+    """One table: a sheet in xlsx, a table in md/html, a block of rows in csv/json."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    notes: list[str] = field(default_factory=list)  # printed under the table
+    meta: dict[str, Any] = field(default_factory=dict)  # facts about this section (country, policy driver ...)
+    wrap_columns: tuple[str, ...] = ("why",)  # long text columns wrapped in xlsx/html
+    number_formats: dict[str, str] = field(default_factory=dict)  # column -> Excel number format
+
+
+@dataclass
+class Heatmap:
+    """A matrix to draw as a picture (html): fit by row label and column label."""
+
+    title: str
+    row_labels: list[str]
+    column_labels: list[str]
+    values: list[list[float]]
+
+
+@dataclass
+class Document:
+    """A result to print or export: what was asked, and the tables that answer it."""
+
+    title: str
+    sections: list[Section]
+    summary: dict[str, Any] = field(default_factory=dict)  # query, date, database, model version, counts
+    notes: list[str] = field(default_factory=list)
+    heatmaps: list[Heatmap] = field(default_factory=list)
+    data: Any = None  # the result dataclass itself, serialised whole by the json writer when present

@@ -1,0 +1,6 @@
+"""Tables and queries for outcomes."""
+
+from __future__ import annotations
+
+SCHEMA = """
+"""

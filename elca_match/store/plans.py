@@ -1,0 +1,6 @@
+"""Tables and queries for plans."""
+
+from __future__ import annotations
+
+SCHEMA = """
+"""
