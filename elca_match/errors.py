@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "unknown_reference": "the {what} {value} does not exist in the database{suggestion}; import it first or correct the reference.",
     # lookups and command-line values
     "unknown_name": "there is no {what} called {value}{suggestion}; use one of: {allowed}.",
+    "unknown_market": "no country or region has that name{suggestion}; use an ISO code such as JP, a country name in English, German, Italian, Polish, French or Spanish, or a region: {regions}.",
     "not_found": "no {what} matches {value}{suggestion}; list them with `{hint}`.",
     "ambiguous": "{value} matches several {what}s ({allowed}); give the id instead.",
     "empty_database": "the database has no {what} yet; {hint}.",
