@@ -39,3 +39,4 @@ class Document:
     notes: list[str] = field(default_factory=list)
     heatmaps: list[Heatmap] = field(default_factory=list)
     data: Any = None  # the result dataclass itself, serialised whole by the json writer when present
+    lang: str = "en"  # language of the labels (html lang attribute)

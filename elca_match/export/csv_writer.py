@@ -1,0 +1,57 @@
+"""CSV: one rectangular table a spreadsheet user can filter and sort.
+
+Layout, chosen for people who open the file in Excel:
+
+* one section: its header row, then its rows;
+* several sections with the same columns (one per opportunity or mission): one
+  combined table with a leading ``section`` column holding the section title, so
+  auto-filter and sort work across all of them;
+* sections with different columns: one block per section, a title line (the
+  section title alone), its header and rows, and an empty line between blocks.
+
+The document title, summary and notes are not repeated in CSV (use xlsx, md or
+html for those). Lists are joined with ``; ``. Every text cell passes through
+:func:`elca_match.export.cells.neutralise`.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import IO, Any
+
+from .cells import is_number, neutralise, plain, text
+from .document import Document
+
+SECTION_COLUMN = "section"
+
+
+def write_csv(document: Document, stream: IO[str]) -> None:
+    """Write ``document``'s sections to ``stream`` as CSV (see the module docstring)."""
+    out = csv.writer(stream, lineterminator="\r\n")
+    sections = document.sections
+    if not sections:
+        return
+    if len(sections) == 1:
+        section = sections[0]
+        out.writerow([_cell(c) for c in section.columns])
+        out.writerows([_cell(v) for v in row] for row in section.rows)
+        return
+    if all(list(s.columns) == list(sections[0].columns) for s in sections):
+        out.writerow([_cell(c) for c in [SECTION_COLUMN, *sections[0].columns]])
+        for section in sections:
+            title = _cell(section.title)
+            out.writerows([title, *(_cell(v) for v in row)] for row in section.rows)
+        return
+    for index, section in enumerate(sections):
+        if index:
+            out.writerow([])
+        out.writerow([_cell(section.title)])
+        out.writerow([_cell(c) for c in section.columns])
+        out.writerows([_cell(v) for v in row] for row in section.rows)
+
+
+def _cell(value: Any) -> Any:
+    value = plain(value)
+    if is_number(value):
+        return value if isinstance(value, int) else text(value)
+    return neutralise(text(value))

@@ -1,0 +1,123 @@
+"""HTML: one self-contained page (inline CSS and SVG, no script, no fonts or images to fetch).
+
+Every piece of text is escaped; a Content-Security-Policy forbids scripts and any
+network request, so the page behaves the same offline and cannot run typed text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html import escape
+from typing import IO, Any
+
+from .cells import plain, text
+from .document import Document, Section
+from .heatmap import svg
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+_DECIMALS = re.compile(r"^0\.(0+)(%?)$")
+_STYLE = """
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem auto;
+       max-width: 1200px; padding: 0 1rem; color: #1a1a1a; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .4rem; border-bottom: 2px solid #dde6f0; padding-bottom: .2rem; }
+dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 1rem 0; }
+dl.summary dt { font-weight: 600; }
+dl.summary dd { margin: 0; }
+.meta { color: #555; font-size: .9rem; margin: 0 0 .5rem; }
+.figure { overflow-x: auto; margin: 1rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #dde6f0; position: sticky; top: 0; }
+tr:nth-child(even) td { background: #f6f8fa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.wrap { min-width: 18rem; max-width: 36rem; }
+p.note { color: #444; font-size: .9rem; }
+footer { margin-top: 2rem; color: #666; font-size: .8rem; }
+@media print { th { position: static; } .figure { overflow: visible; } }
+"""
+
+
+def write_html(document: Document, stream: IO[str]) -> None:
+    """Write ``document`` as a complete HTML page to ``stream``."""
+    lang = escape(str(getattr(document, "lang", "en") or "en"))
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(document.title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{escape(document.title)}</h1>",
+    ]
+    if document.summary:
+        out.append('<dl class="summary">')
+        for key, value in document.summary.items():
+            out.append(f"<dt>{escape(str(key))}</dt><dd>{_summary_value(value)}</dd>")
+        out.append("</dl>")
+    out += [f'<p class="note">{escape(note)}</p>' for note in document.notes]
+    for index, heatmap in enumerate(document.heatmaps, 1):
+        out += [f"<h2>{escape(heatmap.title)}</h2>", f'<div class="figure">{svg(heatmap, f"hm{index}")}</div>']
+    for section in document.sections:
+        out.append(_section(section))
+    out += ["</body>", "</html>"]
+    stream.write("\n".join(out) + "\n")
+
+
+def _summary_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{escape(str(k))}: {escape(text(v))}" for k, v in value.items())
+    return escape(text(value))
+
+
+def _section(section: Section) -> str:
+    columns = [str(c) for c in section.columns]
+    formats = [section.number_formats.get(c) for c in columns]
+    wrapped = [c in section.wrap_columns for c in columns]
+    out = []
+    if section.title:
+        out.append(f"<h2>{escape(section.title)}</h2>")
+    if section.meta:
+        meta = " · ".join(f"{escape(str(k))}: {escape(text(v))}" for k, v in section.meta.items()
+                          if v not in (None, "", [], ()))
+        if meta:
+            out.append(f'<p class="meta">{meta}</p>')
+    out.append("<table>")
+    out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(c)}</th>' for c in columns) + "</tr></thead>")
+    out.append("<tbody>")
+    for row in section.rows:
+        cells = []
+        for i, value in enumerate(row):
+            fmt = formats[i] if i < len(formats) else None
+            wrap = i < len(wrapped) and wrapped[i]
+            cells.append(_cell(value, fmt, wrap))
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    out += [f'<p class="note">{escape(note)}</p>' for note in section.notes]
+    return "\n".join(out)
+
+
+def _cell(value: Any, fmt: str | None, wrap: bool) -> str:
+    value = plain(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<td class="num">{escape(_number(value, fmt))}</td>'
+    cls = ' class="wrap"' if wrap else ""
+    return f"<td{cls}>{escape(text(value))}</td>"
+
+
+def _number(value: float, fmt: str | None) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    match = _DECIMALS.match(fmt or "")
+    if match:
+        digits, percent = len(match.group(1)), bool(match.group(2))
+        return f"{value * 100:.{digits}f}%" if percent else f"{value:.{digits}f}"
+    if fmt in ("0", "#,##0"):
+        return f"{round(value):,}" if fmt == "#,##0" else str(round(value))
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

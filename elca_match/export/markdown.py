@@ -1,0 +1,53 @@
+"""Markdown: a heading per section and GitHub pipe tables, with cell text escaped."""
+
+from __future__ import annotations
+
+import re
+from typing import IO, Any
+
+from .cells import text
+from .document import Document
+
+# Backslash first, so the escapes added for the others are not escaped again. < and >
+# are escaped so a renderer never turns typed text into HTML.
+_SPECIAL = re.compile(r"([\\|<>`])")
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+def escape(value: Any) -> str:
+    """One cell as markdown table text: ``|``, ``\\``, ``<``, ``>`` and backquote escaped, line breaks as spaces."""
+    return _NEWLINES.sub(" ", _SPECIAL.sub(r"\\\1", text(value, float_digits=3)))
+
+
+def write_markdown(document: Document, stream: IO[str]) -> None:
+    """Write ``document`` as Markdown: title, summary list, one pipe table per section, notes."""
+    lines: list[str] = [f"# {escape(document.title)}", ""]
+    for key, value in document.summary.items():
+        if isinstance(value, dict):
+            lines.append(f"- **{escape(key)}**:")
+            lines.extend(f"  - {escape(k)}: {escape(v)}" for k, v in value.items())
+        else:
+            lines.append(f"- **{escape(key)}**: {escape(value)}")
+    if document.summary:
+        lines.append("")
+    for section in document.sections:
+        if section.title:
+            lines += [f"## {escape(section.title)}", ""]
+        lines.append("| " + " | ".join(escape(c) for c in section.columns) + " |")
+        lines.append("|" + "|".join(_rule(section, i) for i in range(len(section.columns))) + "|")
+        for row in section.rows:
+            lines.append("| " + " | ".join(escape(v) for v in row) + " |")
+        lines.append("")
+        for note in section.notes:
+            lines += [escape(note), ""]
+    for note in document.notes:
+        lines += [escape(note), ""]
+    stream.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _rule(section, index: int) -> str:
+    numeric = section.rows and all(
+        isinstance(row[index], (int, float)) and not isinstance(row[index], bool)
+        for row in section.rows if row[index] is not None
+    )
+    return "---:" if numeric else "---"

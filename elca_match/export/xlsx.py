@@ -1,0 +1,178 @@
+"""Excel workbooks: a summary sheet, then one sheet per section, ready to filter and print.
+
+Every text cell is stored as a string (never a formula). Text that a spreadsheet
+might evaluate (:func:`elca_match.export.cells.formula_like`) additionally gets
+Excel's *quote prefix* style, the stored form of a typed leading ``'``: Excel,
+LibreOffice and Google Sheets show the exact text and keep it text when edited.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .cells import formula_like, is_number, plain, text
+from .document import Document, Section
+
+SUMMARY_SHEET = "Summary"
+MAX_SHEET_NAME = 31
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+# Readable stand-ins for the characters Excel forbids in sheet names.
+_SHEET_CHAR_MAP = str.maketrans({"[": "(", "]": ")", ":": "-", "/": "-", "\\": "-", "*": "_", "?": "_"})
+# Excel refuses this name for a user sheet (it is kept for change tracking).
+_RESERVED_SHEET_NAMES = {"history"}
+FLOAT_FORMAT = "0.000"
+INT_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 6, 45, 60
+# Sizing columns by reading every cell of a large sheet costs more than it helps.
+_WIDTH_SAMPLE_ROWS = 200
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_TITLE_FONT = Font(bold=True, size=14)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
+def sheet_names(titles: list[str], taken: tuple[str, ...] = (SUMMARY_SHEET,)) -> list[str]:
+    """Valid, unique Excel sheet names for ``titles`` (31 chars, none of ``[]:*?/\\``, suffixes `` (2)``...).
+
+    Names already ``taken`` (compared case-insensitively, as Excel does) are avoided.
+    """
+    used = {name.casefold() for name in taken}
+    names = []
+    for title in titles:
+        base = _BAD_SHEET_CHARS.sub(" ", str(title or "").translate(_SHEET_CHAR_MAP))
+        base = re.sub(r"\s+", " ", base).strip().strip("'").strip()
+        if not base or base.casefold() in _RESERVED_SHEET_NAMES:
+            base = f"{base} sheet".strip() if base else "Sheet"
+        base = base[:MAX_SHEET_NAME].rstrip().rstrip("'")
+        name, n = base, 1
+        while name.casefold() in used:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: MAX_SHEET_NAME - len(suffix)].rstrip().rstrip("'") + suffix
+        used.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def write_xlsx(document: Document, path: Path) -> None:
+    """Write ``document`` as an .xlsx workbook at ``path``."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = SUMMARY_SHEET
+    _write_summary(summary, document)
+    for section, name in zip(document.sections, sheet_names([s.title for s in document.sections])):
+        _write_section(workbook.create_sheet(name), section)
+    workbook.properties.title = document.title[:255]
+    workbook.save(path)
+
+
+def set_cell(cell: Cell, value: Any, number_format: str | None = None) -> None:
+    """Store ``value`` in ``cell``: numbers as numbers, everything else as a string, never a formula."""
+    value = plain(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return
+    if is_number(value):
+        cell.value = value
+        cell.number_format = number_format or (FLOAT_FORMAT if isinstance(value, float) else INT_FORMAT)
+        return
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        cell.value = value
+        cell.number_format = number_format or (DATETIME_FORMAT if isinstance(value, _dt.datetime) else DATE_FORMAT)
+        return
+    content = text(value)
+    cell.value = content
+    # openpyxl stores any str starting with "=" as a formula; force a string cell.
+    cell.data_type = "s"
+    if formula_like(content):
+        cell.quotePrefix = True
+
+
+def _write_summary(sheet, document: Document) -> None:
+    set_cell(sheet.cell(1, 1), document.title)
+    sheet.cell(1, 1).font = _TITLE_FONT
+    row = 3
+    for key, value in document.summary.items():
+        set_cell(sheet.cell(row, 1), key)
+        sheet.cell(row, 1).font = _HEADER_FONT
+        if isinstance(value, dict):
+            row += 1
+            for sub_key, sub_value in value.items():
+                set_cell(sheet.cell(row, 1), sub_key)
+                sheet.cell(row, 1).alignment = Alignment(indent=1)
+                set_cell(sheet.cell(row, 2), sub_value)
+                row += 1
+        else:
+            set_cell(sheet.cell(row, 2), value)
+            sheet.cell(row, 2).alignment = _WRAP
+            row += 1
+    if document.notes:
+        row += 1
+        set_cell(sheet.cell(row, 1), "Notes")
+        sheet.cell(row, 1).font = _HEADER_FONT
+        for note in document.notes:
+            row += 1
+            set_cell(sheet.cell(row, 1), note)
+    if document.sections:
+        row += 2
+        set_cell(sheet.cell(row, 1), "Sheets")
+        sheet.cell(row, 1).font = _HEADER_FONT
+        for section, name in zip(document.sections, sheet_names([s.title for s in document.sections])):
+            row += 1
+            set_cell(sheet.cell(row, 1), name)
+            set_cell(sheet.cell(row, 2), f"{len(section.rows)} rows: {section.title}")
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 80
+
+
+def _write_section(sheet, section: Section) -> None:
+    columns = [str(c) for c in section.columns]
+    formats = [section.number_formats.get(c) for c in columns]
+    wrapped = [c in section.wrap_columns for c in columns]
+    for col, name in enumerate(columns, 1):
+        cell = sheet.cell(1, col)
+        set_cell(cell, name)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _WRAP if wrapped[col - 1] else _TOP
+    for r, values in enumerate(section.rows, 2):
+        for col, value in enumerate(values, 1):
+            cell = sheet.cell(r, col)
+            set_cell(cell, value, formats[col - 1] if col <= len(formats) else None)
+            if col <= len(wrapped) and wrapped[col - 1]:
+                cell.alignment = _WRAP
+    last_row = len(section.rows) + 1
+    notes_row = last_row + 2
+    for note in section.notes:
+        set_cell(sheet.cell(notes_row, 1), note)
+        notes_row += 1
+    if columns:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+        sheet.print_title_rows = "1:1"
+    for col, name in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(col)].width = _width(section, col - 1, name, wrapped[col - 1])
+
+
+def _width(section: Section, index: int, name: str, wrapped: bool) -> float:
+    if wrapped:
+        return WRAP_WIDTH
+    # The header also carries the filter button, hence the extra room.
+    longest = len(name) + 3
+    for row in section.rows[:_WIDTH_SAMPLE_ROWS]:
+        if index < len(row):
+            value = plain(row[index])
+            shown = f"{value:.3f}" if isinstance(value, float) else text(value)
+            longest = max(longest, len(shown))
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 1)))
