@@ -11,9 +11,9 @@ from .document import Heatmap
 _STOPS = ((0.0, (247, 251, 255)), (0.25, (198, 219, 239)), (0.5, (107, 174, 214)),
           (0.75, (33, 113, 181)), (1.0, (8, 48, 107)))
 _MISSING = "#e6e6e6"
-CELL_W, CELL_H = 64, 30
-CHAR_W = 7.0  # average width of a 12px sans-serif character, for laying out labels
-MAX_LABEL = 38
+CELL_W, CELL_H = 72, 34
+CHAR_W = 8.0  # generous width of a 13px sans-serif character, for laying out labels
+MAX_LABEL = 42
 _FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
 
 
@@ -57,8 +57,9 @@ def svg(heatmap: Heatmap, ident: str = "hm") -> str:
     rows, cols = [str(r) for r in heatmap.row_labels], [str(c) for c in heatmap.column_labels]
     low, high = scale_range(heatmap)
     left = 12 + CHAR_W * max([len(_short(r)) for r in rows] + [4])
-    # Column labels are turned 45 degrees, so they need height of about width/sqrt(2).
-    top = 24 + CHAR_W * max([len(_short(c)) for c in cols] + [4]) * 0.72
+    # Column labels are turned 45 degrees, so they need height of about width/sqrt(2);
+    # mixed-case text runs narrower than CHAR_W.
+    top = 24 + CHAR_W * 0.85 * max([len(_short(c)) for c in cols] + [4]) * 0.71
     legend_y = top + CELL_H * len(rows) + 28
     bar_w = max(160.0, min(320.0, CELL_W * len(cols)))
     # Turned column labels reach right of their column; the legend needs its own room.
@@ -67,7 +68,7 @@ def svg(heatmap: Heatmap, ident: str = "hm") -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="heatmap" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'aria-labelledby="{ident}-title" style="{_FONT};font-size:12px">',
+        f'aria-labelledby="{ident}-title" style="{_FONT};font-size:13px">',
         f'<title id="{ident}-title">{escape(heatmap.title)}</title>',
         f'<defs><linearGradient id="{ident}-scale" x1="0" x2="1" y1="0" y2="0">'
         + "".join(f'<stop offset="{f:.2f}" stop-color="{colour(f)}"/>' for f, _ in _STOPS)

@@ -1,0 +1,77 @@
+"""The HTML report in a real headless browser (Debian's chromium), with no network."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from elca_match import export
+from elca_match.export import Document, Heatmap, Section
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium); the HTML report is not rendered"
+)
+WIDTH, HEIGHT = 1280, 2000
+
+
+def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run headless chromium on ``page`` with every network feature off."""
+    command = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+        f"--window-size={WIDTH},{HEIGHT}", *args, page.resolve().as_uri(),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+
+
+def png_facts(path: Path) -> tuple[int, int, int]:
+    """Width, height and the number of distinct bytes of the decoded pixels (a blank page has ~2)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    chunks, offset = [], 8
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        if kind == b"IDAT":
+            chunks.append(data[offset + 8:offset + 8 + length])
+        offset += 12 + length
+    return width, height, len(set(zlib.decompress(b"".join(chunks))))
+
+
+def report_document() -> Document:
+    """A report like `export report --country japan`: a heatmap and shortlist tables with hostile text."""
+    clusters = ["AMZ", "MECH", "BIC", "POLYM", "MAV"]
+    stages = ["Materials and semi-finished products", "Design, simulation, engineering",
+              "Manufacturing and processing of parts", "Joining, assembly, system integration",
+              "Testing, repair, recycling, end of life"]
+    values = [[round(((i * 7 + j * 3) % 10) / 10 + 0.05, 2) for j in range(len(stages))] for i in range(len(clusters))]
+    rows = [[1, "<script>alert('x')</script> GmbH", "AMZ", 0.912, "shares cfrp; rtm"],
+            [2, "=HYPERLINK(\"http://evil.example\")", "MECH", 0.804, "shares aluminium"]]
+    section = Section("JP-01 CFRP body parts", ["rank", "organisation", "cluster", "fit", "why"], rows,
+                      number_formats={"fit": "0.000"})
+    return Document("Report: Japan", [section], summary={"query": "--country japan"},
+                    heatmaps=[Heatmap("Fit by cluster and value-chain stage", clusters, stages, values)])
+
+
+def test_report__renders_offline_with_heatmap_and_escaped_text(tmp_path):
+    page = tmp_path / "report.html"
+    export.write(report_document(), "html", page)
+
+    shot = tmp_path / "report.png"
+    chromium(page, tmp_path / "profile-shot", f"--screenshot={shot}")
+    width, height, distinct = png_facts(shot)
+    assert (width, height) == (WIDTH, HEIGHT)
+    assert distinct > 20, "the screenshot is blank"
+
+    dom = chromium(page, tmp_path / "profile-dom", "--dump-dom").stdout
+    assert dom.count("<rect") >= 5 * 5  # one cell per cluster and stage, plus the legend
+    assert "Fit by cluster and value-chain stage" in dom
+    assert "&lt;script&gt;alert('x')&lt;/script&gt; GmbH" in dom
+    assert "<script" not in dom
