@@ -136,7 +136,8 @@ class Questionnaire:
     def suggest_choice(self, question_code: str, raw: str) -> str | None:
         """The closest choice code or label to a value that matched nothing."""
         q = self._by_code[question_code]
-        options = [c.code for c in q.choices] + [label for c in q.choices for label in c.labels.values()]
+        # codes last, so that a code wins over a label that folds to the same text
+        options = [label for c in q.choices for label in c.labels.values()] + [c.code for c in q.choices]
         return closest(raw, options)
 
     def match_header(self, header: str) -> tuple[str, str] | None:
@@ -144,7 +145,7 @@ class Questionnaire:
         return self._header_index.get(slug(header))
 
     def suggest_header(self, header: str) -> str | None:
-        options = self.codes + [label for q in self.questions for label in q.labels.values()]
+        options = [label for q in self.questions for label in q.labels.values()] + self.codes
         return closest(header, options, cutoff=0.5)
 
     def profile_blocks(self) -> dict[str, list[tuple[str, float]]]:

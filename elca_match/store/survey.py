@@ -1,6 +1,245 @@
-"""Tables and queries for survey."""
+"""Tables and queries for the survey: sources, raw rows, organisations, submissions, set-aside rows.
+
+Raw rows keep every cell as read (by source header) with the source file's hash and the
+row number, so that ``reprocess`` can re-derive normalised answers under a new
+questionnaire definition. Normalised answers are one JSON document per submission.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    delimiter TEXT,
+    adapter TEXT NOT NULL,
+    questionnaire_version TEXT NOT NULL,
+    header TEXT NOT NULL,            -- JSON list of the source's column headers
+    ingested_at TEXT NOT NULL,
+    rows_accepted INTEGER NOT NULL,
+    rows_set_aside INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    key TEXT PRIMARY KEY,
+    org_id TEXT UNIQUE,
+    name_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    cluster TEXT NOT NULL,
+    country TEXT NOT NULL,
+    current_submission INTEGER
+);
+CREATE INDEX IF NOT EXISTS organisations_name_key ON organisations(name_key);
+CREATE TABLE IF NOT EXISTS raw_rows (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    source_sha256 TEXT NOT NULL,
+    row_number INTEGER NOT NULL,
+    org_key TEXT,
+    cells TEXT NOT NULL,             -- JSON object: source header -> cell text as read
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS raw_rows_org ON raw_rows(org_key);
+CREATE INDEX IF NOT EXISTS raw_rows_source ON raw_rows(source_id);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    org_key TEXT NOT NULL REFERENCES organisations(key),
+    raw_row_id INTEGER NOT NULL REFERENCES raw_rows(id),
+    submitted_at TEXT,
+    status TEXT NOT NULL,            -- current | superseded
+    questionnaire_version TEXT NOT NULL,
+    answers TEXT NOT NULL            -- JSON object: question code -> normalised value
+);
+CREATE INDEX IF NOT EXISTS submissions_org ON submissions(org_key);
+CREATE TABLE IF NOT EXISTS set_aside (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    row_number INTEGER NOT NULL,
+    org_key TEXT,
+    org_name TEXT,
+    cells TEXT NOT NULL,
+    reasons TEXT NOT NULL            -- JSON list of problems
+);
+CREATE INDEX IF NOT EXISTS set_aside_org ON set_aside(org_key);
 """
+
+
+@dataclass
+class Member:
+    """An organisation with its current answers."""
+
+    org_key: str
+    name: str
+    cluster: str
+    country: str
+    org_type: str
+    consent: bool
+    answers: dict[str, Any]
+    submitted_at: str | None = None
+    submission_id: int | None = None
+
+
+def source_by_hash(db: sqlite_utils.Database, sha256: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM sources WHERE sha256 = ?", [sha256]))
+    return rows[0] if rows else None
+
+
+def insert_source(db: sqlite_utils.Database, record: dict) -> int:
+    cursor = db.conn.execute(
+        "INSERT INTO sources (sha256, file_name, format, encoding, delimiter, adapter, questionnaire_version,"
+        " header, ingested_at, rows_accepted, rows_set_aside) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [record["sha256"], record["file_name"], record["format"], record.get("encoding"), record.get("delimiter"),
+         record["adapter"], record["questionnaire_version"], json.dumps(record["header"], ensure_ascii=False),
+         record["ingested_at"], record["rows_accepted"], record["rows_set_aside"]],
+    )
+    return int(cursor.lastrowid)
+
+
+def insert_raw_rows(db: sqlite_utils.Database, source_id: int, sha256: str,
+                    rows: list[tuple[int, str | None, dict, dict]]) -> list[int]:
+    """Insert (row_number, org_key, cells, metadata) rows; return their ids in order."""
+    conn = db.conn
+    start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM raw_rows").fetchone()[0] + 1
+    ids = list(range(start, start + len(rows)))
+    conn.executemany(
+        "INSERT INTO raw_rows (id, source_id, source_sha256, row_number, org_key, cells, metadata)"
+        " VALUES (?,?,?,?,?,?,?)",
+        [(rid, source_id, sha256, number, key, json.dumps(cells, ensure_ascii=False),
+          json.dumps(meta, ensure_ascii=False)) for rid, (number, key, cells, meta) in zip(ids, rows)],
+    )
+    return ids
+
+
+def insert_set_aside(db: sqlite_utils.Database, source_id: int, rows: list[tuple[int, str | None, str | None, dict, list]]) -> None:
+    db.conn.executemany(
+        "INSERT INTO set_aside (source_id, row_number, org_key, org_name, cells, reasons) VALUES (?,?,?,?,?,?)",
+        [(source_id, number, key, name, json.dumps(cells, ensure_ascii=False), json.dumps(reasons, ensure_ascii=False))
+         for number, key, name, cells, reasons in rows],
+    )
+
+
+def organisation_index(db: sqlite_utils.Database) -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
+    """All organisations by key, plus org_id -> key and name_key -> key lookups."""
+    by_key: dict[str, dict] = {}
+    by_id: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    for row in db.query("SELECT o.*, s.submitted_at FROM organisations o "
+                        "LEFT JOIN submissions s ON s.id = o.current_submission"):
+        by_key[row["key"]] = row
+        if row["org_id"]:
+            by_id[row["org_id"]] = row["key"]
+        by_name.setdefault(row["name_key"], row["key"])
+    return by_key, by_id, by_name
+
+
+def upsert_organisations(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    db.conn.executemany(
+        "INSERT INTO organisations (key, org_id, name_key, name, cluster, country, current_submission)"
+        " VALUES (:key, :org_id, :name_key, :name, :cluster, :country, :current_submission)"
+        " ON CONFLICT(key) DO UPDATE SET org_id = COALESCE(excluded.org_id, organisations.org_id),"
+        " name_key = excluded.name_key, name = excluded.name, cluster = excluded.cluster,"
+        " country = excluded.country, current_submission = excluded.current_submission",
+        rows,
+    )
+
+
+def insert_submissions(db: sqlite_utils.Database, rows: list[tuple]) -> list[int]:
+    """Insert (org_key, raw_row_id, submitted_at, status, version, answers) rows; return ids."""
+    conn = db.conn
+    start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0] + 1
+    ids = list(range(start, start + len(rows)))
+    conn.executemany(
+        "INSERT INTO submissions (id, org_key, raw_row_id, submitted_at, status, questionnaire_version, answers)"
+        " VALUES (?,?,?,?,?,?,?)",
+        [(sid, key, raw, at, status, version, json.dumps(answers, ensure_ascii=False))
+         for sid, (key, raw, at, status, version, answers) in zip(ids, rows)],
+    )
+    return ids
+
+
+def mark_superseded(db: sqlite_utils.Database, submission_ids: list[int]) -> None:
+    db.conn.executemany("UPDATE submissions SET status = 'superseded' WHERE id = ?", [(i,) for i in submission_ids])
+
+
+def current_members(db: sqlite_utils.Database) -> list[Member]:
+    """Every organisation with its current submission, ordered by key (stable)."""
+    members = []
+    for row in db.query(
+        "SELECT o.key, o.name, o.cluster, o.country, s.id AS sid, s.submitted_at, s.answers "
+        "FROM organisations o JOIN submissions s ON s.id = o.current_submission ORDER BY o.key"
+    ):
+        answers = json.loads(row["answers"])
+        members.append(Member(row["key"], row["name"], row["cluster"], row["country"],
+                              answers.get("org_type") or "", bool(answers.get("consent")), answers,
+                              row["submitted_at"], row["sid"]))
+    return members
+
+
+def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:
+    """(key, submission id) of every current member: changes whenever members change."""
+    return [tuple(r) for r in db.conn.execute(
+        "SELECT key, current_submission FROM organisations ORDER BY key").fetchall()]
+
+
+def find_organisations(db: sqlite_utils.Database, text: str) -> list[dict]:
+    """Organisations whose key, org_id or exact name (case-insensitive) is ``text``."""
+    return list(db.query(
+        "SELECT * FROM organisations WHERE key = ? OR org_id = ? OR lower(name) = lower(?) ORDER BY key",
+        [text, text.replace(" ", "").upper(), text.strip()],
+    ))
+
+
+def organisation_names(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.conn.execute("SELECT name FROM organisations ORDER BY name")]
+
+
+def submission_history(db: sqlite_utils.Database, org_key: str) -> list[dict]:
+    """Every submission of an organisation with its raw row and source (provenance)."""
+    return list(db.query(
+        "SELECT s.id, s.status, s.submitted_at, s.questionnaire_version, s.answers, r.row_number, r.cells,"
+        " r.metadata, src.file_name, src.sha256, src.adapter, src.ingested_at "
+        "FROM submissions s JOIN raw_rows r ON r.id = s.raw_row_id JOIN sources src ON src.id = r.source_id "
+        "WHERE s.org_key = ? ORDER BY s.id", [org_key]))
+
+
+def forget_organisation(db: sqlite_utils.Database, key: str, name_key: str, name: str) -> dict[str, int]:
+    """Delete an organisation everywhere its answers are kept; return counts per table."""
+    conn = db.conn
+    counts = {}
+    raw_ids = [r[0] for r in conn.execute("SELECT raw_row_id FROM submissions WHERE org_key = ?", [key])]
+    counts["submissions"] = conn.execute("DELETE FROM submissions WHERE org_key = ?", [key]).rowcount
+    counts["raw_rows"] = conn.execute(
+        f"DELETE FROM raw_rows WHERE org_key = ? OR id IN ({','.join('?' * len(raw_ids)) or 'NULL'})",
+        [key, *raw_ids]).rowcount
+    counts["set_aside"] = conn.execute(
+        "DELETE FROM set_aside WHERE org_key = ? OR org_key = ? OR lower(trim(org_name)) = lower(trim(?))",
+        [key, f"name:{name_key}", name]).rowcount
+    counts["organisations"] = conn.execute("DELETE FROM organisations WHERE key = ?", [key]).rowcount
+    return counts
+
+
+def all_raw_rows(db: sqlite_utils.Database) -> list[dict]:
+    """Every raw row behind a submission, with its source, for reprocessing."""
+    return list(db.query(
+        "SELECT s.id AS submission_id, s.org_key, r.row_number, r.cells, r.metadata, src.id AS source_id,"
+        " src.file_name, src.format, src.encoding, src.delimiter, src.sha256, src.adapter, src.header,"
+        " src.questionnaire_version FROM submissions s JOIN raw_rows r ON r.id = s.raw_row_id"
+        " JOIN sources src ON src.id = r.source_id ORDER BY s.id"))
+
+
+def update_answers(db: sqlite_utils.Database, rows: list[tuple[str, str, int]]) -> None:
+    """Set (answers JSON, questionnaire version) of submissions by id."""
+    db.conn.executemany("UPDATE submissions SET answers = ?, questionnaire_version = ? WHERE id = ?", rows)
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {table: db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # names are constants
+            for table in ("sources", "organisations", "submissions", "raw_rows", "set_aside")}

@@ -1,0 +1,76 @@
+"""The brief's canonical response file: one column per question, by code or translated label."""
+
+from __future__ import annotations
+
+from ...errors import InputError, Problem, did_you_mean
+from ...questionnaire import Questionnaire
+from ...tabular import Table
+from ..model import AdapterOutput, CanonicalRow, ColumnMapping
+
+
+class CanonicalAdapter:
+    """Headers are question codes or labels in any questionnaire language."""
+
+    name = "canonical"
+
+    def detect(self, table: Table, questionnaire: Questionnaire) -> float:
+        matched = {m[0] for h in table.header if (m := questionnaire.match_header(h))}
+        required = set(questionnaire.required_codes())
+        if not matched:
+            return 0.0
+        # sure when every required question has a column; still a candidate when most do
+        return 0.5 + 0.5 * len(matched & required) / max(1, len(required))
+
+    def read(self, table: Table, questionnaire: Questionnaire, ignore_unknown: bool = False) -> AdapterOutput:
+        mapping, positions = map_headers(table, questionnaire, ignore_unknown)
+        rows = []
+        for row in table.rows:
+            values = {code: row.get(index) for code, index in positions.items()}
+            raw = {header: row.get(index) for index, header in enumerate(table.header) if header}
+            columns = {code: table.header[index] for code, index in positions.items()}
+            rows.append(CanonicalRow(row.number, values, raw, {}, columns))
+        return AdapterOutput(self.name, table, rows, mapping)
+
+
+def map_headers(table: Table, questionnaire: Questionnaire, ignore_unknown: bool,
+                metadata: frozenset[str] = frozenset()) -> tuple[list[ColumnMapping], dict[str, int]]:
+    """Map each header to a question (by code, then by label in any language).
+
+    Returns the mapping report and question code -> column index. Unknown columns,
+    duplicates and missing required columns are collected and raised together.
+    """
+    name = table.source.name
+    problems: list[Problem] = []
+    mapping: list[ColumnMapping] = []
+    positions: dict[str, int] = {}
+    for index, header in enumerate(table.header):
+        if not header:
+            continue
+        if header in metadata:
+            mapping.append(ColumnMapping(header, None, "metadata"))
+            continue
+        hit = questionnaire.match_header(header)
+        if hit is None:
+            if ignore_unknown:
+                mapping.append(ColumnMapping(header, None, "ignored"))
+            else:
+                mapping.append(ColumnMapping(header, None, "unknown"))
+                problems.append(Problem("unknown_column", file=name, row=1, column=header,
+                                        params={"suggestion": did_you_mean(questionnaire.suggest_header(header))}))
+            continue
+        code, how = hit
+        if code in positions:
+            problems.append(Problem("duplicate_column", file=name, row=1, column=header, params={"expected": code}))
+            continue
+        positions[code] = index
+        mapping.append(ColumnMapping(header, code, how))
+    for code in questionnaire.required_codes():
+        if code not in positions:
+            problems.append(Problem("missing_column", file=name, row=1, column=code,
+                                    params={"expected": f"{code!r} or {questionnaire.question(code).label('en')!r}"}))
+    if problems:
+        raise InputError(problems=problems)
+    return mapping, positions
+
+
+CANONICAL = CanonicalAdapter()

@@ -1,0 +1,182 @@
+"""Validation: canonical text rows to normalised answers, every problem named.
+
+Each answer is checked against its question in the questionnaire definition: choices
+by code or label in any language (folded), integers and their ranges, consent, dates,
+e-mails and text lengths. Nothing here names a question; the definition drives it all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .. import markets
+from ..errors import Problem, did_you_mean
+from ..questionnaire import Question, Questionnaire
+from ..text import split_multi, slug
+from .model import CanonicalRow
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S",
+                 "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+                 "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+
+
+@dataclass
+class ValidRow:
+    """An accepted row: normalised answers plus the keys that identify its organisation."""
+
+    row: CanonicalRow
+    answers: dict[str, Any]
+    org_key: str
+    org_id: str | None
+    name_key: str
+
+
+@dataclass
+class InvalidRow:
+    """A row with at least one invalid answer, and why."""
+
+    row: CanonicalRow
+    problems: list[Problem]
+
+
+def validate_rows(rows: list[CanonicalRow], questionnaire: Questionnaire, file: str
+                  ) -> tuple[list[ValidRow], list[InvalidRow]]:
+    """Split rows into valid (normalised) and invalid (with their problems)."""
+    valid: list[ValidRow] = []
+    invalid: list[InvalidRow] = []
+    for row in rows:
+        answers, problems = normalise_row(row, questionnaire, file)
+        if problems:
+            invalid.append(InvalidRow(row, problems))
+        else:
+            valid.append(_keyed(row, answers, questionnaire))
+    return valid, invalid
+
+
+def organisation_keys(answers: dict[str, Any], questionnaire: Questionnaire) -> tuple[str, str | None, str]:
+    """(key, org_id, name_key): org_id (VAT or PIC) when given, else normalised name + country."""
+    key_code = questionnaire.key_code()
+    raw_id = answers.get(key_code) if key_code else None
+    org_id = re.sub(r"[\s.\-/]", "", str(raw_id)).upper() if raw_id else None
+    name_key = f"{slug(answers.get('org_name', ''))}|{answers.get('country', '')}"
+    return (f"id:{org_id}" if org_id else f"name:{name_key}"), org_id, name_key
+
+
+def _keyed(row: CanonicalRow, answers: dict[str, Any], questionnaire: Questionnaire) -> ValidRow:
+    key, org_id, name_key = organisation_keys(answers, questionnaire)
+    return ValidRow(row, answers, key, org_id, name_key)
+
+
+def normalise_row(row: CanonicalRow, questionnaire: Questionnaire, file: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Normalise every answer of one row; return the answers and the problems found."""
+    answers: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for question in questionnaire.questions:
+        text = row.values.get(question.code, "")
+        column = row.columns.get(question.code, question.code)
+        value, problem_code, params = normalise_answer(question, text, questionnaire)
+        if problem_code:
+            shown = text if len(text) <= 200 else text[:200]
+            problems.append(Problem(problem_code, file=file, row=row.number, column=column,
+                                    value=shown if problem_code != "required_empty" else None, params=params))
+        else:
+            answers[question.code] = value
+    return answers, problems
+
+
+def empty_value(question: Question) -> Any:
+    """The normalised value of an unanswered question."""
+    if question.is_multi:
+        return []
+    if question.type == "text":
+        return ""
+    return None
+
+
+def normalise_answer(question: Question, text: str, questionnaire: Questionnaire
+                     ) -> tuple[Any, str | None, dict[str, Any]]:
+    """One answer: (normalised value, problem code or None, message parameters)."""
+    if text is None or not str(text).strip():
+        if question.required:
+            return None, "required_empty", {}
+        return empty_value(question), None, {}
+    text = str(text)
+    kind = question.type
+    if kind == "text":
+        if question.max_length and len(text) > question.max_length:
+            return None, "cell_too_long", {"length": len(text), "limit": question.max_length}
+        return text.strip(), None, {}
+    if kind in ("integer", "likert"):
+        return _integer(question, text)
+    if kind == "consent":
+        code = questionnaire.match_choice(question.code, text)
+        if code is None:
+            return None, "bad_consent", {}
+        return code == "yes", None, {}
+    if kind == "date":
+        parsed = parse_datetime(text)
+        return (parsed, None, {}) if parsed else (None, "bad_date", {})
+    if kind == "email":
+        text = text.strip()
+        return (text, None, {}) if _EMAIL.match(text) else (None, "bad_email", {})
+    parts = split_multi(text) if question.is_multi else [text.strip()]
+    codes: list[str] = []
+    for part in parts:
+        code = _choice(question, part, questionnaire)
+        if code is None:
+            return None, *_unknown_choice(question, part, questionnaire)
+        if code not in codes:
+            codes.append(code)
+    return (codes if question.is_multi else codes[0]), None, {}
+
+
+def _choice(question: Question, text: str, questionnaire: Questionnaire) -> str | None:
+    if question.choices_from == "countries":
+        return markets.resolve_country(text)
+    return questionnaire.match_choice(question.code, text)
+
+
+def _unknown_choice(question: Question, text: str, questionnaire: Questionnaire) -> tuple[str, dict[str, Any]]:
+    if question.choices_from == "countries":
+        return "unknown_country", {"suggestion": did_you_mean(markets.suggest_country(text))}
+    allowed = questionnaire.choice_codes(question.code)
+    return "unknown_choice", {"suggestion": did_you_mean(questionnaire.suggest_choice(question.code, text)),
+                              "allowed": ", ".join(allowed)}
+
+
+def _integer(question: Question, text: str) -> tuple[Any, str | None, dict[str, Any]]:
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    try:
+        number = float(cleaned.replace(",", ".")) if re.fullmatch(r"-?\d+([.,]0+)?", cleaned) else None
+    except ValueError:
+        number = None
+    if number is None:
+        example = question.min if question.min is not None else 1
+        return None, "not_integer", {"example": max(example, 1)}
+    value = int(number)
+    low, high = question.min, question.max
+    if low == 0 and value < 0:
+        return None, "negative", {}
+    if (low is not None and value < low) or (high is not None and value > high):
+        return None, "out_of_range", {"low": low, "high": high}
+    return value, None, {}
+
+
+def parse_datetime(text: str) -> str | None:
+    """A date or date-time in the formats survey tools write, as ISO text; None if not a date."""
+    text = text.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).isoformat(sep=" ", timespec="seconds")
+        except ValueError:
+            continue
+    return None

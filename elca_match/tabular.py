@@ -1,0 +1,288 @@
+"""Bytes to a table: header plus rows with the row numbers a user sees (header = row 1).
+
+CSV in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), cp1252/latin-1 and
+whatever charset-normalizer recognises; delimiter ``,`` ``;`` or tab, sniffed; quoted
+newlines and delimiters. XLSX through openpyxl in read-only mode. Files that are not a
+table (empty, binary, a renamed image, a broken or oversized workbook) raise InputError
+before anything else reads them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+MAX_COLUMNS = 1_000
+MAX_CELL_LENGTH = 32_767  # Excel's own limit for a cell
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # a real sheet compresses ~10x; a zip bomb compresses ~1000x
+
+_BINARY_SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "a legacy .xls or .doc file (save it as .xlsx)",
+    b"\x1f\x8b": "a gzip archive",
+    b"7z\xbc\xaf": "a 7-zip archive",
+    b"Rar!": "a RAR archive",
+}
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What was read: the file, its hash and what the reader detected."""
+
+    name: str
+    path: str
+    sha256: str
+    format: str  # "csv" or "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One answer row: its number as the user sees it and its cells as text."""
+
+    number: int
+    cells: list[str]
+
+    def get(self, index: int) -> str:
+        return self.cells[index] if index < len(self.cells) else ""
+
+
+@dataclass
+class Table:
+    """A header row and the answer rows below it."""
+
+    source: SourceInfo
+    header: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+def read_table(path: str | Path, *, max_columns: int = MAX_COLUMNS,
+               max_cell_length: int = MAX_CELL_LENGTH, require_rows: bool = True) -> Table:
+    """Read a CSV or XLSX file into a Table; raise InputError if it is not a readable table."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise InputError.of("file_missing", file=str(path)) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError.of("file_too_large", file=name, detail=f"it is {size // 2**20} MiB, over {MAX_FILE_BYTES // 2**20} MiB")
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError.of("file_empty", file=name)
+    sha = hashlib.sha256(data).hexdigest()
+    if data[:4] == b"PK\x03\x04":
+        table = _read_xlsx(path, data, sha, max_columns)
+    else:
+        for signature, kind in _BINARY_SIGNATURES.items():
+            if data.startswith(signature):
+                raise InputError.of("file_binary", file=name, detail=f"it is {kind}")
+        table = _read_csv(path, data, sha, max_columns)
+    _check_table(table, max_cell_length, require_rows)
+    return table
+
+
+def _check_table(table: Table, max_cell_length: int, require_rows: bool) -> None:
+    name = table.source.name
+    if not any(h.strip() for h in table.header):
+        raise InputError.of("file_empty", file=name)
+    if require_rows and not table.rows:
+        raise InputError.of("file_header_only", file=name)
+    width = len(table.header)
+    problems: list[Problem] = []
+    for row in table.rows:
+        if len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
+            problems.append(Problem("row_too_long", file=name, row=row.number,
+                                    params={"count": len(row.cells), "width": width}))
+        for index, cell in enumerate(row.cells):
+            if len(cell) > max_cell_length:
+                column = table.header[index] if index < width else f"#{index + 1}"
+                problems.append(Problem("cell_too_long", file=name, row=row.number, column=column,
+                                        value=cell[:40], params={"length": len(cell), "limit": max_cell_length}))
+        if len(problems) >= 50:
+            break
+    if problems:
+        raise InputError(problems=problems)
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode file bytes, returning (text, encoding name); BOMs first, then UTF-8, then detection."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data, "utf-8-sig", name), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", name), "utf-16"
+    if b"\x00" in data[:4096]:
+        # UTF-16 without BOM shows a NUL beside every ASCII letter; anything else is binary
+        even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
+        if odd > len(data[:4096]) // 4 and even == 0:
+            return _decode(data, "utf-16-le", name), "utf-16-le"
+        if even > len(data[:4096]) // 4 and odd == 0:
+            return _decode(data, "utf-16-be", name), "utf-16-be"
+        raise InputError.of("nul_byte", file=name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    # charset-normalizer may name a close cousin; Western survey exports are cp1252 far more often
+    if encoding in ("latin_1", "iso8859_1", "iso8859_15", "cp1250", "cp1252") and _decodes(data, "cp1252"):
+        encoding = "cp1252"
+    return _decode(data, encoding, name), encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InputError.of("file_encoding", file=name) from None
+    if "\x00" in text:
+        raise InputError.of("nul_byte", file=name)
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: ``,`` ``;`` or tab, from the first lines."""
+    sample = text[:20_000]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _read_csv(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
+    name = path.name
+    text, encoding = decode_text(data, name)
+    if not text.strip():
+        raise InputError.of("file_empty", file=name)
+    _refuse_binary_text(text, name)
+    delimiter = sniff_delimiter(text)
+    source = SourceInfo(name, str(path), sha, "csv", encoding, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[Row] = []
+    try:
+        for number, record in enumerate(reader, 1):
+            if len(record) > max_columns:
+                raise InputError.of("file_too_large", file=name, row=number,
+                                    detail=f"the row has {len(record)} columns, over the limit of {max_columns}")
+            if header is None:
+                header = [cell.strip() for cell in record]
+                continue
+            if any(cell.strip() for cell in record):
+                rows.append(Row(number, record))
+    except csv.Error as exc:
+        raise InputError.of("file_binary", file=name, detail=f"CSV parse error: {exc}") from None
+    return Table(source, header or [], rows)
+
+
+def _refuse_binary_text(text: str, name: str) -> None:
+    sample = text[:4096]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    if control > max(3, len(sample) // 50):
+        raise InputError.of("file_binary", file=name, detail="it holds control characters, not text")
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+def _check_zip(data: bytes, name: str) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError.of("file_broken_xlsx", file=name, detail=str(exc)) from None
+    total = sum(info.file_size for info in infos)
+    packed = max(1, sum(info.compress_size for info in infos))
+    if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 50 * 2**20:
+        raise InputError.of("file_too_large", file=name,
+                            detail=f"the workbook unpacks to {total // 2**20} MiB from {packed // 2**10} KiB "
+                                   "(a zip bomb or a sheet far larger than a survey)")
+    if not any(info.filename.startswith("xl/worksheets/") for info in infos):
+        raise InputError.of("file_broken_xlsx", file=name, detail="the archive holds no worksheet")
+
+
+def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
+    import openpyxl
+
+    name = path.name
+    _check_zip(data, name)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        source = SourceInfo(name, str(path), sha, "xlsx", sheet=sheet.title)
+        header: list[str] | None = None
+        rows: list[Row] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            if len(values) > max_columns:
+                last = max((i for i, v in enumerate(values) if v not in (None, "")), default=-1)
+                if last >= max_columns:
+                    raise InputError.of("file_too_large", file=name, row=number,
+                                        detail=f"the row has {last + 1} columns, over the limit of {max_columns}")
+                values = values[:max_columns]
+            cells = [cell_text(v) for v in values]
+            if header is None:
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines above the header
+                header = [c.strip() for c in cells]
+                continue
+            while cells and cells[-1] == "":
+                cells.pop()
+            if any(c.strip() for c in cells):
+                rows.append(Row(number, cells))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
+    finally:
+        workbook.close()
+    if header is not None:
+        while header and header[-1] == "":
+            header.pop()
+    return Table(source, header or [], rows)
+
+
+def cell_text(value: object) -> str:
+    """An Excel cell value as the text a person would type: dates ISO, whole floats as integers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds") if (value.hour or value.minute or value.second) \
+            else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
