@@ -59,6 +59,16 @@ MESSAGES: dict[str, str] = {
     "check_failed": "{detail}",
     # the questionnaire definition itself
     "definition_invalid": "{detail}; correct the questionnaire definition.",
+    "rules_invalid": "{detail}; correct the mission rules file.",
+    # mission planning: which constraint cannot be met, by how much, what to relax
+    "plan_require_excluded": "{value} is both excluded and required; drop its --exclude or its --require.",
+    "plan_require_consent": "{value} has not consented to share its contact data with partners, so it cannot be required on mission {mission}; pass --include-unconsented or drop the --require.",
+    "plan_require_limit": "member limit: {value} is required on {count} missions but --max-per-member is {limit}; raise --max-per-member to {count} or drop {excess} of its --require.",
+    "plan_require_seats": "seats: mission {value} has {count} required members but only {seats} seats; drop {excess} --require for it or add seats in the missions file.",
+    "plan_require_quota": "cluster quota: mission {value} has {count} required members from cluster {cluster} but a cluster may take only {quota} of its {seats} seats (--cluster-max-share {share}); raise --cluster-max-share to {suggested} or drop {excess} of those --require.",
+    "plan_cluster_min_total": "cluster minimum: --cluster-min-seats {minimum} for {clusters} clusters needs {needed} seats but the missions have {seats} (short by {short}); lower --cluster-min-seats to {suggested}.",
+    "plan_cluster_min": "cluster minimum: cluster {cluster} can fill at most {capacity} seats ({detail}) but --cluster-min-seats is {minimum} (short by {short}); lower --cluster-min-seats to {capacity}, or let more of its members qualify (--include-unconsented, --allow-zero-fit, fewer --exclude, a higher --max-per-member or --cluster-max-share).",
+    "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower --cluster-min-seats to {suggested} or raise --cluster-max-share.",
 }
 
 
