@@ -48,6 +48,10 @@ MESSAGES: dict[str, str] = {
     "unknown_reference": "the {what} {value} does not exist in the database{suggestion}; import it first or correct the reference.",
     # lookups and command-line values
     "unknown_name": "there is no {what} called {value}{suggestion}; use one of: {allowed}.",
+    "catalogue_missing_column": "the required column {expected} is missing from the {what} file; add it (the columns are: {allowed}).",
+    "catalogue_unknown_column": "the column is not one of the {what} file's columns{suggestion}; rename or remove it (the columns are: {allowed}).",
+    "catalogue_duplicate_column": "the column {expected} appears twice; keep one of them.",
+    "not_positive": "the value must be a whole number of at least 1; correct it.",
     "unknown_market": "no country or region has that name{suggestion}; use an ISO code such as JP, a country name in English, German, Italian, Polish, French or Spanish, or a region: {regions}.",
     "not_found": "no {what} matches {value}{suggestion}; list them with `{hint}`.",
     "ambiguous": "{value} matches several {what}s ({allowed}); give the id instead.",

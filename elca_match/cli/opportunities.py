@@ -1,9 +1,108 @@
-"""`elca-match opportunities`."""
+"""`elca-match opportunities import|list|show`: the D1.1 opportunity catalogue."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from ..export import Document, Section
+from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+
+opportunities_app = typer.Typer(help="Import, list and show the D1.1 opportunity catalogue.", no_args_is_help=True)
+
+# On screen a short table; in files (csv, xlsx, md, html) every field of the catalogue.
+SCREEN_COLUMNS = ["id", "country", "sector", "value_chain_stage", "trl", "market_maturity", "priority", "title"]
+DETAIL_FIELDS = ["id", "title", "country", "region", "sector", "value_chain_stage", "description", "materials",
+                 "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity", "policy_driver",
+                 "priority", "source", "source_file", "source_row", "imported_at"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the `opportunities` group."""
+    app.add_typer(opportunities_app, name="opportunities")
+
+
+@opportunities_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(None, help="Opportunity catalogue (CSV or XLSX) with the brief's columns."),
+    builtin: bool = typer.Option(False, "--builtin", help="Import the starter D1.1 catalogue shipped with elca-match."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """Import opportunities (all rows or, on any error, none); existing ids are updated."""
+    from ..services.catalogue import import_opportunities
+
+    emit(import_document(import_opportunities(db_path(ctx), file, builtin=builtin)), fmt, out)
+
+
+def import_document(result: Any) -> Document:
+    """An import result as a table of added, updated and unchanged ids (shared by `missions import`)."""
+    rows = [[i, "added", ""] for i in result.added]
+    rows += [[i, "updated", ", ".join(fields)] for i, fields in result.updated.items()]
+    rows += [[i, "unchanged", ""] for i in result.unchanged]
+    note = (f"{result.file}: {len(result.added)} added, {len(result.updated)} updated, "
+            f"{len(result.unchanged)} unchanged; the database {result.database} holds {result.total} {result.what}.")
+    return Document(f"Import of {result.what}", [Section(f"{result.what.capitalize()} in {result.file}",
+                                                         ["id", "status", "changed fields"], rows)],
+                    summary={"file": result.file, "sha256": result.sha256, "database": result.database},
+                    notes=[note], data=result)
+
+
+@opportunities_app.command("list")
+def list_(
+    ctx: typer.Context,
+    country: str = typer.Option(None, "--country", "-c", help="Country or region in any spelling: JP, japan, Japón, latin-america."),
+    sector: str = typer.Option(None, "--sector", "-s", help="Sector code or label, e.g. automotive (several: a;b)."),
+    stage: str = typer.Option(None, "--stage", help="Value-chain stage code or label, e.g. design (several: a;b)."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """List opportunities, optionally for some countries, sectors or value-chain stages."""
+    from ..services.catalogue import list_opportunities
+
+    from ..store.catalogue import OPPORTUNITY_FIELDS
+
+    query, records = list_opportunities(db_path(ctx), country, sector, stage)
+    if fmt is Format.table and out is None:
+        columns = SCREEN_COLUMNS
+        rows = [[r["id"], r["country"], r["sector"], r["value_chain_stage"], _trl(r), r["market_maturity"] or "",
+                 r["priority"], r["title"]] for r in records]
+    else:
+        columns = list(OPPORTUNITY_FIELDS)
+        rows = [[r[name] for name in columns] for r in records]
+    asked = {k: v for k, v in (("countries", query.countries), ("sectors", query.sectors),
+                               ("stages", query.stages)) if v is not None}
+    notes = [f"{len(records)} opportunities" + (f" for {_describe(asked)}." if asked else ".")]
+    section = Section("Opportunities", columns, rows, wrap_columns=("title", "description", "policy_driver"))
+    emit(Document("Opportunities", [section], summary={"query": asked}, notes=notes, data=records), fmt, out)
+
+
+@opportunities_app.command("show")
+def show(
+    ctx: typer.Context,
+    opportunity_id: str = typer.Argument(..., metavar="ID", help="Opportunity id, e.g. JP-AER-01."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """Show one opportunity in full, with the file and row it was imported from."""
+    from ..services.catalogue import show_opportunity
+
+    record = show_opportunity(db_path(ctx), opportunity_id)
+    rows = [[name, "; ".join(record[name]) if isinstance(record[name], list) else record[name]]
+            for name in DETAIL_FIELDS if name in record]
+    section = Section(record["title"], ["field", "value"], rows, wrap_columns=("value",))
+    emit(Document(f"Opportunity {record['id']}", [section], data=record), fmt, out)
+
+
+def _trl(record: dict) -> str:
+    low, high = record["trl_min"], record["trl_max"]
+    if low is None and high is None:
+        return ""
+    return f"{low if low is not None else ''}-{high if high is not None else ''}"
+
+
+def _describe(asked: dict[str, list[str]]) -> str:
+    return "; ".join(f"{k} {', '.join(v)}" for k, v in asked.items())

@@ -1,6 +1,169 @@
-"""Tables and queries for catalogue."""
+"""Tables and queries for the opportunity catalogue (D1.1) and the missions calendar.
+
+Records go in and come out as the normalised dicts of the contract (lists stored as
+JSON). Ids compare without regard to case, so a re-import that changes only the case of
+an id updates the same opportunity. Each row remembers the file, hash and row it came from.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlite_utils
+
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS opportunities (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    title TEXT NOT NULL,
+    country TEXT NOT NULL,               -- ISO 3166 alpha-2
+    region TEXT NOT NULL DEFAULT '',
+    sector TEXT NOT NULL,
+    value_chain_stage TEXT NOT NULL,
+    description TEXT NOT NULL,
+    materials TEXT NOT NULL DEFAULT '[]',           -- JSON list of codes
+    technologies TEXT NOT NULL DEFAULT '[]',        -- JSON list of codes
+    trl_min INTEGER,
+    trl_max INTEGER,
+    cooperation_types TEXT NOT NULL DEFAULT '[]',   -- JSON list of codes
+    market_maturity TEXT,                -- mature | emerging
+    policy_driver TEXT NOT NULL DEFAULT '',
+    priority INTEGER,
+    source TEXT NOT NULL DEFAULT '',
+    source_file TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    source_row INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS opportunities_country ON opportunities(country);
+CREATE TABLE IF NOT EXISTS missions (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    country TEXT NOT NULL,               -- ISO 3166 alpha-2
+    type TEXT NOT NULL,                  -- exploratory | showcase | expert_visit | final
+    seats INTEGER NOT NULL CHECK (seats > 0),
+    region TEXT NOT NULL DEFAULT '',
+    start_date TEXT,
+    end_date TEXT,
+    lead_cluster TEXT,
+    sectors TEXT NOT NULL DEFAULT '[]',             -- JSON list of codes
+    opportunities TEXT NOT NULL DEFAULT '[]',       -- JSON list of opportunity ids
+    source_file TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    source_row INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS missions_country ON missions(country);
 """
+
+OPPORTUNITY_FIELDS = ("id", "title", "country", "region", "sector", "value_chain_stage", "description",
+                      "materials", "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity",
+                      "policy_driver", "priority", "source")
+MISSION_FIELDS = ("id", "country", "type", "seats", "region", "start_date", "end_date", "lead_cluster",
+                  "sectors", "opportunities")
+PROVENANCE_FIELDS = ("source_file", "source_sha256", "source_row", "imported_at")
+_LISTS = {"materials", "technologies", "cooperation_types", "sectors", "opportunities"}
+
+
+def _where(filters: Sequence[tuple[str, Iterable[str] | None]]) -> tuple[str, list[Any]]:
+    """A WHERE clause of ``column IN (?, ...)`` terms for the filters that are given."""
+    terms: list[str] = []
+    params: list[Any] = []
+    for column, values in filters:
+        if values is None:
+            continue
+        values = list(values)
+        terms.append(f"{column} IN ({', '.join('?' * len(values))})" if values else "0")
+        params.extend(values)
+    return (" WHERE " + " AND ".join(terms) if terms else ""), params
+
+
+def _decode(row: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    return {f: (json.loads(row[f]) if f in _LISTS else row[f]) for f in fields}
+
+
+def _encode(record: dict[str, Any], fields: Sequence[str]) -> list[Any]:
+    return [json.dumps(record.get(f) or [], ensure_ascii=False) if f in _LISTS else record.get(f) for f in fields]
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = db.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+# --- opportunities -----------------------------------------------------------------------
+
+def list_opportunities(db: sqlite_utils.Database, countries: Iterable[str] | None = None,
+                       sectors: Iterable[str] | None = None, stages: Iterable[str] | None = None,
+                       ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Opportunity records filtered by alpha-2 countries, sector codes, stage codes and ids.
+
+    A filter left as None does not restrict; an empty list matches nothing. Ordered by
+    country, then id.
+    """
+    where, params = _where([("country", countries), ("sector", sectors), ("value_chain_stage", stages),
+                            ("id", ids)])
+    rows = _rows(db, f"SELECT {', '.join(OPPORTUNITY_FIELDS)} FROM opportunities{where} "
+                     "ORDER BY country, id COLLATE NOCASE", params)
+    return [_decode(row, OPPORTUNITY_FIELDS) for row in rows]
+
+
+def get_opportunity(db: sqlite_utils.Database, opportunity_id: str) -> dict[str, Any] | None:
+    """One opportunity record with where it was imported from, or None (id matched without case)."""
+    fields = OPPORTUNITY_FIELDS + PROVENANCE_FIELDS
+    rows = _rows(db, f"SELECT {', '.join(fields)} FROM opportunities WHERE id = ?", [str(opportunity_id).strip()])
+    return _decode(rows[0], fields) if rows else None
+
+
+def opportunity_ids(db: sqlite_utils.Database) -> list[str]:
+    """Every opportunity id, as stored."""
+    return [row[0] for row in db.conn.execute("SELECT id FROM opportunities ORDER BY id")]
+
+
+def save_opportunities(db: sqlite_utils.Database, records: Sequence[dict[str, Any]], rows: Sequence[int], *,
+                       source_file: str, sha256: str, imported_at: str) -> None:
+    """Insert new opportunities and overwrite existing ones with the same id (call inside a transaction)."""
+    _upsert(db, "opportunities", OPPORTUNITY_FIELDS, records, rows, source_file, sha256, imported_at)
+
+
+def count_opportunities(db: sqlite_utils.Database) -> int:
+    return db.conn.execute("SELECT count(*) FROM opportunities").fetchone()[0]
+
+
+# --- missions ----------------------------------------------------------------------------
+
+def list_missions(db: sqlite_utils.Database, countries: Iterable[str] | None = None,
+                  ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Mission records filtered by alpha-2 countries and ids, ordered by start date then id."""
+    where, params = _where([("country", countries), ("id", ids)])
+    rows = _rows(db, f"SELECT {', '.join(MISSION_FIELDS)} FROM missions{where} "
+                     "ORDER BY start_date IS NULL, start_date, id COLLATE NOCASE", params)
+    return [_decode(row, MISSION_FIELDS) for row in rows]
+
+
+def get_mission(db: sqlite_utils.Database, mission_id: str) -> dict[str, Any] | None:
+    """One mission record with where it was imported from, or None (id matched without case)."""
+    fields = MISSION_FIELDS + PROVENANCE_FIELDS
+    rows = _rows(db, f"SELECT {', '.join(fields)} FROM missions WHERE id = ?", [str(mission_id).strip()])
+    return _decode(rows[0], fields) if rows else None
+
+
+def save_missions(db: sqlite_utils.Database, records: Sequence[dict[str, Any]], rows: Sequence[int], *,
+                  source_file: str, sha256: str, imported_at: str) -> None:
+    """Insert new missions and overwrite existing ones with the same id (call inside a transaction)."""
+    _upsert(db, "missions", MISSION_FIELDS, records, rows, source_file, sha256, imported_at)
+
+
+def count_missions(db: sqlite_utils.Database) -> int:
+    return db.conn.execute("SELECT count(*) FROM missions").fetchone()[0]
+
+
+def _upsert(db: sqlite_utils.Database, table: str, fields: Sequence[str], records: Sequence[dict[str, Any]],
+            rows: Sequence[int], source_file: str, sha256: str, imported_at: str) -> None:
+    columns = list(fields) + list(PROVENANCE_FIELDS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+           f"ON CONFLICT(id) DO UPDATE SET {updates}")
+    db.conn.executemany(sql, [_encode(record, fields) + [source_file, sha256, row, imported_at]
+                              for record, row in zip(records, rows)])

@@ -1,0 +1,77 @@
+"""The missions file (D2.1 calendar): check it and turn its rows into normalised records.
+
+Lead clusters and sectors come from the questionnaire (cluster codes are data); the
+opportunity ids a mission serves must already be in the database, so the caller passes
+the ids it knows. Mission types are the brief's four kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import Problem, did_you_mean
+from ..questionnaire import Questionnaire
+from ..tabular import Table
+from ..text import closest, fold
+from .fields import Checked, Column, RowReader, check_unique_ids, is_blank, match_columns
+
+COLUMNS = (
+    Column("id", required=True), Column("country", required=True), Column("type", required=True),
+    Column("seats", required=True), Column("region"), Column("start_date"), Column("end_date"),
+    Column("lead_cluster"), Column("sectors"), Column("opportunities"),
+)
+FIELDS = tuple(c.name for c in COLUMNS)
+MISSION_TYPES = ("exploratory", "showcase", "expert_visit", "final")
+
+# Missions column -> the questionnaire question whose choices it uses.
+VOCABULARY = {"lead_cluster": "cluster", "sectors": "sectors"}
+
+
+def check_missions(table: Table, questionnaire: Questionnaire, opportunity_ids: Iterable[str]) -> Checked:
+    """Validate every row of a missions file against the questionnaire and the known opportunity ids.
+
+    Opportunity references are returned with the casing stored in the database.
+    """
+    result = Checked()
+    positions, result.problems = match_columns(table, COLUMNS, "missions")
+    if any(p.code == "catalogue_missing_column" for p in result.problems):
+        return result
+    known = {fold(i): i for i in opportunity_ids}
+    for row in table.rows:
+        if is_blank(row):
+            continue
+        record = _record(RowReader(table, row, positions, result.problems), questionnaire, known)
+        result.records.append(record)
+        result.rows.append(row.number)
+    id_header = table.header[positions["id"]]
+    result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
+    result.problems.sort(key=lambda p: (p.row or 0))
+    return result
+
+
+def _record(cells: RowReader, questionnaire: Questionnaire, known: dict[str, str]) -> dict[str, Any]:
+    record = {
+        "id": cells.text("id", required=True),
+        "country": cells.country("country", required=True),
+        "type": cells.one_of("type", MISSION_TYPES, required=True),
+        "seats": cells.positive("seats", required=True),
+        "region": cells.text("region"),
+        "start_date": cells.date("start_date"),
+        "end_date": cells.date("end_date"),
+        "lead_cluster": cells.choice("lead_cluster", questionnaire, VOCABULARY["lead_cluster"]),
+        "sectors": cells.choices("sectors", questionnaire, VOCABULARY["sectors"]),
+        "opportunities": [],
+    }
+    if record["start_date"] and record["end_date"] and record["end_date"] < record["start_date"]:
+        cells.problems.append(Problem("date_order", file=cells.file, row=cells.row.number,
+                                      column=cells.headers.get("end_date", "end_date"), value=record["end_date"],
+                                      params={"low": record["start_date"], "high": record["end_date"]}))
+    for ref in cells.references("opportunities"):
+        stored = known.get(fold(ref))
+        if stored is None:
+            cells.problem("unknown_reference", "opportunities", ref, what="opportunity",
+                          suggestion=did_you_mean(closest(ref, known.values())))
+        else:
+            record["opportunities"].append(stored)
+    return record

@@ -1,0 +1,82 @@
+"""The opportunity catalogue file (D1.1): check it and turn its rows into normalised records.
+
+Sectors, value-chain stages, materials, technologies, cooperation types and the TRL
+range come from the questionnaire, so a member's answers and an opportunity speak the
+same codes. Market maturity and priority belong to the catalogue itself (see the brief).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Problem
+from ..questionnaire import Questionnaire
+from ..tabular import Table
+from .fields import Checked, Column, RowReader, check_unique_ids, is_blank, match_columns
+
+COLUMNS = (
+    Column("id", required=True), Column("title", required=True), Column("country", required=True),
+    Column("region"), Column("sector", required=True), Column("value_chain_stage", required=True),
+    Column("description", required=True), Column("materials"), Column("technologies"), Column("trl_min"),
+    Column("trl_max"), Column("cooperation_types"), Column("market_maturity"), Column("policy_driver"),
+    Column("priority"), Column("source"),
+)
+FIELDS = tuple(c.name for c in COLUMNS)
+MARKET_MATURITIES = ("mature", "emerging")
+PRIORITY_RANGE = (1, 5)
+
+# Catalogue column -> the questionnaire question whose choices it uses.
+VOCABULARY = {"sector": "sectors", "value_chain_stage": "value_chain_stages", "materials": "materials",
+              "technologies": "technologies", "cooperation_types": "cooperation_types", "trl": "trl"}
+
+
+def trl_range(questionnaire: Questionnaire) -> tuple[int, int]:
+    """The TRL scale as the questionnaire defines it (1..9)."""
+    question = questionnaire.question(VOCABULARY["trl"])
+    return (question.min if question.min is not None else 1, question.max if question.max is not None else 9)
+
+
+def check_opportunities(table: Table, questionnaire: Questionnaire) -> Checked:
+    """Validate every row of an opportunity file; return the records and every problem found."""
+    result = Checked()
+    positions, result.problems = match_columns(table, COLUMNS, "opportunity")
+    if result.problems and any(p.code == "catalogue_missing_column" for p in result.problems):
+        return result
+    for row in table.rows:
+        if is_blank(row):
+            continue
+        record = _record(RowReader(table, row, positions, result.problems), questionnaire)
+        result.records.append(record)
+        result.rows.append(row.number)
+    id_header = table.header[positions["id"]]
+    result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
+    result.problems.sort(key=lambda p: (p.row or 0))
+    return result
+
+
+def _record(cells: RowReader, questionnaire: Questionnaire) -> dict[str, Any]:
+    low, high = trl_range(questionnaire)
+    record = {
+        "id": cells.text("id", required=True),
+        "title": cells.text("title", required=True),
+        "country": cells.country("country", required=True),
+        "region": cells.text("region"),
+        "sector": cells.choice("sector", questionnaire, VOCABULARY["sector"], required=True),
+        "value_chain_stage": cells.choice("value_chain_stage", questionnaire, VOCABULARY["value_chain_stage"],
+                                          required=True),
+        "description": cells.text("description", required=True),
+        "materials": cells.choices("materials", questionnaire, VOCABULARY["materials"]),
+        "technologies": cells.choices("technologies", questionnaire, VOCABULARY["technologies"]),
+        "trl_min": cells.integer("trl_min", low, high),
+        "trl_max": cells.integer("trl_max", low, high),
+        "cooperation_types": cells.choices("cooperation_types", questionnaire, VOCABULARY["cooperation_types"]),
+        "market_maturity": cells.one_of("market_maturity", MARKET_MATURITIES),
+        "policy_driver": cells.text("policy_driver"),
+        "priority": cells.integer("priority", *PRIORITY_RANGE),
+        "source": cells.text("source"),
+    }
+    if record["trl_min"] is not None and record["trl_max"] is not None and record["trl_min"] > record["trl_max"]:
+        cells.problems.append(Problem("trl_order", file=cells.file, row=cells.row.number,
+                                      column=cells.headers.get("trl_min", "trl_min"),
+                                      params={"low": record["trl_min"], "high": record["trl_max"]}))
+    return record

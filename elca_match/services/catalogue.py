@@ -1,0 +1,225 @@
+"""Use cases of the opportunity catalogue (D1.1) and the missions calendar.
+
+A file is read and checked in full before anything is written; a file with any
+problem raises one ValidationError listing them all and leaves the database untouched.
+An accepted file is stored in one transaction: new ids are added, changed ones updated,
+identical ones left alone (so re-importing the same file writes nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import markets
+from ..catalogue import check_missions, check_opportunities
+from ..catalogue.fields import Checked
+from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
+from ..questionnaire import Questionnaire, load_questionnaire
+from ..resources import builtin_path
+from ..store import catalogue as store
+from ..store import open_db, transaction
+from ..tabular import Table, read_table
+from ..text import closest, split_multi
+
+BUILTIN_OPPORTUNITIES = "opportunities.csv"
+BUILTIN_MISSIONS = "missions.csv"
+
+
+@dataclass
+class ImportResult:
+    """What an import did: ids added, updated (with the fields that changed) and unchanged."""
+
+    what: str  # opportunities | missions
+    file: str
+    sha256: str
+    database: str
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    total: int = 0  # how many the database holds afterwards
+
+
+def source_path(path: Path | None, builtin: bool, builtin_name: str) -> Path:
+    """The file to import: the given one, or the one shipped with the package (exactly one of them)."""
+    if builtin and path is not None:
+        raise UsageError.of("bad_option", detail="give either a FILE or --builtin, not both")
+    if builtin:
+        return builtin_path(builtin_name)
+    if path is None:
+        raise UsageError.of("bad_option", detail="give a FILE to import, or --builtin for the catalogue shipped "
+                                                 "with elca-match")
+    return Path(path)
+
+
+def import_opportunities(db_path: Path, path: Path | None = None, *, builtin: bool = False,
+                         questionnaire: Questionnaire | None = None) -> ImportResult:
+    """Import an opportunity catalogue file (CSV or XLSX), or the built-in one; all rows or none."""
+    questionnaire = questionnaire or load_questionnaire()
+    table = read_table(source_path(path, builtin, BUILTIN_OPPORTUNITIES))
+    checked = check_opportunities(table, questionnaire)
+    _raise_if_problems(checked)
+    db = open_db(db_path)
+    try:
+        with transaction(db):
+            existing = {r["id"].casefold(): r for r in store.list_opportunities(db)}
+            result = _apply(checked, existing, store.OPPORTUNITY_FIELDS, table, db_path, "opportunities",
+                            lambda records, rows, **kw: store.save_opportunities(db, records, rows, **kw))
+            result.total = store.count_opportunities(db)
+    finally:
+        db.conn.close()
+    return result
+
+
+def import_missions(db_path: Path, path: Path | None = None, *, builtin: bool = False,
+                    questionnaire: Questionnaire | None = None) -> ImportResult:
+    """Import a missions file (CSV or XLSX), or the built-in calendar; all rows or none.
+
+    Opportunity ids a mission names must already be in the database.
+    """
+    questionnaire = questionnaire or load_questionnaire()
+    table = read_table(source_path(path, builtin, BUILTIN_MISSIONS))
+    known = _opportunity_ids(db_path)
+    checked = check_missions(table, questionnaire, known)
+    if not known and any(p.code == "unknown_reference" for p in checked.problems):
+        raise StateError.of("empty_database", what="opportunities for the missions to refer to",
+                            hint="import them first with `elca-match opportunities import FILE` (or `--builtin`)")
+    _raise_if_problems(checked)
+    db = open_db(db_path)
+    try:
+        with transaction(db):
+            existing = {r["id"].casefold(): r for r in store.list_missions(db)}
+            result = _apply(checked, existing, store.MISSION_FIELDS, table, db_path, "missions",
+                            lambda records, rows, **kw: store.save_missions(db, records, rows, **kw))
+            result.total = store.count_missions(db)
+    finally:
+        db.conn.close()
+    return result
+
+
+def _opportunity_ids(db_path: Path) -> list[str]:
+    """Known opportunity ids, without creating a database that does not exist yet."""
+    if not Path(db_path).exists():
+        return []
+    db = open_db(db_path)
+    try:
+        return store.opportunity_ids(db)
+    finally:
+        db.conn.close()
+
+
+def _raise_if_problems(checked: Checked) -> None:
+    if checked.problems:
+        raise ValidationError(problems=checked.problems)
+
+
+def _apply(checked: Checked, existing: dict[str, dict[str, Any]], fields: tuple[str, ...], table: Table,
+           db_path: Path, what: str, save: Callable[..., None]) -> ImportResult:
+    result = ImportResult(what, table.source.name, table.source.sha256, str(db_path))
+    changed_records: list[dict[str, Any]] = []
+    changed_rows: list[int] = []
+    for record, row in zip(checked.records, checked.rows):
+        old = existing.get(record["id"].casefold())
+        if old is None:
+            result.added.append(record["id"])
+        else:
+            diff = [f for f in fields if old.get(f) != record.get(f)]
+            if not diff:
+                result.unchanged.append(record["id"])
+                continue
+            result.updated[record["id"]] = diff
+        changed_records.append(record)
+        changed_rows.append(row)
+    if changed_records:
+        save(changed_records, changed_rows, source_file=table.source.name, sha256=table.source.sha256,
+             imported_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    return result
+
+
+# --- reading -----------------------------------------------------------------------------
+
+@dataclass
+class OpportunityQuery:
+    """What `opportunities list` asked for, resolved to codes (None: no restriction)."""
+
+    countries: list[str] | None = None
+    sectors: list[str] | None = None
+    stages: list[str] | None = None
+
+
+def resolve_choices(text: str | None, question: str, what: str,
+                    questionnaire: Questionnaire | None = None) -> list[str] | None:
+    """Choice codes for a command-line value (``;`` or ``,`` separated, codes or labels in any language)."""
+    if text is None or not str(text).strip():
+        return None
+    questionnaire = questionnaire or load_questionnaire()
+    codes: list[str] = []
+    for part in split_multi(str(text).replace(",", ";")):
+        code = questionnaire.match_choice(question, part)
+        if code is None:
+            raise UsageError.of("unknown_name", what=what, value=part,
+                                suggestion=did_you_mean(questionnaire.suggest_choice(question, part)),
+                                allowed=", ".join(questionnaire.choice_codes(question)))
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def opportunity_query(country: str | None = None, sector: str | None = None, stage: str | None = None,
+                      questionnaire: Questionnaire | None = None) -> OpportunityQuery:
+    """Resolve command-line filters: countries and regions in any spelling, sector and stage codes or labels."""
+    from ..catalogue.opportunities import VOCABULARY
+
+    return OpportunityQuery(
+        countries=markets.resolve_markets(country) if country is not None else None,
+        sectors=resolve_choices(sector, VOCABULARY["sector"], "sector", questionnaire),
+        stages=resolve_choices(stage, VOCABULARY["value_chain_stage"], "value-chain stage", questionnaire),
+    )
+
+
+def list_opportunities(db_path: Path, country: str | None = None, sector: str | None = None,
+                       stage: str | None = None) -> tuple[OpportunityQuery, list[dict[str, Any]]]:
+    """The opportunities matching the filters; StateError when the catalogue is empty."""
+    query = opportunity_query(country, sector, stage)
+    db = open_db(db_path, create=False)
+    try:
+        _require(store.count_opportunities(db), "opportunities", "import the D1.1 catalogue with "
+                 "`elca-match opportunities import FILE` or `elca-match opportunities import --builtin`")
+        return query, store.list_opportunities(db, query.countries, query.sectors, query.stages)
+    finally:
+        db.conn.close()
+
+
+def show_opportunity(db_path: Path, opportunity_id: str) -> dict[str, Any]:
+    """One opportunity with its provenance; NotFoundError (with the closest id) when there is none."""
+    db = open_db(db_path, create=False)
+    try:
+        record = store.get_opportunity(db, opportunity_id)
+        if record is None:
+            ids = store.opportunity_ids(db)
+            raise NotFoundError.of("not_found", what="opportunity", value=opportunity_id,
+                                   suggestion=did_you_mean(closest(opportunity_id, ids)),
+                                   hint="elca-match opportunities list")
+        return record
+    finally:
+        db.conn.close()
+
+
+def list_missions(db_path: Path, country: str | None = None) -> tuple[list[str] | None, list[dict[str, Any]]]:
+    """The missions to the given countries or regions (all when None); StateError when there are none."""
+    countries = markets.resolve_markets(country) if country is not None else None
+    db = open_db(db_path, create=False)
+    try:
+        _require(store.count_missions(db), "missions", "import the calendar with `elca-match missions import "
+                 "FILE` or `elca-match missions import --builtin`")
+        return countries, store.list_missions(db, countries)
+    finally:
+        db.conn.close()
+
+
+def _require(count: int, what: str, hint: str) -> None:
+    if not count:
+        raise StateError.of("empty_database", what=what, hint=hint)
