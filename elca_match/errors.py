@@ -158,9 +158,11 @@ class ElcaError(Exception):
 
     def paragraph(self, limit: int = 20) -> str:
         """The whole error as one paragraph, listing up to ``limit`` problems."""
-        if len(self.problems) <= 1:
-            return str(self)
-        head = str(self) if str(self) != self.problems[0].message() else ""
+        head = str(self) if not self.problems or str(self) != self.problems[0].message() else ""
+        if len(self.problems) == 1:
+            return f"{head} {self.problems[0].message()}".strip()
+        if not self.problems:
+            return head
         shown = [p.message() for p in self.problems[:limit]]
         more = len(self.problems) - limit
         tail = f" ... and {more} more problems." if more > 0 else ""

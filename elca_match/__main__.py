@@ -1,0 +1,5 @@
+"""`python -m elca_match` runs the command line."""
+
+from .cli import main
+
+main()
