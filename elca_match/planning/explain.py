@@ -1,0 +1,241 @@
+"""Why the plan looks the way it does: empty seats, alternates, and who was left out by what.
+
+For every considered member with a fit that is not on the mission it fits best (or on
+none), :func:`left_out` names the constraint that stopped it, checked in this order:
+
+1. ``eligibility_rule``: the mission type's rule excludes the member;
+2. ``cluster_quota``: its cluster already holds its quota on that mission (and the
+   member beats someone of another cluster there, so the seats are not the reason);
+3. ``seats_full``: every seat is taken;
+4. ``member_limit``: the mission had room, but the member is already on
+   ``--max-per-member`` missions where the plan gains more;
+5. ``trade_off``: none of these is tight; the optimum used the place differently
+   (for example to meet ``--cluster-min-seats``).
+
+An unassigned member is explained against its best mission it is eligible for (what
+stopped it from travelling at all); an assigned one against its best mission overall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .model import (
+    CLUSTER_QUOTA,
+    ELIGIBILITY_RULE,
+    MEMBER_LIMIT,
+    NO_ELIGIBLE_MEMBER,
+    SEATS_FULL,
+    TRADE_OFF,
+    LeftOut,
+    UnfilledSeats,
+    WaitlistEntry,
+)
+
+
+@dataclass
+class Context:
+    """A solved instance and the counts every explanation needs."""
+
+    prob: Any  # planner.Instance
+    assigned: np.ndarray  # (n, m) bool
+    required: np.ndarray  # (n, m) bool
+    calendar: list[int]  # mission indices in date order
+    load: np.ndarray = field(init=False)
+    used: np.ndarray = field(init=False)
+    used_by_cluster: np.ndarray = field(init=False)  # (C, m)
+    missions_of: dict[int, list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        p = self.prob
+        self.load = self.assigned.sum(axis=1)
+        self.used = self.assigned.sum(axis=0)
+        self.used_by_cluster = np.zeros((len(p.clusters), len(p.missions)), dtype=np.int64)
+        rows, cols = np.nonzero(self.assigned)
+        np.add.at(self.used_by_cluster, (p.member_cluster[rows], cols), 1)
+        self.missions_of = {}
+        for i, j in zip(rows.tolist(), cols.tolist()):
+            self.missions_of.setdefault(i, []).append(p.missions[j].id)
+
+    def lowest_other(self) -> np.ndarray:
+        """(C, m): the lowest score on each mission among members of *other* clusters (inf if none)."""
+        p = self.prob
+        low = np.full((len(p.clusters), len(p.missions)), np.inf)
+        rows, cols = np.nonzero(self.assigned)
+        for c in range(len(p.clusters)):
+            other = p.member_cluster[rows] != c
+            if other.any():
+                np.minimum.at(low[c], cols[other], p.scores[rows[other], cols[other]])
+        return low
+
+
+def left_out(ctx: Context) -> list[LeftOut]:
+    """Every considered member with a fit that is not on its best mission, with the binding constraint."""
+    p = ctx.prob
+    n, m = p.scores.shape
+    if not n or not m:
+        return []
+    fit = p.fit & p.considered[:, None]
+    eligible_fit = fit & p.eligible
+    best_any = np.where(fit, p.scores, -1.0).argmax(axis=1)
+    best_eligible = np.where(eligible_fit, p.scores, -1.0).argmax(axis=1)
+    has_fit = fit.any(axis=1)
+    has_eligible = eligible_fit.any(axis=1)
+    at_best = ctx.assigned[np.arange(n), best_any]
+    rows = np.flatnonzero(has_fit & ~at_best)
+    if not len(rows):
+        return []
+    target = np.where((ctx.load[rows] == 0) & has_eligible[rows], best_eligible[rows], best_any[rows])
+    low = ctx.lowest_other()
+    limit = p.params.max_per_member
+    share = p.params.cluster_max_share
+    keys = [x.key for x in p.members]
+    ids = [x.id for x in p.missions]
+    # Plain lists: this loop can run for every member of a large survey.
+    cluster = p.member_cluster[rows].tolist()
+    scores = p.scores[rows, target].tolist()
+    elig = p.eligible[rows, target].tolist()
+    quota_full = (ctx.used_by_cluster[p.member_cluster[rows], target] >= p.quota[target]).tolist()
+    seats_full = (ctx.used[target] >= p.seats[target]).tolist()
+    beats_other = (p.scores[rows, target] > low[p.member_cluster[rows], target]).tolist()
+    at_limit = (ctx.load[rows] >= limit).tolist()
+    summaries: dict[int, str] = {}
+    out = []
+    for k, (i, j) in enumerate(zip(rows.tolist(), target.tolist())):
+        name = p.clusters[cluster[k]]
+        mission = ids[j]
+        if not elig[k]:
+            if j not in summaries:
+                summaries[j] = p.rules.summary(p.missions[j])
+            code, detail = ELIGIBILITY_RULE, f"{mission} ({p.missions[j].type}) is for {summaries[j]}"
+        elif quota_full[k] and (not seats_full[k] or beats_other[k]):
+            code = CLUSTER_QUOTA
+            detail = (f"{name} already has {int(p.quota[j])} of the {int(p.seats[j])} seats on {mission}, "
+                      f"its quota (--cluster-max-share {share:g})")
+        elif seats_full[k]:
+            code, detail = SEATS_FULL, f"all {int(p.seats[j])} seats on {mission} are taken"
+        elif at_limit[k]:
+            code = MEMBER_LIMIT
+            detail = f"already on {', '.join(ctx.missions_of.get(i, []))} (--max-per-member {limit})"
+        else:
+            code = TRADE_OFF
+            detail = f"{mission} has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"
+        out.append(LeftOut(member=keys[i], cluster=name, assigned_to=tuple(ctx.missions_of.get(i, ())),
+                           best_mission=mission, best_score=float(scores[k]), constraint=code, detail=detail))
+    return out
+
+
+def waitlist(ctx: Context) -> list[WaitlistEntry]:
+    """Per mission, the best usable members not on it (score, then key), with what moving them costs."""
+    p = ctx.prob
+    size = p.params.waitlist_size
+    out = []
+    if not size:
+        return out
+    for j in ctx.calendar:
+        ids = np.flatnonzero(p.usable[:, j] & ~ctx.assigned[:, j])
+        if not len(ids):
+            continue
+        values = p.scores[ids, j]
+        if len(ids) > size:
+            threshold = np.partition(values, len(ids) - size)[len(ids) - size]
+            pick = values >= threshold
+            ids, values = ids[pick], values[pick]
+        order = np.lexsort((ids, -values))[:size]
+        for rank, i in enumerate(ids[order].tolist(), 1):
+            c = int(p.member_cluster[i])
+            notes = []
+            if ctx.load[i] >= p.params.max_per_member:
+                notes.append(f"now on {', '.join(ctx.missions_of.get(i, []))}")
+            if ctx.used_by_cluster[c, j] >= p.quota[j]:
+                notes.append(f"{p.clusters[c]} is at its quota here: can only replace a {p.clusters[c]} member")
+            out.append(WaitlistEntry(mission=p.missions[j].id, rank=rank, member=p.members[i].key,
+                                     cluster=p.clusters[c], score=float(p.scores[i, j]),
+                                     note="; ".join(notes) or "free"))
+    return out
+
+
+def unfilled_seats(ctx: Context) -> list[UnfilledSeats]:
+    """The empty seats of each mission and why no one else could take them."""
+    p = ctx.prob
+    limit = p.params.max_per_member
+    out = []
+    for j in ctx.calendar:
+        free = int(p.seats[j] - ctx.used[j])
+        if free <= 0:
+            continue
+        mission = p.missions[j]
+        rest = p.usable[:, j] & ~ctx.assigned[:, j]
+        if not rest.any():
+            parts = [f"no other member is eligible with a fit for {mission.id}"]
+            by_rule = int((p.considered & p.fit[:, j] & ~p.eligible[:, j]).sum())
+            if by_rule:
+                parts.append(f"{by_rule} member(s) with a fit fail the rule ({p.rules.summary(mission)})")
+            no_fit = int((p.considered & p.eligible[:, j] & ~p.fit[:, j]).sum())
+            if no_fit and not p.params.allow_zero_fit:
+                parts.append(f"{no_fit} eligible member(s) have no fit (--allow-zero-fit)")
+            out.append(UnfilledSeats(mission.id, free, NO_ELIGIBLE_MEMBER, "; ".join(parts)))
+            continue
+        ids = np.flatnonzero(rest)
+        quota_blocked = ctx.used_by_cluster[p.member_cluster[ids], j] >= p.quota[j]
+        limit_blocked = ~quota_blocked & (ctx.load[ids] >= limit)
+        other = int((~quota_blocked & ~limit_blocked).sum())
+        n_quota, n_limit = int(quota_blocked.sum()), int(limit_blocked.sum())
+        parts = []
+        if n_quota:
+            full = sorted({p.clusters[c] for c in p.member_cluster[ids[quota_blocked]].tolist()})
+            parts.append(f"{n_quota} remaining candidate(s) belong to clusters at their quota here "
+                         f"({', '.join(full)}; --cluster-max-share {p.params.cluster_max_share:g})")
+        if n_limit:
+            parts.append(f"{n_limit} are already on other missions (--max-per-member {limit})")
+        if other:
+            parts.append(f"{other} could come but the optimum places them elsewhere")
+            code = TRADE_OFF
+        else:
+            code = CLUSTER_QUOTA if n_quota >= n_limit else MEMBER_LIMIT
+        out.append(UnfilledSeats(mission.id, free, code, "; ".join(parts)))
+    return out
+
+
+def not_considered(ctx: Context) -> dict[str, int]:
+    """How many members the planner never placed, by cause (unconsented, excluded, no fit)."""
+    p = ctx.prob
+    consent = np.array([bool(x.consent) for x in p.members], dtype=bool)
+    excluded = np.array([x.key in p.params.exclude for x in p.members], dtype=bool)
+    unconsented = int((~consent & ~excluded).sum()) if p.params.consented_only else 0
+    no_fit = int((p.considered & ~p.fit.any(axis=1)).sum()) if p.missions else int(p.considered.sum())
+    return {"unconsented": unconsented, "excluded": int(excluded.sum()), "no_fit": no_fit}
+
+
+def capacity_notes(ctx: Context) -> list[str]:
+    """The totals checked before solving, in words: seats against eligible members and quotas."""
+    p = ctx.prob
+    params = p.params
+    total = int(p.seats.sum())
+    usable = p.usable | ctx.required
+    degree = usable.sum(axis=1)
+    eligible_members = int((degree > 0).sum())
+    by_members = int(np.minimum(degree, params.max_per_member).sum())
+    by_missions = 0
+    for j in range(len(p.missions)):
+        per_cluster = np.bincount(p.member_cluster[usable[:, j]], minlength=len(p.clusters))
+        by_missions += min(int(p.seats[j]), int(np.minimum(per_cluster, p.quota[j]).sum()))
+    notes = [
+        f"{total} seats on {len(p.missions)} missions; {int(p.considered.sum())} members considered, "
+        f"{eligible_members} eligible with a fit for at least one mission, up to {params.max_per_member} "
+        f"mission(s) each.",
+        f"Cluster quota on a mission: floor({params.cluster_max_share:g} x seats), at least 1, so a one-seat "
+        f"mission still takes a member of any cluster.",
+    ]
+    fillable = min(by_members, by_missions)
+    if fillable < total:
+        notes.append(f"At most {fillable} of the {total} seats can be filled: "
+                     + ("too few eligible members" if by_members <= by_missions else "the cluster quotas and eligible candidates per mission")
+                     + " (relax with --max-per-member, --cluster-max-share, --include-unconsented or --allow-zero-fit).")
+    if params.cluster_min_seats:
+        notes.append(f"Every cluster gets at least {params.cluster_min_seats} seat(s) across the plan "
+                     f"(--cluster-min-seats).")
+    return notes

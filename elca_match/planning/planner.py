@@ -1,0 +1,365 @@
+"""``make_plan``: members x missions x scores x parameters -> an optimal, explained :class:`Plan`.
+
+The steps: put the input in a canonical order (members by key, missions by id, so
+the plan does not depend on input order), decide which pairs may be used (consent,
+``--exclude``, the eligibility rule of the mission type, and *fit*: a positive score
+and, when the mission lists sectors, a shared sector), fix the required pairs, check
+the totals that can make the problem infeasible (required pairs against limits,
+seats and quotas; cluster minimums against the seats and each cluster's own
+capacity), solve exactly (:mod:`.flow`), certify (:mod:`.certificate`) and explain
+(:mod:`.explain`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import networkx as nx
+import numpy as np
+
+from ..errors import InfeasibleError, NotFoundError, Problem, UsageError, did_you_mean
+from ..text import closest
+from . import explain
+from .certificate import dual_bound
+from .flow import FlowResult, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow, solve_pruned
+from .model import Assignment, Certificate, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
+from .rules import MemberTable, MissionRules, Test, load_rules
+
+# Fit is scaled to integers for the network simplex (exact on integers): 1e6 keeps six
+# decimals of a [0, 1] score, and a usable pair is worth at least 1 so that with
+# --allow-zero-fit filling a seat still beats leaving it empty.
+SCALE = 1_000_000
+# The LP's dual is feasible to about 1e-7 relative; a gap below this (in score units
+# per assignment, plus a floor) is solver noise, not a better plan.
+GAP_TOLERANCE = 1e-6
+
+
+@dataclass
+class Instance:
+    """Everything about one instance, in solve order (members by key, missions by id)."""
+
+    members: list[PlanMember]
+    missions: list[PlanMission]
+    scores: np.ndarray  # (n, m) float
+    clusters: list[str]
+    member_cluster: np.ndarray
+    considered: np.ndarray  # (n,) bool: consent and not excluded
+    eligible: np.ndarray  # (n, m) bool: the mission type's rule
+    fit: np.ndarray  # (n, m) bool: positive score and a shared sector
+    usable: np.ndarray  # (n, m) bool: may be assigned by the optimiser
+    weights: np.ndarray  # (n, m) int64
+    seats: np.ndarray  # (m,)
+    quota: np.ndarray  # (m,): seats one cluster may take
+    required: list[tuple[int, int]]
+    params: PlanParams
+    rules: MissionRules
+
+
+def make_plan(
+    members: Sequence[PlanMember],
+    missions: Sequence[PlanMission],
+    scores,
+    params: PlanParams | None = None,
+    rules: MissionRules | None = None,
+    *,
+    prune: bool = True,
+) -> Plan:
+    """Assign members to missions to maximise total fit under seats, limits, quotas and rules.
+
+    ``scores[i, j]`` is the fit of ``members[i]`` to ``missions[j]`` (>= 0; 0 means no
+    fit). ``rules`` defaults to ``models/mission-rules.yaml``. ``prune=False`` solves
+    on every usable pair (slow; for tests that the pruning keeps the optimum).
+
+    Raises UsageError for bad parameters, NotFoundError for unknown keys in
+    ``exclude``/``require``, InfeasibleError naming the constraint that cannot be met,
+    by how much and what to relax, and DefinitionError for a mission type without rule.
+    """
+    params = params or PlanParams()
+    _check_params(params)
+    rules = rules or load_rules()
+    prob = _prepare(members, missions, scores, params, rules)
+    res, fixed_weight = _residual(prob)
+    _check_cluster_minimums(prob, res)
+    try:
+        flow = solve_pruned(res, prune=prune)
+    except nx.NetworkXUnfeasible:
+        raise _joint_minimum_error(prob) from None
+    return _assemble(prob, res, flow, fixed_weight)
+
+
+def _check_params(p: PlanParams) -> None:
+    problems = []
+    if p.max_per_member < 1:
+        problems.append(("--max-per-member must be 1 or more", p.max_per_member))
+    if not 0 < p.cluster_max_share <= 1:
+        problems.append(("--cluster-max-share must be above 0 and at most 1 (a share of the seats)",
+                         p.cluster_max_share))
+    if p.cluster_min_seats < 0:
+        problems.append(("--cluster-min-seats must be 0 or more", p.cluster_min_seats))
+    if p.waitlist_size < 0:
+        problems.append(("the waitlist size must be 0 or more", p.waitlist_size))
+    if problems:
+        raise UsageError("", [Problem("bad_option", value=v, params={"detail": d}) for d, v in problems])
+
+
+def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules) -> Instance:
+    scores = np.asarray(scores, dtype=float)
+    if scores.shape != (len(members), len(missions)):
+        raise ValueError(f"scores must be members x missions = {(len(members), len(missions))}, got {scores.shape}")
+    if not np.isfinite(scores).all() or (scores < 0).any():
+        raise ValueError("scores must be finite and >= 0")
+    morder = sorted(range(len(members)), key=lambda i: members[i].key)
+    jorder = sorted(range(len(missions)), key=lambda j: missions[j].id)
+    mem = [members[i] for i in morder]
+    mis = [missions[j] for j in jorder]
+    _no_duplicates([m.key for m in mem], "member key")
+    _no_duplicates([m.id for m in mis], "mission id")
+    scores = scores[np.ix_(morder, jorder)] if len(mem) and len(mis) else np.zeros((len(mem), len(mis)))
+    n, m = scores.shape
+    clusters = sorted({x.cluster for x in mem})
+    cluster_index = {c: k for k, c in enumerate(clusters)}
+    member_cluster = np.array([cluster_index[x.cluster] for x in mem], dtype=np.int64)
+
+    keys = [x.key for x in mem]
+    unknown = sorted(set(params.exclude) - set(keys))
+    if unknown:
+        raise NotFoundError("", [Problem("not_found", value=k, params={
+            "what": "member to exclude", "suggestion": did_you_mean(closest(k, keys)),
+            "hint": "elca-match members list"}) for k in unknown])
+    excluded = np.isin(np.array(keys, dtype=object), list(params.exclude)) if params.exclude else np.zeros(n, bool)
+    consent = np.array([bool(x.consent) for x in mem], dtype=bool)
+    considered = ~excluded & (consent | (not params.consented_only))
+
+    table = MemberTable(mem)
+    eligible = np.zeros((n, m), dtype=bool)
+    sector_ok = np.ones((n, m), dtype=bool)
+    for j, mission in enumerate(mis):
+        eligible[:, j] = rules.eligible(table, mission)
+        if mission.sectors:
+            sector_ok[:, j] = Test("sectors", "contains_any", sorted(mission.sectors)).evaluate(table, {})
+    fit = (scores > 0) & sector_ok
+    usable = considered[:, None] & eligible & (True if params.allow_zero_fit else fit)
+    weights = np.where(usable, np.maximum(1, np.rint(scores * SCALE)), 0).astype(np.int64)
+    seats = np.array([max(0, int(x.seats)) for x in mis], dtype=np.int64)
+    quota = np.array([cluster_quota(int(s), params.cluster_max_share) for s in seats], dtype=np.int64)
+    required = _resolve_required(params, keys, [x.id for x in mis], excluded, consent)
+    return Instance(mem, mis, scores, clusters, member_cluster, considered, eligible, fit, usable, weights,
+                    seats, quota, required, params, rules)
+
+
+def _no_duplicates(values: list[str], what: str) -> None:
+    seen = {v for v, w in zip(values, values[1:]) if v == w}
+    if seen:
+        raise ValueError(f"duplicate {what}: {sorted(seen)[0]}")
+
+
+def _resolve_required(params: PlanParams, keys: list[str], mission_ids: list[str], excluded, consent):
+    key_index = {k: i for i, k in enumerate(keys)}
+    mission_index = {k: j for j, k in enumerate(mission_ids)}
+    problems = []
+    for member, mission in sorted(params.require):
+        if member not in key_index:
+            problems.append(Problem("not_found", value=member, params={
+                "what": "member to require", "suggestion": did_you_mean(closest(member, keys)),
+                "hint": "elca-match members list"}))
+        if mission not in mission_index:
+            problems.append(Problem("not_found", value=mission, params={
+                "what": "mission", "suggestion": did_you_mean(closest(mission, mission_ids)),
+                "hint": "elca-match missions list"}))
+    if problems:
+        raise NotFoundError("", problems)
+    pairs = sorted((key_index[a], mission_index[b]) for a, b in params.require)
+    clash = sorted({keys[i] for i, _ in pairs if excluded[i]})
+    if clash:
+        raise UsageError("", [Problem("plan_require_excluded", value=k) for k in clash])
+    if params.consented_only:
+        refused = [(keys[i], mission_ids[j]) for i, j in pairs if not consent[i]]
+        if refused:
+            raise InfeasibleError("", [Problem("plan_require_consent", value=k, params={"mission": j})
+                                       for k, j in refused])
+    return pairs
+
+
+def _residual(prob: Instance) -> tuple[Residual, int]:
+    """Fix the required pairs (lower bound 1 on their arc) and return what is left to decide."""
+    p = prob.params
+    n, m = prob.scores.shape
+    nc = len(prob.clusters)
+    keys = [x.key for x in prob.members]
+    ids = [x.id for x in prob.missions]
+    per_member = np.zeros(n, dtype=np.int64)
+    per_mission = np.zeros(m, dtype=np.int64)
+    per_cluster_mission = np.zeros((nc, m), dtype=np.int64)
+    per_cluster = np.zeros(nc, dtype=np.int64)
+    for i, j in prob.required:
+        c = prob.member_cluster[i]
+        per_member[i] += 1
+        per_mission[j] += 1
+        per_cluster_mission[c, j] += 1
+        per_cluster[c] += 1
+    problems = []
+    for i in np.flatnonzero(per_member > p.max_per_member):
+        count = int(per_member[i])
+        problems.append(Problem("plan_require_limit", value=keys[i], params={
+            "count": count, "limit": p.max_per_member, "excess": count - p.max_per_member}))
+    for j in np.flatnonzero(per_mission > prob.seats):
+        count = int(per_mission[j])
+        problems.append(Problem("plan_require_seats", value=ids[j], params={
+            "count": count, "seats": int(prob.seats[j]), "excess": count - int(prob.seats[j])}))
+    for c, j in zip(*np.nonzero(per_cluster_mission > prob.quota[None, :])):
+        count, seats = int(per_cluster_mission[c, j]), int(prob.seats[j])
+        if count > seats:
+            continue  # already reported as a seats problem
+        problems.append(Problem("plan_require_quota", value=ids[j], params={
+            "count": count, "cluster": prob.clusters[c], "quota": int(prob.quota[j]), "seats": seats,
+            "share": p.cluster_max_share, "suggested": _share_for(count, seats),
+            "excess": count - int(prob.quota[j])}))
+    if problems:
+        raise InfeasibleError("", problems)
+    usable = prob.usable.copy()
+    weights = prob.weights.copy()
+    fixed = 0
+    for i, j in prob.required:
+        fixed += int(max(0, np.rint(prob.scores[i, j] * SCALE)))
+        usable[i, j] = False
+        weights[i, j] = 0
+    limit = p.max_per_member - per_member
+    usable &= (limit > 0)[:, None]
+    weights[~usable] = 0
+    res = Residual(
+        weights=weights, usable=usable, member_cluster=prob.member_cluster, member_limit=limit,
+        quota=prob.quota[None, :] - per_cluster_mission, seats=prob.seats - per_mission,
+        cluster_min=np.maximum(0, p.cluster_min_seats - per_cluster), n_clusters=nc,
+    )
+    return res, fixed
+
+
+def _share_for(count: int, seats: int) -> float:
+    """The smallest two-decimal share whose quota on ``seats`` seats admits ``count`` members."""
+    share = np.ceil(100 * count / seats) / 100
+    while cluster_quota(seats, share) < count and share < 1:
+        share = round(share + 0.01, 2)
+    return float(min(1.0, share))
+
+
+def _check_cluster_minimums(prob: Instance, res: Residual) -> None:
+    """Fail early, with numbers, when the per-cluster minimum cannot be met."""
+    k = prob.params.cluster_min_seats
+    if k <= 0 or not prob.clusters:
+        return
+    required = np.bincount(prob.member_cluster[[i for i, _ in prob.required]],
+                           minlength=len(prob.clusters)) if prob.required else np.zeros(len(prob.clusters), int)
+    total_seats = int(prob.seats.sum())
+    needed = int(np.maximum(k, required).sum())
+    if needed > total_seats:
+        suggested = k
+        while suggested > 0 and int(np.maximum(suggested, required).sum()) > total_seats:
+            suggested -= 1
+        raise InfeasibleError.of("plan_cluster_min_total", minimum=k, clusters=len(prob.clusters), needed=needed,
+                                 seats=total_seats, short=needed - total_seats, suggested=suggested)
+    problems = []
+    for c, name in enumerate(prob.clusters):
+        if res.cluster_min[c] <= 0:
+            continue
+        capacity = cluster_capacity(res, c) + int(required[c])
+        if capacity < k:
+            members = int((prob.considered & (prob.member_cluster == c) & prob.usable.any(axis=1)).sum())
+            detail = (f"{members} of its members are eligible with a fit, for at most "
+                      f"{prob.params.max_per_member} mission(s) each, and a cluster may take "
+                      f"{_quota_words(prob)} of a mission's seats")
+            problems.append(Problem("plan_cluster_min", params={
+                "cluster": name, "capacity": capacity, "minimum": k, "short": k - capacity, "detail": detail}))
+    if problems:
+        raise InfeasibleError("", problems)
+
+
+def _quota_words(prob: Instance) -> str:
+    return f"floor({prob.params.cluster_max_share:g} x seats), at least 1,"
+
+
+def _joint_minimum_error(prob: Instance) -> InfeasibleError:
+    """Each cluster can meet the minimum alone but not all together: find the largest minimum that works."""
+    k = prob.params.cluster_min_seats
+    low, high = 0, k - 1  # 0 is always feasible: nobody has to travel
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _feasible(prob, mid):
+            low = mid
+        else:
+            high = mid - 1
+    return InfeasibleError.of("plan_cluster_min_joint", minimum=k, suggested=low)
+
+
+def _feasible(prob: Instance, minimum: int) -> bool:
+    trial = Instance(**{**prob.__dict__, "params": _replace_min(prob.params, minimum)})
+    res, _ = _residual(trial)
+    cand = build_candidates(res, "cap")
+    pm, pj = kept_pairs(res, cand)
+    try:
+        min_cost_flow(res, pm, pj)
+    except nx.NetworkXUnfeasible:
+        return False
+    return True
+
+
+def _replace_min(params: PlanParams, minimum: int) -> PlanParams:
+    return replace(params, cluster_min_seats=minimum)
+
+
+def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int) -> Plan:
+    n, m = prob.scores.shape
+    assigned = np.zeros((n, m), dtype=bool)
+    pm, pj = flow.pair_member[flow.chosen], flow.pair_mission[flow.chosen]
+    assigned[pm, pj] = True
+    required = np.zeros((n, m), dtype=bool)
+    for i, j in prob.required:
+        assigned[i, j] = True
+        required[i, j] = True
+
+    objective_units = fixed_weight + flow.objective
+    bound_units = fixed_weight + dual_bound(res, flow.pair_member, flow.pair_mission)
+    gap_units = max(0.0, bound_units - objective_units)
+    n_assigned = int(assigned.sum())
+    optimal = gap_units <= GAP_TOLERANCE * SCALE * max(1, n_assigned) + 1
+    candidate_pairs = int(res.usable.sum())
+    certificate = Certificate(
+        objective=objective_units / SCALE,
+        dual_bound=bound_units / SCALE,
+        gap=gap_units / SCALE,
+        optimal=bool(optimal),
+        method=("min-cost flow (networkx network simplex) on the best candidates per cluster and mission; "
+                "LP dual bound (HiGHS) checked on every candidate pair"),
+        candidate_pairs=candidate_pairs,
+        solved_pairs=int(len(flow.pair_member)),
+        rounds=flow.rounds,
+    )
+    calendar = sorted(range(m), key=lambda j: (prob.missions[j].start_date is None,
+                                               prob.missions[j].start_date or "", prob.missions[j].id))
+    assignments = []
+    for j in calendar:
+        on = np.flatnonzero(assigned[:, j])
+        on = on[np.lexsort((on, -prob.scores[on, j]))]
+        for i in on.tolist():
+            assignments.append(Assignment(
+                mission=prob.missions[j].id, member=prob.members[i].key,
+                cluster=prob.clusters[prob.member_cluster[i]], score=float(prob.scores[i, j]),
+                required=bool(required[i, j]), why="required by a person (--require)" if required[i, j] else "",
+            ))
+    ctx = explain.Context(prob=prob, assigned=assigned, required=required, calendar=calendar)
+    cluster_seats = np.bincount(prob.member_cluster[np.nonzero(assigned)[0]], minlength=len(prob.clusters))
+    return Plan(
+        params=prob.params,
+        missions=tuple(prob.missions[j] for j in calendar),
+        assignments=tuple(assignments),
+        objective=float(sum(a.score for a in assignments)),
+        certificate=certificate,
+        unfilled=tuple(explain.unfilled_seats(ctx)),
+        waitlist=tuple(explain.waitlist(ctx)),
+        left_out=tuple(explain.left_out(ctx)),
+        quotas={x.id: int(q) for x, q in zip(prob.missions, prob.quota)},
+        rules={x.id: prob.rules.summary(x) for x in prob.missions},
+        cluster_seats={c: int(s) for c, s in zip(prob.clusters, cluster_seats)},
+        not_considered=explain.not_considered(ctx),
+        notes=tuple(explain.capacity_notes(ctx)),
+    )
