@@ -19,7 +19,7 @@ from ..ingest.adapters import read_with_adapter
 from ..ingest.model import AdapterOutput, ColumnMapping
 from ..ingest.validate import InvalidRow, ValidRow, organisation_keys, validate_rows
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import open_db, schema, survey, transaction
+from ..store import open_db, schema, secure_delete, survey, transaction, vacuum
 from ..tabular import Row, SourceInfo, Table, read_table
 from ..text import closest
 
@@ -161,7 +161,7 @@ def _attach_submissions(db, item: _Analysed, raw_ids: list[int], result: FileRes
     """Link each accepted row to its organisation; a newer submission supersedes the current one."""
     by_key, by_id, by_name = survey.organisation_index(db)
     new_rows, superseded_ids, touched = [], [], {}
-    next_id = db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0] + 1
+    next_id = survey.next_submission_id(db)
     total = len(item.valid)
     for position, (valid, raw_id) in enumerate(zip(item.valid, raw_ids)):
         if progress and position % 5000 == 0:
@@ -296,16 +296,14 @@ def forget(db_path: Path, text: str) -> ForgetResult:
     db = open_db(db_path, create=False)
     try:
         org = find_member(db, text)
-        db.conn.execute("PRAGMA secure_delete = ON")
+        secure_delete(db)
         with transaction(db):
             deleted = survey.forget_organisation(db, org["key"], org["name_key"], org["name"])
             for module in schema.SCHEMA_MODULES:
                 hook = getattr(module, "forget", None)
                 if hook is not None and module is not survey:
                     deleted.update(hook(db, org["key"]) or {})
-        # VACUUM rewrites the file without the freed pages; the checkpoint empties the WAL
-        db.conn.execute("VACUUM")
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        vacuum(db)
     finally:
         db.close()
     return ForgetResult(org["key"], org["name"], deleted)

@@ -52,3 +52,14 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def secure_delete(db: sqlite_utils.Database) -> None:
+    """Make deletes overwrite freed content with zeros (for erasing personal data)."""
+    db.conn.execute("PRAGMA secure_delete = ON")
+
+
+def vacuum(db: sqlite_utils.Database) -> None:
+    """Rewrite the file without freed pages and empty the WAL, so deleted bytes are gone."""
+    db.conn.execute("VACUUM")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -165,6 +165,11 @@ def insert_submissions(db: sqlite_utils.Database, rows: list[tuple]) -> list[int
     return ids
 
 
+def next_submission_id(db: sqlite_utils.Database) -> int:
+    """The id the next inserted submission gets (inside a write transaction)."""
+    return db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0] + 1
+
+
 def mark_superseded(db: sqlite_utils.Database, submission_ids: list[int]) -> None:
     db.conn.executemany("UPDATE submissions SET status = 'superseded' WHERE id = ?", [(i,) for i in submission_ids])
 
