@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "catalogue_missing_column": "the required column {expected} is missing from the {what} file; add it (the columns are: {allowed}).",
     "catalogue_unknown_column": "the column is not one of the {what} file's columns{suggestion}; rename or remove it (the columns are: {allowed}).",
     "catalogue_duplicate_column": "the column {expected} appears twice; keep one of them.",
+    "region_not_country": "the value names a region ({allowed}), not one country; give one country per row.",
     "not_positive": "the value must be a whole number of at least 1; correct it.",
     "unknown_market": "no country or region has that name{suggestion}; use an ISO code such as JP, a country name in English, German, Italian, Polish, French or Spanish, or a region: {regions}.",
     "not_found": "no {what} matches {value}{suggestion}; list them with `{hint}`.",
@@ -61,6 +62,15 @@ MESSAGES: dict[str, str] = {
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
     "infeasible": "{detail}",
     "check_failed": "{detail}",
+    # outcome records (events, meetings, third-country organisations, cooperation cases)
+    "outcome_column_not_used": "the column does not apply to {what} records; leave it empty or move the value to the right row.",
+    "outcome_not_third_country": "{country} is in the EU or takes part in COSME, and the progress report counts only third countries; name the targeted third country.",
+    "outcome_unknown_party": "no cluster or member is called {value}{suggestion}; use a cluster code ({clusters}) or a member's name, org_id or key (see `elca-match members list`).",
+    "outcome_unknown_partner": "no third-country organisation has the id or name {value}{suggestion}; add it first as an org record (in this file or with `elca-match outcomes add org`).",
+    "outcome_country_ambiguous": "the partners are in several countries ({countries}); give the meeting's country.",
+    "outcome_partner_country": "the partner {partner} is in {partner_country}, not in {country}; correct the country or the partner.",
+    "outcome_bad_flag": "the value must be yes or no; correct it.",
+    "outcome_targets_invalid": "{detail}; correct the targets file.",
     # the questionnaire definition itself
     "definition_invalid": "{detail}; correct the questionnaire definition.",
     "rules_invalid": "{detail}; correct the mission rules file.",

@@ -1,0 +1,144 @@
+"""Outcome records (events, meetings, third-country organisations, cooperation cases) and
+the directory of names they may refer to.
+
+Plain frozen dataclasses: the reader builds them, the store saves and loads them, and the
+indicator functions count them. None of them touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .vocabulary import BUSINESS_TYPES
+
+
+@dataclass(frozen=True)
+class Party:
+    """A European party to an outcome: one of the action's clusters (by code) or a member organisation."""
+
+    kind: str  # "cluster" (a cluster code) | "member" (an organisations.key)
+    ref: str
+    name: str
+    org_type: str  # the member's org type; "cluster" for a cluster code
+    cluster: str = ""  # the cluster code the party belongs to
+
+    @property
+    def is_cluster(self) -> bool:
+        """Counts as a European cluster: a partner cluster or a member that is itself a cluster."""
+        return self.kind == "cluster" or self.org_type == "cluster"
+
+    @property
+    def is_sme(self) -> bool:
+        return self.kind == "member" and self.org_type == "sme"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.ref)
+
+
+@dataclass(frozen=True)
+class PartnerOrg:
+    """An organisation in a third country: a cluster, intermediary, SME, large firm, RTO ..."""
+
+    id: str
+    name: str
+    country: str  # ISO alpha-2
+    org_type: str
+    description: str = ""
+
+    @property
+    def is_business(self) -> bool:
+        """SMEs and businesses (the stakeholder table's last column); the others are intermediaries."""
+        return self.org_type in BUSINESS_TYPES
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event attended by the partnership, targeting one or more third countries."""
+
+    id: str
+    name: str
+    date: str  # ISO YYYY-MM-DD
+    kind: str  # preparatory | c2c | b2b
+    countries: tuple[str, ...]
+    mission_id: str | None = None
+    parties: tuple[Party, ...] = ()
+    partners: tuple[str, ...] = ()  # PartnerOrg ids
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A C2C or B2B matchmaking meeting between European parties and third-country organisations."""
+
+    id: str
+    date: str
+    kind: str  # c2c | b2b
+    country: str
+    parties: tuple[Party, ...]
+    partners: tuple[str, ...]
+    event_id: str | None = None
+    mission_id: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A cooperation case: a project, agreement, representation office or other initiative."""
+
+    id: str
+    name: str
+    date: str  # when it started or, for an agreement, was signed
+    case_type: str  # collaboration_project | formal_agreement | representation_office | other
+    countries: tuple[str, ...]
+    parties: tuple[Party, ...]
+    partners: tuple[str, ...]
+    objectives: tuple[str, ...]
+    status: str
+    agreement: str | None = None  # cooperation | business | None
+    sectors: tuple[str, ...] = ()
+    technology: str = ""
+    description: str = ""
+    confidential: bool = False
+    mission_id: str | None = None
+
+
+@dataclass
+class Outcomes:
+    """Every outcome record of the action (or of one file)."""
+
+    events: list[Event] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    orgs: list[PartnerOrg] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+    def org_index(self) -> dict[str, PartnerOrg]:
+        """Third-country organisations by id (ids compare without case)."""
+        return {o.id.casefold(): o for o in self.orgs}
+
+    def count(self) -> dict[str, int]:
+        return {"events": len(self.events), "meetings": len(self.meetings), "orgs": len(self.orgs),
+                "cases": len(self.cases)}
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """A member organisation as outcome records may name it."""
+
+    key: str
+    name: str
+    org_id: str | None
+    cluster: str
+    org_type: str
+
+
+@dataclass
+class Directory:
+    """What outcome records may refer to: clusters, members, missions, and stored outcomes."""
+
+    clusters: dict[str, str] = field(default_factory=dict)  # code -> label
+    members: list[MemberRef] = field(default_factory=list)
+    missions: dict[str, dict] = field(default_factory=dict)  # id -> mission record
+    orgs: list[PartnerOrg] = field(default_factory=list)  # third-country organisations already stored
+    events: dict[str, Event] = field(default_factory=dict)  # events already stored, by id
+    excluded_countries: frozenset[str] = frozenset()  # EU and COSME countries: not third countries
