@@ -45,6 +45,8 @@ class _Index:
     names: dict[str, dict[str, str]]  # alpha-2 -> language -> display name
     suggestions: dict[str, str]  # key offered as "did you mean" -> what to show
     english: dict[str, str]  # the subset of suggestions that are English names
+    country_suggestions: dict[str, str]  # the subset of suggestions that are countries
+    english_countries: dict[str, str]  # English country names only
 
 
 def _short_forms(name: str) -> list[str]:
@@ -70,12 +72,14 @@ def _index() -> _Index:
                     for lang in LANGUAGES}
 
     index: dict[str, str] = {}
+    shown: dict[str, str] = {}  # key -> the spelling to offer as a suggestion
     english: set[str] = set()
 
     def add(name: str, code: str, is_english: bool = False) -> None:
         key = market_key(name)
         if key:
             index.setdefault(key, code)
+            shown.setdefault(key, " ".join(name.split()).lower())
             if is_english and index[key] == code:
                 english.add(key)
 
@@ -93,13 +97,13 @@ def _index() -> _Index:
             add(name, c.alpha_2, is_english=True)
     names: dict[str, dict[str, str]] = {}
     for c in countries:
-        shown = getattr(c, "common_name", None) or c.name
-        names[c.alpha_2] = {"en": shown}
+        display = getattr(c, "common_name", None) or c.name
+        names[c.alpha_2] = {"en": display}
         for lang, tr in translations.items():
             for name in _english_names(c):
                 add(tr.gettext(name), c.alpha_2)
             # common names ("South Korea") are often untranslated; then the ISO name is better
-            names[c.alpha_2][lang] = tr.gettext(shown) if tr.gettext(shown) != shown else tr.gettext(c.name)
+            names[c.alpha_2][lang] = tr.gettext(display) if tr.gettext(display) != display else tr.gettext(c.name)
     short: dict[str, set[str]] = {}
     for c in countries:
         spellings = _english_names(c) + [translations[lang].gettext(c.name) for lang in LANGUAGES]
@@ -124,10 +128,12 @@ def _index() -> _Index:
             regions.setdefault(market_key(name), slug)
         english.update({market_key(slug), market_key((entry.get("names") or {}).get("en", slug))})
 
-    suggestions = {key: key for key in index if len(key) > 3}
+    suggestions = {key: shown[key] for key in index if len(key) > 3}
     suggestions.update({key: slug for key, slug in regions.items()})
-    return _Index(index, regions, region_codes, names, suggestions,
-                  {key: shown for key, shown in suggestions.items() if key in english})
+    in_english = {key: shown for key, shown in suggestions.items() if key in english}
+    countries_only = {key: shown for key, shown in suggestions.items() if key in index}
+    return _Index(index, regions, region_codes, names, suggestions, in_english, countries_only,
+                  {key: shown for key, shown in in_english.items() if key in index})
 
 
 def resolve_country(text: object) -> str | None:
@@ -140,16 +146,17 @@ def resolve_country(text: object) -> str | None:
     return _index().countries.get(market_key(text))
 
 
-def suggest_country(text: object) -> str | None:
-    """The known country or region name closest to a mistyped one (``'japna'`` -> ``'japan'``)."""
+def suggest_country(text: object, regions: bool = True) -> str | None:
+    """The known country (or, with ``regions``, region) name closest to a mistyped one (``'japna'`` -> ``'japan'``)."""
     index = _index()
     key = market_key(text)
-    best = closest(key, index.suggestions)
+    options = index.suggestions if regions else index.country_suggestions
+    best = closest(key, options)
     if best is None:
         return None
     # 'japna' is a shade nearer 'japonia' than 'japan', yet on an English command line
     # 'japan' is the likelier intent; a clearly better foreign match ('giapone') still wins.
-    english = closest(key, index.english)
+    english = closest(key, index.english if regions else index.english_countries)
     if english and _similarity(key, english) >= _similarity(key, best) - 0.1:
         best = english
     return index.suggestions[best]
@@ -179,6 +186,11 @@ def resolve_markets(text: object) -> list[str]:
         return codes
     raise UsageError.of("unknown_market", value=raw.strip(), suggestion=did_you_mean(suggest_country(raw)),
                         regions=", ".join(index.region_codes))
+
+
+def is_region(text: object) -> bool:
+    """True when ``text`` names a region (``latin-america``, ``Asien``) rather than one country."""
+    return market_key(text) in _index().regions
 
 
 def regions() -> dict[str, tuple[str, ...]]:

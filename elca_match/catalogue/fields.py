@@ -164,8 +164,10 @@ class RowReader:
         if not value:
             return None
         code = markets.resolve_country(value)
-        if code is None:
-            self.problem("unknown_country", name, value, suggestion=did_you_mean(markets.suggest_country(value)))
+        if code is None and markets.is_region(value):
+            self.problem("region_not_country", name, value, allowed=", ".join(markets.resolve_markets(value)))
+        elif code is None:
+            self.problem("unknown_country", name, value, suggestion=did_you_mean(markets.suggest_country(value, regions=False)))
         return code
 
     def date(self, name: str, required: bool = False) -> str | None:
