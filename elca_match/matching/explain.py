@@ -1,0 +1,139 @@
+"""Why a member fits an opportunity: per-block breakdown and the shared features behind it.
+
+Everything here is read off the element-wise product of the two rows, so a "why"
+names only features both sides have, and the breakdown sums to the score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+SEPARATOR = "="
+TRL_BLOCK = "trl"
+TEXT_BLOCK = "text"
+
+
+@dataclass(frozen=True)
+class FeatureSpace:
+    """The columns of the profile matrices: ``block=feature`` names and their block index."""
+
+    names: np.ndarray          # str per column
+    feature_block: np.ndarray  # int per column, index into ``blocks``
+    blocks: tuple[str, ...]
+
+    @classmethod
+    def from_names(cls, names: Sequence[str]) -> "FeatureSpace":
+        """Rebuild the block index from ``block=feature`` names (blocks in order of first use)."""
+        blocks: list[str] = []
+        block_of = []
+        for name in names:
+            block = str(name).split(SEPARATOR, 1)[0]
+            if block not in blocks:
+                blocks.append(block)
+            block_of.append(blocks.index(block))
+        return cls(np.array(list(names), dtype=object), np.array(block_of, dtype=np.int32), tuple(blocks))
+
+    def label(self, column: int) -> str:
+        """The feature part of a column name (``automotive`` for ``sectors=automotive``)."""
+        return str(self.names[column]).split(SEPARATOR, 1)[1]
+
+    def block_matrix(self) -> sp.csr_matrix:
+        """(n_features, n_blocks) indicator: a row of contributions times it gives per-block sums."""
+        n = len(self.names)
+        return sp.csr_matrix((np.ones(n), (np.arange(n), self.feature_block)), shape=(n, len(self.blocks)))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One member-opportunity pair: its score, per-block breakdown, shared features and why."""
+
+    member: int
+    opportunity: int
+    score: float
+    breakdown: dict[str, float]
+    shared: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # block -> (feature, contribution)
+    why: str = ""
+
+
+def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]], space: FeatureSpace, *,
+                  member_trl: Sequence[tuple[int, int] | None] | None = None,
+                  opp_trl: Sequence[tuple[int, int] | None] | None = None,
+                  groups: Sequence[Any] = (), why_terms: int = 3) -> list[Contribution]:
+    """Breakdown and explanation of each (member row, opportunity row) pair, vectorised over pairs.
+
+    ``groups`` are objects with ``blocks`` and ``prefix`` (the model's explain groups);
+    ``member_trl``/``opp_trl`` give the TRL levels and ranges the TRL part names.
+    The score is the sum of the breakdown (``math.fsum``), so the two always agree.
+    """
+    if not pairs:
+        return []
+    members_X, opps_X = sp.csr_matrix(members_X), sp.csr_matrix(opps_X)
+    m_idx = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+    o_idx = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+    products = members_X[m_idx].multiply(opps_X[o_idx]).tocsr()
+    products.eliminate_zeros()
+    products.sort_indices()
+    out = []
+    for p, (m, o) in enumerate(zip(m_idx, o_idx)):
+        lo, hi = products.indptr[p], products.indptr[p + 1]
+        cols, vals = products.indices[lo:hi], products.data[lo:hi]
+        per_block = np.zeros(len(space.blocks))
+        np.add.at(per_block, space.feature_block[cols], vals)
+        shared: dict[str, list[tuple[str, float]]] = {}
+        for col, val in zip(cols, vals):
+            shared.setdefault(space.blocks[space.feature_block[col]], []).append((space.label(col), float(val)))
+        for block in shared:
+            shared[block].sort(key=lambda fv: (-fv[1], fv[0]))
+        breakdown = {b: float(per_block[i]) for i, b in enumerate(space.blocks)}
+        why = explain(shared, groups, space.blocks,
+                      member_trl[m] if member_trl is not None else None,
+                      opp_trl[o] if opp_trl is not None else None, why_terms)
+        score = math.fsum(breakdown.values())
+        out.append(Contribution(int(m), int(o), score, breakdown, shared, why))
+    return out
+
+
+def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], blocks: Sequence[str],
+            member_trl: tuple[int, int] | None = None, opp_trl: tuple[int, int] | None = None,
+            why_terms: int = 3) -> str:
+    """The readable "why": ``automotive, production; cfrp, rtm; TRL 7 in 6-9; market JP; text: crash``.
+
+    Only blocks with shared features appear; features within a block are listed by
+    contribution (text: the ``why_terms`` strongest).
+    """
+    ordered = [(tuple(g.blocks), g.prefix) for g in groups]
+    covered = {b for bs, _ in ordered for b in bs}
+    ordered += [((b,), f"{b}: ") for b in blocks if b not in covered]
+    parts = []
+    for group_blocks, prefix in ordered:
+        names: list[str] = []
+        for block in group_blocks:
+            features = shared.get(block)
+            if not features:
+                continue
+            if block == TRL_BLOCK:
+                names.append(_trl_phrase(member_trl, opp_trl, features))
+            elif block == TEXT_BLOCK:
+                names.extend(f for f, _ in features[:why_terms])
+            else:
+                names.extend(f for f, _ in features)
+        if names:
+            parts.append(prefix + ", ".join(names))
+    return "; ".join(parts)
+
+
+def _trl_phrase(member: tuple[int, int] | None, band: tuple[int, int] | None,
+                features: list[tuple[str, float]]) -> str:
+    if not member or not band or not member[0]:
+        levels = sorted(int(f) for f, _ in features)
+        return f"TRL {levels[0]}" if len(levels) == 1 else f"TRL {levels[0]}-{levels[-1]}"
+    shown = str(member[0]) if member[0] == member[1] else f"{member[0]}-{member[1]}"
+    wanted = str(band[0]) if band[0] == band[1] else f"{band[0]}-{band[1]}"
+    inside = band[0] <= member[0] and member[1] <= band[1]
+    return f"TRL {shown} {'in' if inside else 'near'} {wanted}"

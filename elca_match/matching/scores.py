@@ -1,0 +1,146 @@
+"""Scores as sparse matrix products, top-k by partial sort, and member x mission fit.
+
+A score is ``member_row @ opportunity_row`` (see ``profiles.vectoriser``): products are
+taken in blocks of rows so that memory stays bounded, and each block's best columns
+are found with ``np.argpartition``; there is no loop over pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+# Rows of the left matrix per product block: large enough to amortise the call,
+# small enough that a dense block against 100,000 columns stays near 100 MB.
+DEFAULT_CHUNK = 128
+
+
+@dataclass(frozen=True)
+class TopK:
+    """For each query row, the best ``k`` pool rows: indices (-1 = none) and scores, best first."""
+
+    indices: np.ndarray  # (n_queries, k) int64
+    scores: np.ndarray   # (n_queries, k) float
+
+    def pairs(self, query: int) -> list[tuple[int, float]]:
+        """The (pool index, score) pairs of one query row, best first."""
+        return [(int(i), float(s)) for i, s in zip(self.indices[query], self.scores[query]) if i >= 0]
+
+
+@dataclass(frozen=True)
+class MissionScores:
+    """Member x mission fit: the best score over the mission's opportunities, and which one."""
+
+    scores: np.ndarray  # (n_members, n_missions) float
+    best: np.ndarray    # (n_members, n_missions) opportunity row index, -1 when the mission has none
+
+
+def _csr(matrix: Any) -> sp.csr_matrix:
+    return matrix if sp.issparse(matrix) and matrix.format == "csr" else sp.csr_matrix(matrix)
+
+
+def score_matrix(members_X: Any, opps_X: Any, chunk: int = 2048) -> np.ndarray:
+    """Every member's score for every opportunity, as a dense ``(n_members, n_opps)`` array.
+
+    Meant for the sizes a mission plan needs (thousands x hundreds); for top-k over
+    large pools use :func:`top_k`.
+    """
+    members_X, opps_X = _csr(members_X), _csr(opps_X)
+    out = np.zeros((members_X.shape[0], opps_X.shape[0]), dtype=np.float64)
+    opps_T = opps_X.T.tocsc()
+    for start in range(0, members_X.shape[0], chunk):
+        block = members_X[start:start + chunk] @ opps_T
+        out[start:start + chunk] = block.toarray() if sp.issparse(block) else block
+    return out
+
+
+def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int = DEFAULT_CHUNK,
+          tiebreak: np.ndarray | None = None) -> TopK:
+    """For each row of ``query_X``, the ``k`` rows of ``pool_X`` with the highest dot product.
+
+    Works both ways round: ``top_k(opps_X, members_X, 10)`` gives each opportunity its
+    best members, ``top_k(members_X, opps_X, 3)`` each member its best opportunities.
+    Only scores strictly above ``min_score`` are kept, so a pool row that shares
+    nothing with the query (score 0) never appears. Equal scores are ordered by
+    ``tiebreak`` (one sortable value per pool row, e.g. the rank of its key; the pool
+    index by default), also across the k-th place, so the result does not depend on
+    the order of the rows when ``tiebreak`` follows the keys.
+    """
+    query_X, pool_X = _csr(query_X), _csr(pool_X)
+    n_query, n_pool = query_X.shape[0], pool_X.shape[0]
+    k = max(0, min(int(k), n_pool))
+    indices = np.full((n_query, k), -1, dtype=np.int64)
+    scores = np.zeros((n_query, k), dtype=np.float64)
+    if k == 0 or n_query == 0:
+        return TopK(indices, scores)
+    tiebreak = np.arange(n_pool) if tiebreak is None else np.asarray(tiebreak)
+    pool_T = pool_X.T.tocsr()
+    for start in range(0, n_query, chunk):
+        block = (query_X[start:start + chunk] @ pool_T).toarray()
+        if k < n_pool:
+            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        else:
+            part = np.tile(np.arange(n_pool), (block.shape[0], 1))
+        values = np.take_along_axis(block, part, axis=1)
+        if k < n_pool:
+            kth = values.min(axis=1)
+            crowded = ((block >= kth[:, None]).sum(axis=1) > k) & (kth > min_score)
+            for r in np.flatnonzero(crowded):  # rare: a tie straddles the k-th place
+                candidates = np.flatnonzero(block[r] >= kth[r])
+                pick = np.lexsort((tiebreak[candidates], -block[r, candidates]))[:k]
+                part[r] = candidates[pick]
+                values[r] = block[r, part[r]]
+        # best first; equal scores by tiebreak (lexsort's last key is the primary one)
+        order = np.lexsort((tiebreak[part], -values), axis=-1)
+        part = np.take_along_axis(part, order, axis=1)
+        values = np.take_along_axis(values, order, axis=1)
+        keep = values > min_score
+        indices[start:start + chunk] = np.where(keep, part, -1)
+        scores[start:start + chunk] = np.where(keep, values, 0.0)
+    return TopK(indices, scores)
+
+
+def mission_scores(members_X: Any, opps_X: Any, opportunities: Sequence[Mapping[str, Any]],
+                   missions: Sequence[Mapping[str, Any]], scores: np.ndarray | None = None) -> MissionScores:
+    """Member x mission fit for the planner.
+
+    ``opportunities`` are the records of the rows of ``opps_X`` (``id``, ``country``,
+    ``sector``); ``missions`` mission records (``country``, ``sectors``,
+    ``opportunities``). A mission's fit for a member is the member's best score over
+    the opportunities the mission lists; when it lists none, over the opportunities
+    in the mission's country whose sector is one of the mission's sectors (any sector
+    when it names none). Pass ``scores`` (from :func:`score_matrix`) to reuse it.
+    """
+    if scores is None:
+        scores = score_matrix(members_X, opps_X)
+    columns = mission_columns(opportunities, missions)
+    n_members = scores.shape[0]
+    fit = np.zeros((n_members, len(missions)), dtype=np.float64)
+    best = np.full((n_members, len(missions)), -1, dtype=np.int64)
+    for j, cols in enumerate(columns):
+        if cols.size == 0:
+            continue
+        sub = scores[:, cols]
+        arg = sub.argmax(axis=1)
+        fit[:, j] = sub[np.arange(n_members), arg]
+        best[:, j] = np.where(fit[:, j] > 0, cols[arg], -1)
+    return MissionScores(fit, best)
+
+
+def mission_columns(opportunities: Sequence[Mapping[str, Any]], missions: Sequence[Mapping[str, Any]]) -> list[np.ndarray]:
+    """For each mission, the opportunity row indices it is scored over (see :func:`mission_scores`)."""
+    by_id = {str(o["id"]): i for i, o in enumerate(opportunities)}
+    out = []
+    for mission in missions:
+        listed = [by_id[str(i)] for i in (mission.get("opportunities") or ()) if str(i) in by_id]
+        if not listed and not mission.get("opportunities"):
+            country = str(mission.get("country") or "").upper()
+            sectors = set(mission.get("sectors") or ())
+            listed = [i for i, o in enumerate(opportunities)
+                      if str(o.get("country") or "").upper() == country and (not sectors or o.get("sector") in sectors)]
+        out.append(np.array(sorted(listed), dtype=np.int64))
+    return out
