@@ -156,6 +156,9 @@ def resolve_choices(text: str | None, question: str, what: str,
     if text is None or not str(text).strip():
         return None
     questionnaire = questionnaire or load_questionnaire()
+    whole = questionnaire.match_choice(question, str(text).strip())
+    if whole is not None:  # labels may hold commas: "Testing, repair, recycling, end of life"
+        return [whole]
     codes: list[str] = []
     for part in split_multi(str(text).replace(",", ";")):
         code = questionnaire.match_choice(question, part)
