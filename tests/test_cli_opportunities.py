@@ -288,7 +288,6 @@ def test_list__no_database__state_error(tmp_path):
 
 def test_list__empty_catalogue__state_error_says_how_to_import(tmp_path):
     db = tmp_path / "elca.db"
-    failure(db, "missions", "import", CATALOGUE / "missions.csv", kind=StateError)
     db.touch()
     error = failure(db, "opportunities", "list", kind=StateError)
     assert "opportunities import --builtin" in str(error)
