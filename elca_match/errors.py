@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "not_positive": "the value must be a whole number of at least 1; correct it.",
     "unknown_market": "no country or region has that name{suggestion}; use an ISO code such as JP, a country name in English, German, Italian, Polish, French or Spanish, or a region: {regions}.",
     "not_found": "no {what} matches {value}{suggestion}; list them with `{hint}`.",
+    "no_opportunities": "no opportunity in the catalogue matches {value}; there are opportunities for {allowed}; list them with `elca-match opportunities list`.",
     "ambiguous": "{value} matches several {what}s ({allowed}); give the id instead.",
     "empty_database": "the database has no {what} yet; {hint}.",
     "bad_option": "{detail}",

@@ -86,6 +86,27 @@ def model_path(name: str = "default") -> Path:
     return data_dir("models") / f"{name}.yaml"
 
 
+def _files(path: Path) -> tuple[Path, bytes, dict, Path, bytes]:
+    raw_model = path.read_bytes()
+    data = _yaml(raw_model, path)
+    glossary_path = path.parent / str(data.get("glossary", "glossary.yaml"))
+    return path, raw_model, data, glossary_path, glossary_path.read_bytes()
+
+
+def _digest(raw_model: bytes, raw_glossary: bytes, questionnaire: Any) -> str:
+    digest = hashlib.sha256()
+    for part in (raw_model, raw_glossary, questionnaire.version.encode(),
+                 json.dumps(questionnaire.profile_blocks(), sort_keys=True).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def model_fingerprint(questionnaire: Any, path: str | Path | None = None) -> tuple[str, str]:
+    """(model version, content hash) without building the glossary: cheap enough for every `rank`."""
+    _, raw_model, data, _, raw_glossary = _files(Path(path) if path else model_path())
+    return str(data.get("version", "m0")), _digest(raw_model, raw_glossary, questionnaire)
+
+
 def load_model(questionnaire: Any = None, path: str | Path | None = None) -> MatchModel:
     """Load ``models/default.yaml`` (or ``path``) and resolve its weights with ``questionnaire``.
 
@@ -95,11 +116,7 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
         from ..questionnaire import load_questionnaire
 
         questionnaire = load_questionnaire()
-    path = Path(path) if path else model_path()
-    raw_model = path.read_bytes()
-    data = _yaml(raw_model, path)
-    glossary_path = path.parent / str(data.get("glossary", "glossary.yaml"))
-    raw_glossary = glossary_path.read_bytes()
+    path, raw_model, data, glossary_path, raw_glossary = _files(Path(path) if path else model_path())
     glossary = Glossary.from_data(_yaml(raw_glossary, glossary_path), glossary_path.name)
 
     profile_blocks = questionnaire.profile_blocks()
@@ -135,10 +152,6 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
     trl = data.get("trl") or {}
     explain = tuple(ExplainGroup(tuple(g["blocks"]), str(g.get("prefix", ""))) for g in data.get("explain") or ())
 
-    digest = hashlib.sha256()
-    for part in (raw_model, raw_glossary, questionnaire.version.encode(),
-                 json.dumps(profile_blocks, sort_keys=True).encode()):
-        digest.update(hashlib.sha256(part).digest())
     return MatchModel(
         version=str(data.get("version", "m0")),
         block_weights=weights,
@@ -151,13 +164,13 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
         text=text,
         glossary=glossary,
         explain=explain,
-        content_hash=digest.hexdigest(),
+        content_hash=_digest(raw_model, raw_glossary, questionnaire),
     )
 
 
 def _yaml(raw: bytes, path: Path) -> dict:
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise DefinitionError.of("definition_invalid", detail=f"{path.name}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):

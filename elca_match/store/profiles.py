@@ -1,6 +1,147 @@
-"""Tables and queries for profiles."""
+"""Stored profile builds: the fitted vectoriser and the member/opportunity matrices.
+
+A build is keyed by the content hash of what it was built from (members' profile
+answers, opportunities, model and questionnaire files) and records the model version,
+so `rank` on an unchanged database only loads it. Matrices are stored as an ``.npz``
+blob (read without pickle); the fitted vectoriser as a pickle that is only loaded when
+new rows must be transformed. Only the latest build is kept: older ones hold answers
+that may since have been corrected or erased.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS profile_builds (
+    id INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    members INTEGER NOT NULL,
+    opportunities INTEGER NOT NULL,
+    features INTEGER NOT NULL,
+    meta TEXT NOT NULL,              -- JSON: row keys, feature names, TRL bands, explanation settings
+    matrices BLOB NOT NULL,          -- npz: member and opportunity CSR matrices
+    vectoriser BLOB NOT NULL         -- pickle of the fitted Vectoriser
+);
+CREATE INDEX IF NOT EXISTS profile_builds_hash ON profile_builds(content_hash);
 """
+
+_COLUMNS = ("id", "content_hash", "model_version", "built_at", "seconds", "members", "opportunities", "features")
+
+
+@dataclass
+class ProfileBuild:
+    """A profile build as stored: identity, row keys, feature names and both matrices."""
+
+    content_hash: str
+    model_version: str
+    built_at: str
+    seconds: float
+    member_keys: list[str]
+    opportunity_ids: list[str]
+    feature_names: list[str]
+    member_X: Any                    # scipy.sparse.csr_matrix (members x features)
+    opportunity_X: Any               # scipy.sparse.csr_matrix (opportunities x features)
+    member_trl: list[tuple[int, int] | None] = field(default_factory=list)
+    opportunity_trl: list[tuple[int, int] | None] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)  # explain groups, why_terms
+    vectoriser_blob: bytes | None = field(default=None, repr=False)  # only set when saving
+    id: int | None = None
+
+
+def load_build(db: sqlite_utils.Database, content_hash: str) -> ProfileBuild | None:
+    """The stored build for ``content_hash``, or None when there is none (or it is unreadable)."""
+    row = db.conn.execute(
+        f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds "
+        "WHERE content_hash = ? ORDER BY id DESC LIMIT 1", [content_hash]).fetchone()
+    if row is None:
+        return None
+    try:
+        return _decode(row)
+    except (ValueError, KeyError, OSError):  # a build from an older layout: rebuild it
+        return None
+
+
+def latest_build_info(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    """Identity of the newest build (no blobs), or None."""
+    row = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM profile_builds ORDER BY id DESC LIMIT 1").fetchone()
+    return dict(zip(_COLUMNS, row)) if row else None
+
+
+def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
+    """Store ``build`` as the only build (call inside a transaction); returns its id."""
+    import numpy as np
+
+    buffer = io.BytesIO()
+    mx, ox = build.member_X.tocsr(), build.opportunity_X.tocsr()
+    np.savez_compressed(
+        buffer,
+        m_data=mx.data, m_indices=mx.indices, m_indptr=mx.indptr, m_shape=np.array(mx.shape),
+        o_data=ox.data, o_indices=ox.indices, o_indptr=ox.indptr, o_shape=np.array(ox.shape),
+    )
+    meta = {
+        "member_keys": build.member_keys,
+        "opportunity_ids": build.opportunity_ids,
+        "feature_names": build.feature_names,
+        "member_trl": [list(t) if t else None for t in build.member_trl],
+        "opportunity_trl": [list(t) if t else None for t in build.opportunity_trl],
+        "settings": build.settings,
+    }
+    db.conn.execute("DELETE FROM profile_builds")
+    cursor = db.conn.execute(
+        "INSERT INTO profile_builds (content_hash, model_version, built_at, seconds, members, opportunities, "
+        "features, meta, matrices, vectoriser) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [build.content_hash, build.model_version, build.built_at, build.seconds, mx.shape[0], ox.shape[0],
+         mx.shape[1], json.dumps(meta, ensure_ascii=False), buffer.getvalue(), build.vectoriser_blob or b""])
+    build.id = cursor.lastrowid
+    return build.id
+
+
+def clear(db: sqlite_utils.Database) -> int:
+    """Delete every stored build (they are derived data and are rebuilt on demand)."""
+    return db.conn.execute("DELETE FROM profile_builds").rowcount
+
+
+def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
+    """`forget` hook: builds that hold the organisation's profile (and its words) are deleted."""
+    doomed = [row[0] for row in db.conn.execute("SELECT id, meta FROM profile_builds")
+              if org_key in json.loads(row[1]).get("member_keys", [])]
+    for build_id in doomed:
+        db.conn.execute("DELETE FROM profile_builds WHERE id = ?", [build_id])
+    return {"profile_builds": len(doomed)}
+
+
+def _decode(row: tuple) -> ProfileBuild:
+    import numpy as np
+    import scipy.sparse as sp
+
+    info = dict(zip(_COLUMNS, row[: len(_COLUMNS)]))
+    meta = json.loads(row[len(_COLUMNS)])
+    with np.load(io.BytesIO(row[len(_COLUMNS) + 1]), allow_pickle=False) as arrays:
+        def matrix(prefix: str):
+            return sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
+                                 shape=tuple(int(v) for v in arrays[f"{prefix}_shape"]))
+
+        member_X, opportunity_X = matrix("m"), matrix("o")
+    return ProfileBuild(
+        content_hash=info["content_hash"], model_version=info["model_version"], built_at=info["built_at"],
+        seconds=info["seconds"], member_keys=meta["member_keys"], opportunity_ids=meta["opportunity_ids"],
+        feature_names=meta["feature_names"], member_X=member_X, opportunity_X=opportunity_X,
+        member_trl=[tuple(t) if t else None for t in meta["member_trl"]],
+        opportunity_trl=[tuple(t) if t else None for t in meta["opportunity_trl"]],
+        settings=meta.get("settings", {}), id=info["id"],
+    )
+
+
+def load_vectoriser_blob(db: sqlite_utils.Database, build_id: int) -> bytes | None:
+    """The pickled vectoriser of a build (kept out of :func:`load_build`, which `rank` calls)."""
+    row = db.conn.execute("SELECT vectoriser FROM profile_builds WHERE id = ?", [build_id]).fetchone()
+    return bytes(row[0]) if row and row[0] else None
