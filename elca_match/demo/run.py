@@ -1,0 +1,220 @@
+"""The demo run: the whole action end to end on the synthetic cohort, through the real services.
+
+Each step calls the same use case the matching command calls (ingest, catalogue import,
+rank, plan, export), so the demo shows what the tool does and nothing it does not. The
+database is built under a temporary name next to its final path and moved into place only
+when every step succeeded: an existing database is never touched unless ``force`` is given,
+and a failed run leaves nothing half-written behind.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, StateError
+from ..questionnaire import load_questionnaire
+from .cohort import DEFAULT_SEED, DEFAULT_SIZE, Cohort, generate_cohort
+from .exports import ExportFile, write_exports
+
+DEFAULT_OUT = Path("demo-out")
+DB_NAME = "demo.db"
+DEMO_COUNTRY = "japan"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One finished step: what it did, in one line, and how long it took."""
+
+    name: str
+    title: str
+    summary: str
+    seconds: float
+    outputs: tuple[Path, ...] = ()
+
+
+@dataclass
+class DemoResult:
+    """Everything the demo produced, and the commands to try next."""
+
+    out_dir: Path
+    db_path: Path
+    seed: int
+    steps: list[StepResult] = field(default_factory=list)
+    exports: list[ExportFile] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)  # shortlist, report ...
+    next_commands: list[str] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(step.seconds for step in self.steps)
+
+
+class DemoListener:
+    """Receives the demo's progress; the command line draws it, tests may record it."""
+
+    def step_started(self, index: int, total: int, title: str) -> None:
+        """Step ``index`` (1-based) of ``total`` begins."""
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        """Progress inside the current step (``total`` 0 when unknown)."""
+
+    def step_finished(self, step: StepResult) -> None:
+        """The current step ended."""
+
+
+def default_db_path(out_dir: Path) -> Path:
+    """Where the demo database goes when no ``--db`` is given: inside the output folder."""
+    return Path(out_dir) / DB_NAME
+
+
+def check_target(db_path: Path, force: bool) -> None:
+    """Refuse to replace an existing database unless ``force``."""
+    if Path(db_path).exists() and not force:
+        raise StateError(problems=[Problem("db_exists", params={"value": str(db_path)})])
+
+
+def run_demo(out_dir: Path = DEFAULT_OUT, db_path: Path | None = None, *, seed: int = DEFAULT_SEED,
+             size: int = DEFAULT_SIZE, force: bool = False, listener: DemoListener | None = None) -> DemoResult:
+    """Generate the cohort, write its survey exports, ingest them, import the catalogue and
+    missions, rank the Japanese opportunities, plan the missions and export the results."""
+    out_dir = Path(out_dir)
+    final_db = Path(db_path) if db_path is not None else default_db_path(out_dir)
+    check_target(final_db, force)
+    listener = listener or DemoListener()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final_db.parent.mkdir(parents=True, exist_ok=True)
+    work_db = final_db.with_name(final_db.name + ".partial")
+    _remove_database(work_db)
+    result = DemoResult(out_dir, final_db, seed)
+    run = _Run(result, work_db, listener, seed, size)
+    steps = run.steps()
+    try:
+        for index, (name, title, action) in enumerate(steps, 1):
+            listener.step_started(index, len(steps), title)
+            start = time.perf_counter()
+            summary, outputs = action()
+            step = StepResult(name, title, summary, time.perf_counter() - start, tuple(outputs))
+            result.steps.append(step)
+            listener.step_finished(step)
+        _settle(work_db)
+        _remove_database(final_db)
+        os.replace(work_db, final_db)
+    except BaseException:
+        _remove_database(work_db)
+        raise
+    result.next_commands = next_commands(final_db, out_dir)
+    return result
+
+
+def next_commands(db_path: Path, out_dir: Path) -> list[str]:
+    """The commands a user would try next on the demo database."""
+    db = _shell_path(db_path)
+    out = _shell_path(out_dir)
+    return [
+        f"elca-match --db {db} members list --cluster MECH",
+        f"elca-match --db {db} rank --country japan",
+        f"elca-match --db {db} rank --country latin-america --top 10",
+        f"elca-match --db {db} plan",
+        f"elca-match --db {db} export shortlist --country india --out {out}/india.xlsx",
+        f"elca-match --db {db} export report --out {out}/report.html",
+    ]
+
+
+class _Run:
+    """The steps of one demo run, sharing the cohort and the work database."""
+
+    def __init__(self, result: DemoResult, db: Path, listener: DemoListener, seed: int, size: int):
+        self.result = result
+        self.db = db
+        self.listener = listener
+        self.seed = seed
+        self.size = size
+        self.cohort: Cohort | None = None
+        self.questionnaire = load_questionnaire()
+
+    def steps(self) -> list[tuple[str, str, Callable[[], tuple[str, list[Path]]]]]:
+        return [
+            ("cohort", "Generate the synthetic member cohort", self.generate),
+            ("exports", "Write each cluster's survey-tool export", self.exports),
+            ("ingest", "Ingest the survey exports", self.ingest),
+            ("opportunities", "Import the built-in opportunity catalogue (D1.1)", self.opportunities),
+            ("missions", "Import the built-in mission calendar", self.missions),
+        ]
+
+    def generate(self) -> tuple[str, list[Path]]:
+        self.cohort = generate_cohort(self.seed, self.size, self.questionnaire)
+        responses = self.cohort.responses
+        languages = Counter(r.lang for r in responses)
+        origins = Counter(r.origin for r in responses)
+        return (f"{self.cohort.organisations} organisations in {len(self.cohort.clusters)} clusters, "
+                f"{len(responses)} responses ({origins['duplicate']} duplicates, {origins['resubmission']} "
+                f"resubmissions) in {len(languages)} languages "
+                f"({', '.join(f'{k} {v}' for k, v in languages.most_common())})"), []
+
+    def exports(self) -> tuple[str, list[Path]]:
+        assert self.cohort is not None
+        files = write_exports(self.cohort, self.result.out_dir, self.questionnaire)
+        self.result.exports = files
+        return "; ".join(f"{f.cluster} {_tool_name(f.tool)} ({f.rows} rows)" for f in files), [f.path for f in files]
+
+    def ingest(self) -> tuple[str, list[Path]]:
+        from ..services.ingest import ingest_files
+
+        outcome = ingest_files(self.db, [f.path for f in self.result.exports], progress=self.listener.progress)
+        adapters = Counter(f.adapter for f in outcome.files)
+        new = sum(f.new_organisations for f in outcome.files)
+        superseded = sum(f.superseded for f in outcome.files)
+        return (f"{outcome.accepted} rows accepted from {len(outcome.files)} files "
+                f"(adapters: {', '.join(sorted(adapters))}), {new} organisations, "
+                f"{superseded} earlier answers superseded, {outcome.set_aside} set aside"), []
+
+    def opportunities(self) -> tuple[str, list[Path]]:
+        from ..services.catalogue import import_opportunities
+
+        imported = import_opportunities(self.db, builtin=True, questionnaire=self.questionnaire)
+        return _import_summary(imported, "opportunities"), []
+
+    def missions(self) -> tuple[str, list[Path]]:
+        from ..services.catalogue import import_missions
+
+        imported = import_missions(self.db, builtin=True, questionnaire=self.questionnaire)
+        return _import_summary(imported, "missions"), []
+
+
+def _import_summary(imported: Any, what: str) -> str:
+    return f"{len(imported.added)} {what} imported from {imported.file}"
+
+
+_TOOL_NAMES = {"canonical": "canonical xlsx", "kobo": "KoboToolbox", "limesurvey": "LimeSurvey",
+               "google_forms": "Google Forms", "microsoft_forms": "Microsoft Forms", "surveymonkey": "SurveyMonkey"}
+
+
+def _tool_name(tool: str) -> str:
+    return _TOOL_NAMES.get(tool, tool)
+
+
+def _settle(db_path: Path) -> None:
+    """Fold the write-ahead log into the database file so it can be moved on its own."""
+    from ..store import open_db, vacuum
+
+    db = open_db(db_path)
+    try:
+        vacuum(db)
+    finally:
+        db.close()
+
+
+def _remove_database(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _shell_path(path: Path) -> str:
+    text = Path(path).as_posix()
+    return f"'{text}'" if any(ch.isspace() for ch in text) else text
