@@ -53,8 +53,10 @@ rest could not improve the plan:
   at least as good) shows that the capped graph is feasible exactly when the full one
   is, which is what makes an infeasibility found on it real.
 
-In practice the first round keeps about ``2 * quota + 2`` candidates per (cluster,
-mission), and the loop rarely needs a second round. The LP in
+The first round keeps ``2 * quota + 2`` candidates per (cluster, mission): about
+1,000 pairs for 22 missions whatever the number of members. In the benchmark one
+round suffices at 10,000 and 100,000 members (where 77,000 and 770,000 pairs are
+usable); a small survey whose best members fit every mission takes two or three. The LP in
 :mod:`~elca_match.planning.certificate` then turns this argument into numbers
 checked on every candidate pair.
 """
@@ -269,19 +271,19 @@ def _lists_to_grow(res: Residual, cand: Candidates, pm, pj, chosen) -> list[tupl
     return sorted(grow)
 
 
-def cluster_capacity(res: Residual, c: int) -> int:
+def cluster_capacity(res: Residual, c: int, cand: Candidates | None = None) -> int:
     """The most assignments cluster ``c`` could get on its own (other clusters ignored).
 
     A maximum flow on the cluster's capped candidate lists (the cap keeps feasibility,
-    hence the maximum, exact).
+    hence the maximum, exact). Only used to explain an infeasible minimum.
     """
-    cand = build_candidates(res, "cap")
+    cand = cand or build_candidates(res, "cap")
     graph = nx.DiGraph()
     for (cc, j), k in sorted(cand.kept.items()):
         if cc != c:
             continue
         graph.add_edge(("j", j), "t", capacity=int(min(res.quota[c, j], res.seats[j])))
-        for i in cand.top((cc, j), res.weights, k).tolist():
+        for i in cand.top((cc, j), res.weights, cand.cap[(cc, j)]).tolist():
             graph.add_edge("s", i, capacity=int(res.member_limit[i]))
             graph.add_edge(i, ("j", j), capacity=1)
     if "s" not in graph:

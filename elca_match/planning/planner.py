@@ -84,7 +84,7 @@ def make_plan(
     try:
         flow = solve_pruned(res, prune=prune)
     except nx.NetworkXUnfeasible:
-        raise _joint_minimum_error(prob) from None
+        raise _minimum_error(prob, res) from None
     return _assemble(prob, res, flow, fixed_weight)
 
 
@@ -244,12 +244,16 @@ def _share_for(count: int, seats: int) -> float:
 
 
 def _check_cluster_minimums(prob: Instance, res: Residual) -> None:
-    """Fail early, with numbers, when the per-cluster minimum cannot be met."""
+    """Fail early, with numbers, when the per-cluster minimum clearly cannot be met.
+
+    Cheap totals only (all seats; per cluster, the smaller of what its members and
+    what the quotas on its missions allow); the exact per-cluster capacity, a max flow,
+    is computed only to explain a failure.
+    """
     k = prob.params.cluster_min_seats
     if k <= 0 or not prob.clusters:
         return
-    required = np.bincount(prob.member_cluster[[i for i, _ in prob.required]],
-                           minlength=len(prob.clusters)) if prob.required else np.zeros(len(prob.clusters), int)
+    required = _required_per_cluster(prob)
     total_seats = int(prob.seats.sum())
     needed = int(np.maximum(k, required).sum())
     if needed > total_seats:
@@ -258,20 +262,48 @@ def _check_cluster_minimums(prob: Instance, res: Residual) -> None:
             suggested -= 1
         raise InfeasibleError.of("plan_cluster_min_total", minimum=k, clusters=len(prob.clusters), needed=needed,
                                  seats=total_seats, short=needed - total_seats, suggested=suggested)
+    live = res.usable & (res.member_limit > 0)[:, None]
+    by_members = np.bincount(res.member_cluster, weights=np.minimum(live.sum(axis=1), res.member_limit),
+                             minlength=res.n_clusters)
+    by_missions = np.zeros(res.n_clusters)
+    for j in range(res.shape[1]):
+        candidates = np.bincount(res.member_cluster[live[:, j]], minlength=res.n_clusters)
+        by_missions += np.minimum(np.minimum(candidates, res.quota[:, j]), res.seats[j])
+    short = np.flatnonzero(np.minimum(by_members, by_missions) < res.cluster_min)
+    if len(short):
+        raise _cluster_minimum_error(prob, res, short.tolist())
+
+
+def _required_per_cluster(prob: Instance) -> np.ndarray:
+    rows = [i for i, _ in prob.required]
+    return np.bincount(prob.member_cluster[rows], minlength=len(prob.clusters)) if rows else \
+        np.zeros(len(prob.clusters), dtype=np.int64)
+
+
+def _cluster_minimum_error(prob: Instance, res: Residual, clusters: list[int]) -> InfeasibleError | None:
+    """The exact capacity of each listed cluster that falls short, as one error (None if none does)."""
+    k = prob.params.cluster_min_seats
+    required = _required_per_cluster(prob)
+    cand = build_candidates(res, "cap")
     problems = []
-    for c, name in enumerate(prob.clusters):
-        if res.cluster_min[c] <= 0:
+    for c in clusters:
+        capacity = cluster_capacity(res, c, cand) + int(required[c])
+        if capacity >= k:
             continue
-        capacity = cluster_capacity(res, c) + int(required[c])
-        if capacity < k:
-            members = int((prob.considered & (prob.member_cluster == c) & prob.usable.any(axis=1)).sum())
-            detail = (f"{members} of its members are eligible with a fit, for at most "
-                      f"{prob.params.max_per_member} mission(s) each, and a cluster may take "
-                      f"{_quota_words(prob)} of a mission's seats")
-            problems.append(Problem("plan_cluster_min", params={
-                "cluster": name, "capacity": capacity, "minimum": k, "short": k - capacity, "detail": detail}))
-    if problems:
-        raise InfeasibleError("", problems)
+        members = int((prob.considered & (prob.member_cluster == c) & prob.usable.any(axis=1)).sum())
+        detail = (f"{members} of its members are eligible with a fit, for at most "
+                  f"{prob.params.max_per_member} mission(s) each, and a cluster may take "
+                  f"{_quota_words(prob)} of a mission's seats")
+        problems.append(Problem("plan_cluster_min", params={
+            "cluster": prob.clusters[c], "capacity": capacity, "minimum": k, "short": k - capacity,
+            "detail": detail}))
+    return InfeasibleError("", problems) if problems else None
+
+
+def _minimum_error(prob: Instance, res: Residual) -> InfeasibleError:
+    """Explain an infeasible solve: a cluster that cannot reach the minimum alone, or the joint shortfall."""
+    alone = _cluster_minimum_error(prob, res, [c for c in range(res.n_clusters) if res.cluster_min[c] > 0])
+    return alone or _joint_minimum_error(prob)
 
 
 def _quota_words(prob: Instance) -> str:

@@ -60,6 +60,29 @@ class MemberTable:
             self._columns[name] = values
         return self._columns[name]
 
+    def numbers(self, name: str) -> np.ndarray:
+        """The attribute as floats (NaN when missing or not a number)."""
+        key = ("#numbers", name)
+        if key not in self._masks:
+            column = self.column(name)
+            self._masks[key] = np.fromiter((_as_number(v) for v in column), dtype=float, count=len(column))
+        return self._masks[key]
+
+    def holders(self, name: str) -> dict[str, np.ndarray]:
+        """An inverted index of a list attribute: value -> the members whose list holds it.
+
+        Built once per attribute, so each ``contains`` test costs the number of hits,
+        not a pass over every member.
+        """
+        key = ("#holders", name)
+        if key not in self._masks:
+            index: dict[str, list[int]] = {}
+            for i, value in enumerate(self.column(name)):
+                for item in _as_set(value):
+                    index.setdefault(item, []).append(i)
+            self._masks[key] = {k: np.array(v, dtype=np.int64) for k, v in index.items()}  # type: ignore[assignment]
+        return self._masks[key]  # type: ignore[return-value]
+
     def mask(self, key: tuple, compute) -> np.ndarray:
         if key not in self._masks:
             self._masks[key] = compute()
@@ -137,18 +160,19 @@ class Test(Rule):
         value = self.resolve(mission)
         hashable = tuple(value) if isinstance(value, (list, tuple)) else value
         key = (self.attribute, self.operator, hashable)
-        return table.mask(key, lambda: self._compute(table.column(self.attribute), value))
+        return table.mask(key, lambda: self._compute(table, value))
 
-    def _compute(self, column: list[Any], value: Any) -> np.ndarray:
+    def _compute(self, table: MemberTable, value: Any) -> np.ndarray:
         op = self.operator
         if op in NUMERIC_OPERATORS:
-            numbers = np.fromiter((_as_number(v) for v in column), dtype=float, count=len(column))
+            numbers = table.numbers(self.attribute)
             target = _as_number(value)
             if math.isnan(target):
-                return np.zeros(len(column), dtype=bool)
+                return np.zeros(len(table), dtype=bool)
             with np.errstate(invalid="ignore"):
                 return {"at_least": numbers >= target, "at_most": numbers <= target,
                         "above": numbers > target, "below": numbers < target}[op]
+        column = table.column(self.attribute)
         if op == "is_set":
             present = np.fromiter((_is_set(v) for v in column), dtype=bool, count=len(column))
             return present if value else ~present
@@ -157,13 +181,14 @@ class Test(Rule):
         if op == "one_of":
             allowed = _as_set(value)
             return np.fromiter((v is not None and str(v) in allowed for v in column), dtype=bool, count=len(column))
-        if op == "contains":
-            if value is None or value == "":
-                return np.zeros(len(column), dtype=bool)
-            needle = str(value)
-            return np.fromiter((needle in _as_set(v) for v in column), dtype=bool, count=len(column))
-        wanted = _as_set(value)  # contains_any
-        return np.fromiter((not wanted.isdisjoint(_as_set(v)) for v in column), dtype=bool, count=len(column))
+        # contains: the list holds the value; contains_any: it holds one of the values.
+        wanted = _as_set(value) if op == "contains_any" else ({str(value)} if value not in (None, "") else set())
+        holders = table.holders(self.attribute)
+        mask = np.zeros(len(table), dtype=bool)
+        for item in wanted:
+            if item in holders:
+                mask[holders[item]] = True
+        return mask
 
 
 @dataclass(frozen=True)
