@@ -145,6 +145,7 @@ class _Run:
             ("ingest", "Ingest the survey exports", self.ingest),
             ("opportunities", "Import the built-in opportunity catalogue (D1.1)", self.opportunities),
             ("missions", "Import the built-in mission calendar", self.missions),
+            ("rank", "Rank the members for the Japanese opportunities", self.rank),
         ]
 
     def generate(self) -> tuple[str, list[Path]]:
@@ -185,6 +186,21 @@ class _Run:
 
         imported = import_missions(self.db, builtin=True, questionnaire=self.questionnaire)
         return _import_summary(imported, "missions"), []
+
+    def rank(self) -> tuple[str, list[Path]]:
+        from ..services.rank import rank, resolve_query
+
+        ranking = rank(self.db, resolve_query(country=DEMO_COUNTRY, questionnaire=self.questionnaire),
+                       self.questionnaire)
+        best = max((m for o in ranking.opportunities for m in o.matches[:1]), key=lambda m: m.score, default=None)
+        clusters = Counter(m.cluster for o in ranking.opportunities for m in o.matches)
+        summary = (f"{ranking.opportunities_considered} opportunities in Japan x {ranking.members_considered} "
+                   f"members (profiles {'built' if ranking.build.rebuilt else 'loaded'} in "
+                   f"{ranking.build.seconds:.1f} s); shortlisted per cluster: "
+                   f"{', '.join(f'{k} {v}' for k, v in clusters.most_common())}")
+        if best is not None:
+            summary += f"; best fit {best.name} ({best.cluster}) for {best.opportunity_id}, score {best.score:.2f}"
+        return summary, []
 
 
 def _import_summary(imported: Any, what: str) -> str:
