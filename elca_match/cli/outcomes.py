@@ -1,9 +1,174 @@
-"""`elca-match outcomes`."""
+"""`elca-match outcomes import|add|list`: events, meetings, third-country organisations and
+cooperation cases, the records behind the progress report's tables."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from ..export import Document, Section
+from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+
+outcomes_app = typer.Typer(help="Record the action's outcomes: events, meetings, partners, cooperation cases.",
+                           no_args_is_help=True)
+add_app = typer.Typer(help="Record one event, meeting, third-country organisation or cooperation case.",
+                      no_args_is_help=True)
+
+# Options shared by several `add` commands (repeatable ones take one value each time).
+ID = typer.Option(None, "--id", help="Record id (default: the next EV-/MT-/ORG-/CASE- number).")
+NAME = typer.Option(None, "--name", help="Name or title.")
+DATE = typer.Option(None, "--date", help="Date, YYYY-MM-DD.")
+COUNTRIES = typer.Option(None, "--country", help="Target third country: code or name (repeatable).")
+MISSION = typer.Option(None, "--mission", help="Id of the mission it belongs to.")
+PARTIES = typer.Option(None, "--party", help="European party: cluster code or member name/org_id/key (repeatable).")
+PARTNERS = typer.Option(None, "--partner", help="Third-country organisation: id or name (repeatable).")
+DESCRIPTION = typer.Option(None, "--description", help="Brief description.")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the `outcomes` group."""
+    outcomes_app.add_typer(add_app, name="add")
+    app.add_typer(outcomes_app, name="outcomes")
+
+
+@outcomes_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Outcome file (CSV or XLSX) in the canonical format (docs/outcomes-format.md)."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """Import outcome records (all rows or, on any error, none); known ids are updated."""
+    from ..services.outcomes import import_outcomes
+
+    emit(result_document(import_outcomes(db_path(ctx), file)), fmt, out)
+
+
+def _add(ctx: typer.Context, kind: str, values: dict, fmt: Format, out: Path | None) -> None:
+    from ..services.outcomes import add_outcome
+
+    joined = {k: ";".join(v) if isinstance(v, list) else v for k, v in values.items()}
+    emit(result_document(add_outcome(db_path(ctx), kind, joined)), fmt, out)
+
+
+@add_app.command("event")
+def add_event(
+    ctx: typer.Context,
+    name: str = NAME, date: str = DATE,
+    kind: str = typer.Option(None, "--kind", help="preparatory, c2c or b2b."),
+    country: list[str] = COUNTRIES, mission: str = MISSION, party: list[str] = PARTIES,
+    partner: list[str] = PARTNERS, description: str = DESCRIPTION, id: str = ID,
+    fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION,
+) -> None:
+    """Record an event attended by the partnership (the country defaults to its mission's)."""
+    _add(ctx, "event", {"id": id, "name": name, "date": date, "kind": kind, "country": country, "mission": mission,
+                        "parties": party, "partners": partner, "description": description}, fmt, out)
+
+
+@add_app.command("meeting")
+def add_meeting(
+    ctx: typer.Context,
+    date: str = DATE,
+    kind: str = typer.Option(None, "--kind", help="c2c or b2b."),
+    party: list[str] = PARTIES, partner: list[str] = PARTNERS,
+    country: str = typer.Option(None, "--country", help="Third country (default: the partner's)."),
+    event: str = typer.Option(None, "--event", help="Id of the event it took place at."),
+    mission: str = MISSION, name: str = NAME, description: str = DESCRIPTION, id: str = ID,
+    fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION,
+) -> None:
+    """Record a C2C or B2B matchmaking meeting between members or clusters and a third-country organisation."""
+    _add(ctx, "meeting", {"id": id, "name": name, "date": date, "kind": kind, "country": country, "event": event,
+                          "mission": mission, "parties": party, "partners": partner, "description": description},
+         fmt, out)
+
+
+@add_app.command("org")
+def add_org(
+    ctx: typer.Context,
+    name: str = NAME,
+    country: str = typer.Option(None, "--country", help="Its country: code or name."),
+    kind: str = typer.Option(None, "--kind", help="cluster, intermediary, sme, large, rto, university or other."),
+    description: str = DESCRIPTION, id: str = ID,
+    fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION,
+) -> None:
+    """Record a third-country organisation (a partner of meetings and cases)."""
+    _add(ctx, "org", {"id": id, "name": name, "country": country, "kind": kind, "description": description}, fmt, out)
+
+
+@add_app.command("case")
+def add_case(
+    ctx: typer.Context,
+    name: str = NAME, date: str = DATE,
+    kind: str = typer.Option(None, "--kind", help="Case type: 1 collaboration_project, 2 formal_agreement, "
+                                                  "3 representation_office, 4 other."),
+    party: list[str] = PARTIES, partner: list[str] = PARTNERS,
+    objective: list[str] = typer.Option(None, "--objective", help="Objective type code or number 1-14 (repeatable)."),
+    country: list[str] = typer.Option(None, "--country", help="Third country (default: the partners'; repeatable)."),
+    sector: list[str] = typer.Option(None, "--sector", help="Sector code or label (repeatable)."),
+    technology: str = typer.Option(None, "--technology", help="Technology (free text)."),
+    agreement: str = typer.Option(None, "--agreement", help="cooperation or business (for call indicators 2 and 3)."),
+    status: str = typer.Option(None, "--status", help="planned, ongoing, signed, completed or stopped."),
+    confidential: bool = typer.Option(False, "--confidential", help="Hide the partner's name in the report."),
+    mission: str = MISSION, description: str = DESCRIPTION, id: str = ID,
+    fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION,
+) -> None:
+    """Record a cooperation case (project, agreement, representation office or other)."""
+    _add(ctx, "case", {"id": id, "name": name, "date": date, "kind": kind, "country": country, "parties": party,
+                       "partners": partner, "objectives": objective, "sector": sector, "technology": technology,
+                       "agreement": agreement, "status": status, "confidential": "yes" if confidential else "",
+                       "mission": mission, "description": description}, fmt, out)
+
+
+@outcomes_app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: str = typer.Option(None, "--kind", help="Only one kind: event, meeting, org or case."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """List the recorded outcomes, one table per kind."""
+    from ..services.outcomes import list_outcomes
+
+    emit(outcomes_document(list_outcomes(db_path(ctx), kind)), fmt, out)
+
+
+def result_document(result) -> Document:
+    """What an import or `add` did, as one row per record kind."""
+    kinds = ("org", "event", "meeting", "case")
+    rows = [[kind, len(result.added.get(kind, [])), len(result.updated.get(kind, [])),
+             len(result.unchanged.get(kind, [])), result.totals.get(kind, 0)] for kind in kinds]
+    notes = [f"{label} {kind}: {', '.join(ids)}" for label, bucket in (("added", result.added),
+                                                                     ("updated", result.updated))
+             for kind, ids in bucket.items() if ids]
+    section = Section(f"Outcomes recorded from {result.file}", ["record", "added", "updated", "unchanged", "stored"],
+                      rows, notes=notes)
+    return Document("Outcomes", [section], summary={"database": result.database}, data=result)
+
+
+def outcomes_document(outcomes) -> Document:
+    """Stored outcome records, one section per kind that has any."""
+    def parties(record) -> str:
+        return "; ".join(p.ref if p.kind == "cluster" else p.name for p in record.parties)
+
+    sections = []
+    if outcomes.events:
+        sections.append(Section("Events", ["id", "date", "kind", "name", "countries", "mission", "parties", "partners"],
+                                [[e.id, e.date, e.kind, e.name, "; ".join(e.countries), e.mission_id or "",
+                                  parties(e), "; ".join(e.partners)] for e in outcomes.events]))
+    if outcomes.meetings:
+        sections.append(Section("Meetings", ["id", "date", "kind", "country", "parties", "partners", "event", "mission"],
+                                [[m.id, m.date, m.kind, m.country, parties(m), "; ".join(m.partners), m.event_id or "",
+                                  m.mission_id or ""] for m in outcomes.meetings]))
+    if outcomes.orgs:
+        sections.append(Section("Third-country organisations", ["id", "name", "country", "type"],
+                                [[o.id, o.name, o.country, o.org_type] for o in outcomes.orgs]))
+    if outcomes.cases:
+        sections.append(Section("Cooperation cases", ["id", "date", "type", "name", "countries", "parties", "partners",
+                                                      "objectives", "agreement", "status"],
+                                [[c.id, c.date, c.case_type, c.name, "; ".join(c.countries), parties(c),
+                                  "; ".join(c.partners), "; ".join(c.objectives), c.agreement or "", c.status]
+                                 for c in outcomes.cases]))
+    counts = outcomes.count()
+    notes = [", ".join(f"{n} {kind}" for kind, n in counts.items())]
+    return Document("Outcomes", sections, summary=counts, notes=notes, data=outcomes)

@@ -80,6 +80,7 @@ class Meeting:
     event_id: str | None = None
     mission_id: str | None = None
     description: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,4 @@ class Directory:
     orgs: list[PartnerOrg] = field(default_factory=list)  # third-country organisations already stored
     events: dict[str, Event] = field(default_factory=dict)  # events already stored, by id
     excluded_countries: frozenset[str] = frozenset()  # EU and COSME countries: not third countries
+    stored_ids: dict[str, frozenset[str]] = field(default_factory=dict)  # kind -> ids stored (folded)

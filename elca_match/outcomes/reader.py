@@ -186,6 +186,7 @@ class _Builder:
             event_id=event.id if event else None,
             mission_id=(self._mission(cells) or {}).get("id"),
             description=cells.text("description"),
+            name=cells.text("name"),
         )
         if record.id:
             self.result.outcomes.meetings.append(record)

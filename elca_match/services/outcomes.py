@@ -1,0 +1,216 @@
+"""Use cases of the action's outcomes: import a file, add one record, list them, and
+compute the progress report's indicator tables.
+
+A file is checked in full, inside the same write transaction that would store it, against
+what the database knows (clusters, members, missions, stored outcomes); any problem
+raises one ValidationError listing all of them and nothing is stored. Records with a
+known id replace the stored ones, identical ones are left alone, so importing the same
+file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError, ValidationError, did_you_mean
+from ..outcomes import indicators, reader
+from ..outcomes.model import Directory, MemberRef, Outcomes, Party
+from ..outcomes.vocabulary import RECORD_KINDS, codes, lookup
+from ..questionnaire import Questionnaire, load_questionnaire
+from ..store import catalogue as missions_store
+from ..store import open_db, survey, transaction
+from ..store import outcomes as store
+from ..tabular import Table, read_table
+from ..text import closest
+
+KINDS = tuple(codes(RECORD_KINDS))  # org, event, meeting, case... in the vocabulary's order
+_LISTS = {"org": "orgs", "event": "events", "meeting": "meetings", "case": "cases"}
+# Ids given to records added on the command line without --id.
+ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-"}
+COMMAND_LINE = "command line"
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+
+
+@dataclass
+class OutcomeImportResult:
+    """What an import or an `add` did, per record kind: ids added, updated and unchanged."""
+
+    file: str
+    sha256: str
+    database: str
+    added: dict[str, list[str]] = field(default_factory=dict)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: dict[str, list[str]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)  # records of each kind stored afterwards
+
+
+def import_outcomes(db_path: Path, path: Path, questionnaire: Questionnaire | None = None) -> OutcomeImportResult:
+    """Import a canonical outcome file (CSV or XLSX): all its records, or (on any problem) none."""
+    questionnaire = questionnaire or load_questionnaire()
+    table = read_table(path)
+    return _store(db_path, table.source.name, table.source.sha256,
+                  lambda directory: reader.check_outcomes(table, directory, questionnaire),
+                  lambda key, row: f"{table.source.name} row {row}")
+
+
+def add_outcome(db_path: Path, kind: str, values: dict[str, str],
+                questionnaire: Questionnaire | None = None) -> OutcomeImportResult:
+    """Record one event, meeting, organisation or case given as column -> text (``outcomes add``)."""
+    questionnaire = questionnaire or load_questionnaire()
+    code = lookup(RECORD_KINDS, kind)
+    if code is None:
+        raise UsageError.of("unknown_name", what="record kind", value=kind,
+                            suggestion=did_you_mean(closest(kind, KINDS)), allowed=", ".join(KINDS))
+    values = {k: ("" if v is None else str(v)) for k, v in values.items()}
+
+    def check(directory: Directory):
+        if not values.get("id", "").strip():
+            values["id"] = _next_id(code, directory)
+        return reader.check_record(code, values, directory, questionnaire)
+
+    return _store(db_path, COMMAND_LINE, "", check, lambda key, row: COMMAND_LINE)
+
+
+def _next_id(kind: str, directory: Directory) -> str:
+    """The next free id of the form EV-001, MT-001, ORG-001, CASE-001."""
+    prefix = ID_PREFIX[kind]
+    pattern = re.compile(re.escape(prefix.casefold()) + r"(\d+)")
+    numbers = [int(m.group(1)) for i in directory.stored_ids.get(kind, ()) if (m := pattern.fullmatch(i))]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _store(db_path: Path, file: str, sha256: str, check, source_of) -> OutcomeImportResult:
+    questionnaire_clusters = _cluster_labels(load_questionnaire())
+    db_path = Path(db_path)
+    if not db_path.exists():
+        # Check against an empty directory first, so a rejected file creates no database.
+        checked = check(Directory(clusters=questionnaire_clusters,
+                                  excluded_countries=indicators.load_targets().excluded_countries))
+        if checked.problems:
+            raise _rejected(file, checked.problems)
+    db = open_db(db_path)
+    try:
+        with transaction(db):
+            stored = store.load(db)
+            directory = build_directory(db, stored)
+            checked = check(directory)
+            if checked.problems:
+                raise _rejected(file, checked.problems)
+            result = _compare(checked.outcomes, stored, OutcomeImportResult(file, sha256, str(db_path)))
+            changed = Outcomes(**{attr: [r for r in getattr(checked.outcomes, attr)
+                                         if r.id in result.added.get(kind, []) + result.updated.get(kind, [])]
+                                  for kind, attr in _LISTS.items()})
+            sources = {key: source_of(key, row) for key, row in checked.rows.items()}
+            store.save(db, changed, sources, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+            result.totals = store.counts(db)
+    finally:
+        db.conn.close()
+    return result
+
+
+def _rejected(file: str, problems) -> ValidationError:
+    where = file if file != COMMAND_LINE else "the record"
+    return ValidationError(f"{where} rejected, nothing was stored: {len(problems)} problems "
+                           f"(fix them and run the command again).", problems)
+
+
+def _compare(new: Outcomes, stored: Outcomes, result: OutcomeImportResult) -> OutcomeImportResult:
+    for kind, attr in _LISTS.items():
+        old = {r.id.casefold(): r for r in getattr(stored, attr)}
+        for record in getattr(new, attr):
+            before = old.get(record.id.casefold())
+            bucket = result.added if before is None else result.unchanged if before == record else result.updated
+            bucket.setdefault(kind, []).append(record.id)
+    return result
+
+
+def _cluster_labels(questionnaire: Questionnaire) -> dict[str, str]:
+    return {code: questionnaire.choice_label("cluster", code) for code in questionnaire.choice_codes("cluster")}
+
+
+def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionnaire | None = None) -> Directory:
+    """What outcome records may name: clusters, current members, missions and stored outcomes."""
+    questionnaire = questionnaire or load_questionnaire()
+    stored = stored if stored is not None else store.load(db)
+    clusters = _cluster_labels(questionnaire)
+    by_key, _, _ = survey.organisation_index(db)
+    members = []
+    for member in survey.current_members(db):
+        clusters.setdefault(member.cluster, member.cluster)  # clusters join over time: codes are data
+        members.append(MemberRef(member.org_key, member.name, by_key.get(member.org_key, {}).get("org_id"),
+                                 member.cluster, member.org_type))
+    directory = Directory(
+        clusters=clusters, members=members,
+        missions={m["id"]: m for m in missions_store.list_missions(db)},
+        orgs=list(stored.orgs), events={e.id: e for e in stored.events},
+        excluded_countries=indicators.load_targets().excluded_countries,
+        stored_ids={kind: frozenset(r.id.casefold() for r in getattr(stored, attr)) for kind, attr in _LISTS.items()},
+    )
+    return directory
+
+
+def list_outcomes(db_path: Path, kind: str | None = None) -> Outcomes:
+    """Stored outcome records, all kinds or one (``event``, ``meeting``, ``org``, ``case``)."""
+    db = open_db(db_path, create=False)
+    try:
+        stored = _current(db, store.load(db))
+    finally:
+        db.conn.close()
+    if kind is None:
+        return stored
+    code = lookup(RECORD_KINDS, kind)
+    if code is None:
+        raise UsageError.of("unknown_name", what="record kind", value=kind,
+                            suggestion=did_you_mean(closest(kind, KINDS)), allowed=", ".join(KINDS))
+    return Outcomes(**{attr: getattr(stored, attr) if k == code else [] for k, attr in _LISTS.items()})
+
+
+def _current(db, outcomes: Outcomes) -> Outcomes:
+    """Member parties with their current name and org type (the stored snapshot if forgotten)."""
+    members = {m.org_key: m for m in survey.current_members(db)}
+
+    def fresh(parties: tuple[Party, ...]) -> tuple[Party, ...]:
+        return tuple(dataclasses.replace(p, name=members[p.ref].name, org_type=members[p.ref].org_type,
+                                         cluster=members[p.ref].cluster)
+                     if p.kind == "member" and p.ref in members else p for p in parties)
+
+    return Outcomes(
+        events=[dataclasses.replace(e, parties=fresh(e.parties)) for e in outcomes.events],
+        meetings=[dataclasses.replace(m, parties=fresh(m.parties)) for m in outcomes.meetings],
+        orgs=outcomes.orgs,
+        cases=[dataclasses.replace(c, parties=fresh(c.parties)) for c in outcomes.cases],
+    )
+
+
+def parse_date(text: str | None, option: str) -> str | None:
+    """An ISO date from a command-line value (``2027-06-30`` or ``30.06.2027``); None when empty."""
+    if text is None or not str(text).strip():
+        return None
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(str(text).strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise UsageError.of("bad_date", column=option, value=text)
+
+
+def indicator_report(db_path: Path, start: str | None = None, end: str | None = None,
+                     targets_path: Path | None = None, today: dt.date | None = None) -> indicators.IndicatorReport:
+    """The progress report's tables for records dated ``start``..``end`` (default: the start of the action to today)."""
+    start_date = parse_date(start, "--from")
+    end_date = parse_date(end, "--to") or (today or dt.date.today()).isoformat()
+    if start_date and start_date > end_date:
+        raise UsageError.of("bad_option", detail=f"--from {start_date} is after --to {end_date}; swap or correct them")
+    targets = indicators.load_targets(targets_path)
+    questionnaire = load_questionnaire()
+    db = open_db(db_path, create=False)
+    try:
+        outcomes = _current(db, store.load(db))
+    finally:
+        db.conn.close()
+    labels = {code: questionnaire.choice_label("sectors", code) for code in questionnaire.choice_codes("sectors")}
+    return indicators.compute_report(outcomes, targets, start_date, end_date, labels)
