@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 SEPARATOR = "="
 TRL_BLOCK = "trl"
@@ -43,8 +42,10 @@ class FeatureSpace:
         """The feature part of a column name (``automotive`` for ``sectors=automotive``)."""
         return str(self.names[column]).split(SEPARATOR, 1)[1]
 
-    def block_matrix(self) -> sp.csr_matrix:
-        """(n_features, n_blocks) indicator: a row of contributions times it gives per-block sums."""
+    def block_matrix(self):
+        """(n_features, n_blocks) sparse indicator: a row of contributions times it gives per-block sums."""
+        import scipy.sparse as sp
+
         n = len(self.names)
         return sp.csr_matrix((np.ones(n), (np.arange(n), self.feature_block)), shape=(n, len(self.blocks)))
 
@@ -73,16 +74,11 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
     """
     if not pairs:
         return []
-    members_X, opps_X = sp.csr_matrix(members_X), sp.csr_matrix(opps_X)
     m_idx = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
     o_idx = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
-    products = members_X[m_idx].multiply(opps_X[o_idx]).tocsr()
-    products.eliminate_zeros()
-    products.sort_indices()
+    rows = _shared_entries(members_X, opps_X, m_idx, o_idx)
     out = []
-    for p, (m, o) in enumerate(zip(m_idx, o_idx)):
-        lo, hi = products.indptr[p], products.indptr[p + 1]
-        cols, vals = products.indices[lo:hi], products.data[lo:hi]
+    for (m, o), (cols, vals) in zip(zip(m_idx, o_idx), rows):
         per_block = np.zeros(len(space.blocks))
         np.add.at(per_block, space.feature_block[cols], vals)
         shared: dict[str, list[tuple[str, float]]] = {}
@@ -97,6 +93,24 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
         score = math.fsum(breakdown.values())
         out.append(Contribution(int(m), int(o), score, breakdown, shared, why))
     return out
+
+
+def _shared_entries(members_X: Any, opps_X: Any, m_idx: np.ndarray, o_idx: np.ndarray):
+    """For each pair, the columns where both rows are non-zero and the products there (column order)."""
+    if hasattr(members_X, "tocsr") or hasattr(opps_X, "tocsr"):
+        import scipy.sparse as sp
+
+        products = sp.csr_matrix(members_X)[m_idx].multiply(sp.csr_matrix(opps_X)[o_idx]).tocsr()
+        products.eliminate_zeros()
+        products.sort_indices()
+        for p in range(len(m_idx)):
+            lo, hi = products.indptr[p], products.indptr[p + 1]
+            yield products.indices[lo:hi], products.data[lo:hi]
+        return
+    products = np.asarray(members_X)[m_idx] * np.asarray(opps_X)[o_idx]
+    for row in products:
+        cols = np.flatnonzero(row)
+        yield cols, row[cols]
 
 
 def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], blocks: Sequence[str],

@@ -3,6 +3,9 @@
 A score is ``member_row @ opportunity_row`` (see ``profiles.vectoriser``): products are
 taken in blocks of rows so that memory stays bounded, and each block's best columns
 are found with ``np.argpartition``; there is no loop over pairs.
+
+Matrices may be scipy sparse (large pools) or dense numpy arrays (a demo-sized
+database, which then never imports scipy: `rank` starts faster).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 # Rows of the left matrix per product block: large enough to amortise the call,
 # small enough that a dense block against 100,000 columns stays near 100 MB.
@@ -39,8 +41,24 @@ class MissionScores:
     best: np.ndarray    # (n_members, n_missions) opportunity row index, -1 when the mission has none
 
 
-def _csr(matrix: Any) -> sp.csr_matrix:
+def is_sparse(matrix: Any) -> bool:
+    """True for a scipy sparse matrix (checked without importing scipy)."""
+    return hasattr(matrix, "tocsr")
+
+
+def _csr(matrix: Any):
+    import scipy.sparse as sp
+
     return matrix if sp.issparse(matrix) and matrix.format == "csr" else sp.csr_matrix(matrix)
+
+
+def _products(query_X: Any, pool_X: Any):
+    """A function giving the dense score block of query rows [start, stop) against every pool row."""
+    if not is_sparse(query_X) and not is_sparse(pool_X):
+        query, pool_T = np.asarray(query_X), np.asarray(pool_X).T
+        return lambda start, stop: query[start:stop] @ pool_T
+    query, pool_T = _csr(query_X), _csr(pool_X).T.tocsr()
+    return lambda start, stop: (query[start:stop] @ pool_T).toarray()
 
 
 def score_matrix(members_X: Any, opps_X: Any, chunk: int = 2048) -> np.ndarray:
@@ -49,12 +67,11 @@ def score_matrix(members_X: Any, opps_X: Any, chunk: int = 2048) -> np.ndarray:
     Meant for the sizes a mission plan needs (thousands x hundreds); for top-k over
     large pools use :func:`top_k`.
     """
-    members_X, opps_X = _csr(members_X), _csr(opps_X)
-    out = np.zeros((members_X.shape[0], opps_X.shape[0]), dtype=np.float64)
-    opps_T = opps_X.T.tocsc()
-    for start in range(0, members_X.shape[0], chunk):
-        block = members_X[start:start + chunk] @ opps_T
-        out[start:start + chunk] = block.toarray() if sp.issparse(block) else block
+    n_members, n_opps = members_X.shape[0], opps_X.shape[0]
+    out = np.zeros((n_members, n_opps), dtype=np.float64)
+    block = _products(members_X, opps_X)
+    for start in range(0, n_members, chunk):
+        out[start:start + chunk] = block(start, start + chunk)
     return out
 
 
@@ -70,7 +87,6 @@ def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int 
     index by default), also across the k-th place, so the result does not depend on
     the order of the rows when ``tiebreak`` follows the keys.
     """
-    query_X, pool_X = _csr(query_X), _csr(pool_X)
     n_query, n_pool = query_X.shape[0], pool_X.shape[0]
     k = max(0, min(int(k), n_pool))
     indices = np.full((n_query, k), -1, dtype=np.int64)
@@ -78,9 +94,9 @@ def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int 
     if k == 0 or n_query == 0:
         return TopK(indices, scores)
     tiebreak = np.arange(n_pool) if tiebreak is None else np.asarray(tiebreak)
-    pool_T = pool_X.T.tocsr()
+    product = _products(query_X, pool_X)
     for start in range(0, n_query, chunk):
-        block = (query_X[start:start + chunk] @ pool_T).toarray()
+        block = product(start, start + chunk)
         if k < n_pool:
             part = np.argpartition(-block, k - 1, axis=1)[:, :k]
         else:

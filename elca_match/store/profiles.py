@@ -57,15 +57,19 @@ class ProfileBuild:
     id: int | None = None
 
 
-def load_build(db: sqlite_utils.Database, content_hash: str) -> ProfileBuild | None:
-    """The stored build for ``content_hash``, or None when there is none (or it is unreadable)."""
+def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: int = 0) -> ProfileBuild | None:
+    """The stored build for ``content_hash``, or None when there is none (or it is unreadable).
+
+    Matrices come back as scipy CSR, or as dense numpy arrays when neither has more
+    than ``dense_max_cells`` cells (small databases then never import scipy).
+    """
     row = db.conn.execute(
         f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds "
         "WHERE content_hash = ? ORDER BY id DESC LIMIT 1", [content_hash]).fetchone()
     if row is None:
         return None
     try:
-        return _decode(row)
+        return _decode(row, dense_max_cells)
     except (ValueError, KeyError, OSError):  # a build from an older layout: rebuild it
         return None
 
@@ -119,16 +123,23 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
     return {"profile_builds": len(doomed)}
 
 
-def _decode(row: tuple) -> ProfileBuild:
+def _decode(row: tuple, dense_max_cells: int = 0) -> ProfileBuild:
     import numpy as np
-    import scipy.sparse as sp
 
     info = dict(zip(_COLUMNS, row[: len(_COLUMNS)]))
     meta = json.loads(row[len(_COLUMNS)])
+    dense = max(info["members"], info["opportunities"]) * info["features"] <= dense_max_cells
     with np.load(io.BytesIO(row[len(_COLUMNS) + 1]), allow_pickle=False) as arrays:
         def matrix(prefix: str):
-            return sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
-                                 shape=tuple(int(v) for v in arrays[f"{prefix}_shape"]))
+            data, indices, indptr = (arrays[f"{prefix}_{part}"] for part in ("data", "indices", "indptr"))
+            shape = tuple(int(v) for v in arrays[f"{prefix}_shape"])
+            if dense:
+                out = np.zeros(shape, dtype=data.dtype)
+                out[np.repeat(np.arange(shape[0]), np.diff(indptr)), indices] = data
+                return out
+            import scipy.sparse as sp
+
+            return sp.csr_matrix((data, indices, indptr), shape=shape)
 
         member_X, opportunity_X = matrix("m"), matrix("o")
     return ProfileBuild(

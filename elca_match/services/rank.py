@@ -1,0 +1,399 @@
+"""`rank`: which members fit a market's opportunities best, and why.
+
+Profiles are built once per content (members' profile answers, opportunities, model and
+questionnaire files) and stored; `rank` on an unchanged database only loads them. The
+planner gets the same matrices through :func:`ensure_profiles` and :func:`mission_fit`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import markets
+from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..profiles.model import ExplainGroup, model_fingerprint
+from ..questionnaire import Questionnaire, load_questionnaire
+from ..store import catalogue as catalogue_store
+from ..store import open_db, transaction
+from ..store import profiles as profile_store
+from ..store import survey as survey_store
+from ..store.profiles import ProfileBuild
+from ..text import closest
+
+BY = ("opportunity", "member")
+# Profile matrices up to this many cells are used dense (numpy only; a demo-sized
+# database has ~0.4 M): `rank` then answers without importing scipy.
+DENSE_MAX_CELLS = 4_000_000
+FITS_PER_MEMBER = 3  # opportunities listed for each member in --by member
+
+
+@dataclass
+class RankQuery:
+    """What `rank` was asked, resolved to codes (None: no restriction)."""
+
+    countries: list[str] | None = None
+    opportunity_ids: list[str] | None = None
+    sectors: list[str] | None = None
+    stages: list[str] | None = None
+    clusters: list[str] | None = None
+    org_types: list[str] | None = None
+    top: int = 10
+    min_score: float = 0.0
+    consented_only: bool = False
+    by: str = "opportunity"
+
+    def describe(self) -> str:
+        """The filters in words, for titles and notes."""
+        parts = [f"{name} {', '.join(values)}" for name, values in (
+            ("countries", self.countries), ("opportunities", self.opportunity_ids), ("sectors", self.sectors),
+            ("stages", self.stages), ("clusters", self.clusters), ("org types", self.org_types)) if values]
+        if self.consented_only:
+            parts.append("consenting members only")
+        if self.min_score:
+            parts.append(f"score >= {self.min_score:g}")
+        return "; ".join(parts) or "all opportunities"
+
+
+@dataclass
+class BuildInfo:
+    """Which stored profile build a result used, and whether this call built it."""
+
+    id: int | None
+    content_hash: str
+    model_version: str
+    built_at: str
+    seconds: float
+    members: int
+    opportunities: int
+    features: int
+    rebuilt: bool
+
+    def describe(self) -> str:
+        how = f"built now in {self.seconds:.1f} s" if self.rebuilt else f"loaded, built {self.built_at}"
+        return (f"profiles: build #{self.id} (model {self.model_version}, content {self.content_hash[:12]}, "
+                f"{self.members} members x {self.opportunities} opportunities, {self.features} features; {how})")
+
+
+@dataclass
+class Match:
+    """One member's fit for one opportunity: score, per-block breakdown and why."""
+
+    org_key: str
+    name: str
+    cluster: str
+    country: str
+    org_type: str
+    consent: bool
+    opportunity_id: str
+    opportunity_title: str
+    score: float
+    breakdown: dict[str, float]
+    why: str
+
+
+@dataclass
+class OpportunityRanking:
+    """An opportunity and its best members (``--by opportunity``)."""
+
+    id: str
+    title: str
+    country: str
+    sector: str
+    stage: str
+    policy_driver: str
+    trl: str
+    matches: list[Match] = field(default_factory=list)
+
+
+@dataclass
+class MemberRanking:
+    """A member, its best score over the selected opportunities and the ones it fits (``--by member``)."""
+
+    org_key: str
+    name: str
+    cluster: str
+    country: str
+    org_type: str
+    consent: bool
+    score: float
+    best: Match
+    fits: list[Match] = field(default_factory=list)
+
+
+@dataclass
+class RankResult:
+    """The answer of `rank`: rankings per opportunity or per member, and the build used."""
+
+    query: RankQuery
+    build: BuildInfo
+    blocks: list[str]
+    opportunities: list[OpportunityRanking] = field(default_factory=list)
+    members: list[MemberRanking] = field(default_factory=list)
+    members_considered: int = 0
+    opportunities_considered: int = 0
+
+
+# --- query ---------------------------------------------------------------------------------
+
+def resolve_query(*, country: str | None = None, region: str | None = None, opportunity: str | None = None,
+                  sector: str | None = None, stage: str | None = None, cluster: str | None = None,
+                  org_type: str | None = None, top: int = 10, min_score: float = 0.0,
+                  consented_only: bool = False, by: str = "opportunity",
+                  questionnaire: Questionnaire | None = None) -> RankQuery:
+    """Check and resolve command-line filters (countries and regions in any spelling, codes or labels)."""
+    from .catalogue import opportunity_query, resolve_choices
+
+    questionnaire = questionnaire or load_questionnaire()
+    if top < 1:
+        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+    if not 0.0 <= min_score <= 1.0:
+        raise UsageError.of("bad_option", detail=f"--min-score is a score between 0 and 1, not {min_score:g}")
+    if by not in BY:
+        raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
+                            allowed=", ".join(BY))
+    countries: list[str] | None = None
+    for text in (country, region):
+        if text is not None:
+            countries = list(dict.fromkeys([*(countries or []), *markets.resolve_markets(text)]))
+    opp = opportunity_query(None, sector, stage, questionnaire)
+    ids = [part.strip() for part in str(opportunity).replace(";", ",").split(",") if part.strip()] \
+        if opportunity is not None else None
+    return RankQuery(
+        countries=countries, opportunity_ids=ids, sectors=opp.sectors, stages=opp.stages,
+        clusters=resolve_choices(cluster, "cluster", "cluster", questionnaire),
+        org_types=resolve_choices(org_type, "org_type", "organisation type", questionnaire),
+        top=int(top), min_score=float(min_score), consented_only=consented_only, by=by,
+    )
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+def content_hash(members: Sequence[Any], opportunities: Sequence[dict[str, Any]], model_hash: str,
+                 questionnaire: Questionnaire) -> str:
+    """Hash of everything a profile build depends on: profile answers, opportunities, model files."""
+    codes = sorted(code for questions in questionnaire.profile_blocks().values() for code, _ in questions)
+    digest = hashlib.sha256(model_hash.encode())
+    for m in sorted(members, key=lambda m: m.org_key):
+        digest.update(json.dumps([m.org_key, [m.answers.get(c) for c in codes]], sort_keys=True, default=str,
+                                 ensure_ascii=False).encode())
+    for o in sorted(opportunities, key=lambda o: str(o["id"])):
+        digest.update(json.dumps(o, sort_keys=True, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members: Sequence[Any] | None = None,
+                    opportunities: Sequence[dict[str, Any]] | None = None) -> tuple[ProfileBuild, BuildInfo]:
+    """The profile build for the database's current content: loaded when stored, else built and stored.
+
+    Rows follow ``store.survey.current_members`` (by key) and
+    ``store.catalogue.list_opportunities`` (by country, id). Writes in its own
+    transaction unless the caller already holds one.
+    """
+    questionnaire = questionnaire or load_questionnaire()
+    members = survey_store.current_members(db) if members is None else members
+    opportunities = catalogue_store.list_opportunities(db) if opportunities is None else opportunities
+    version, model_hash = model_fingerprint(questionnaire)
+    digest = content_hash(members, opportunities, model_hash, questionnaire)
+    build = profile_store.load_build(db, digest, dense_max_cells=DENSE_MAX_CELLS)
+    if build is not None and build.member_keys == [m.org_key for m in members] \
+            and build.opportunity_ids == [str(o["id"]) for o in opportunities]:
+        return build, _info(build, rebuilt=False)
+    build = build_profiles(members, opportunities, questionnaire)
+    build.content_hash = digest
+    if getattr(db.conn, "in_transaction", False):
+        profile_store.save_build(db, build)
+    else:
+        with transaction(db):
+            profile_store.save_build(db, build)
+    return build, _info(build, rebuilt=True)
+
+
+def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any]],
+                   questionnaire: Questionnaire | None = None) -> ProfileBuild:
+    """Fit the vectoriser on members and opportunities together and return the (unsaved) build."""
+    import pickle
+
+    from ..profiles import load_model, member_inputs, opportunity_inputs
+    from ..profiles.vectoriser import Vectoriser
+
+    started = time.perf_counter()
+    questionnaire = questionnaire or load_questionnaire()
+    model = load_model(questionnaire)
+    m_inputs = member_inputs(members, questionnaire, model)
+    o_inputs = opportunity_inputs(opportunities, model)
+    vectoriser = Vectoriser(model)
+    X = vectoriser.fit_transform([*m_inputs, *o_inputs])
+    n = len(m_inputs)
+    return ProfileBuild(
+        content_hash=model.content_hash,
+        model_version=model.version,
+        built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        seconds=time.perf_counter() - started,
+        member_keys=[x.key for x in m_inputs],
+        opportunity_ids=[x.key for x in o_inputs],
+        feature_names=[str(name) for name in vectoriser.get_feature_names_out()],
+        member_X=X[:n].tocsr(),
+        opportunity_X=X[n:].tocsr(),
+        member_trl=[x.trl for x in m_inputs],
+        opportunity_trl=[x.trl for x in o_inputs],
+        settings={"explain": [{"blocks": list(g.blocks), "prefix": g.prefix} for g in model.explain],
+                  "why_terms": model.text.why_terms, "blocks": list(vectoriser.blocks_)},
+        vectoriser_blob=pickle.dumps(vectoriser, protocol=pickle.HIGHEST_PROTOCOL),
+    )
+
+
+def _info(build: ProfileBuild, rebuilt: bool) -> BuildInfo:
+    return BuildInfo(build.id, build.content_hash, build.model_version, build.built_at, build.seconds,
+                     build.member_X.shape[0], build.opportunity_X.shape[0], build.member_X.shape[1], rebuilt)
+
+
+def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
+                questionnaire: Questionnaire | None = None) -> tuple[list[str], list[str], Any, BuildInfo]:
+    """Member x mission fit for the planner: (member keys, mission ids, ``MissionScores``, build used).
+
+    ``missions`` defaults to every stored mission. See ``matching.mission_scores``.
+    """
+    from ..matching import mission_scores
+
+    opportunities = catalogue_store.list_opportunities(db)
+    build, info = ensure_profiles(db, questionnaire, opportunities=opportunities)
+    missions = catalogue_store.list_missions(db) if missions is None else list(missions)
+    fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
+    return build.member_keys, [str(m["id"]) for m in missions], fit, info
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None) -> RankResult:
+    """Rank members against the selected opportunities (see :class:`RankQuery`)."""
+    questionnaire = questionnaire or load_questionnaire()
+    db = open_db(db_path, create=False)
+    try:
+        members = survey_store.current_members(db)
+        if not members:
+            raise StateError.of("empty_database", what="survey answers",
+                                hint="ingest the D1.2 exports first with `elca-match ingest FILE...` "
+                                     "(or try `elca-match demo`)")
+        opportunities = catalogue_store.list_opportunities(db)
+        if not opportunities:
+            raise StateError.of("empty_database", what="opportunities",
+                                hint="import the D1.1 catalogue with `elca-match opportunities import FILE` "
+                                     "or `elca-match opportunities import --builtin`")
+        selected = _select_opportunities(opportunities, query)
+        build, info = ensure_profiles(db, questionnaire, members, opportunities)
+    finally:
+        db.conn.close()
+    chosen = [m for m in members if _member_wanted(m, query)]
+    return _rank(build, info, members, chosen, selected, query)
+
+
+def _select_opportunities(opportunities: list[dict[str, Any]], query: RankQuery) -> list[dict[str, Any]]:
+    by_id = {str(o["id"]).casefold(): o for o in opportunities}
+    chosen = opportunities
+    if query.opportunity_ids is not None:
+        chosen = []
+        for wanted in query.opportunity_ids:
+            hit = by_id.get(wanted.casefold())
+            if hit is None:
+                raise NotFoundError.of("not_found", what="opportunity", value=wanted,
+                                       suggestion=did_you_mean(closest(wanted, [str(o["id"]) for o in opportunities])),
+                                       hint="elca-match opportunities list")
+            if hit not in chosen:
+                chosen.append(hit)
+    chosen = [o for o in chosen
+              if (query.countries is None or o["country"] in query.countries)
+              and (query.sectors is None or o["sector"] in query.sectors)
+              and (query.stages is None or o["value_chain_stage"] in query.stages)]
+    if not chosen:
+        raise UsageError.of("no_opportunities", value=query.describe(), allowed=_coverage(opportunities, query))
+    return chosen
+
+
+def _coverage(opportunities: list[dict[str, Any]], query: RankQuery) -> str:
+    """What the catalogue does have, in the dimension the query restricted."""
+    if query.countries is not None:
+        values = sorted({o["country"] for o in opportunities})
+        return "countries " + ", ".join(f"{c} ({markets.country_name(c)})" for c in values)
+    if query.sectors is not None:
+        return "sectors " + ", ".join(sorted({o["sector"] for o in opportunities}))
+    return "stages " + ", ".join(sorted({o["value_chain_stage"] for o in opportunities}))
+
+
+def _member_wanted(member: Any, query: RankQuery) -> bool:
+    if query.clusters is not None and member.cluster not in query.clusters:
+        return False
+    if query.org_types is not None and member.org_type not in query.org_types:
+        return False
+    return member.consent or not query.consented_only
+
+
+def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list[Any],
+          selected: list[dict[str, Any]], query: RankQuery) -> RankResult:
+    import numpy as np
+
+    from ..matching import FeatureSpace, contributions, top_k
+
+    space = FeatureSpace.from_names(build.feature_names)
+    blocks = list(build.settings.get("blocks") or space.blocks)
+    result = RankResult(query, info, blocks, members_considered=len(chosen), opportunities_considered=len(selected))
+    if not chosen:
+        if query.by == "opportunity":
+            result.opportunities = [_opportunity_ranking(o, []) for o in selected]
+        return result
+    member_row = {key: i for i, key in enumerate(build.member_keys)}
+    opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
+    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
+    o_rows = np.array([opp_row[str(o["id"])] for o in selected], dtype=np.int64)
+    by_key = {m.org_key: m for m in members}
+    # ties go to the smaller key, whatever order the rows are in
+    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
+    threshold = max(query.min_score - 1e-12, 0.0)
+    groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
+    why_terms = int(build.settings.get("why_terms", 3))
+
+    def explain(pairs: list[tuple[int, int]]):
+        return contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
+                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms)
+
+    def match(c) -> Match:
+        m = by_key[build.member_keys[c.member]]
+        o = selected_by_row[c.opportunity]
+        breakdown = {b: c.breakdown.get(b, 0.0) for b in blocks}
+        return Match(m.org_key, m.name, m.cluster, m.country, m.org_type, m.consent, str(o["id"]), o["title"],
+                     c.score, breakdown, c.why)
+
+    selected_by_row = {int(r): o for r, o in zip(o_rows, selected)}
+    M, O = build.member_X[m_rows], build.opportunity_X[o_rows]
+    if query.by == "opportunity":
+        best = top_k(O, M, query.top, min_score=threshold, tiebreak=member_rank)
+        pairs = [(int(m_rows[j]), int(o_rows[i])) for i in range(len(o_rows)) for j, _ in best.pairs(i)]
+        explained = iter(explain(pairs))
+        for i, o in enumerate(selected):
+            ranking = _opportunity_ranking(o, [match(next(explained)) for _ in best.pairs(i)])
+            result.opportunities.append(ranking)
+        return result
+    fits = top_k(M, O, FITS_PER_MEMBER, min_score=threshold, tiebreak=np.arange(len(o_rows)))
+    order = sorted((j for j in range(len(m_rows)) if fits.indices[j, 0] >= 0),
+                   key=lambda j: (-fits.scores[j, 0], chosen[j].org_key))[: query.top]
+    pairs = [(int(m_rows[j]), int(o_rows[i])) for j in order for i, _ in fits.pairs(j)]
+    explained = iter(explain(pairs))
+    for j in order:
+        listed = [match(next(explained)) for _ in fits.pairs(j)]
+        m = chosen[j]
+        result.members.append(MemberRanking(m.org_key, m.name, m.cluster, m.country, m.org_type, m.consent,
+                                            listed[0].score, listed[0], listed))
+    return result
+
+
+def _opportunity_ranking(o: dict[str, Any], matches: list[Match]) -> OpportunityRanking:
+    low, high = o.get("trl_min"), o.get("trl_max")
+    trl = "" if low is None and high is None else f"{low if low is not None else 1}-{high if high is not None else 9}"
+    return OpportunityRanking(str(o["id"]), o["title"], o["country"], o["sector"], o["value_chain_stage"],
+                              o.get("policy_driver") or "", trl, matches)
