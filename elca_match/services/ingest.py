@@ -7,9 +7,11 @@ of one call are then stored in one transaction, so a rejected file changes nothi
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,10 +83,33 @@ def analyse_file(path: Path, adapter: str | None = None, ignore_unknown: bool = 
     return _Analysed(output, questionnaire, valid, invalid)
 
 
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of short-lived cells are made.
+
+    Ingest creates no reference cycles worth collecting, yet the collector kept rescanning
+    the growing heap: a quarter of a 100,000-row ingest's time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def ingest_files(db_path: Path, paths: list[Path], *, skip_invalid: bool = False, dry_run: bool = False,
                  adapter: str | None = None, ignore_unknown: bool = False,
                  progress: Progress | None = None) -> IngestResult:
     """Ingest survey exports: all of them, or (on any rejection) none of them."""
+    with _bulk():
+        return _ingest_files(db_path, paths, skip_invalid=skip_invalid, dry_run=dry_run, adapter=adapter,
+                             ignore_unknown=ignore_unknown, progress=progress)
+
+
+def _ingest_files(db_path: Path, paths: list[Path], *, skip_invalid: bool, dry_run: bool,
+                  adapter: str | None, ignore_unknown: bool, progress: Progress | None) -> IngestResult:
     analysed: list[_Analysed] = []
     problems: list[Problem] = []
     for index, path in enumerate(paths, 1):
