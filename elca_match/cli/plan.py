@@ -1,9 +1,199 @@
-"""`elca-match plan`."""
+"""`elca-match plan`: the calendar of visits (D2.1), optimal under seats, limits, quotas and rules."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from ..export import Document, Section
+from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+
+# On screen the left-out list is cut after this many rows (files always hold all of them).
+SCREEN_LEFT_OUT = 40
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the `plan` command."""
+    app.command("plan")(plan)
+
+
+def plan(
+    ctx: typer.Context,
+    max_per_member: int = typer.Option(1, "--max-per-member", help="Most missions one member may join."),
+    cluster_max_share: float = typer.Option(
+        0.5, "--cluster-max-share",
+        help="Largest share of a mission's seats one cluster may take: floor(share x seats), at least 1."),
+    cluster_min_seats: int = typer.Option(
+        0, "--cluster-min-seats", help="Seats every cluster must get across the whole plan."),
+    include_unconsented: bool = typer.Option(
+        False, "--include-unconsented", help="Also place members that did not consent to share their contact data."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="Never place this organisation (key, id or name; repeatable)."),
+    require: list[str] = typer.Option(
+        None, "--require", help="Place this organisation on this mission: ORG@MISSION (repeatable); overrides fit "
+                                "and the eligibility rule."),
+    allow_zero_fit: bool = typer.Option(
+        False, "--allow-zero-fit", help="Allow pairs with no fit (score 0 or no shared sector) to fill seats."),
+    waitlist: int = typer.Option(3, "--waitlist", help="Alternates listed per mission."),
+    rules: Path = typer.Option(None, "--rules", help="Eligibility rules file (default: models/mission-rules.yaml)."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """Assign members to missions for the best total fit, explain who was left out and why, and save the plan."""
+    from ..planning import PlanParams
+    from ..services.plan import plan_missions
+
+    params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
+                        cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
+                        allow_zero_fit=allow_zero_fit, waitlist_size=waitlist)
+    result = plan_missions(db_path(ctx), params, exclude=exclude or (), require=require or (), rules_path=rules)
+    emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out)
+
+
+def plan_document(result, screen: bool = False) -> Document:
+    """The plan as a Document: one section per mission on screen, flat tables in files."""
+    plan = result.plan
+    names = result.names
+    by_mission: dict[str, list] = {}
+    for a in plan.assignments:
+        by_mission.setdefault(a.mission, []).append(a)
+    unfilled = {u.mission: u for u in plan.unfilled}
+    waiting: dict[str, list] = {}
+    for w in plan.waitlist:
+        waiting.setdefault(w.mission, []).append(w)
+    sections = _screen_sections(result, by_mission, unfilled, waiting) if screen else \
+        _file_sections(result, by_mission, unfilled)
+    columns = ["member", "name", "cluster", "on", "best_mission", "best_score", "constraint", "detail"]
+    left = [[o.member, names.get(o.member, ""), o.cluster, "; ".join(o.assigned_to), o.best_mission,
+             round(o.best_score, 4), o.constraint, o.detail] for o in plan.left_out]
+    left_notes = []
+    if screen:
+        columns, left = columns[1:], [row[1:] for row in left]  # names are enough on screen
+        if len(left) > SCREEN_LEFT_OUT:
+            left_notes.append(f"... and {len(left) - SCREEN_LEFT_OUT} more; write them all with --format csv "
+                              "--out FILE.")
+            left = left[:SCREEN_LEFT_OUT]
+    sections.append(Section("Left out, or not on the mission they fit best: the constraint that stopped them",
+                            columns, left, notes=left_notes, wrap_columns=("detail",)))
+    if not screen:
+        sections.append(Section("Waitlist", ["mission", "rank", "member", "name", "cluster", "score", "note"],
+                                [[w.mission, w.rank, w.member, names.get(w.member, ""), w.cluster, round(w.score, 4),
+                                  w.note] for w in plan.waitlist], wrap_columns=("note",)))
+        sections.append(Section("Optimality certificate", ["item", "value"], _certificate_rows(result),
+                                wrap_columns=("value",)))
+    return Document("Mission plan (D2.1): calendar of visits", sections, summary=_summary(result),
+                    notes=_notes(result), data=_data(result))
+
+
+def _screen_sections(result, by_mission, unfilled, waiting) -> list[Section]:
+    plan = result.plan
+    sections = []
+    for m in plan.missions:
+        assigned = by_mission.get(m.id, [])
+        title = (f"{_dates(m)}  {m.id}  {result.countries.get(m.id, m.country)} ({m.country})  {m.type}"
+                 f"  lead {m.lead_cluster or '-'}  {len(assigned)}/{m.seats} seats  (cluster cap {plan.quotas[m.id]})")
+        rows = [[result.names.get(a.member, a.member), a.cluster, round(a.score, 3), a.why] for a in assigned]
+        notes = [f"  who may join: {plan.rules[m.id]}"]
+        if m.id in unfilled:
+            u = unfilled[m.id]
+            notes.append(f"  {u.count} seat(s) empty [{u.reason}]: {u.detail}")
+        if waiting.get(m.id):
+            notes.append("  waitlist: " + "; ".join(
+                f"{w.rank}. {result.names.get(w.member, w.member)} ({w.cluster}, {w.score:.3f}, {w.note})"
+                for w in waiting[m.id]))
+        sections.append(Section(title, ["name", "cluster", "score", "why"], rows, notes=notes))
+    return sections
+
+
+def _file_sections(result, by_mission, unfilled) -> list[Section]:
+    plan = result.plan
+    calendar = []
+    for m in plan.missions:
+        u = unfilled.get(m.id)
+        calendar.append([m.start_date, m.end_date, m.id, m.country, result.countries.get(m.id, m.country), m.type,
+                         m.lead_cluster, m.seats, len(by_mission.get(m.id, [])), plan.quotas[m.id],
+                         u.count if u else 0, u.reason if u else "", plan.rules[m.id]])
+    dates = {m.id: m for m in plan.missions}
+    assignments = [[a.mission, dates[a.mission].start_date, dates[a.mission].country, dates[a.mission].type,
+                    a.member, result.names.get(a.member, ""), a.cluster, round(a.score, 4),
+                    "yes" if a.required else "no", a.why] for a in plan.assignments]
+    return [
+        Section("Calendar", ["start_date", "end_date", "mission", "country", "country_name", "type", "lead_cluster",
+                             "seats", "seats_used", "cluster_cap", "seats_empty", "empty_reason", "who_may_join"],
+                calendar, wrap_columns=("who_may_join",)),
+        Section("Assignments", ["mission", "start_date", "country", "type", "member", "name", "cluster", "score",
+                                "required", "why"], assignments),
+        Section("Unfilled seats", ["mission", "seats_empty", "reason", "detail"],
+                [[u.mission, u.count, u.reason, u.detail] for u in plan.unfilled], wrap_columns=("detail",)),
+    ]
+
+
+def _dates(m) -> str:
+    if m.start_date and m.end_date and m.end_date != m.start_date:
+        return f"{m.start_date} to {m.end_date}"
+    return m.start_date or "(no date)"
+
+
+def _certificate_rows(result) -> list[list]:
+    plan = result.plan
+    c = plan.certificate
+    p = plan.params.as_dict()
+    return [
+        ["objective (total fit)", round(plan.objective, 6)],
+        ["dual bound", round(c.dual_bound, 6)],
+        ["gap", round(c.gap, 9)],
+        ["optimal", "yes" if c.optimal else "no"],
+        ["method", c.method],
+        ["pairs solved / candidate pairs", f"{c.solved_pairs} / {c.candidate_pairs}"],
+        ["pruning rounds", c.rounds],
+        *[[f"--{k.replace('_', '-')}", "; ".join(v) if isinstance(v, list) else v] for k, v in p.items()],
+        ["plan id", result.plan_id],
+        ["input hash", result.input_hash],
+        ["profiles", result.profiles],
+    ]
+
+
+def _summary(result) -> dict:
+    plan = result.plan
+    return {
+        "plan id": result.plan_id,
+        "missions": len(plan.missions),
+        "seats": sum(m.seats for m in plan.missions),
+        "assigned": len(plan.assignments),
+        "objective": round(plan.objective, 6),
+        "dual bound": round(plan.certificate.dual_bound, 6),
+        "optimal": plan.certificate.optimal,
+        "parameters": plan.params.as_dict(),
+    }
+
+
+def _notes(result) -> list[str]:
+    plan = result.plan
+    c = plan.certificate
+    seats = sum(m.seats for m in plan.missions)
+    verdict = "optimal" if c.optimal else "NOT proven optimal"
+    notes = [
+        f"{len(plan.assignments)} of {seats} seats filled on {len(plan.missions)} missions; per cluster: "
+        + ", ".join(f"{k} {v}" for k, v in plan.cluster_seats.items()) + ".",
+        f"Objective (total fit) {plan.objective:.6f}. Certificate: the solver reached {c.objective:.6f} "
+        f"(fit counted in steps of 1e-6) and the LP dual bound is {c.dual_bound:.6f}, gap {c.gap:.2g}: {verdict} "
+        f"({c.solved_pairs} of {c.candidate_pairs} candidate pairs solved, {c.rounds} round(s); {c.method}).",
+        *plan.notes,
+    ]
+    skipped = {k: v for k, v in plan.not_considered.items() if v}
+    if skipped:
+        words = {"unconsented": "without consent (--include-unconsented)", "excluded": "excluded (--exclude)",
+                 "no_fit": "with no fit for any mission"}
+        notes.append("Not placed at all: " + ", ".join(f"{v} {words[k]}" for k, v in skipped.items()) + ".")
+    notes.append(f"Same input as saved plan #{result.plan_id}: kept it." if result.reused
+                 else f"Saved as plan #{result.plan_id} with its parameters.")
+    return notes
+
+
+def _data(result) -> dict:
+    return {"plan_id": result.plan_id, "reused": result.reused, "input_hash": result.input_hash,
+            "names": {k: result.names[k] for k in sorted({a.member for a in result.plan.assignments}
+                                                          | {o.member for o in result.plan.left_out}
+                                                          | {w.member for w in result.plan.waitlist})
+                      if k in result.names},
+            **result.plan.as_dict()}

@@ -1,6 +1,138 @@
-"""Tables and queries for plans."""
+"""Tables and queries for saved mission plans (D2.1): each plan with its parameters and input hash.
+
+A plan is stored as one ``plans`` row (parameters, objective, certificate and the
+per-mission facts as JSON) plus one ``plan_rows`` row per assignment, waitlist entry
+and left-out member, keyed by organisation so that ``forget`` can erase a member from
+every saved plan. The ``input_hash`` covers everything the planner read (members,
+missions, scores, parameters, rules): saving a plan whose input equals the latest
+saved plan's keeps the existing row, so re-running ``plan`` does not pile up copies.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS plans (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    input_hash TEXT NOT NULL,        -- sha256 of members, missions, scores, parameters and rules
+    params TEXT NOT NULL,            -- JSON: the planner's parameters (PlanParams.as_dict)
+    objective REAL NOT NULL,
+    dual_bound REAL NOT NULL,
+    gap REAL NOT NULL,
+    body TEXT NOT NULL               -- JSON: the plan without its per-member rows (missions, certificate, ...)
+);
+CREATE INDEX IF NOT EXISTS plans_input_hash ON plans(input_hash);
+CREATE TABLE IF NOT EXISTS plan_rows (
+    plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,              -- assignments | waitlist | left_out
+    position INTEGER NOT NULL,       -- order within the kind, as the plan lists them
+    org_key TEXT NOT NULL,
+    mission_id TEXT NOT NULL,
+    data TEXT NOT NULL,              -- JSON: the row as in Plan.as_dict()
+    PRIMARY KEY (plan_id, kind, position)
+);
+CREATE INDEX IF NOT EXISTS plan_rows_org ON plan_rows(org_key);
 """
+
+ROW_KINDS = ("assignments", "waitlist", "left_out")
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A plan as stored: its id, when, the input hash, the parameters and the plan itself.
+
+    ``plan`` is the dict of ``elca_match.planning.Plan.as_dict()`` (rebuild the
+    dataclass with ``Plan.from_dict``): ``missions`` in date order, ``assignments``
+    (mission, member, cluster, score, required, why), ``unfilled``, ``waitlist``,
+    ``left_out``, ``objective``, ``certificate``, ``quotas``, ``rules``, ``notes``.
+    ``meta`` holds what the service added (the profile build the scores came from).
+    Member names are not stored: join ``org_key`` with the organisations.
+    """
+
+    id: int
+    created_at: str
+    input_hash: str
+    params: dict[str, Any]
+    plan: dict[str, Any]
+    meta: dict[str, Any]
+
+
+def save_plan(db: sqlite_utils.Database, plan: dict[str, Any], *, input_hash: str, created_at: str,
+              meta: dict[str, Any] | None = None) -> tuple[int, bool]:
+    """Store ``plan`` (a ``Plan.as_dict()``) unless the latest plan has the same input; call inside a transaction.
+
+    Returns ``(plan id, reused)``: ``reused`` is True when the latest saved plan had the
+    same ``input_hash`` and was kept instead.
+    """
+    latest = db.conn.execute("SELECT id, input_hash FROM plans ORDER BY id DESC LIMIT 1").fetchone()
+    if latest is not None and latest[1] == input_hash:
+        return int(latest[0]), True
+    body = {k: v for k, v in plan.items() if k not in ROW_KINDS and k != "params"}
+    body["meta"] = meta or {}
+    cert = plan["certificate"]
+    cursor = db.conn.execute(
+        "INSERT INTO plans (created_at, input_hash, params, objective, dual_bound, gap, body) VALUES (?,?,?,?,?,?,?)",
+        [created_at, input_hash, _dumps(plan["params"]), plan["objective"], cert["dual_bound"], cert["gap"],
+         _dumps(body)],
+    )
+    plan_id = int(cursor.lastrowid)
+    rows = [
+        (plan_id, kind, position, row["member"], row["best_mission"] if kind == "left_out" else row["mission"],
+         _dumps(row))
+        for kind in ROW_KINDS for position, row in enumerate(plan[kind])
+    ]
+    db.conn.executemany(
+        "INSERT INTO plan_rows (plan_id, kind, position, org_key, mission_id, data) VALUES (?,?,?,?,?,?)", rows)
+    return plan_id, False
+
+
+def latest_plan(db: sqlite_utils.Database) -> SavedPlan | None:
+    """The most recently saved plan, or None when no plan was made yet."""
+    row = db.conn.execute("SELECT id FROM plans ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else get_plan(db, int(row[0]))
+
+
+def get_plan(db: sqlite_utils.Database, plan_id: int) -> SavedPlan | None:
+    """One saved plan by id, or None."""
+    row = db.conn.execute("SELECT id, created_at, input_hash, params, body FROM plans WHERE id = ?",
+                          [plan_id]).fetchone()
+    if row is None:
+        return None
+    body = json.loads(row[4])
+    meta = body.pop("meta", {})
+    plan = {"params": json.loads(row[3]), **body, **{kind: [] for kind in ROW_KINDS}}
+    for kind, data in db.conn.execute(
+            "SELECT kind, data FROM plan_rows WHERE plan_id = ? ORDER BY kind, position", [plan_id]):
+        plan[kind].append(json.loads(data))
+    return SavedPlan(int(row[0]), row[1], row[2], plan["params"], plan, meta)
+
+
+def list_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every saved plan's id, date, input hash, objective and gap, newest first."""
+    return [dict(zip(("id", "created_at", "input_hash", "objective", "dual_bound", "gap"), r)) for r in
+            db.conn.execute("SELECT id, created_at, input_hash, objective, dual_bound, gap FROM plans ORDER BY id DESC")]
+
+
+def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
+    """Erase an organisation from every saved plan: its rows, and its key in the parameters."""
+    deleted = db.conn.execute("DELETE FROM plan_rows WHERE org_key = ?", [org_key]).rowcount
+    scrubbed = 0
+    for plan_id, params in db.conn.execute("SELECT id, params FROM plans").fetchall():
+        p = json.loads(params)
+        exclude = [k for k in p.get("exclude", []) if k != org_key]
+        require = [r for r in p.get("require", []) if r.rsplit("@", 1)[0] != org_key]
+        if exclude != p.get("exclude", []) or require != p.get("require", []):
+            p["exclude"], p["require"] = exclude, require
+            db.conn.execute("UPDATE plans SET params = ? WHERE id = ?", [_dumps(p), plan_id])
+            scrubbed += 1
+    return {"plan_rows": deleted, "plans_scrubbed": scrubbed}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,243 @@
+"""`plan`: assign members to missions (D2.1), explain it, and save it with its parameters.
+
+Reads the missions (``store.catalogue.list_missions``), the current members
+(``store.survey.current_members``) and their fit for each mission (the ranking
+model's profiles through ``services.rank.ensure_profiles`` and
+``matching.mission_scores``), runs the pure planner (:mod:`elca_match.planning`), fills
+in *why* each assigned member fits (the shared features with the mission's best
+opportunity for it) and stores the plan in one transaction. The same input (members,
+missions, scores, parameters, rules) gives the same plan, and saving it again keeps the
+stored copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..planning import Plan, PlanMember, PlanMission, PlanParams, load_rules, make_plan
+from ..planning.rules import default_rules_path
+from ..questionnaire import Questionnaire, load_questionnaire
+from ..store import catalogue as catalogue_store
+from ..store import open_db, transaction
+from ..store import plans as plans_store
+from ..store import survey as survey_store
+from ..text import closest, fold
+
+# Attributes a rule may test besides the questionnaire's codes.
+EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
+
+
+@dataclass
+class PlanResult:
+    """A plan as the CLI shows it: the plan, its saved id, member names and how it was made."""
+
+    plan: Plan
+    plan_id: int
+    reused: bool  # the latest saved plan had the same input, so it was kept
+    input_hash: str
+    names: dict[str, str] = field(default_factory=dict)  # org key -> name
+    countries: dict[str, str] = field(default_factory=dict)  # mission id -> country name
+    profiles: str = ""  # which profile build the scores came from
+    seconds: float = 0.0  # time spent in the planner
+
+
+def parse_requires(values: Sequence[str]) -> list[tuple[str, str]]:
+    """Split ``ORG@MISSION`` options (the last ``@`` separates, so an organisation name may contain one)."""
+    pairs = []
+    for value in values:
+        org, sep, mission = str(value).rpartition("@")
+        if not sep or not org.strip() or not mission.strip():
+            raise UsageError.of("bad_option", value=value,
+                                detail="--require takes ORGANISATION@MISSION, e.g. --require ACME@JP-2027-03")
+        pairs.append((org.strip(), mission.strip()))
+    return pairs
+
+
+def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] = (),
+                  require: Sequence[str] = (), rules_path: Path | None = None,
+                  questionnaire: Questionnaire | None = None) -> PlanResult:
+    """Make, explain and save the plan for the database at ``db_path``.
+
+    ``exclude`` and ``require`` are what a person typed: organisations by key, org_id
+    or name, and ``ORG@MISSION`` pairs; they replace ``params.exclude``/``params.require``.
+    """
+    questionnaire = questionnaire or load_questionnaire()
+    rules = load_rules(rules_path, known_attributes=[*questionnaire.codes, *EXTRA_ATTRIBUTES])
+    db = open_db(db_path, create=False)
+    try:
+        members = survey_store.current_members(db)
+        if not members:
+            raise StateError.of("empty_database", what="survey answers",
+                                hint="ingest the D1.2 exports first with `elca-match ingest FILE...` "
+                                     "(or try `elca-match demo`)")
+        missions = catalogue_store.list_missions(db)
+        if not missions:
+            raise StateError.of("empty_database", what="missions",
+                                hint="import the calendar with `elca-match missions import FILE` "
+                                     "or `elca-match missions import --builtin`")
+        opportunities = catalogue_store.list_opportunities(db)
+        if not opportunities:
+            raise StateError.of("empty_database", what="opportunities",
+                                hint="import the D1.1 catalogue with `elca-match opportunities import FILE` "
+                                     "or `elca-match opportunities import --builtin`")
+        params = replace(params,
+                         exclude=frozenset(_member_key(db, text) for text in exclude),
+                         require=frozenset((_member_key(db, org), _mission_id(missions, mission))
+                                           for org, mission in parse_requires(require)))
+        from ..matching import mission_scores
+        from .rank import ensure_profiles
+
+        build, info = ensure_profiles(db, questionnaire, members, opportunities)
+        fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
+        row = {key: i for i, key in enumerate(build.member_keys)}
+        rows = np.array([row[m.org_key] for m in members], dtype=np.int64)
+        scores = fit.scores[rows]
+        best = fit.best[rows]
+        plan_members = [_plan_member(m) for m in members]
+        plan_missions_ = [_plan_mission(x) for x in missions]
+        started = time.perf_counter()
+        plan = make_plan(plan_members, plan_missions_, scores, params, rules)
+        seconds = time.perf_counter() - started
+        plan = _with_why(plan, build, opportunities, members, missions, rows, best)
+        digest = input_hash(plan_members, plan_missions_, scores, params, rules.source)
+        meta = {"profiles": info.describe(), "profile_build": info.id, "model_version": info.model_version}
+        with transaction(db):
+            plan_id, reused = plans_store.save_plan(db, plan.as_dict(), input_hash=digest, meta=meta,
+                                                    created_at=_now())
+    finally:
+        db.conn.close()
+    return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
+                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds)
+
+
+def latest_plan(db_path: Path) -> PlanResult:
+    """The most recently saved plan, with member names; StateError when none was made yet."""
+    db = open_db(db_path, create=False)
+    try:
+        saved = plans_store.latest_plan(db)
+        if saved is None:
+            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+        names = {m.org_key: m.name for m in survey_store.current_members(db)}
+        missions = catalogue_store.list_missions(db)
+    finally:
+        db.conn.close()
+    return PlanResult(Plan.from_dict(saved.plan), saved.id, True, saved.input_hash, names=names,
+                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""))
+
+
+def input_hash(members: Sequence[PlanMember], missions: Sequence[PlanMission], scores: np.ndarray,
+               params: PlanParams, rules_source: str) -> str:
+    """sha256 of everything the planner reads, independent of row order."""
+    digest = hashlib.sha256()
+    order = sorted(range(len(members)), key=lambda i: members[i].key)
+    morder = sorted(range(len(missions)), key=lambda j: missions[j].id)
+    payload = {
+        "members": [[m.key, m.cluster, m.consent, list(m.sectors), m.attributes]
+                    for m in (members[i] for i in order)],
+        "missions": [[x.id, x.country, x.type, x.seats, x.start_date, x.end_date, list(x.sectors), x.lead_cluster,
+                      x.region] for x in (missions[j] for j in morder)],
+        "params": params.as_dict(),
+    }
+    digest.update(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode())
+    if len(order) and len(morder):
+        digest.update(np.ascontiguousarray(np.round(scores[np.ix_(order, morder)], 12)).tobytes())
+    try:
+        digest.update(Path(rules_source).read_bytes())
+    except OSError:
+        digest.update(rules_source.encode())
+    return digest.hexdigest()
+
+
+def _plan_member(m: Any) -> PlanMember:
+    answers = dict(m.answers)
+    answers.update(cluster=m.cluster, country=m.country, org_type=m.org_type)
+    sectors = answers.get("sectors") or ()
+    return PlanMember(key=m.org_key, cluster=m.cluster, consent=bool(m.consent),
+                      sectors=tuple(sectors) if isinstance(sectors, (list, tuple)) else (str(sectors),),
+                      attributes=answers, name=m.name)
+
+
+def _plan_mission(x: dict[str, Any]) -> PlanMission:
+    return PlanMission(id=str(x["id"]), country=str(x["country"]), type=str(x["type"]), seats=int(x["seats"]),
+                       start_date=x.get("start_date"), end_date=x.get("end_date"),
+                       sectors=tuple(x.get("sectors") or ()), lead_cluster=x.get("lead_cluster") or None,
+                       region=x.get("region") or None)
+
+
+def _member_key(db, text: str) -> str:
+    hits = survey_store.find_organisations(db, text)
+    if len(hits) == 1:
+        return hits[0]["key"]
+    if not hits:
+        names = survey_store.organisation_names(db)
+        raise NotFoundError.of("not_found", what="organisation", value=text,
+                               suggestion=did_you_mean(closest(text, names)), hint="elca-match members list")
+    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
+
+
+def _mission_id(missions: list[dict[str, Any]], text: str) -> str:
+    ids = [str(x["id"]) for x in missions]
+    for mission_id in ids:
+        if fold(mission_id) == fold(text):
+            return mission_id
+    raise NotFoundError.of("not_found", what="mission", value=text, suggestion=did_you_mean(closest(text, ids)),
+                           hint="elca-match missions list")
+
+
+def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -> Plan:
+    """Fill each assignment's *why*: the mission's opportunity the member fits best, and the shared features."""
+    from ..matching import FeatureSpace, contributions
+    from ..profiles.model import ExplainGroup
+
+    member_index = {m.org_key: i for i, m in enumerate(members)}
+    mission_index = {str(x["id"]): j for j, x in enumerate(missions)}
+    pairs, where = [], []
+    for k, a in enumerate(plan.assignments):
+        i, j = member_index[a.member], mission_index[a.mission]
+        if best[i, j] >= 0:
+            pairs.append((int(rows[i]), int(best[i, j])))
+            where.append(k)
+    space = FeatureSpace.from_names(build.feature_names)
+    groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
+    explained = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
+                              opp_trl=build.opportunity_trl, groups=groups,
+                              why_terms=int(build.settings.get("why_terms", 3)))
+    whys = {k: f"{opportunities[c.opportunity]['id']}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
+    assignments = []
+    for k, a in enumerate(plan.assignments):
+        why = whys.get(k, "no shared features")
+        if a.required:
+            why = f"required by a person (--require); {why}"
+        assignments.append(replace(a, why=why))
+    return replace(plan, assignments=tuple(assignments))
+
+
+def _country_names(missions: list[dict[str, Any]]) -> dict[str, str]:
+    from .. import markets
+
+    names = {}
+    for x in missions:
+        try:
+            names[str(x["id"])] = markets.country_name(x["country"])
+        except Exception:  # an unknown code still shows as itself
+            names[str(x["id"])] = str(x["country"])
+    return names
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def rules_file() -> Path:
+    """The rules file the planner uses by default (for help texts)."""
+    return default_rules_path()
