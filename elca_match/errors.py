@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "unknown_column": "the column matches no question{suggestion}; rename it or pass --ignore-unknown-columns.",
     "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
     "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
+    "limesurvey_headings": "this LimeSurvey export has question-text headings, but LimeSurvey columns are matched on question codes only; export the responses again with Headings set to 'Question code' (or 'Question code & question text').",
+    "surveymonkey_header": "{detail}; export the responses again as 'All individual responses' with the default two header rows (question, then answer option).",
     # values
     "required_empty": "a required answer is empty; fill it in.",
     "unknown_choice": "the value is not one of the allowed answers{suggestion}; use a code or label of: {allowed}.",

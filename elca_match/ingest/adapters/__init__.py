@@ -14,8 +14,13 @@ from ...tabular import Table
 from ...text import closest
 from ..model import AdapterOutput
 from .canonical import CANONICAL
+from .googleforms import GOOGLEFORMS
+from .limesurvey import LIMESURVEY
+from .msforms import MSFORMS
+from .surveymonkey import SURVEYMONKEY
+from .xlsform import XLSFORM
 
-ADAPTERS = {adapter.name: adapter for adapter in (CANONICAL,)}
+ADAPTERS = {adapter.name: adapter for adapter in (CANONICAL, XLSFORM, LIMESURVEY, GOOGLEFORMS, MSFORMS, SURVEYMONKEY)}
 
 
 def choose_adapter(table: Table, questionnaire: Questionnaire, forced: str | None = None):

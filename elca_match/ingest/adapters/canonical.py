@@ -1,9 +1,15 @@
-"""The brief's canonical response file: one column per question, by code or translated label."""
+"""The brief's canonical response file: one column per question, by code or translated label.
+
+A header that is a near miss of a label (a typo, a dropped word) is matched and reported
+as ``fuzzy``; the help row of a blank template (`survey template`) is recognised and
+skipped, so a filled template is ingested as it is.
+"""
 
 from __future__ import annotations
 
 from ...errors import InputError, Problem, did_you_mean
 from ...questionnaire import Questionnaire
+from ...surveytools.reading import fuzzy_header
 from ...tabular import Table
 from ..model import AdapterOutput, CanonicalRow, ColumnMapping
 
@@ -22,19 +28,25 @@ class CanonicalAdapter:
         return 0.5 + 0.5 * len(matched & required) / max(1, len(required))
 
     def read(self, table: Table, questionnaire: Questionnaire, ignore_unknown: bool = False) -> AdapterOutput:
+        from ...templates import is_help_row
+
         mapping, positions = map_headers(table, questionnaire, ignore_unknown)
         rows = []
         for row in table.rows:
+            if row.number == 2 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
+                continue
             values = {code: row.get(index) for code, index in positions.items()}
             raw = {header: row.get(index) for index, header in enumerate(table.header) if header}
             columns = {code: table.header[index] for code, index in positions.items()}
             rows.append(CanonicalRow(row.number, values, raw, {}, columns))
+        if table.rows and not rows:
+            raise InputError.of("file_header_only", file=table.source.name)
         return AdapterOutput(self.name, table, rows, mapping)
 
 
 def map_headers(table: Table, questionnaire: Questionnaire, ignore_unknown: bool,
                 metadata: frozenset[str] = frozenset()) -> tuple[list[ColumnMapping], dict[str, int]]:
-    """Map each header to a question (by code, then by label in any language).
+    """Map each header to a question (by code, then by label in any language, then fuzzily).
 
     Returns the mapping report and question code -> column index. Unknown columns,
     duplicates and missing required columns are collected and raised together.
@@ -43,6 +55,8 @@ def map_headers(table: Table, questionnaire: Questionnaire, ignore_unknown: bool
     problems: list[Problem] = []
     mapping: list[ColumnMapping] = []
     positions: dict[str, int] = {}
+    exact = {code for h in table.header if h and h not in metadata and (m := questionnaire.match_header(h))
+             for code in [m[0]]}
     for index, header in enumerate(table.header):
         if not header:
             continue
@@ -50,6 +64,10 @@ def map_headers(table: Table, questionnaire: Questionnaire, ignore_unknown: bool
             mapping.append(ColumnMapping(header, None, "metadata"))
             continue
         hit = questionnaire.match_header(header)
+        if hit is None:
+            # a near miss, unless its question already has an exact column
+            near = fuzzy_header(questionnaire, header)
+            hit = near if near is not None and near[0] not in exact else None
         if hit is None:
             if ignore_unknown:
                 mapping.append(ColumnMapping(header, None, "ignored"))
