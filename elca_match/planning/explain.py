@@ -12,8 +12,9 @@ none), :func:`left_out` names the constraint that stopped it, checked in this or
 5. ``trade_off``: none of these is tight; the optimum used the place differently
    (for example to meet ``--cluster-min-seats``).
 
-An unassigned member is explained against its best mission it is eligible for (what
-stopped it from travelling at all); an assigned one against its best mission overall.
+The best mission is the one with the highest fit, eligible or not. When its rule
+excludes a member that travels nowhere, the detail adds what kept the member off its
+best mission it *is* eligible for (what stopped it from travelling at all).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Context:
     used: np.ndarray = field(init=False)
     used_by_cluster: np.ndarray = field(init=False)  # (C, m)
     missions_of: dict[int, list[str]] = field(init=False)
+    _summaries: dict[int, str] = field(init=False, default_factory=dict)
+    _lowest: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         p = self.prob
@@ -60,8 +63,16 @@ class Context:
         for i, j in zip(rows.tolist(), cols.tolist()):
             self.missions_of.setdefault(i, []).append(p.missions[j].id)
 
+    def summary(self, j: int) -> str:
+        """Who may join mission ``j``, in words (cached: the same few texts repeat for every member)."""
+        if j not in self._summaries:
+            self._summaries[j] = self.prob.rules.summary(self.prob.missions[j])
+        return self._summaries[j]
+
     def lowest_other(self) -> np.ndarray:
         """(C, m): the lowest score on each mission among members of *other* clusters (inf if none)."""
+        if self._lowest is not None:
+            return self._lowest
         p = self.prob
         low = np.full((len(p.clusters), len(p.missions)), np.inf)
         rows, cols = np.nonzero(self.assigned)
@@ -69,11 +80,17 @@ class Context:
             other = p.member_cluster[rows] != c
             if other.any():
                 np.minimum.at(low[c], cols[other], p.scores[rows[other], cols[other]])
+        self._lowest = low
         return low
 
 
 def left_out(ctx: Context) -> list[LeftOut]:
-    """Every considered member with a fit that is not on its best mission, with the binding constraint."""
+    """Every considered member with a fit that is not on its best mission, with the binding constraint.
+
+    The best mission is the one with the highest fit, eligible or not. When the rule of
+    that mission excludes a member who travels nowhere, the detail also says what kept
+    it off its best mission it *is* eligible for.
+    """
     p = ctx.prob
     n, m = p.scores.shape
     if not n or not m:
@@ -82,50 +99,63 @@ def left_out(ctx: Context) -> list[LeftOut]:
     eligible_fit = fit & p.eligible
     best_any = np.where(fit, p.scores, -1.0).argmax(axis=1)
     best_eligible = np.where(eligible_fit, p.scores, -1.0).argmax(axis=1)
-    has_fit = fit.any(axis=1)
-    has_eligible = eligible_fit.any(axis=1)
     at_best = ctx.assigned[np.arange(n), best_any]
-    rows = np.flatnonzero(has_fit & ~at_best)
+    rows = np.flatnonzero(fit.any(axis=1) & ~at_best)
     if not len(rows):
         return []
-    target = np.where((ctx.load[rows] == 0) & has_eligible[rows], best_eligible[rows], best_any[rows])
-    low = ctx.lowest_other()
-    limit = p.params.max_per_member
-    share = p.params.cluster_max_share
+    # Plain lists from here: this loop can run for every member of a large survey.
+    main = _facts(ctx, rows, best_any[rows])
+    second_rows = (ctx.load[rows] == 0) & eligible_fit[rows].any(axis=1) & ~p.eligible[rows, best_any[rows]]
+    second = _facts(ctx, rows, best_eligible[rows])
+    second_rows = second_rows.tolist()
     keys = [x.key for x in p.members]
-    ids = [x.id for x in p.missions]
-    # Plain lists: this loop can run for every member of a large survey.
     cluster = p.member_cluster[rows].tolist()
-    scores = p.scores[rows, target].tolist()
-    elig = p.eligible[rows, target].tolist()
-    quota_full = (ctx.used_by_cluster[p.member_cluster[rows], target] >= p.quota[target]).tolist()
-    seats_full = (ctx.used[target] >= p.seats[target]).tolist()
-    beats_other = (p.scores[rows, target] > low[p.member_cluster[rows], target]).tolist()
-    at_limit = (ctx.load[rows] >= limit).tolist()
-    summaries: dict[int, str] = {}
     out = []
-    for k, (i, j) in enumerate(zip(rows.tolist(), target.tolist())):
-        name = p.clusters[cluster[k]]
-        mission = ids[j]
-        if not elig[k]:
-            if j not in summaries:
-                summaries[j] = p.rules.summary(p.missions[j])
-            code, detail = ELIGIBILITY_RULE, f"{mission} ({p.missions[j].type}) is for {summaries[j]}"
-        elif quota_full[k] and (not seats_full[k] or beats_other[k]):
-            code = CLUSTER_QUOTA
-            detail = (f"{name} already has {int(p.quota[j])} of the {int(p.seats[j])} seats on {mission}, "
-                      f"its quota (--cluster-max-share {share:g})")
-        elif seats_full[k]:
-            code, detail = SEATS_FULL, f"all {int(p.seats[j])} seats on {mission} are taken"
-        elif at_limit[k]:
-            code = MEMBER_LIMIT
-            detail = f"already on {', '.join(ctx.missions_of.get(i, []))} (--max-per-member {limit})"
-        else:
-            code = TRADE_OFF
-            detail = f"{mission} has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"
-        out.append(LeftOut(member=keys[i], cluster=name, assigned_to=tuple(ctx.missions_of.get(i, ())),
-                           best_mission=mission, best_score=float(scores[k]), constraint=code, detail=detail))
+    for k, i in enumerate(rows.tolist()):
+        code, detail = _reason(ctx, main, k, i)
+        if second_rows[k]:
+            other_code, other_detail = _reason(ctx, second, k, i)
+            detail = f"{detail}; its best eligible mission {second['mission'][k]}: {other_detail}"
+        out.append(LeftOut(member=keys[i], cluster=p.clusters[cluster[k]], assigned_to=tuple(ctx.missions_of.get(i, ())),
+                           best_mission=main["mission"][k], best_score=main["score"][k], constraint=code,
+                           detail=detail))
     return out
+
+
+def _facts(ctx: Context, rows: np.ndarray, target: np.ndarray) -> dict[str, list]:
+    """What decides the reason for each (row, target mission), computed for all rows at once."""
+    p = ctx.prob
+    clusters = p.member_cluster[rows]
+    low = ctx.lowest_other()
+    return {
+        "j": target.tolist(),
+        "mission": [p.missions[j].id for j in target.tolist()],
+        "score": p.scores[rows, target].tolist(),
+        "eligible": p.eligible[rows, target].tolist(),
+        "quota_full": (ctx.used_by_cluster[clusters, target] >= p.quota[target]).tolist(),
+        "seats_full": (ctx.used[target] >= p.seats[target]).tolist(),
+        "beats_other": (p.scores[rows, target] > low[clusters, target]).tolist(),
+        "at_limit": (ctx.load[rows] >= p.params.max_per_member).tolist(),
+        "cluster": [p.clusters[c] for c in clusters.tolist()],
+    }
+
+
+def _reason(ctx: Context, facts: dict[str, list], k: int, i: int) -> tuple[str, str]:
+    """The binding constraint for row ``k`` (member ``i``) at its target mission, in the module's order."""
+    p = ctx.prob
+    j = facts["j"][k]
+    mission = facts["mission"][k]
+    if not facts["eligible"][k]:
+        return ELIGIBILITY_RULE, f"{mission} ({p.missions[j].type}) is for {ctx.summary(j)}"
+    if facts["quota_full"][k] and (not facts["seats_full"][k] or facts["beats_other"][k]):
+        return CLUSTER_QUOTA, (f"{facts['cluster'][k]} already has {int(p.quota[j])} of the {int(p.seats[j])} "
+                               f"seats on {mission}, its quota (--cluster-max-share {p.params.cluster_max_share:g})")
+    if facts["seats_full"][k]:
+        return SEATS_FULL, f"all {int(p.seats[j])} seats on {mission} are taken"
+    if facts["at_limit"][k]:
+        return MEMBER_LIMIT, (f"already on {', '.join(ctx.missions_of.get(i, []))} "
+                              f"(--max-per-member {p.params.max_per_member})")
+    return TRADE_OFF, f"{mission} has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"
 
 
 def waitlist(ctx: Context) -> list[WaitlistEntry]:
