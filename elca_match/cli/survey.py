@@ -1,9 +1,80 @@
-"""`elca-match survey`."""
+"""`elca-match survey template|xlsform|show`: blank questionnaires and the questions themselves."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from ..export import Document, Section
+from .context import FORMAT_OPTION, OUT_OPTION, Format, emit, err_console
+
+survey_app = typer.Typer(help="The D1.2 questionnaire: blank templates, the XLSForm, the questions.",
+                         no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the `survey` group."""
+    app.add_typer(survey_app, name="survey")
+
+
+@survey_app.command("template")
+def template(
+    lang: str = typer.Option("en", "--lang", help="Language of headers and help: de, it, pl, fr, es or en."),
+    fmt: str = typer.Option(None, "--format", "-f", help="xlsx (drop-downs, the default) or csv; "
+                                                          "taken from --out's suffix when not given."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write, e.g. d12-de.xlsx."),
+) -> None:
+    """Write the blank response sheet in one language; fill it in and `ingest` it as it is."""
+    from ..templates import write_template
+
+    path = write_template(out, lang.strip().lower(), fmt.lower() if fmt else None)
+    err_console().print(f"Wrote {path}", markup=False)
+
+
+@survey_app.command("xlsform")
+def xlsform(out: Path = typer.Option(..., "--out", "-o", help="XLSForm workbook to write, e.g. d12.xlsx.")) -> None:
+    """Write the questionnaire as an XLSForm (six languages) for KoboToolbox or ODK."""
+    from ..templates import write_xlsform
+
+    path = write_xlsform(out)
+    err_console().print(f"Wrote {path}", markup=False)
+
+
+@survey_app.command("show")
+def show(
+    lang: str = typer.Option("en", "--lang", help="Language of labels: de, it, pl, fr, es or en."),
+    version: str = typer.Option(None, "--version", help="Questionnaire version, e.g. d12-v1 (default: newest)."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """Print the questionnaire: each question's code, type, label, choices and LimeSurvey code."""
+    emit(questionnaire_document(lang.strip().lower(), version), fmt, out)
+
+
+def questionnaire_document(lang: str, version: str | None = None) -> Document:
+    """The questionnaire as a table of questions, labels and choices in ``lang``."""
+    from ..questionnaire import load_questionnaire
+    from ..surveytools import conventions as C
+    from ..templates import check_language
+
+    q = load_questionnaire(version)
+    check_language(lang, q)
+    rows = []
+    for question in q.questions:
+        if C.is_country_list(question):
+            choices = "countries (ISO code or name)"
+        else:
+            choices = "; ".join(f"{c.code} = {c.labels.get(lang, c.code)}" for c in question.choices)
+        if question.type in ("integer", "likert") and question.min is not None:
+            choices = f"{question.min}..{question.max if question.max is not None else ''}"
+        lime = ", ".join(c.code for c in C.limesurvey_layout_for(question)) \
+            if question.code != C.submission_question(q) else C.LIMESURVEY_SUBMITTED
+        block = f"{question.profile_block} x{question.profile_weight:g}" if question.profile_block else ""
+        rows.append([question.code, question.type, "yes" if question.required else "", question.label(lang),
+                     choices, block, lime])
+    section = Section(f"{q.title.get(lang, q.version)} ({q.version})",
+                      ["code", "type", "required", "label", "choices", "profile", "LimeSurvey code"], rows,
+                      wrap_columns=("label", "choices", "LimeSurvey code"))
+    return Document("Questionnaire", [section], summary={"version": q.version, "language": lang},
+                    notes=[f"{len(q.questions)} questions, {len(q.required_codes())} required."], lang=lang)

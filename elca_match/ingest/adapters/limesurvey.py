@@ -34,7 +34,7 @@ class LimeSurveyAdapter(ExportReader):
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         meta = _meta_names()
-        markers = sum(1 for h in table.header if h.lower() in meta)
+        markers = sum(1 for h in table.header if _meta_name(h, meta) is not None)
         if markers < 2:
             return 0.0
         roles = self.roles(table, questionnaire)
@@ -47,7 +47,7 @@ class LimeSurveyAdapter(ExportReader):
         for index, header in enumerate(table.header):
             if not header:
                 continue
-            name = meta.get(header.lower())
+            name = _meta_name(header, meta)
             if name is not None:
                 if name == C.LIMESURVEY_SUBMITTED:
                     roles.append(Role(index, header, "submitted", how="metadata (submission time)"))
@@ -94,6 +94,16 @@ def _meta_names() -> dict[str, str]:
     names = {code: code for code in C.LIMESURVEY_META}
     names.update({text.lower(): code for code, text in C.LIMESURVEY_META.items()})
     return names
+
+
+def _meta_name(header: str, meta: dict[str, str]) -> str | None:
+    """The response-table column a heading names: ``submitdate``, ``Date submitted`` or ``submitdate. Date submitted``."""
+    name = meta.get(header.lower())
+    if name is None:
+        match = C.LIMESURVEY_CODE.match(header)
+        if match and match.group(0).lower() in meta and _SEPARATOR.match(header[match.end():]).end() > 0:
+            name = meta[match.group(0).lower()]
+    return name
 
 
 def _closest_code(token: str, columns: list[C.LimeColumn]) -> str | None:
