@@ -13,6 +13,7 @@ report all of them at once.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ APPLIES: dict[str, frozenset[str]] = {
 # cases of the same file can name them; events before the meetings that happen at them.
 ORDER = ("org", "event", "meeting", "case")
 
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(\d)")
 _YES = {"yes", "y", "true", "1", "x", "ja", "si", "sí", "oui", "tak"}
 _NO = {"no", "n", "false", "0", "nein", "non", "nie", ""}
 
@@ -273,7 +275,7 @@ class _Builder:
         mission = self.missions.get(raw.casefold())
         if mission is None:
             cells.problem("unknown_reference", "mission", raw, what="mission",
-                          suggestion=did_you_mean(closest(raw, self.directory.missions)))
+                          suggestion=did_you_mean(closest_id(raw, self.directory.missions)))
         return mission
 
     def _event_ref(self, cells: RowReader) -> Event | None:
@@ -282,8 +284,8 @@ class _Builder:
             return None
         event = self.events.get(raw.casefold())
         if event is None:
-            names = [e.id for e in self.events.values()]
-            cells.problem("unknown_reference", "event", raw, what="event", suggestion=did_you_mean(closest(raw, names)))
+            ids = [e.id for e in self.events.values()]
+            cells.problem("unknown_reference", "event", raw, what="event", suggestion=did_you_mean(closest_id(raw, ids)))
         return event
 
     def _parties(self, cells: RowReader, required: bool = False) -> list[Party]:
@@ -338,6 +340,17 @@ class _Builder:
             elif org.id not in {o.id for o in found}:
                 found.append(org)
         return found
+
+
+def closest_id(raw: str, ids: Iterable[str]) -> str | None:
+    """The id ``raw`` most likely means: the same id but for leading zeros (``M6`` -> ``M06``), else the closest."""
+    ids = list(ids)
+
+    def bare(text: str) -> str:
+        return _LEADING_ZEROS.sub(r"\1", fold(text))
+
+    same = [i for i in ids if bare(i) == bare(raw)]
+    return same[0] if len(same) == 1 else closest(raw, ids)
 
 
 def _term(cells: RowReader, name: str, terms: tuple[v.Term, ...], required: bool = False) -> str | None:

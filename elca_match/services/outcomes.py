@@ -114,7 +114,8 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of) -> OutcomeIm
 
 def _rejected(file: str, problems) -> ValidationError:
     where = file if file != COMMAND_LINE else "the record"
-    return ValidationError(f"{where} rejected, nothing was stored: {len(problems)} problems "
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    return ValidationError(f"{where} rejected, nothing was stored: {count} "
                            f"(fix them and run the command again).", problems)
 
 
