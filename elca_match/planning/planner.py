@@ -98,7 +98,7 @@ def _check_params(p: PlanParams) -> None:
     if p.cluster_min_seats < 0:
         problems.append(("--cluster-min-seats must be 0 or more", p.cluster_min_seats))
     if p.waitlist_size < 0:
-        problems.append(("the waitlist size must be 0 or more", p.waitlist_size))
+        problems.append(("--waitlist must be 0 or more", p.waitlist_size))
     if problems:
         raise UsageError("", [Problem("bad_option", value=v, params={"detail": d}) for d, v in problems])
 

@@ -5,9 +5,10 @@ Reads the missions (``store.catalogue.list_missions``), the current members
 model's profiles through ``services.rank.ensure_profiles`` and
 ``matching.mission_scores``), runs the pure planner (:mod:`elca_match.planning`), fills
 in *why* each assigned member fits (the shared features with the mission's best
-opportunity for it) and stores the plan in one transaction. The same input (members,
-missions, scores, parameters, rules) gives the same plan, and saving it again keeps the
-stored copy.
+opportunity for it) and stores the plan in one transaction. (A profile build the scores
+need is cached in its own transaction by ``ensure_profiles``, so an infeasible plan does
+not throw that work away.) The same input (members, missions, scores, parameters,
+rules) gives the same plan, and saving it again keeps the stored copy.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import numpy as np
 
 from ..errors import NotFoundError, StateError, UsageError, did_you_mean
 from ..planning import Plan, PlanMember, PlanMission, PlanParams, load_rules, make_plan
-from ..planning.rules import default_rules_path
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
 from ..store import open_db, transaction
@@ -236,8 +236,3 @@ def _country_names(missions: list[dict[str, Any]]) -> dict[str, str]:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def rules_file() -> Path:
-    """The rules file the planner uses by default (for help texts)."""
-    return default_rules_path()
