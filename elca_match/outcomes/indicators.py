@@ -232,6 +232,8 @@ def compute_report(outcomes: Outcomes, targets: Targets, start: str | None = Non
         countries.update(orgs[p.casefold()].country for p in partners if p.casefold() in orgs)
     ordered = sorted(countries, key=lambda c: (_name(c), c))
     labels = sector_labels or {}
+    # A partner of any confidential case is never named, not even in the stakeholder list.
+    hidden = {p.casefold() for c in outcomes.cases if c.confidential for p in c.partners}
     cluster_cases, sme_cases, others = _case_tables(cases, ordered, orgs, labels)
     return IndicatorReport(
         start=start, end=end, countries=ordered,
@@ -240,8 +242,8 @@ def compute_report(outcomes: Outcomes, targets: Targets, start: str | None = Non
         events_total=_event_total(events, meetings),
         event_list=[ListedEvent(e.id, e.name, e.date, e.kind, list(e.countries), [_name(c) for c in e.countries])
                     for e in events],
-        stakeholders=[_stakeholder_row(c, records, orgs) for c in ordered],
-        stakeholders_total=_stakeholder_row(None, records, orgs),
+        stakeholders=[_stakeholder_row(c, records, orgs, hidden) for c in ordered],
+        stakeholders_total=_stakeholder_row(None, records, orgs, hidden),
         cluster_cases=cluster_cases,
         cluster_cases_total=len({e.id for cell in cluster_cases for e in cell.cases}),
         cluster_cases_by_type={t: len({e.id for cell in cluster_cases if cell.case_type == t for e in cell.cases})
@@ -280,8 +282,11 @@ def _event_total(events: list[Event], meetings: list[Meeting]) -> EventRow:
                     count(events, "b2b"), count(meetings, "b2b"))
 
 
-def _stakeholder_row(country: str | None, records, orgs: dict[str, PartnerOrg]) -> StakeholderRow:
-    """Distinct organisations for ``country`` (None: across all countries, for the TOTAL row)."""
+def _stakeholder_row(country: str | None, records, orgs: dict[str, PartnerOrg], hidden: set[str]) -> StakeholderRow:
+    """Distinct organisations for ``country`` (None: across all countries, for the TOTAL row).
+
+    Organisations in ``hidden`` (folded ids) are listed by type only.
+    """
     clusters: dict[tuple[str, str], str] = {}
     smes: dict[tuple[str, str], str] = {}
     third: dict[str, PartnerOrg] = {}
@@ -296,10 +301,15 @@ def _stakeholder_row(country: str | None, records, orgs: dict[str, PartnerOrg]) 
             org = orgs.get(partner.casefold())
             if org is not None and (country is None or org.country == country):
                 third[org.id] = org
+    def shown(org: PartnerOrg) -> str:
+        if org.id.casefold() in hidden:
+            return f"confidential ({v.term(v.PARTNER_TYPES, org.org_type).label.lower()})"
+        return org.name
+
     return StakeholderRow(
         country or "", _name(country or ""), sorted(clusters.values()), sorted(smes.values()),
-        sorted(o.name for o in third.values() if not o.is_business),
-        sorted(o.name for o in third.values() if o.is_business))
+        sorted(shown(o) for o in third.values() if not o.is_business),
+        sorted(shown(o) for o in third.values() if o.is_business))
 
 
 def _case_tables(cases: list[Case], countries: list[str], orgs: dict[str, PartnerOrg],
