@@ -41,15 +41,14 @@ def _short(label: str) -> str:
 
 
 def scale_range(heatmap: Heatmap) -> tuple[float, float]:
-    """The value range the colours span: the data's, widened to 0..1 when scores fit in it."""
+    """The value range the colours span: the data's own, so that differences show (the legend says it)."""
     values = [v for row in heatmap.values for v in row if _finite(v)]
     if not values:
         return 0.0, 1.0
     low, high = min(values), max(values)
-    if 0.0 <= low and high <= 1.0:
-        # Fit scores: a fixed 0..1 scale keeps colours comparable between reports.
-        return 0.0, 1.0
-    return (low, high) if high > low else (low - 0.5, high + 0.5)
+    if high - low < 1e-9:
+        return (low - 0.5, high + 0.5) if not 0.0 <= low <= 1.0 else (0.0, 1.0)
+    return low, high
 
 
 def svg(heatmap: Heatmap, ident: str = "hm") -> str:

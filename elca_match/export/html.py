@@ -33,7 +33,8 @@ th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vert
 th { background: #dde6f0; position: sticky; top: 0; }
 tr:nth-child(even) td { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.wrap { min-width: 18rem; max-width: 36rem; }
+td.wrap { min-width: 9rem; max-width: 30rem; }
+td.wide { min-width: 16rem; }
 p.note { color: #444; font-size: .9rem; }
 footer { margin-top: 2rem; color: #666; font-size: .8rem; }
 @media print { th { position: static; } .figure { overflow: visible; } }
@@ -107,7 +108,7 @@ def _cell(value: Any, fmt: str | None, wrap: bool) -> str:
     value = plain(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<td class="num">{escape(_number(value, fmt))}</td>'
-    cls = ' class="wrap"' if wrap else ""
+    cls = (' class="wrap wide"' if len(text(value)) > 80 else ' class="wrap"') if wrap else ""
     return f"<td{cls}>{escape(text(value))}</td>"
 
 

@@ -1,0 +1,384 @@
+"""`export shortlist` and `export report`: the ranking or the saved mission plan, ready for meeting organisers.
+
+Scores come from the rank service (:func:`elca_match.services.rank.rank`) or the saved
+plan (``store.plans``); nothing is recomputed here. Sector, stage, material and
+organisation-type labels are the questionnaire's, in the chosen language. Contact
+details pass through the one consent filter (:func:`elca_match.export.release_contacts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import markets
+from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
+from ..questionnaire import Questionnaire, load_questionnaire
+from ..store import open_db
+from ..store import plans as plans_store
+from ..store import survey as survey_store
+from ..text import closest, fold
+
+DEFAULT_TOP = 10
+# Profile fields shown as labels in every shortlist row (question code, column title).
+LABEL_COLUMNS = (("sectors", "sectors"), ("value_chain_stages", "value-chain stages"), ("materials", "materials"))
+CLUSTER_FIT_DEPTH = 3  # a cluster's fit for an opportunity: the mean of its this-many best members
+
+
+@dataclass
+class ShortlistEntry:
+    """One organisation on a shortlist: its fit, why, profile labels and (when released) contact."""
+
+    rank: int
+    org_key: str
+    name: str
+    cluster: str
+    country: str
+    org_type: str  # label in the chosen language
+    score: float
+    why: str
+    consent: bool
+    labels: dict[str, list[str]] = field(default_factory=dict)  # question code -> choice labels
+    status: str = ""  # missions: assigned | alternate
+    contact_name: str | None = None
+    contact_email: str | None = None
+
+
+@dataclass
+class Shortlist:
+    """The organisations for one opportunity or one mission, best first."""
+
+    kind: str  # opportunity | mission
+    id: str
+    title: str
+    country: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    entries: list[ShortlistEntry] = field(default_factory=list)
+
+
+@dataclass
+class ShortlistResult:
+    """What `export shortlist` answers, with the facts the summary sheet shows."""
+
+    query: str
+    scope: str  # country | opportunity | mission
+    lang: str
+    top: int | None
+    generated_at: str
+    database: str
+    model_version: str
+    source: str  # which profile build or saved plan the scores come from
+    with_contacts: bool
+    contacts_shown: int
+    contacts_withheld: int
+    shortlists: list[Shortlist] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def members_per_cluster(self) -> dict[str, int]:
+        """Distinct organisations listed, per cluster."""
+        seen = {(e.org_key, e.cluster) for s in self.shortlists for e in s.entries}
+        return dict(sorted(Counter(cluster for _, cluster in seen).items()))
+
+
+@dataclass
+class FitMatrix:
+    """Fit by cluster (rows) and opportunity or stage (columns); None where a cluster has no member."""
+
+    title: str
+    rows: list[str]
+    columns: list[str]
+    values: list[list[float | None]]
+
+
+@dataclass
+class ReportResult:
+    """What `export report` answers: fit pictures and the shortlists of one market."""
+
+    country: str
+    country_name: str
+    shortlist: ShortlistResult
+    fit: list[FitMatrix] = field(default_factory=list)
+
+
+# --- use cases ----------------------------------------------------------------------------------
+
+def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | None = None,
+              mission: str | None = None, top: int | None = None, lang: str = "en", with_contacts: bool = False,
+              questionnaire: Questionnaire | None = None) -> ShortlistResult:
+    """Shortlists for one country, one opportunity or one mission of the saved plan (exactly one of them).
+
+    ``top`` is the number of organisations per shortlist (default 10 for countries
+    and opportunities; every assigned member and alternate for a mission).
+    """
+    questionnaire = questionnaire or load_questionnaire()
+    lang = check_lang(lang, questionnaire)
+    given = [name for name, value in (("--country", country), ("--opportunity", opportunity),
+                                      ("--mission", mission)) if value]
+    if len(given) != 1:
+        raise UsageError.of("bad_option", detail="give exactly one of --country, --opportunity or --mission"
+                            + (f" (got {' and '.join(given)})" if given else ""))
+    if top is not None and top < 1:
+        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+    if mission:
+        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire)
+    from .rank import rank, resolve_query
+
+    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP,
+                          questionnaire=questionnaire)
+    result = rank(db_path, query, questionnaire)
+    members = _members(db_path)
+    scope = "country" if country else "opportunity"
+    return _from_ranking(db_path, result, members, scope, top or DEFAULT_TOP, lang, with_contacts, questionnaire)
+
+
+def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "en", with_contacts: bool = False,
+           questionnaire: Questionnaire | None = None) -> ReportResult:
+    """The market report: fit by cluster and opportunity (and by stage), plus each opportunity's shortlist.
+
+    A cluster's fit for an opportunity is the mean score of its
+    :data:`CLUSTER_FIT_DEPTH` best members (fewer when it has fewer).
+    """
+    from .rank import rank, resolve_query
+
+    questionnaire = questionnaire or load_questionnaire()
+    lang = check_lang(lang, questionnaire)
+    top = DEFAULT_TOP if top is None else top
+    if top < 1:
+        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+    members = _members(db_path)
+    # Every member's score is needed for the cluster picture; the tables keep the top.
+    query = resolve_query(country=country, top=max(len(members), 1), questionnaire=questionnaire)
+    ranking = rank(db_path, query, questionnaire)
+    codes = query.countries or []
+    code = codes[0] if len(codes) == 1 else ", ".join(codes)
+    name = markets.country_name(code, lang) if len(codes) == 1 else code
+    clusters = _cluster_order({m.cluster for m in members.values()}, questionnaire)
+    fit = _cluster_fit(ranking, clusters, questionnaire, lang)
+    shortlists = _from_ranking(db_path, ranking, members, "country", top, lang, with_contacts, questionnaire)
+    return ReportResult(code, name, shortlists, fit)
+
+
+def check_lang(lang: str, questionnaire: Questionnaire) -> str:
+    """``lang`` as one of the questionnaire's languages, or a UsageError with a suggestion."""
+    value = fold(lang or "en")
+    if value not in questionnaire.languages:
+        raise UsageError.of("unknown_name", what="language", value=lang,
+                            suggestion=did_you_mean(closest(value, questionnaire.languages)),
+                            allowed=", ".join(questionnaire.languages))
+    return value
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+def shortlist_document(result: ShortlistResult, title: str | None = None) -> Document:
+    """A shortlist result as a Document: a summary, then one table per opportunity or mission."""
+    sections = [_section(s, result) for s in result.shortlists]
+    summary: dict[str, Any] = {
+        "query": result.query,
+        "date": result.generated_at,
+        "database": result.database,
+        "model version": result.model_version,
+        "scores from": result.source,
+        "labels language": result.lang,
+        "top": result.top if result.top is not None else "all",
+        "shortlists": len(result.shortlists),
+        "organisations listed": len({e.org_key for s in result.shortlists for e in s.entries}),
+        "organisations per cluster": result.members_per_cluster() or {"(none)": 0},
+        "contacts": _contacts_line(result),
+    }
+    return Document(title or f"Shortlist: {result.query}", sections, summary=summary, notes=list(result.notes),
+                    data=result, lang=result.lang)
+
+
+def report_document(result: ReportResult) -> Document:
+    """A report result as a Document with heatmaps (drawn by the html writer) and the shortlist tables."""
+    document = shortlist_document(result.shortlist, title=f"Report: {result.country_name}")
+    document.heatmaps = [Heatmap(m.title, list(m.rows), list(m.columns),
+                                 [[float("nan") if v is None else v for v in row] for row in m.values])
+                         for m in result.fit]
+    document.notes = [f"Fit of a cluster = mean score of its {CLUSTER_FIT_DEPTH} best members for the opportunity "
+                      "(0 = nothing shared, 1 = identical profile); grey: the cluster has no member.",
+                      *document.notes]
+    document.data = result
+    return document
+
+
+# --- internals ----------------------------------------------------------------------------------
+
+def _members(db_path: Path) -> dict[str, Any]:
+    db = open_db(db_path, create=False)
+    try:
+        return {m.org_key: m for m in survey_store.current_members(db)}
+    finally:
+        db.conn.close()
+
+
+def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
+                  with_contacts: bool, questionnaire: Questionnaire) -> ShortlistResult:
+    shortlists = []
+    for o in result.opportunities:
+        facts = {
+            "country": _country(o.country, lang),
+            "sector": questionnaire.choice_label("sectors", o.sector, lang),
+            "value-chain stage": questionnaire.choice_label("value_chain_stages", o.stage, lang),
+            "TRL": o.trl,
+            "policy driver": o.policy_driver,
+        }
+        entries = [_entry(i, members.get(m.org_key), m, m.score, m.why, "", lang, questionnaire)
+                   for i, m in enumerate(o.matches[:top], 1)]
+        shortlists.append(Shortlist("opportunity", o.id, o.title, o.country, facts, entries))
+    query = result.query.describe()
+    if scope == "country" and result.query.countries:
+        query = "country " + ", ".join(f"{c} ({_country(c, 'en')})" for c in result.query.countries)
+    out = _finish(shortlists, members, query, scope, top, lang, with_contacts, db_path,
+                  result.build.model_version, result.build.describe())
+    if not result.members_considered:
+        out.notes.append("No member passed the filters.")
+    return out
+
+
+def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, with_contacts: bool,
+                       questionnaire: Questionnaire) -> ShortlistResult:
+    from ..planning import Plan
+
+    db = open_db(db_path, create=False)
+    try:
+        saved = plans_store.latest_plan(db)
+        if saved is None:
+            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+        members = {m.org_key: m for m in survey_store.current_members(db)}
+    finally:
+        db.conn.close()
+    plan = Plan.from_dict(saved.plan)
+    ids = [m.id for m in plan.missions]
+    chosen = next((m for m in plan.missions if fold(m.id) == fold(mission)), None)
+    if chosen is None:
+        raise NotFoundError.of("not_found", what="mission in the saved plan", value=mission,
+                               suggestion=did_you_mean(closest(mission, ids)), hint="elca-match plan")
+    rows = [(a.member, a.score, a.why, "assigned") for a in plan.on_mission(chosen.id)]
+    rows += [(w.member, w.score, w.note, "alternate") for w in plan.waitlist if w.mission == chosen.id]
+    rows = rows[:top] if top is not None else rows
+    entries = [_entry(i, members.get(key), None, score, why, status, lang, questionnaire)
+               for i, (key, score, why, status) in enumerate(rows, 1) if key in members]
+    facts = {
+        "country": _country(chosen.country, lang),
+        "type": chosen.type,
+        "dates": " to ".join(d for d in (chosen.start_date, chosen.end_date) if d),
+        "seats": chosen.seats,
+        "lead cluster": chosen.lead_cluster or "",
+        "sectors": ", ".join(questionnaire.choice_label("sectors", s, lang) for s in chosen.sectors),
+        "who may join": plan.rules.get(chosen.id, ""),
+    }
+    title = f"{chosen.type.replace('_', ' ')} mission to {_country(chosen.country, 'en')}"
+    shortlists = [Shortlist("mission", chosen.id, title, chosen.country, facts, entries)]
+    source = f"saved plan #{saved.id} of {saved.created_at}; {saved.meta.get('profiles', '')}".rstrip("; ")
+    out = _finish(shortlists, members, f"mission {chosen.id} (saved plan #{saved.id})", "mission", top, lang,
+                  with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
+    unfilled = sum(u.count for u in plan.unfilled if u.mission == chosen.id)
+    if unfilled:
+        out.notes.append(f"{unfilled} of {chosen.seats} seats stay empty in the saved plan.")
+    return out
+
+
+def _entry(rank: int, member: Any, match: Any, score: float, why: str, status: str, lang: str,
+           questionnaire: Questionnaire) -> ShortlistEntry:
+    answers = member.answers if member is not None else {}
+    source = member if member is not None else match
+    labels = {code: [questionnaire.choice_label(code, c, lang) for c in (answers.get(code) or [])]
+              for code, _ in LABEL_COLUMNS}
+    return ShortlistEntry(
+        rank=rank, org_key=source.org_key, name=source.name, cluster=source.cluster, country=source.country,
+        org_type=questionnaire.choice_label("org_type", source.org_type, lang), score=float(score), why=why or "",
+        consent=bool(source.consent), labels=labels, status=status,
+    )
+
+
+def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, scope: str, top: int | None,
+            lang: str, with_contacts: bool, db_path: Path, model_version: str, source: str) -> ShortlistResult:
+    listed = [members[e.org_key] for s in shortlists for e in s.entries if e.org_key in members]
+    release: ContactRelease = release_contacts(listed, requested=with_contacts)
+    for s in shortlists:
+        for e in s.entries:
+            contact = release.contact(e.org_key)
+            if contact is not None:
+                e.contact_name, e.contact_email = contact.name, contact.email
+    notes = ["fit: cosine similarity of the member's and the opportunity's competence profiles "
+             "(0 = nothing shared, 1 = identical); why: what they share."]
+    if with_contacts:
+        notes.append("Contacts are shown only for organisations that consented to sharing them.")
+    return ShortlistResult(
+        query=query, scope=scope, lang=lang, top=top,
+        generated_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        database=str(db_path), model_version=model_version, source=source, with_contacts=with_contacts,
+        contacts_shown=len(release.contacts), contacts_withheld=release.withheld,
+        shortlists=shortlists, notes=notes,
+    )
+
+
+def _contacts_line(result: ShortlistResult) -> str:
+    if not result.with_contacts:
+        return (f"not included (add --with-contacts); {result.contacts_withheld} organisations' contacts withheld")
+    return (f"{result.contacts_shown} shown (consent given); {result.contacts_withheld} withheld "
+            "(no consent to sharing contact details)")
+
+
+def _section(s: Shortlist, result: ShortlistResult) -> Section:
+    columns = ["rank", *(["status"] if s.kind == "mission" else []), "organisation", "cluster", "country", "type",
+               "fit", "why", *(title for _, title in LABEL_COLUMNS), "consent",
+               *(["contact name", "contact e-mail"] if result.with_contacts else [])]
+    rows = []
+    for e in s.entries:
+        row: list[Any] = [e.rank, *([e.status] if s.kind == "mission" else []), e.name, e.cluster, e.country,
+                          e.org_type, round(e.score, 6), e.why,
+                          *(e.labels.get(code, []) for code, _ in LABEL_COLUMNS), "yes" if e.consent else "no"]
+        if result.with_contacts:
+            row += [e.contact_name or "", e.contact_email or ""]
+        rows.append(row)
+    notes = [] if s.entries else [f"No member fits this {s.kind}."]
+    meta = {"id": s.id, "title": s.title, **s.facts}
+    return Section(f"{s.id} {s.title}", columns, rows, notes=notes, meta=meta,
+                   wrap_columns=("why", "materials", "value-chain stages", "sectors"),
+                   number_formats={"fit": "0.000"})
+
+
+def _country(code: str, lang: str) -> str:
+    try:
+        return markets.country_name(code, lang)
+    except UsageError:
+        return str(code)
+
+
+def _cluster_order(clusters: set[str], questionnaire: Questionnaire) -> list[str]:
+    known = [c for c in questionnaire.choice_codes("cluster") if c in clusters]
+    return known + sorted(clusters - set(known))
+
+
+def _cluster_fit(ranking: Any, clusters: list[str], questionnaire: Questionnaire, lang: str) -> list[FitMatrix]:
+    by_opp: list[list[float | None]] = []
+    for o in ranking.opportunities:
+        scores: dict[str, list[float]] = {c: [] for c in clusters}
+        for m in o.matches:  # best first, so the first few per cluster are its best
+            if m.cluster in scores and len(scores[m.cluster]) < CLUSTER_FIT_DEPTH:
+                scores[m.cluster].append(m.score)
+        by_opp.append([sum(v) / len(v) if v else 0.0 for v in (scores[c] for c in clusters)])
+    # A cluster with members but no match for an opportunity shares nothing with it: fit 0.
+    values: list[list[float | None]] = [[by_opp[j][i] for j in range(len(by_opp))] for i in range(len(clusters))]
+    opportunity = FitMatrix("Fit by cluster and opportunity", clusters,
+                            [f"{o.id} {o.title}" for o in ranking.opportunities], values)
+    stages = [s for s in questionnaire.choice_codes("value_chain_stages")
+              if any(o.stage == s for o in ranking.opportunities)]
+    stage_values = []
+    for i, _ in enumerate(clusters):
+        row: list[float | None] = []
+        for s in stages:
+            cells = [values[i][j] for j, o in enumerate(ranking.opportunities) if o.stage == s]
+            known = [v for v in cells if v is not None]
+            row.append(sum(known) / len(known) if known else None)
+        stage_values.append(row)
+    stage = FitMatrix("Fit by cluster and value-chain stage (mean over the stage's opportunities)", clusters,
+                      [questionnaire.choice_label("value_chain_stages", s, lang) for s in stages], stage_values)
+    return [opportunity, stage]
