@@ -1,29 +1,49 @@
-"""Write each cluster's synthetic answers as the export of the survey tool it used.
+"""Write each cluster's synthetic answers as the exports of the survey tool it used.
 
-The clusters collect the D1.2 survey with different tools, as in the real action; the
-demo renders each cluster's answers in its tool's export format with the writers of
-``elca_match.surveytools`` and falls back to the canonical spreadsheet for a tool that
-has no writer, so the demo still runs end to end.
+As in the real action, every cluster collects the D1.2 survey with its own tool in its own
+language, plus an English version of the form for members who prefer it. The files are
+rendered by the writers of :mod:`elca_match.surveytools`, which follow the conventions the
+ingest adapters read; the demo only decides who used which tool with which export settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..questionnaire import Questionnaire, load_questionnaire
-from .cohort import Cohort, Response, render_answers
+from ..surveytools import render_export
+from .cohort import Cohort, Response
 
-# Which tool each cluster collected its answers with (a scenario, so plain data).
-CLUSTER_TOOLS: dict[str, str] = {
-    "AMZ": "canonical",
-    "MECH": "kobo",
-    "BIC": "limesurvey",
-    "POLYM": "google_forms",
-    "MAV": "microsoft_forms",
+
+@dataclass(frozen=True)
+class ToolExport:
+    """How one cluster exported one language version of its form."""
+
+    tool: str  # a survey-tool writer name (see elca_match.surveytools.TOOLS)
+    suffix: str  # csv or xlsx
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+# Who used which tool (a scenario, so plain data): the home-language form, then the
+# English version. Export settings vary as real users' choices would.
+CLUSTER_TOOLS: dict[str, dict[str, ToolExport]] = {
+    "AMZ": {"home": ToolExport("canonical", "xlsx", {"headers": "label", "values": "label"}),
+            "en": ToolExport("canonical", "csv", {"headers": "code", "values": "code"})},
+    "MECH": {"home": ToolExport("xlsform", "xlsx", {"headers": "labels"}),
+             "en": ToolExport("xlsform", "csv", {"headers": "xml"})},
+    "BIC": {"home": ToolExport("limesurvey", "csv", {"headings": "code", "answers": "code"}),
+            "en": ToolExport("limesurvey", "xlsx", {"headings": "codetext", "answers": "text"})},
+    "POLYM": {"home": ToolExport("googleforms", "csv"), "en": ToolExport("googleforms", "csv")},
+    "MAV": {"home": ToolExport("msforms", "xlsx"), "en": ToolExport("surveymonkey", "xlsx")},
 }
-CANONICAL = "canonical"
+FALLBACK = {"home": ToolExport("canonical", "xlsx", {"headers": "label", "values": "label"}),
+            "en": ToolExport("canonical", "xlsx", {"headers": "label", "values": "label"})}
+
+TOOL_NAMES = {"canonical": "canonical sheet", "xlsform": "KoboToolbox", "limesurvey": "LimeSurvey",
+              "googleforms": "Google Forms", "msforms": "Microsoft Forms", "surveymonkey": "SurveyMonkey"}
 
 
 @dataclass(frozen=True)
@@ -31,56 +51,47 @@ class ExportFile:
     """One survey export written for the demo."""
 
     cluster: str
-    tool: str  # the tool whose format the file is in
-    wanted: str  # the tool the cluster uses (differs from ``tool`` when its writer is missing)
+    tool: str
+    lang: str
     path: Path
     rows: int
 
+    @property
+    def tool_name(self) -> str:
+        return TOOL_NAMES.get(self.tool, self.tool)
+
 
 def write_exports(cohort: Cohort, out_dir: Path, questionnaire: Questionnaire | None = None) -> list[ExportFile]:
-    """One export file per cluster in ``out_dir``, in that cluster's tool's format."""
+    """The survey exports of every cluster in ``out_dir``: one per cluster and form language."""
     q = questionnaire or load_questionnaire()
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for cluster, responses in cohort.by_cluster().items():
-        wanted = CLUSTER_TOOLS.get(cluster, CANONICAL)
-        writer = _writer(wanted)
-        tool = wanted if writer is not None else CANONICAL
-        path = out_dir / f"survey-{cluster.lower()}-{tool.replace('_', '-')}.xlsx"
-        if writer is None:
-            write_canonical_xlsx(responses, path, q, lang=_home_language(responses))
-        else:
-            writer(responses, path, q)
-        files.append(ExportFile(cluster, tool, wanted, path, len(responses)))
+        tools = CLUSTER_TOOLS.get(cluster, FALLBACK)
+        by_lang: dict[str, list[Response]] = {}
+        for response in responses:
+            by_lang.setdefault(response.lang, []).append(response)
+        # the home-language form first, so the files list in a natural order
+        for lang in sorted(by_lang, key=lambda lang: lang == "en"):
+            export = tools["en" if lang == "en" else "home"]
+            path = out_dir / f"survey-{cluster.lower()}-{export.tool}-{lang}.{export.suffix}"
+            rows = [canonical_values(r, q) for r in by_lang[lang]]
+            render_export(export.tool, rows, path, lang, q, **export.options)
+            files.append(ExportFile(cluster, export.tool, lang, path, len(rows)))
     return files
 
 
-def write_canonical_xlsx(responses: Sequence[Response], path: Path, questionnaire: Questionnaire,
-                         lang: str = "en") -> None:
-    """The canonical response spreadsheet: question labels in ``lang`` as headers, one row per response.
-
-    Each row's answers are labels in that respondent's own language, as a cluster's
-    interview sheet would hold them.
-    """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("responses")
-    sheet.append([question.label(lang) for question in questionnaire.questions])
-    for response in responses:
-        cells = render_answers(response, questionnaire)
-        sheet.append([cells[question.code] for question in questionnaire.questions])
-    workbook.save(path)
-
-
-def _home_language(responses: Sequence[Response]) -> str:
-    """The language most respondents of a cluster answered in."""
-    counts: dict[str, int] = {}
-    for response in responses:
-        counts[response.lang] = counts.get(response.lang, 0) + 1
-    return max(counts, key=counts.get) if counts else "en"
-
-
-def _writer(tool: str):
-    """The survey-tool writer for ``tool``, or None while it does not exist."""
-    return None
+def canonical_values(response: Response, questionnaire: Questionnaire) -> dict[str, str]:
+    """A response as canonical cell text: choice and country codes, ``;`` between values."""
+    cells: dict[str, str] = {}
+    for question in questionnaire.questions:
+        value = response.answers.get(question.code)
+        if value is None or value == [] or value == "":
+            cells[question.code] = ""
+        elif question.type == "consent":
+            cells[question.code] = "yes" if value else "no"
+        elif isinstance(value, Sequence) and not isinstance(value, str):
+            cells[question.code] = ";".join(str(v) for v in value)
+        else:
+            cells[question.code] = str(value)
+    return cells

@@ -162,17 +162,21 @@ class _Run:
         assert self.cohort is not None
         files = write_exports(self.cohort, self.result.out_dir, self.questionnaire)
         self.result.exports = files
-        return "; ".join(f"{f.cluster} {_tool_name(f.tool)} ({f.rows} rows)" for f in files), [f.path for f in files]
+        per_cluster: dict[str, list[str]] = {}
+        for f in files:
+            per_cluster.setdefault(f.cluster, []).append(f"{f.tool_name} {f.lang} {f.rows}")
+        return (f"{len(files)} files: " + "; ".join(f"{cluster} {', '.join(parts)}"
+                                                     for cluster, parts in per_cluster.items())), [f.path for f in files]
 
     def ingest(self) -> tuple[str, list[Path]]:
         from ..services.ingest import ingest_files
 
         outcome = ingest_files(self.db, [f.path for f in self.result.exports], progress=self.listener.progress)
-        adapters = Counter(f.adapter for f in outcome.files)
+        adapters = dict.fromkeys(f.adapter for f in outcome.files)
         new = sum(f.new_organisations for f in outcome.files)
         superseded = sum(f.superseded for f in outcome.files)
         return (f"{outcome.accepted} rows accepted from {len(outcome.files)} files "
-                f"(adapters: {', '.join(sorted(adapters))}), {new} organisations, "
+                f"(adapters detected: {', '.join(adapters)}), {new} organisations, "
                 f"{superseded} earlier answers superseded, {outcome.set_aside} set aside"), []
 
     def opportunities(self) -> tuple[str, list[Path]]:
@@ -205,14 +209,6 @@ class _Run:
 
 def _import_summary(imported: Any, what: str) -> str:
     return f"{len(imported.added)} {what} imported from {imported.file}"
-
-
-_TOOL_NAMES = {"canonical": "canonical xlsx", "kobo": "KoboToolbox", "limesurvey": "LimeSurvey",
-               "google_forms": "Google Forms", "microsoft_forms": "Microsoft Forms", "surveymonkey": "SurveyMonkey"}
-
-
-def _tool_name(tool: str) -> str:
-    return _TOOL_NAMES.get(tool, tool)
 
 
 def _settle(db_path: Path) -> None:
