@@ -250,7 +250,7 @@ def reprocess(db_path: Path, questionnaire: Questionnaire | None = None) -> Repr
     questionnaire = questionnaire or load_questionnaire()
     db = open_db(db_path, create=False)
     try:
-        with transaction(db):
+        with _bulk(), transaction(db):
             rows = survey.all_raw_rows(db)
             by_source: dict[int, list[dict]] = {}
             for row in rows:
@@ -261,8 +261,8 @@ def reprocess(db_path: Path, questionnaire: Questionnaire | None = None) -> Repr
                 header = json.loads(first["header"])
                 table = Table(SourceInfo(first["file_name"], first["file_name"], first["sha256"], first["format"],
                                          first["encoding"], first["delimiter"]), header,
-                              [Row(r["row_number"], [json.loads(r["cells"]).get(h, "") for h in header])
-                               for r in group])
+                              [Row(r["row_number"], [cells.get(h, "") for h in header])
+                               for r in group for cells in (json.loads(r["cells"]),)])
                 adapter = ADAPTERS.get(first["adapter"], ADAPTERS["canonical"])
                 output = adapter.read(table, questionnaire, True)
                 old = {r["row_number"]: r for r in group}
