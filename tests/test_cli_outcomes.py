@@ -274,3 +274,18 @@ def test_list__readable_tables(db):
     assert result.exit_code == 0
     assert "## Events" in result.stdout and "## Cooperation cases" in result.stdout
     assert "| EV-2 | 2027-03-09 | c2c | Lightweight Mobility Forum | JP; US |" in result.stdout
+
+
+def test_docs_example__imports_and_means_what_the_docs_say(db, tmp_path):
+    text = (Path(__file__).resolve().parents[1] / "docs" / "outcomes-format.md").read_text(encoding="utf-8")
+    example = text.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.csv"
+    path.write_text(example, encoding="utf-8")
+    result = run("outcomes", "import", path, db=db)
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(run("outcomes", "list", "--format", "json", db=db).stdout)
+    events = {e["id"]: e for e in listed["events"]}
+    cases = {c["id"]: c for c in listed["cases"]}
+    assert events["EV-1"]["countries"] == ["JP"] and listed["meetings"][0]["country"] == "JP"
+    assert (cases["CASE-1"]["countries"], cases["CASE-1"]["agreement"], cases["CASE-1"]["status"]) == \
+        (["JP"], "cooperation", "signed")
