@@ -326,3 +326,21 @@ def test_report__missing_database__clear_error(tmp_path):
     assert result.exit_code == 6
     assert "no data" in result.stderr or "database" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_report__own_targets_file__achieved_against_it(history, tmp_path):
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("indicators:\n  - {code: events, label: Events organised, target: 4}\n"
+                       "  - {code: meetings, label: Meetings, target: 9}\n", encoding="utf-8")
+    tables, _ = md_tables(report(history, *MID_YEAR, "--targets", str(targets)))
+    assert tables["1"][1:] == [["Events organised", "5", "4",
+                                "preparatory 2, c2c 1, b2b 2; 5 events listed under table 2"],
+                               ["Meetings", "5", "9", "C2C 2, B2B 3; 4 below target"]]
+
+
+def test_report__broken_targets_file__clear_error(history, tmp_path):
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("indicators: [{code: growth, target: 1}]\n", encoding="utf-8")
+    result = run("report", "indicators", "--targets", targets, db=history)
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: targets.yaml: indicator 1 has no known code")
