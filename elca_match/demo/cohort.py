@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import markets
+from ..ingest.validate import empty_value
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..text import slug
 from . import vocabulary as V
@@ -166,7 +167,9 @@ class _Maker:
             "consent": rng.random() >= NO_CONSENT_SHARE,
             "submitted_at": submitted.isoformat(sep=" ", timespec="seconds"),
         }
-        return Response(self.cluster, lang, {k: v for k, v in answers.items() if self.q.has_question(k)})
+        # questions this generator has no words for (a newer questionnaire's) stay unanswered
+        return Response(self.cluster, lang, {question.code: answers.get(question.code, empty_value(question))
+                                             for question in self.q.questions})
 
     def resubmission(self, original: Response) -> Response:
         """The same organisation days later: grown, a market more, consent given, text extended."""
