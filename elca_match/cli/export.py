@@ -1,9 +1,83 @@
-"""`elca-match export`."""
+"""`elca-match export`: shortlists and market reports for the people who organise the meetings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from ..errors import UsageError
+from .context import Format, db_path, emit
+
+export_app = typer.Typer(help="Shortlists (Excel first; also csv, json, md, html) and HTML market reports.",
+                         no_args_is_help=True)
+
+# What --out FILE's suffix means when --format is not given.
+_SUFFIXES = {".xlsx": Format.xlsx, ".csv": Format.csv, ".json": Format.json, ".md": Format.md,
+             ".markdown": Format.md, ".html": Format.html, ".htm": Format.html}
+_LANG_HELP = "Language of sector, stage, material and type labels: de, it, pl, fr, es or en."
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the `export` group: `export shortlist` and `export report`."""
+    export_app.command("shortlist")(shortlist)
+    export_app.command("report")(report)
+    app.add_typer(export_app, name="export")
+
+
+def shortlist(
+    ctx: typer.Context,
+    country: str = typer.Option(None, "--country", "-c", help="One shortlist per opportunity in this country "
+                                "(any spelling: JP, japan, Giappone)."),
+    opportunity: str = typer.Option(None, "--opportunity", help="The shortlist of this opportunity id (several: a,b)."),
+    mission: str = typer.Option(None, "--mission", help="The delegation and alternates of this mission "
+                                "in the latest saved plan (`elca-match plan`)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="xlsx (default; needs --out), csv, json, "
+                                         "md or html; taken from --out's suffix when not given.",
+                                         show_default=False),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen."),
+    top: int = typer.Option(None, "--top", "-n", help="Organisations per shortlist (default 10; for a mission "
+                            "every assigned member and alternate).", show_default=False),
+    lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
+    with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
+                                       "organisations that consented to sharing them."),
+) -> None:
+    """Write matchmaking shortlists per country, opportunity or mission, ready to use in Excel."""
+    from ..services.export import shortlist as run
+    from ..services.export import shortlist_document
+
+    fmt = _format(fmt, out, Format.xlsx)
+    result = run(db_path(ctx), country=country, opportunity=opportunity, mission=mission, top=top, lang=lang,
+                 with_contacts=with_contacts)
+    emit(shortlist_document(result), fmt, out)
+
+
+def report(
+    ctx: typer.Context,
+    country: str = typer.Option(..., "--country", "-c", help="The market (any spelling: JP, japan, Giappone)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="html (default), xlsx, csv, json or md; "
+                                         "taken from --out's suffix when not given.", show_default=False),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen."),
+    top: int = typer.Option(10, "--top", "-n", help="Organisations per opportunity in the tables."),
+    lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
+    with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
+                                       "organisations that consented to sharing them."),
+) -> None:
+    """Write a self-contained market report: fit heatmaps by cluster and the shortlist of every opportunity."""
+    from ..services.export import report as run
+    from ..services.export import report_document
+
+    fmt = _format(fmt, out, Format.html)
+    result = run(db_path(ctx), country=country, top=top, lang=lang, with_contacts=with_contacts)
+    emit(report_document(result), fmt, out)
+
+
+def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:
+    """The format asked for, else the one --out's suffix names, else ``default``; checked before any work."""
+    if fmt is None:
+        fmt = _SUFFIXES.get(out.suffix.lower(), default) if out is not None else default
+    if fmt is Format.xlsx and out is None:
+        raise UsageError.of("bad_option", detail="an Excel shortlist needs a file: add --out FILE.xlsx, "
+                            "or choose --format csv, json, md or html for the screen")
+    return fmt

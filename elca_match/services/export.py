@@ -243,8 +243,8 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
 
 def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, with_contacts: bool,
                        questionnaire: Questionnaire) -> ShortlistResult:
-    from ..planning import Plan
-
+    # The saved plan is read as stored (``Plan.as_dict()``): rebuilding the dataclass
+    # would import the planner and scipy, seconds a shortlist should not cost.
     db = open_db(db_path, create=False)
     try:
         saved = plans_store.latest_plan(db)
@@ -253,34 +253,39 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
         members = {m.org_key: m for m in survey_store.current_members(db)}
     finally:
         db.conn.close()
-    plan = Plan.from_dict(saved.plan)
-    ids = [m.id for m in plan.missions]
-    chosen = next((m for m in plan.missions if fold(m.id) == fold(mission)), None)
+    plan = saved.plan
+    ids = [str(m["id"]) for m in plan["missions"]]
+    chosen = next((m for m in plan["missions"] if fold(m["id"]) == fold(mission)), None)
     if chosen is None:
         raise NotFoundError.of("not_found", what="mission in the saved plan", value=mission,
                                suggestion=did_you_mean(closest(mission, ids)), hint="elca-match plan")
-    rows = [(a.member, a.score, a.why, "assigned") for a in plan.on_mission(chosen.id)]
-    rows += [(w.member, w.score, w.note, "alternate") for w in plan.waitlist if w.mission == chosen.id]
+    mission_id = str(chosen["id"])
+    # Stored order is the plan's: best first within a mission.
+    rows = [(a["member"], a["score"], a.get("why", ""), "assigned")
+            for a in plan["assignments"] if a["mission"] == mission_id]
+    rows += [(w["member"], w["score"], w.get("note", ""), "alternate")
+             for w in sorted((w for w in plan["waitlist"] if w["mission"] == mission_id), key=lambda w: w["rank"])]
     rows = rows[:top] if top is not None else rows
     entries = [_entry(i, members.get(key), None, score, why, status, lang, questionnaire)
-               for i, (key, score, why, status) in enumerate(rows, 1) if key in members]
+               for i, (key, score, why, status) in enumerate((r for r in rows if r[0] in members), 1)]
+    kind, country = str(chosen.get("type") or ""), str(chosen["country"])
     facts = {
-        "country": _country(chosen.country, lang),
-        "type": chosen.type,
-        "dates": " to ".join(d for d in (chosen.start_date, chosen.end_date) if d),
-        "seats": chosen.seats,
-        "lead cluster": chosen.lead_cluster or "",
-        "sectors": ", ".join(questionnaire.choice_label("sectors", s, lang) for s in chosen.sectors),
-        "who may join": plan.rules.get(chosen.id, ""),
+        "country": _country(country, lang),
+        "type": kind,
+        "dates": " to ".join(d for d in (chosen.get("start_date"), chosen.get("end_date")) if d),
+        "seats": chosen.get("seats"),
+        "lead cluster": chosen.get("lead_cluster") or "",
+        "sectors": ", ".join(questionnaire.choice_label("sectors", s, lang) for s in chosen.get("sectors") or ()),
+        "who may join": plan.get("rules", {}).get(mission_id, ""),
     }
-    title = f"{chosen.type.replace('_', ' ')} mission to {_country(chosen.country, 'en')}"
-    shortlists = [Shortlist("mission", chosen.id, title, chosen.country, facts, entries)]
+    title = f"{kind.replace('_', ' ')} mission to {_country(country, 'en')}".strip()
+    shortlists = [Shortlist("mission", mission_id, title, country, facts, entries)]
     source = f"saved plan #{saved.id} of {saved.created_at}; {saved.meta.get('profiles', '')}".rstrip("; ")
-    out = _finish(shortlists, members, f"mission {chosen.id} (saved plan #{saved.id})", "mission", top, lang,
+    out = _finish(shortlists, members, f"mission {mission_id} (saved plan #{saved.id})", "mission", top, lang,
                   with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
-    unfilled = sum(u.count for u in plan.unfilled if u.mission == chosen.id)
+    unfilled = sum(int(u["count"]) for u in plan.get("unfilled", ()) if u["mission"] == mission_id)
     if unfilled:
-        out.notes.append(f"{unfilled} of {chosen.seats} seats stay empty in the saved plan.")
+        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in the saved plan.")
     return out
 
 
