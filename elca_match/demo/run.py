@@ -121,8 +121,8 @@ def next_commands(db_path: Path, out_dir: Path) -> list[str]:
         f"elca-match --db {db} rank --country japan",
         f"elca-match --db {db} rank --country latin-america --top 10",
         f"elca-match --db {db} plan",
-        f"elca-match --db {db} export shortlist --country india --out {out}/india.xlsx",
-        f"elca-match --db {db} export report --out {out}/report.html",
+        f"elca-match --db {db} export shortlist --mission M06 --out {out}/mission-M06.xlsx",
+        f"elca-match --db {db} export report --country india --out {out}/report-india.html",
     ]
 
 
@@ -146,6 +146,9 @@ class _Run:
             ("opportunities", "Import the built-in opportunity catalogue (D1.1)", self.opportunities),
             ("missions", "Import the built-in mission calendar", self.missions),
             ("rank", "Rank the members for the Japanese opportunities", self.rank),
+            ("plan", "Plan the missions (who goes where)", self.plan),
+            ("shortlist", "Export the Japan shortlist (Excel)", self.shortlist),
+            ("report", "Export the Japan market report (HTML)", self.report),
         ]
 
     def generate(self) -> tuple[str, list[Path]]:
@@ -205,6 +208,40 @@ class _Run:
         if best is not None:
             summary += f"; best fit {best.name} ({best.cluster}) for {best.opportunity_id}, score {best.score:.2f}"
         return summary, []
+
+    def plan(self) -> tuple[str, list[Path]]:
+        from ..planning import PlanParams
+        from ..services.plan import plan_missions
+
+        outcome = plan_missions(self.db, PlanParams(), questionnaire=self.questionnaire)
+        plan = outcome.plan
+        seats = sum(m.seats for m in plan.missions)
+        members = len({a.member for a in plan.assignments})
+        clusters = ", ".join(f"{k} {v}" for k, v in sorted(plan.cluster_seats.items(), key=lambda kv: -kv[1]))
+        proof = "optimal" if plan.certificate.optimal else f"gap {plan.certificate.gap:.3g}"
+        return (f"plan #{outcome.plan_id}: {len(plan.assignments)} of {seats} seats on {len(plan.missions)} "
+                f"missions filled by {members} members ({clusters}); total fit {plan.objective:.1f}, {proof}"), []
+
+    def shortlist(self) -> tuple[str, list[Path]]:
+        from .. import export
+        from ..services.export import shortlist, shortlist_document
+
+        result = shortlist(self.db, country=DEMO_COUNTRY, questionnaire=self.questionnaire)
+        path = self.result.out_dir / "shortlist-japan.xlsx"
+        export.write(shortlist_document(result), "xlsx", path)
+        self.result.outputs["shortlist"] = path
+        entries = sum(len(s.entries) for s in result.shortlists)
+        return f"{len(result.shortlists)} opportunity sheets, {entries} entries -> {path}", [path]
+
+    def report(self) -> tuple[str, list[Path]]:
+        from .. import export
+        from ..services.export import report, report_document
+
+        result = report(self.db, country=DEMO_COUNTRY, questionnaire=self.questionnaire)
+        path = self.result.out_dir / "report-japan.html"
+        export.write(report_document(result), "html", path)
+        self.result.outputs["report"] = path
+        return f"fit heatmap of {len(result.fit)} views and {len(result.shortlist.shortlists)} shortlists -> {path}", [path]
 
 
 def _import_summary(imported: Any, what: str) -> str:
