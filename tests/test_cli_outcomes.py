@@ -246,9 +246,9 @@ def test_add__unknown_party__names_the_option(db):
     result = run("outcomes", "add", "event", "--name", "Forum", "--date", "2027-03-09", "--kind", "c2c",
                      "--country", "JP", "--party", "Polymeris", db=db)
     assert result.exit_code == 4
-    assert expect("outcome_unknown_party", None, "--parties", "Polymeris", suggestion=did_you_mean("POLYM"),
+    assert expect("outcome_unknown_party", None, "--party", "Polymeris", suggestion=did_you_mean("POLYM"),
                   clusters=CLUSTERS) in result.stderr
-    assert result.stderr.startswith("Error: the record rejected, nothing was stored")
+    assert result.stderr.startswith("Error: the event was not recorded: 1 problem (fix them")
     assert db.read_bytes() == before
 
 

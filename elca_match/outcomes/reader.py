@@ -106,11 +106,15 @@ def check_record(kind: str, values: dict[str, str], directory: Directory,
     return checked
 
 
+# Columns whose `outcomes add` option is named for one value, since it may be repeated.
+_OPTIONS = {"parties": "--party", "partners": "--partner", "objectives": "--objective"}
+
+
 def option_name(column: str | None) -> str | None:
-    """The command-line option that fills a column (``'kind'`` -> ``'--kind'``)."""
+    """The command-line option that fills a column (``'kind'`` -> ``'--kind'``, ``'parties'`` -> ``'--party'``)."""
     if column is None or column == "record":
         return None
-    return "--" + column.replace("_", "-")
+    return _OPTIONS.get(column, "--" + column.replace("_", "-"))
 
 
 class _Builder:

@@ -24,10 +24,10 @@ from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as missions_store
 from ..store import open_db, survey, transaction
 from ..store import outcomes as store
-from ..tabular import Table, read_table
+from ..tabular import read_table
 from ..text import closest
 
-KINDS = tuple(codes(RECORD_KINDS))  # org, event, meeting, case... in the vocabulary's order
+KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case
 _LISTS = {"org": "orgs", "event": "events", "meeting": "meetings", "case": "cases"}
 # Ids given to records added on the command line without --id.
 ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-"}
@@ -72,7 +72,7 @@ def add_outcome(db_path: Path, kind: str, values: dict[str, str],
             values["id"] = _next_id(code, directory)
         return reader.check_record(code, values, directory, questionnaire)
 
-    return _store(db_path, COMMAND_LINE, "", check, lambda key, row: COMMAND_LINE)
+    return _store(db_path, COMMAND_LINE, "", check, lambda key, row: COMMAND_LINE, what=f"the {code}")
 
 
 def _next_id(kind: str, directory: Directory) -> str:
@@ -83,7 +83,8 @@ def _next_id(kind: str, directory: Directory) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
-def _store(db_path: Path, file: str, sha256: str, check, source_of) -> OutcomeImportResult:
+def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | None = None) -> OutcomeImportResult:
+    """Check (against the database's directory) and store, in one write transaction; ``what`` names a single record."""
     questionnaire_clusters = _cluster_labels(load_questionnaire())
     db_path = Path(db_path)
     if not db_path.exists():
@@ -91,7 +92,7 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of) -> OutcomeIm
         checked = check(Directory(clusters=questionnaire_clusters,
                                   excluded_countries=indicators.load_targets().excluded_countries))
         if checked.problems:
-            raise _rejected(file, checked.problems)
+            raise _rejected(what, file, checked.problems)
     db = open_db(db_path)
     try:
         with transaction(db):
@@ -99,7 +100,7 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of) -> OutcomeIm
             directory = build_directory(db, stored)
             checked = check(directory)
             if checked.problems:
-                raise _rejected(file, checked.problems)
+                raise _rejected(what, file, checked.problems)
             result = _compare(checked.outcomes, stored, OutcomeImportResult(file, sha256, str(db_path)))
             changed = Outcomes(**{attr: [r for r in getattr(checked.outcomes, attr)
                                          if r.id in result.added.get(kind, []) + result.updated.get(kind, [])]
@@ -112,11 +113,10 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of) -> OutcomeIm
     return result
 
 
-def _rejected(file: str, problems) -> ValidationError:
-    where = file if file != COMMAND_LINE else "the record"
+def _rejected(what: str | None, file: str, problems) -> ValidationError:
     count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-    return ValidationError(f"{where} rejected, nothing was stored: {count} "
-                           f"(fix them and run the command again).", problems)
+    head = f"{what} was not recorded" if what else f"{file} rejected, nothing was stored"
+    return ValidationError(f"{head}: {count} (fix them and run the command again).", problems)
 
 
 def _compare(new: Outcomes, stored: Outcomes, result: OutcomeImportResult) -> OutcomeImportResult:
