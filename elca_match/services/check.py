@@ -1,0 +1,160 @@
+"""`check`: verify that the database is whole and that every stored answer is what its raw answers give.
+
+Four checks, each listing what it found:
+
+- **integrity**: SQLite's own ``integrity_check`` (damaged pages, broken indexes);
+- **foreign keys**: no row points at a row that does not exist;
+- **orphans**: no raw answers, plans, outcome parties or profile builds left behind
+  for an organisation that is gone (personal data `forget` should have erased), and
+  every organisation has exactly its one current submission;
+- **re-derivable**: on a copy of the database, ``reprocess`` (the very code path the
+  command runs) re-derives every submission from its raw answers under the
+  questionnaire version it was stored with, and the result must equal what is stored.
+
+The database itself is only read.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ElcaError
+from ..questionnaire import load_questionnaire
+from ..store import open_db
+from ..store import check as store_check
+from ..store.check import Finding
+from .ingest import reprocess
+
+CHECKS: dict[str, str] = {
+    "integrity": "SQLite integrity_check: pages and indexes are sound",
+    "foreign_keys": "every reference points at an existing row",
+    "orphans": "no data outlives its organisation; one current submission per organisation",
+    "rederivable": "every normalised answer is re-derived from its raw answers unchanged",
+}
+
+
+@dataclass
+class CheckOutcome:
+    """One check: whether it passed, and what it found."""
+
+    name: str
+    description: str
+    status: str  # passed | failed | skipped
+    findings: list[Finding] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class CheckResult:
+    """The outcome of `check` on one database."""
+
+    database: str
+    checks: list[CheckOutcome]
+    submissions: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != "failed" for c in self.checks)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for c in self.checks for f in c.findings]
+
+
+def check_database(db_path: Path, *, rederive: bool = True) -> CheckResult:
+    """Run every check on the database at ``db_path`` (which must exist); never writes to it."""
+    db = open_db(db_path, create=False)
+    outcomes: list[CheckOutcome] = []
+    try:
+        outcomes.append(_outcome("integrity", store_check.integrity(db)))
+        if outcomes[0].findings:
+            # a damaged file gives misleading answers to every later query
+            outcomes += [CheckOutcome(name, CHECKS[name], "skipped", note="the file is damaged")
+                         for name in ("foreign_keys", "orphans", "rederivable")]
+            return CheckResult(str(db_path), outcomes)
+        with store_check.snapshot(db):
+            outcomes.append(_outcome("foreign_keys", store_check.foreign_keys(db)))
+            outcomes.append(_outcome("orphans", store_check.orphans(db)))
+        if rederive:
+            findings, submissions = rederivation_findings(db)
+            outcomes.append(_outcome("rederivable", findings))
+            outcomes[-1].note = f"{submissions} submissions re-derived"
+        else:
+            outcomes.append(CheckOutcome("rederivable", CHECKS["rederivable"], "skipped", note="--quick"))
+            submissions = 0
+    finally:
+        db.close()
+    return CheckResult(str(db_path), outcomes, submissions)
+
+
+def _outcome(name: str, findings: list[Finding]) -> CheckOutcome:
+    return CheckOutcome(name, CHECKS[name], "failed" if findings else "passed", findings)
+
+
+def rederivation_findings(db) -> tuple[list[Finding], int]:
+    """Re-derive every submission on a copy of ``db`` and list those whose answers differ.
+
+    Each questionnaire version present is re-derived under that same version, so answers
+    stored under an older definition are compared with what that definition gives.
+    """
+    findings: list[Finding] = []
+    with tempfile.TemporaryDirectory(prefix="elca-check-") as tmp:
+        snapshot = Path(tmp) / "snapshot.db"
+        store_check.copy_database(db, snapshot)
+        copy = open_db(snapshot, create=False)
+        try:
+            stored = store_check.stored_submissions(copy)
+        finally:
+            copy.close()
+        versions = sorted({s.questionnaire_version for s in stored.values()})
+        for version in versions:
+            try:
+                questionnaire = load_questionnaire(version)
+            except ElcaError as exc:
+                findings.append(Finding("rederivable", "submissions", None,
+                                        f"submissions stored under questionnaire {version} cannot be re-derived: {exc}"))
+                continue
+            work = Path(tmp) / f"rederive-{len(findings)}-{version}.db"
+            work.write_bytes(snapshot.read_bytes())
+            copy = open_db(work, create=False)
+            try:
+                store_check.clear_answers(copy, version)
+            finally:
+                copy.close()
+            result = reprocess(work, questionnaire)
+            reasons = {(f["file"], f["row"]): " ".join(f["reasons"]) for f in result.failed}
+            copy = open_db(work, create=False)
+            try:
+                rederived = store_check.answers_by_submission(copy)
+            finally:
+                copy.close()
+            for sid, before in sorted(stored.items()):
+                if before.questionnaire_version != version:
+                    continue
+                findings += _compare(before, rederived.get(sid), reasons)
+    return findings, len(stored)
+
+
+def _compare(before: store_check.StoredSubmission, after: str | None,
+             reasons: dict[tuple[str, int], str]) -> list[Finding]:
+    where = f"submission {before.id} ({before.file} row {before.row_number})"
+    if after is None or after == "null":
+        why = reasons.get((before.file, before.row_number), "its raw answers could not be read")
+        return [Finding("rederivable", "submissions", before.id,
+                        f"{where} no longer validates under {before.questionnaire_version}: {why}")]
+    try:
+        old = json.loads(before.answers)
+    except ValueError:
+        old = None
+    new = json.loads(after)
+    if old == new:
+        return []
+    if not isinstance(old, dict):
+        return [Finding("rederivable", "submissions", before.id, f"{where} has stored answers that are not a JSON object")]
+    differ = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    shown = ", ".join(f"{k} stored {old.get(k)!r} but raw answers give {new.get(k)!r}" for k in differ[:3])
+    more = f" and {len(differ) - 3} more" if len(differ) > 3 else ""
+    return [Finding("rederivable", "submissions", before.id, f"{where}: {shown}{more}")]
