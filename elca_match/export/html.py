@@ -33,8 +33,9 @@ th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vert
 th { background: #dde6f0; position: sticky; top: 0; }
 tr:nth-child(even) td { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.wrap { min-width: 9rem; max-width: 30rem; }
-td.wide { min-width: 16rem; }
+td.wrap { max-width: 30rem; }
+td.wide { min-width: 14rem; }
+.table { overflow-x: auto; }
 p.note { color: #444; font-size: .9rem; }
 footer { margin-top: 2rem; color: #666; font-size: .8rem; }
 @media print { th { position: static; } .figure { overflow: visible; } }
@@ -85,11 +86,12 @@ def _section(section: Section) -> str:
     if section.title:
         out.append(f"<h2>{escape(section.title)}</h2>")
     if section.meta:
+        # Facts the heading already shows (id, title) are not repeated under it.
         meta = " · ".join(f"{escape(str(k))}: {escape(text(v))}" for k, v in section.meta.items()
-                          if v not in (None, "", [], ()))
+                          if v not in (None, "", [], ()) and text(v) not in section.title)
         if meta:
             out.append(f'<p class="meta">{meta}</p>')
-    out.append("<table>")
+    out.append('<div class="table"><table>')
     out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(c)}</th>' for c in columns) + "</tr></thead>")
     out.append("<tbody>")
     for row in section.rows:
@@ -99,7 +101,7 @@ def _section(section: Section) -> str:
             wrap = i < len(wrapped) and wrapped[i]
             cells.append(_cell(value, fmt, wrap))
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out += [f'<p class="note">{escape(note)}</p>' for note in section.notes]
     return "\n".join(out)
 
