@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from typer.testing import CliRunner
+
 from elca_match import export
+from elca_match.cli import app
 from elca_match.export import Document, Heatmap, Section
+from elca_match.services.catalogue import import_opportunities
+from elca_match.services.ingest import ingest_files
+
+from conftest import FIXTURES
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -75,3 +82,20 @@ def test_report__renders_offline_with_heatmap_and_escaped_text(tmp_path):
     assert "Fit by cluster and value-chain stage" in dom
     assert "&lt;script&gt;alert('x')&lt;/script&gt; GmbH" in dom
     assert "<script" not in dom
+
+
+def test_report__command_output__opens_offline(tmp_path):
+    db = tmp_path / "elca.db"
+    ingest_files(db, [FIXTURES / "survey" / "canonical_en.csv"])
+    import_opportunities(db, FIXTURES / "catalogue" / "opportunities.csv")
+    page = tmp_path / "japan.html"
+    result = CliRunner().invoke(app, ["--db", str(db), "export", "report", "--country", "japan", "--out", str(page)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+    shot = tmp_path / "japan.png"
+    chromium(page, tmp_path / "profile-shot", f"--screenshot={shot}")
+    assert png_facts(shot)[2] > 20, "the screenshot is blank"
+    dom = chromium(page, tmp_path / "profile-dom", "--dump-dom").stdout
+    assert "Report: Japan" in dom and dom.count("<svg") == 2
+    assert "JP-T-01" in dom and "<script" not in dom
