@@ -125,6 +125,10 @@ def test_shortlist__country__xlsx_summary_then_one_filterable_sheet_per_opportun
     assert summary["model version"] and summary["date"][:2] == "20"
     assert summary["contacts"].startswith("not included") and "5 organisations' contacts withheld" in summary["contacts"]
     assert {summary[c] for c in ("AMZ", "MECH", "BIC")} <= {1, 2, 3}  # organisations per cluster
+    links = {c.value: c.hyperlink.location for c in book["Summary"]["A"] if c.hyperlink}
+    assert links == {name: f"'{name}'!A1" for name in book.sheetnames[1:]}  # internal links, not formulas
+    about = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0] in book.sheetnames}
+    assert "policy driver: Top Runner fuel economy" in about[book.sheetnames[1]]
     for sheet in book.worksheets[1:]:
         assert [c.value for c in sheet[1]] == SHORTLIST_COLUMNS
         assert sheet.freeze_panes == "A2"

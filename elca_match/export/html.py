@@ -88,7 +88,7 @@ def _section(section: Section) -> str:
     if section.meta:
         # Facts the heading already shows (id, title) are not repeated under it.
         meta = " · ".join(f"{escape(str(k))}: {escape(text(v))}" for k, v in section.meta.items()
-                          if v not in (None, "", [], ()) and text(v) not in section.title)
+                          if v not in (None, "", [], ()) and _new_fact(text(v), section.title))
         if meta:
             out.append(f'<p class="meta">{meta}</p>')
     out.append('<div class="table"><table>')
@@ -124,3 +124,8 @@ def _number(value: float, fmt: str | None) -> str:
     if fmt in ("0", "#,##0"):
         return f"{round(value):,}" if fmt == "#,##0" else str(round(value))
     return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _new_fact(value: str, title: str) -> bool:
+    """False for a fact the section title already shows: the title itself or its leading id."""
+    return value != title and not title.startswith(value + " ")

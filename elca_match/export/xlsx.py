@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .cells import formula_like, is_number, plain, text
 from .document import Document, Section
@@ -39,6 +40,7 @@ _WIDTH_SAMPLE_ROWS = 200
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _TITLE_FONT = Font(bold=True, size=14)
+_LINK_FONT = Font(color="0563C1", underline="single")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 
@@ -126,14 +128,29 @@ def _write_summary(sheet, document: Document) -> None:
             set_cell(sheet.cell(row, 1), note)
     if document.sections:
         row += 2
-        set_cell(sheet.cell(row, 1), "Sheets")
-        sheet.cell(row, 1).font = _HEADER_FONT
+        for col, head in enumerate(("Sheet", "About", "Rows"), 1):
+            set_cell(sheet.cell(row, col), head)
+            sheet.cell(row, col).font = _HEADER_FONT
         for section, name in zip(document.sections, sheet_names([s.title for s in document.sections])):
             row += 1
-            set_cell(sheet.cell(row, 1), name)
-            set_cell(sheet.cell(row, 2), f"{len(section.rows)} rows: {section.title}")
+            link = sheet.cell(row, 1)
+            set_cell(link, name)
+            # An internal hyperlink, not a HYPERLINK() formula: nothing is evaluated.
+            link.hyperlink = Hyperlink(ref=link.coordinate, location="'" + name.replace("'", "''") + "'!A1")
+            link.font = _LINK_FONT
+            set_cell(sheet.cell(row, 2), _about(section))
+            sheet.cell(row, 2).alignment = _WRAP
+            set_cell(sheet.cell(row, 3), len(section.rows))
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 80
+    sheet.column_dimensions["C"].width = 8
+
+
+def _about(section: Section) -> str:
+    """A section's title and the facts in its meta that the title does not already say."""
+    facts = [f"{k}: {text(v)}" for k, v in section.meta.items()
+             if v not in (None, "", [], ()) and _new_fact(text(v), section.title)]
+    return "; ".join([section.title, *facts]) if facts else section.title
 
 
 def _write_section(sheet, section: Section) -> None:
@@ -166,8 +183,6 @@ def _write_section(sheet, section: Section) -> None:
 
 
 def _width(section: Section, index: int, name: str, wrapped: bool) -> float:
-    if wrapped:
-        return WRAP_WIDTH
     # The header also carries the filter button, hence the extra room.
     longest = len(name) + 3
     for row in section.rows[:_WIDTH_SAMPLE_ROWS]:
@@ -175,4 +190,10 @@ def _width(section: Section, index: int, name: str, wrapped: bool) -> float:
             value = plain(row[index])
             shown = f"{value:.3f}" if isinstance(value, float) else text(value)
             longest = max(longest, len(shown))
-    return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 1)))
+    # Wrapped columns may grow wider than others before they wrap.
+    return float(min(WRAP_WIDTH if wrapped else MAX_WIDTH, max(MIN_WIDTH, longest + 1)))
+
+
+def _new_fact(value: str, title: str) -> bool:
+    """False for a fact the section title already shows: the title itself or its leading id."""
+    return value != title and not title.startswith(value + " ")

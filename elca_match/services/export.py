@@ -77,6 +77,7 @@ class ShortlistResult:
     contacts_withheld: int
     shortlists: list[Shortlist] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    organisations_per_cluster: dict[str, int] = field(default_factory=dict)  # distinct organisations listed
 
     def members_per_cluster(self) -> dict[str, int]:
         """Distinct organisations listed, per cluster."""
@@ -321,6 +322,7 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
         database=str(db_path), model_version=model_version, source=source, with_contacts=with_contacts,
         contacts_shown=len(release.contacts), contacts_withheld=release.withheld,
         shortlists=shortlists, notes=notes,
+        organisations_per_cluster=dict(sorted(Counter(members[k].cluster for k in {m.org_key for m in listed}).items())),
     )
 
 
