@@ -25,8 +25,10 @@ def demo(
                             "or the global --db when given on the command line).", show_default=False),
     force: bool = typer.Option(False, "--force", help="Replace the demo database if it already exists."),
     seed: int = typer.Option(2026, "--seed", help="Seed of the synthetic cohort (same seed, same members)."),
+    members: int = typer.Option(600, "--members", min=5, max=20000,
+                                help="How many member organisations the synthetic cohort has."),
 ) -> None:
-    """Run the whole action on 600 synthetic members: survey exports, ingest, catalogue, rank, plan, export.
+    """Run the whole action on a synthetic cohort of members: survey exports, ingest, catalogue, rank, plan, export.
 
     Never touches an existing database: it refuses unless you pass --force.
     """
@@ -35,10 +37,10 @@ def demo(
     target = db or _explicit_global_db(ctx) or default_db_path(out)
     screen = console()
     screen.print(f"[bold]elca-match demo[/bold]: database {escape(str(target))}, files in {escape(str(out))}/, "
-                 f"seed {seed}", highlight=False)
+                 f"{members} members, seed {seed}", highlight=False)
     with _progress(screen) as progress:
         listener = _Listener(progress, screen)
-        result = run_demo(out, target, seed=seed, force=force, listener=listener)
+        result = run_demo(out, target, seed=seed, size=members, force=force, listener=listener)
     screen.print(f"\n[bold green]Done[/bold green] in {result.seconds:.1f} s. Outputs:", highlight=False)
     for name, path in result.outputs.items():
         screen.print(f"  {name:<10} {escape(str(path))}", highlight=False)
