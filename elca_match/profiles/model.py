@@ -64,6 +64,7 @@ class MatchModel:
     text: TextSettings
     glossary: Glossary = field(repr=False, compare=False)
     explain: tuple[ExplainGroup, ...] = ()
+    text_to_blocks: dict[str, float] = field(default_factory=dict)  # block -> weight of codes named in free text
     content_hash: str = ""
 
     def __repr__(self) -> str:  # the glossary and settings would fill a screen
@@ -164,6 +165,7 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
         text=text,
         glossary=glossary,
         explain=explain,
+        text_to_blocks={str(b): float(w) for b, w in (data.get("text_to_blocks") or {}).items()},
         content_hash=_digest(raw_model, raw_glossary, questionnaire),
     )
 

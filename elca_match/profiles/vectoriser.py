@@ -8,7 +8,8 @@ column of a profile matrix can always be traced back to "sectors=automotive",
 Encoding, block by block (the model file says which norm a block uses):
 
 * ``l2`` multi-hot and text blocks are unit vectors on both sides, so their dot
-  product is the cosine of the block;
+  product is the cosine of the block; a member's materials and technologies also
+  hold, at a lower weight, the codes its free text names (``text_to_blocks``);
 * ``max`` blocks (markets) give a member 1.0 per feature it has fully and an
   opportunity a distribution summing to 1, so the dot product is the share of what
   the opportunity asks that the member covers;
@@ -39,9 +40,9 @@ from .inputs import OPPORTUNITY, ProfileInput
 from .model import TEXT_BLOCK, TRL_BLOCK, MatchModel, load_model
 
 SEPARATOR = "="
-# Kernel values below this are cut: a TRL four levels away from the range (0.006) is
+# Kernel values below this are cut: a TRL three levels away from the range (0.06) is
 # no fit, and should neither add to the score nor appear in a "why".
-TRL_FLOOR = 0.01
+TRL_FLOOR = 0.1
 
 
 class Vectoriser(TransformerMixin, BaseEstimator):
@@ -165,7 +166,10 @@ class Vectoriser(TransformerMixin, BaseEstimator):
             elif block == TEXT_BLOCK:
                 entries = self._text(analysis)
             else:
-                entries = self._multi(block, x.features(block), model.norm(block), opportunity)
+                features = x.features(block)
+                if not opportunity and block in model.text_to_blocks:
+                    features = self._with_text_concepts(block, features, analysis)
+                entries = self._multi(block, features, model.norm(block), opportunity)
             if entries:
                 parts.append((index, entries))
         if not opportunity:
@@ -176,6 +180,13 @@ class Vectoriser(TransformerMixin, BaseEstimator):
             scale = self.block_weights_[index] / total
             row.extend((col, value * scale) for col, value in entries)
         return row
+
+    def _with_text_concepts(self, block: str, features: dict[str, float], analysis: Analysis) -> dict[str, float]:
+        """A member's block plus the block's codes its free text names (at the model's lower weight)."""
+        weight = self.model_.text_to_blocks[block]
+        prefix = f"{block}{SEPARATOR}"
+        extra = {c: weight for c in analysis.concepts if c not in features and prefix + c in self.vocabulary_}
+        return {**features, **extra} if extra else features
 
     def _multi(self, block: str, features: dict[str, float], norm: str, opportunity: bool) -> list[tuple[int, float]]:
         if not features:
