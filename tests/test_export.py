@@ -131,8 +131,9 @@ def test_xlsx__sheets_header_panes_filter_formats_and_no_formula(tmp_path):
     export.write(_document(_section("JP-01: CFRP/rail [mature]?"), _section("JP-01: CFRP/rail [mature]?")),
                  "xlsx", path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [SUMMARY_SHEET, "JP-01- CFRP-rail (mature)_", "JP-01- CFRP-rail (mature)_ (2)"]
-    for sheet in book.worksheets[1:]:
+    assert book.sheetnames == [SUMMARY_SHEET, "Fit by cluster", "JP-01- CFRP-rail (mature)_",
+                               "JP-01- CFRP-rail (mature)_ (2)"]
+    for sheet in book.worksheets[2:]:
         assert [c.value for c in sheet[1]] == COLUMNS
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == f"A1:G{len(HOSTILE) + 1}"
@@ -157,6 +158,23 @@ def test_xlsx__summary_sheet_lists_query_counts_and_notes(tmp_path):
     sheet = openpyxl.load_workbook(path)[SUMMARY_SHEET]
     cells = {(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
     assert {"Shortlist: Japan", "query", "--country japan", "AMZ", 3, "3 contacts withheld."} <= cells
+
+
+def test_xlsx__heatmap__sheet_of_numbers_with_a_colour_scale(tmp_path):
+    path = tmp_path / "out.xlsx"
+    export.write(_document(), "xlsx", path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [SUMMARY_SHEET, "Fit by cluster", "Opportunity JP-01"]
+    sheet = book["Fit by cluster"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(max_row=3)] == [
+        [None, "materials", "design"], ["AMZ", 0.2, 0.9], ["MECH", 0.5, None]]
+    assert sheet["B2"].number_format == "0.00"
+    assert [r.type for cf in sheet.conditional_formatting for r in cf.rules] == ["colorScale"]
+
+
+def test_md__heatmap__table_of_values():
+    text = export.render(_document(), "md")
+    assert "| AMZ | 0.20 | 0.90 |" in text and "| MECH | 0.50 | – |" in text
 
 
 def test_xlsx__to_a_stream__usage_error():
@@ -207,6 +225,7 @@ def test_json__keeps_exact_text_and_serialises_data():
 
 def test_md__pipes_escaped_one_line_per_row():
     doc = _document(_section(names=["a|b", "line\nbreak", "<i>x</i>"]))
+    doc.heatmaps = []
     text = export.render(doc, "md")
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 2 + 3

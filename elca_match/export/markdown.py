@@ -30,6 +30,13 @@ def write_markdown(document: Document, stream: IO[str]) -> None:
             lines.append(f"- **{escape(key)}**: {escape(value)}")
     if document.summary:
         lines.append("")
+    for heatmap in document.heatmaps:
+        lines += [f"## {escape(heatmap.title)}", ""]
+        lines.append("| | " + " | ".join(escape(c) for c in heatmap.column_labels) + " |")
+        lines.append("|---|" + "|".join("---:" for _ in heatmap.column_labels) + "|")
+        for label, values in zip(heatmap.row_labels, heatmap.values):
+            lines.append(f"| {escape(label)} | " + " | ".join(_fit(v) for v in values) + " |")
+        lines.append("")
     for section in document.sections:
         if section.title:
             lines += [f"## {escape(section.title)}", ""]
@@ -43,6 +50,12 @@ def write_markdown(document: Document, stream: IO[str]) -> None:
     for note in document.notes:
         lines += [escape(note), ""]
     stream.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _fit(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return f"{value:.2f}"
+    return "–"
 
 
 def _rule(section, index: int) -> str:

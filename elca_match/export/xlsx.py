@@ -15,12 +15,13 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .cells import formula_like, is_number, plain, text
-from .document import Document, Section
+from .document import Document, Heatmap, Section
 
 SUMMARY_SHEET = "Summary"
 MAX_SHEET_NAME = 31
@@ -74,7 +75,12 @@ def write_xlsx(document: Document, path: Path) -> None:
     summary = workbook.active
     summary.title = SUMMARY_SHEET
     _write_summary(summary, document)
-    for section, name in zip(document.sections, sheet_names([s.title for s in document.sections])):
+    titles = [s.title for s in document.sections] + [h.title for h in document.heatmaps]
+    names = sheet_names(titles)
+    # Pictures first: the overview people look at before reading the tables.
+    for heatmap, name in zip(document.heatmaps, names[len(document.sections):]):
+        _write_heatmap(workbook.create_sheet(name), heatmap)
+    for section, name in zip(document.sections, names):
         _write_section(workbook.create_sheet(name), section)
     workbook.properties.title = document.title[:255]
     workbook.save(path)
@@ -144,6 +150,32 @@ def _write_summary(sheet, document: Document) -> None:
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 80
     sheet.column_dimensions["C"].width = 8
+
+
+def _write_heatmap(sheet, heatmap: Heatmap) -> None:
+    """A fit matrix as a table with a colour scale (conditional formatting, not a formula)."""
+    set_cell(sheet.cell(1, 1), "")
+    for col, label in enumerate(heatmap.column_labels, 2):
+        cell = sheet.cell(1, col)
+        set_cell(cell, label)
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        sheet.column_dimensions[get_column_letter(col)].width = 16
+    for r, label in enumerate(heatmap.row_labels, 2):
+        set_cell(sheet.cell(r, 1), label)
+        sheet.cell(r, 1).font = _HEADER_FONT
+        values = heatmap.values[r - 2] if r - 2 < len(heatmap.values) else []
+        for col, value in enumerate(values, 2):
+            set_cell(sheet.cell(r, col), value, "0.00")
+    sheet.column_dimensions["A"].width = max(12, min(MAX_WIDTH, max((len(str(x)) for x in heatmap.row_labels),
+                                                                      default=0) + 2))
+    sheet.freeze_panes = "B2"
+    if heatmap.row_labels and heatmap.column_labels:
+        area = f"B2:{get_column_letter(len(heatmap.column_labels) + 1)}{len(heatmap.row_labels) + 1}"
+        sheet.conditional_formatting.add(area, ColorScaleRule(start_type="min", start_color="F7FBFF",
+                                                              mid_type="percentile", mid_value=50,
+                                                              mid_color="6BAED6", end_type="max",
+                                                              end_color="08306B"))
+    set_cell(sheet.cell(len(heatmap.row_labels) + 3, 1), heatmap.title)
 
 
 def _about(section: Section) -> str:
