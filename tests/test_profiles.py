@@ -36,11 +36,14 @@ glossary: glossary.yaml
 blocks:
   sectors: {scale: 1.0, norm: l2}
   stages: {scale: 1.0, norm: l2}
+  materials: {scale: 1.0, norm: l2}
   markets: {scale: 1.0, norm: max}
   trl: {scale: 1.0, norm: band}
   text: {scale: 1.0, norm: l2}
+text_to_blocks: {materials: 0.5}
 opportunity_fields:
   sectors: [sector]
+  materials: [materials]
   stages: [value_chain_stage]
   markets: [country]
   trl: [trl_min, trl_max]
@@ -75,12 +78,14 @@ class FakeQuestionnaire:
 
     version = "fake-v1"
     types = {"sectors": "multi", "value_chain_stages": "multi", "target_markets": "multi",
-             "market_experience": "multi", "trl": "integer", "capabilities": "text", "certifications": "multi"}
+             "market_experience": "multi", "trl": "integer", "capabilities": "text", "certifications": "multi",
+             "materials": "multi"}
 
     def profile_blocks(self):
         return {"sectors": [("sectors", 2.0)], "stages": [("value_chain_stages", 1.0)],
                 "markets": [("target_markets", 1.0), ("market_experience", 0.5)], "trl": [("trl", 1.0)],
-                "text": [("capabilities", 1.0)], "certifications": [("certifications", 1.0)]}
+                "text": [("capabilities", 1.0)], "certifications": [("certifications", 1.0)],
+                "materials": [("materials", 1.0)]}
 
     def question(self, code):
         return FakeQuestion(self.types[code])
@@ -174,6 +179,19 @@ def test_score__empty_free_text__still_ranked_on_structured_answers(small_model)
     # the opportunity has a text block (weight 1), the member has none: that block adds 0
     assert value == pytest.approx(2 / 7.5, abs=1e-12)
     assert c.why == "automotive"
+
+
+def test_score__materials_named_in_free_text_count_at_half_weight(small_model):
+    # materials vector {aluminium: 1, cfrp: 0.5} against the opportunity's {cfrp}: 0.5 / sqrt(1.25);
+    # the opportunity's blocks: materials 1 + text 1 (it says nothing else)
+    value, c = score(small_model, member("M1", materials=["aluminium"], capabilities="Kohlefaser"),
+                     opportunity(materials=["cfrp"], title="Carbon fibre"))
+    assert c.breakdown["materials"] == pytest.approx(0.5 / math.sqrt(1.25) / 2, abs=1e-12)
+    assert value == pytest.approx((0.5 / math.sqrt(1.25) + 1) / 2, abs=1e-12)
+    assert c.why == "text: cfrp; materials: cfrp"  # a block no explain group names comes last
+    # only on the member side: an opportunity's free text adds nothing to its materials
+    value, _ = score(small_model, member("M1", materials=["cfrp"]), opportunity(title="Carbon fibre"))
+    assert value == 0.0
 
 
 def test_score__why_reads_like_the_brief(small_model):
