@@ -99,6 +99,28 @@ def test_csv__hostile_text__neutralised_and_reread_as_original(tmp_path):
     assert rows[1][3] == "0.5"
 
 
+@settings(max_examples=60)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
+def test_csv__any_text__reread_by_the_rule_as_the_original(names):
+    rows = list(csv.reader(io.StringIO(export.render(_document(_section(names=names)), "csv"), newline="")))
+    assert [unneutralise(row[1]) for row in rows[1:]] == names
+
+
+@settings(max_examples=30)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+                | st.sampled_from([*HOSTILE, "\x0b=1", " x ", "\x00", "a\r\nb"]), min_size=1, max_size=5))
+def test_xlsx__any_text__stored_as_text_never_formula(tmp_path_factory, names):
+    path = tmp_path_factory.mktemp("x") / "out.xlsx"
+    export.write(_document(_section(names=names)), "xlsx", path)
+    sheet = openpyxl.load_workbook(path).worksheets[2]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2, max_row=len(names) + 1)]
+    expected = [re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", n).replace("\r\n", "\n").replace("\r", "\n") or None
+                for n in names]  # XML stores line ends as LF
+    assert [c.value for c in cells] == expected
+    assert all(c.data_type == "s" for c in cells if c.value is not None)
+    assert _formula_cells(path) == 0
+
+
 def test_csv__stream__no_bom():
     assert not export.render(_document(), "csv").startswith("\ufeff")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -99,7 +99,8 @@ def set_cell(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.value = value
         cell.number_format = number_format or (DATETIME_FORMAT if isinstance(value, _dt.datetime) else DATE_FORMAT)
         return
-    content = text(value)
+    # XML cannot hold most control characters; show that something was there.
+    content = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text(value))
     cell.value = content
     # openpyxl stores any str starting with "=" as a formula; force a string cell.
     cell.data_type = "s"
