@@ -78,6 +78,6 @@ def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:
     if fmt is None:
         fmt = _SUFFIXES.get(out.suffix.lower(), default) if out is not None else default
     if fmt is Format.xlsx and out is None:
-        raise UsageError.of("bad_option", detail="an Excel shortlist needs a file: add --out FILE.xlsx, "
+        raise UsageError.of("bad_option", detail="an Excel workbook needs a file: add --out FILE.xlsx, "
                             "or choose --format csv, json, md or html for the screen")
     return fmt
