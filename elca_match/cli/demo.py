@@ -19,8 +19,8 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     ctx: typer.Context,
-    out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Folder for the survey exports, shortlist and report.",
-                             file_okay=False),
+    out: Path = typer.Option(Path("demo-out"), "--out", "-o", file_okay=False,
+                             help="Folder for the survey exports, shortlist and report."),
     db: Path = typer.Option(None, "--db", help="Demo database to create (default: demo.db in the --out folder, "
                             "or the global --db when given on the command line).", show_default=False),
     force: bool = typer.Option(False, "--force", help="Replace the demo database if it already exists."),
@@ -30,7 +30,7 @@ def demo(
 ) -> None:
     """Run the whole action on a synthetic cohort of members: survey exports, ingest, catalogue, rank, plan, export.
 
-    Never touches an existing database: it refuses unless you pass --force.
+    The database is demo.db in the --out folder, or the path given with --db (the global --db typed before `demo` counts too; $ELCA_MATCH_DB does not, since it names a real database). An existing database is never touched: the demo refuses unless you pass --force.
     """
     from ..demo.run import default_db_path, run_demo
 
@@ -84,7 +84,7 @@ class _Listener:
 
     def progress(self, label: str, done: int, total: int) -> None:
         if self.inner is None:
-            self.inner = self.bars.add_task(label, total=total or None)
+            self.inner = self.bars.add_task(f"  {label}", total=total or None)
         self.bars.update(self.inner, description=f"  {label}", completed=done, total=total or None)
 
     def step_finished(self, step) -> None:

@@ -180,7 +180,8 @@ class _Maker:
         answers["submitted_at"] = later.isoformat(sep=" ", timespec="seconds")
         if isinstance(answers.get("employees"), int):
             answers["employees"] = max(1, round(answers["employees"] * rng.uniform(1.02, 1.2)))
-        extra = [c for c in _pick(rng, _weights(_countries(), V.TARGET_MARKETS), 2) if c not in answers["target_markets"]]
+        drawn = _pick(rng, _weights(_countries(), V.TARGET_MARKETS), 2)
+        extra = [c for c in drawn if c not in answers["target_markets"]]
         answers["target_markets"] = answers["target_markets"] + extra[:1]
         answers["consent"] = True
         if answers.get("trl") and answers["trl"] < 9:

@@ -4,7 +4,8 @@ Each step calls the same use case the matching command calls (ingest, catalogue 
 rank, plan, export), so the demo shows what the tool does and nothing it does not. The
 database is built under a temporary name next to its final path and moved into place only
 when every step succeeded: an existing database is never touched unless ``force`` is given,
-and a failed run leaves nothing half-written behind.
+and a failed run leaves nothing half-written behind. Without a path the database is
+``demo.db`` inside the output folder (the command line also takes a ``--db``).
 """
 
 from __future__ import annotations
@@ -168,8 +169,8 @@ class _Run:
         per_cluster: dict[str, list[str]] = {}
         for f in files:
             per_cluster.setdefault(f.cluster, []).append(f"{f.tool_name} {f.lang} {f.rows}")
-        return (f"{len(files)} files: " + "; ".join(f"{cluster} {', '.join(parts)}"
-                                                     for cluster, parts in per_cluster.items())), [f.path for f in files]
+        listing = "; ".join(f"{cluster} {', '.join(parts)}" for cluster, parts in per_cluster.items())
+        return f"{len(files)} files: {listing}", [f.path for f in files]
 
     def ingest(self) -> tuple[str, list[Path]]:
         from ..services.ingest import ingest_files
@@ -241,7 +242,8 @@ class _Run:
         path = self.result.out_dir / "report-japan.html"
         export.write(report_document(result), "html", path)
         self.result.outputs["report"] = path
-        return f"fit heatmap of {len(result.fit)} views and {len(result.shortlist.shortlists)} shortlists -> {path}", [path]
+        views, shortlists = len(result.fit), len(result.shortlist.shortlists)
+        return f"fit heatmaps ({views} views) and {shortlists} opportunity shortlists -> {path}", [path]
 
 
 def _import_summary(imported: Any, what: str) -> str:
