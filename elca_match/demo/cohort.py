@@ -191,7 +191,12 @@ class _Maker:
             org_id = answers["org_id"]
             answers["org_id"] = f"{org_id[:2]} {org_id[2:5]} {org_id[5:]}"
         else:
-            answers["org_name"] = answers["org_name"].upper()
+            # typed again by hand: the legal form in lower case; the name key must still match
+            name = answers["org_name"]
+            for legal in self.names["legal"]:
+                if name.endswith(" " + legal):
+                    answers["org_name"] = name[: -len(legal)] + legal.lower()
+                    break
         return replace(original, answers=answers, origin="resubmission")
 
     def _stages(self, org_type: str) -> list[str]:
