@@ -156,7 +156,8 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     ranking = rank(db_path, query, questionnaire)
     codes = query.countries or []
     code = codes[0] if len(codes) == 1 else ", ".join(codes)
-    name = markets.country_name(code, lang) if len(codes) == 1 else code
+    # A region (latin-america) is named as typed; its countries are listed in the query.
+    name = markets.country_name(code, lang) if len(codes) == 1 else country.replace("-", " ").strip().title()
     clusters = _cluster_order({m.cluster for m in members.values()}, questionnaire)
     fit = _cluster_fit(ranking, clusters, questionnaire, lang)
     shortlists = _from_ranking(db_path, ranking, members, "country", top, lang, with_contacts, questionnaire)
