@@ -127,5 +127,5 @@ def _number(value: float, fmt: str | None) -> str:
 
 
 def _new_fact(value: str, title: str) -> bool:
-    """False for a fact the section title already shows: the title itself or its leading id."""
-    return value != title and not title.startswith(value + " ")
+    """False for a fact the section title already shows: the title itself, its leading id or its name."""
+    return value != title and not title.startswith(value + " ") and not title.endswith(" " + value)
