@@ -53,27 +53,20 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console entry point: run the app and turn library errors into one-paragraph messages."""
+    """Console entry point: run the app and turn library errors into one-paragraph messages.
+
+    Click (inside typer) reports its own usage errors and exits 2; everything the library
+    raises as ElcaError is printed here, in one place, without a traceback.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except ElcaError as exc:
         err_console().print(f"Error: {exc.paragraph()}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console().print("Aborted.", markup=False)
-        sys.exit(1)
-    except (typer.Exit, SystemExit) as exc:  # normal ends and --help
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
-        sys.exit(code or 0)
     except KeyboardInterrupt:
         err_console().print("Interrupted; nothing half-written was kept.", markup=False)
         sys.exit(130)
-    except Exception as exc:  # click usage errors have their own exit code and text
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
         if os.environ.get("ELCA_MATCH_DEBUG"):
             raise
         err_console().print(
