@@ -17,10 +17,9 @@ import re
 from dataclasses import dataclass
 
 import pycountry
-import yaml
 
 from .errors import UsageError, did_you_mean
-from .resources import builtin_path
+from .resources import builtin_path, load_yaml
 from .text import closest, fold
 
 # Languages whose country names are accepted besides English (the questionnaire's).
@@ -65,7 +64,7 @@ def _english_names(country) -> list[str]:
 
 @functools.cache
 def _index() -> _Index:
-    data = yaml.safe_load(builtin_path("regions.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(builtin_path("regions.yaml"))
     countries = list(pycountry.countries)
     known = {c.alpha_2 for c in countries}
     translations = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])

@@ -23,7 +23,7 @@ import yaml
 
 from .. import markets
 from ..errors import InputError
-from ..resources import builtin_path
+from ..resources import builtin_path, load_yaml
 from . import vocabulary as v
 from .model import Case, Event, Meeting, Outcomes, Party, PartnerOrg
 
@@ -68,7 +68,7 @@ def load_targets(path: str | Path | None = None) -> Targets:
         return InputError.of("outcome_targets_invalid", file=path.name, detail=detail)
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except OSError:
         raise InputError.of("file_missing", file=str(path)) from None
     except yaml.YAMLError as exc:

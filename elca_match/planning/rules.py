@@ -24,7 +24,7 @@ import numpy as np
 import yaml
 
 from ..errors import DefinitionError, did_you_mean
-from ..resources import data_dir
+from ..resources import data_dir, load_yaml
 from ..text import closest
 from .model import PlanMember, PlanMission
 
@@ -254,7 +254,7 @@ def load_rules(path: str | Path | None = None, known_attributes: Iterable[str] |
     path = Path(path) if path is not None else default_rules_path()
     source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except OSError as exc:
         raise DefinitionError.of("rules_invalid", file=source, detail=f"the file cannot be read ({exc.strerror})") from None
     except yaml.YAMLError as exc:

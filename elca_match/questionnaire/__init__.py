@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import DefinitionError, Problem
-from ..resources import data_dir
+from ..resources import data_dir, load_yaml
 from ..text import closest, fold, slug
 
 QUESTION_TYPES = ("single", "multi", "likert", "integer", "text", "consent", "date", "email")
@@ -188,7 +188,7 @@ def all_questionnaires() -> list[Questionnaire]:
 def load_definition(path: Path) -> Questionnaire:
     """Read and check one definition file; every problem found is reported at once."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise DefinitionError.of("definition_invalid", file=str(path), detail=f"cannot be read: {exc}") from None
     return _Checker(path, data).build()
