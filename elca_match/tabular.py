@@ -23,7 +23,11 @@ MAX_COLUMNS = 1_000
 MAX_CELL_LENGTH = 32_767  # Excel's own limit for a cell
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 200  # a real sheet compresses ~10x; a zip bomb compresses ~1000x
+MAX_XLSX_RATIO = 100  # a real sheet compresses ~10x; a zip bomb compresses ~1000x
+# openpyxl builds a whole row (~330 bytes a cell) before we can count its cells, so a part
+# that unpacks this far at a bomb's ratio is refused: 4 MiB of `<c/>` is a million cells.
+XLSX_RATIO_FROM = 4 * 1024 * 1024
+MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
 
 _BINARY_SIGNATURES = {
     b"\x89PNG": "a PNG image",
@@ -186,6 +190,9 @@ def _read_csv(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
     _refuse_binary_text(text, name)
     delimiter = sniff_delimiter(text)
     source = SourceInfo(name, str(path), sha, "csv", encoding, delimiter)
+    # Let an overlong cell be read whole, so that _check_table names its row and column
+    # (the csv module's own limit, 128 KiB, failed the whole file without saying where).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[Row] = []
@@ -221,7 +228,9 @@ def _check_zip(data: bytes, name: str) -> None:
         raise InputError.of("file_broken_xlsx", file=name, detail=str(exc)) from None
     total = sum(info.file_size for info in infos)
     packed = max(1, sum(info.compress_size for info in infos))
-    if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 50 * 2**20:
+    bomb = [info for info in infos if info.file_size > XLSX_RATIO_FROM
+            and info.file_size / max(1, info.compress_size) > MAX_XLSX_RATIO]
+    if total > MAX_XLSX_UNCOMPRESSED or bomb:
         raise InputError.of("file_too_large", file=name,
                             detail=f"the workbook unpacks to {total // 2**20} MiB from {packed // 2**10} KiB "
                                    "(a zip bomb or a sheet far larger than a survey)")
@@ -240,10 +249,16 @@ def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
         raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
     try:
         sheet = workbook.worksheets[0]
+        # The declared dimension (e.g. A1:XFD1048576) is not to be trusted: openpyxl pads
+        # every missing row to its width, so a 2 KiB file kept the CPU busy for hours.
+        sheet.reset_dimensions()
         source = SourceInfo(name, str(path), sha, "xlsx", sheet=sheet.title)
         header: list[str] | None = None
         rows: list[Row] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            if number > MAX_XLSX_ROWS:
+                raise InputError.of("file_too_large", file=name, row=number,
+                                    detail=f"the sheet goes beyond row {MAX_XLSX_ROWS}, Excel's own limit")
             if len(values) > max_columns:
                 last = max((i for i, v in enumerate(values) if v not in (None, "")), default=-1)
                 if last >= max_columns:
