@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import os
+import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,3 +54,58 @@ def cli():
 def db_path(tmp_path: Path) -> Path:
     """A database path in a fresh temporary folder (the file does not exist yet)."""
     return tmp_path / "elca.db"
+
+
+def survey_rows(count: int, *, seed: int = 0, prefix: str = "Org") -> Iterator[dict[str, str]]:
+    """``count`` valid canonical answer rows (text by question code), each a distinct organisation.
+
+    Cheap enough for 100,000 rows; the same seed gives the same rows.
+    """
+    from elca_match.questionnaire import load_questionnaire
+
+    q = load_questionnaire()
+    rng = random.Random(seed)
+    codes = {c: q.choice_codes(c) for c in ("cluster", "org_type", "sectors", "value_chain_stages", "materials",
+                                            "technologies", "certifications", "cooperation_types")}
+    markets = ["JP", "US", "IN", "MX", "BR", "CL", "CO", "KR", "CA"]
+    for i in range(count):
+        yield {
+            "org_name": f"{prefix} {i}", "org_id": "", "cluster": rng.choice(codes["cluster"]),
+            "country": rng.choice(["DE", "IT", "PL", "FR", "ES"]), "region": "", "org_type": rng.choice(codes["org_type"]),
+            "employees": str(rng.randint(1, 5000)), "sectors": ";".join(rng.sample(codes["sectors"], 2)),
+            "value_chain_stages": ";".join(rng.sample(codes["value_chain_stages"], 2)),
+            "materials": ";".join(rng.sample(codes["materials"], 2)),
+            "technologies": ";".join(rng.sample(codes["technologies"], 3)), "trl": str(rng.randint(1, 9)),
+            "certifications": rng.choice(codes["certifications"]), "target_markets": ";".join(rng.sample(markets, 2)),
+            "market_experience": rng.choice(markets), "cooperation_types": ";".join(rng.sample(codes["cooperation_types"], 2)),
+            "capabilities": f"Lightweight parts by RTM and adhesive bonding, line {i}", "products": "Panels",
+            "contact_name": f"Person {prefix} {i}", "contact_email": f"p{i}@example.org",
+            "consent": rng.choice(["yes", "no"]), "submitted_at": "2026-03-01",
+        }
+
+
+def write_survey(path: Path, rows: Iterable[dict[str, str]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    """Write answer rows as a canonical CSV (or XLSX when ``path`` ends in .xlsx); header = the rows' keys."""
+    rows = iter(rows)
+    first = next(rows)
+    header = list(first)
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(header)
+        for row in _chain(first, rows):
+            sheet.append([row.get(h, "") for h in header])
+        workbook.save(path)
+        return path
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows([row.get(h, "") for h in header] for row in _chain(first, rows))
+    return path
+
+
+def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
+    yield first
+    yield from rest
