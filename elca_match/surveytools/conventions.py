@@ -263,7 +263,7 @@ def split_joined(text: str, separator: str | None, match: Callable[[str], str | 
     count = len(pieces)
 
     @functools.lru_cache(maxsize=None)
-    def best(start: int) -> tuple[int, int, tuple[str, ...]]:
+    def best(start: int) -> tuple[int, int, tuple[tuple[bool, str], ...]]:
         if start == count:
             return 0, 0, ()
         options = []
@@ -272,14 +272,22 @@ def split_joined(text: str, separator: str | None, match: Callable[[str], str | 
             code = match(candidate) if candidate else None
             if code is not None:
                 unknown, items, rest = best(end)
-                options.append((unknown, items + 1, (code, *rest)))
+                options.append((unknown, items + 1, ((True, code), *rest)))
         unknown, items, rest = best(start + 1)
         stray = pieces[start].strip()
         options.append((unknown + (1 if stray else 0), items + (1 if stray else 0),
-                        ((stray,) if stray else ()) + rest))
+                        ((False, stray),) + rest if stray else rest))
         return min(options, key=lambda o: (o[0], o[1]))
 
-    return list(best(0)[2])
+    result: list[str] = []
+    previous_unknown = False
+    for known, text in best(0)[2]:
+        if not known and previous_unknown:
+            result[-1] = f"{result[-1]}{joiner}{text}"  # one unknown stretch, as the person wrote it
+        else:
+            result.append(text)
+        previous_unknown = not known
+    return result
 
 
 def split_countries(text: str) -> list[str]:

@@ -138,7 +138,9 @@ class ExportReader:
         self.check(table, roles, questionnaire)
         language = self.language(table, roles)
         rows = [self.canonical_row(table, row, roles, questionnaire, language) for row in table.rows]
-        mapping = [ColumnMapping(r.header, r.question, r.how or r.kind) for r in roles]
+        date_question = C.submission_question(questionnaire)
+        mapping = [ColumnMapping(r.header, date_question if r.kind == "submitted" else r.question, r.how or r.kind)
+                   for r in roles]
         return AdapterOutput(self.name, table, rows, mapping)
 
     def check(self, table: Table, roles: list[Role], questionnaire: Questionnaire) -> None:

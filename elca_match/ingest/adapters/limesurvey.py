@@ -38,10 +38,14 @@ class LimeSurveyAdapter(ExportReader):
         if markers < 2:
             return 0.0
         roles = self.roles(table, questionnaire)
-        return 1.5 if any(r.kind in ("answer", "option") for r in roles) else 0.2
+        coded = sum(1 for r in roles if r.kind in ("answer", "option"))
+        texts = sum(1 for r in roles if r.kind == "unknown" and _names_a_question(r.header, questionnaire))
+        # a LimeSurvey export with text headings is still LimeSurvey's: read() says which setting to change
+        return 1.5 if coded and coded >= texts else 1.1
 
     def roles(self, table: Table, questionnaire: Questionnaire) -> list[Role]:
-        layout = {column.code.lower(): column for column in C.limesurvey_layout(questionnaire)}
+        # codes are matched exactly: a heading "Cluster" or "Region" is question text, not a code
+        layout = {column.code: column for column in C.limesurvey_layout(questionnaire)}
         meta = _meta_names()
         roles = []
         for index, header in enumerate(table.header):
@@ -59,7 +63,7 @@ class LimeSurveyAdapter(ExportReader):
                 continue
             match = C.LIMESURVEY_CODE.match(header)
             rest = header[match.end():] if match else header
-            column = layout.get(match.group(0).lower()) if match else None
+            column = layout.get(match.group(0)) if match else None
             if column is not None and (not rest or _SEPARATOR.match(rest).end() > 0):
                 how = f"LimeSurvey code {column.code}" + (" (question text ignored)" if rest.strip() else "")
                 if column.choice is not None:
@@ -70,12 +74,15 @@ class LimeSurveyAdapter(ExportReader):
                 continue
             token = match.group(0) if match else header
             roles.append(Role(index, header, "unknown", how="unknown",
-                              suggestion=_closest_code(token, list(layout.values()))))
+                              suggestion=_closest_code(token, list(layout.values()))
+                              or _code_for_text(header, questionnaire)))
         return roles
 
     def read(self, table: Table, questionnaire: Questionnaire, ignore_unknown: bool = False) -> AdapterOutput:
         roles = self.roles(table, questionnaire)
-        if not any(r.kind in ("answer", "option") for r in roles) and any(r.kind != "unknown" for r in roles):
+        coded = sum(1 for r in roles if r.kind in ("answer", "option"))
+        texts = sum(1 for r in roles if r.kind == "unknown" and _names_a_question(r.header, questionnaire))
+        if texts > coded or not coded and any(r.kind != "unknown" for r in roles):
             raise InputError.of("limesurvey_headings", file=table.source.name, row=1)
         return super().read(table, questionnaire, ignore_unknown)
 
@@ -106,9 +113,21 @@ def _meta_name(header: str, meta: dict[str, str]) -> str | None:
     return name
 
 
+def _names_a_question(header: str, questionnaire: Questionnaire) -> bool:
+    """Is a heading a question's text (``Branchen`` or ``Branchen [Automobil]``) rather than a code?"""
+    return questionnaire.match_header(header.split(" [", 1)[0]) is not None
+
+
+def _code_for_text(header: str, questionnaire: Questionnaire) -> str | None:
+    """The LimeSurvey code of the question whose text is closest to an unknown heading."""
+    label = questionnaire.suggest_header(header)
+    hit = questionnaire.match_header(label) if label else None
+    return C.limesurvey_code(hit[0]) if hit else None
+
+
 def _closest_code(token: str, columns: list[C.LimeColumn]) -> str | None:
     codes = {c.code.lower(): c.code for c in columns}
-    hits = difflib.get_close_matches(token.lower(), list(codes), n=1, cutoff=0.6)
+    hits = difflib.get_close_matches(token.lower(), list(codes), n=1, cutoff=0.75)
     return codes[hits[0]] if hits else None
 
 
