@@ -315,7 +315,7 @@ def _choices(question: Question, langs: list[str]) -> list[tuple[str, dict[str, 
 
 
 def _constraint(question: Question) -> tuple[str, dict[str, str]]:
-    langs = [l for l in PHRASES]
+    langs = list(PHRASES)
     if question.type in ("integer", "likert") and question.min is not None:
         if question.max is not None:
             return (f". >= {question.min} and . <= {question.max}",

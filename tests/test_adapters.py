@@ -225,7 +225,8 @@ def test_dry_run__mapping_report_says_how_each_column_was_read(cli, db_path):
              for f in json.loads(result.stdout)["files"]}
     kobo, lime, google = files["kobo_de.xlsx"], files["limesurvey_it.csv"], files["googleforms_fr.csv"]
     group = Q.title["de"]
-    assert kobo[f"{group}/Branchen"] == ("sectors", f"label (de) in group {group!r}")
+    assert kobo[f"{group}/Branchen"] == ("sectors", f"label (de) in group {group!r} "
+                                                    "(summary; its option columns are read)")
     assert kobo[f"{group}/Branchen/Automobil"] == ("sectors", "option automotive of sectors (label)")
     assert kobo["_uuid"] == (None, "metadata")
     assert kobo["end"] == ("submitted_at", "metadata (submission time)")

@@ -161,14 +161,13 @@ _GOOGLE_LOCALE = {"en": "mdy/", "de": "dmy.", "it": "dmy/", "pl": "ymd-", "fr": 
 def google_timestamp(moment: dt.datetime, lang: str) -> str:
     """A response time as the Google Sheets of a form in ``lang`` writes it."""
     order = _GOOGLE_LOCALE.get(lang, "mdy/")
-    d, t = moment, moment
-    time = f"{t:%H.%M.%S}" if lang == "it" else f"{t:%H:%M:%S}"
+    time = f"{moment:%H.%M.%S}" if lang == "it" else f"{moment:%H:%M:%S}"
     if order.startswith("mdy"):
-        day = f"{d.month}/{d.day}/{d.year}"
+        day = f"{moment.month}/{moment.day}/{moment.year}"
     elif order.startswith("ymd"):
-        day = f"{d:%Y-%m-%d}"
+        day = f"{moment:%Y-%m-%d}"
     else:
-        day = f"{d:%d}{order[3]}{d:%m}{order[3]}{d.year}"
+        day = f"{moment:%d}{order[3]}{moment:%m}{order[3]}{moment.year}"
     return f"{day} {time}"
 
 

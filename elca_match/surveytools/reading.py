@@ -57,10 +57,10 @@ def fuzzy_header(questionnaire: Questionnaire, text: str, cutoff: float = FUZZY_
     hits = difflib.get_close_matches(key, list(options), n=3, cutoff=cutoff)
     if not hits:
         return None
-    codes = {options[h][0] for h in hits
-             if difflib.SequenceMatcher(None, key, h).ratio() >= difflib.SequenceMatcher(None, key, hits[0]).ratio() - 0.02}
-    if len(codes) > 1:
-        return None
+    best = difflib.SequenceMatcher(None, key, hits[0]).ratio()
+    rivals = {options[h][0] for h in hits if difflib.SequenceMatcher(None, key, h).ratio() >= best - 0.02}
+    if len(rivals) > 1:
+        return None  # as close to two questions: a guess, not a match
     code, how, shown = options[hits[0]]
     return code, f"fuzzy: {how} {shown!r}"
 
@@ -139,7 +139,10 @@ class ExportReader:
         language = self.language(table, roles)
         rows = [self.canonical_row(table, row, roles, questionnaire, language) for row in table.rows]
         date_question = C.submission_question(questionnaire)
-        mapping = [ColumnMapping(r.header, date_question if r.kind == "submitted" else r.question, r.how or r.kind)
+        split = {r.question for r in roles if r.kind == "option"}
+        mapping = [ColumnMapping(r.header, date_question if r.kind == "submitted" else r.question,
+                                 (r.how or r.kind) + (" (summary; its option columns are read)"
+                                                      if r.kind == "answer" and r.question in split else ""))
                    for r in roles]
         return AdapterOutput(self.name, table, rows, mapping)
 
