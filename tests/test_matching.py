@@ -64,11 +64,28 @@ def test_top_k__agrees_with_brute_force_including_ties(pair, k, min_score, chunk
         assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-12)
 
 
-def test_top_k__ties_follow_the_tiebreak_across_the_kth_place():
-    pool = np.array([[1.0], [1.0], [1.0], [0.5]])
-    query = np.array([[1.0]])
+@pytest.mark.parametrize("as_matrix", [np.asarray, sp.csr_matrix], ids=["dense", "sparse"])
+def test_top_k__ties_follow_the_tiebreak_across_the_kth_place(as_matrix):
+    pool = as_matrix(np.array([[1.0], [1.0], [1.0], [0.5]]))
+    query = as_matrix(np.array([[1.0]]))
     assert [j for j, _ in top_k(query, pool, 2).pairs(0)] == [0, 1]
     assert [j for j, _ in top_k(query, pool, 2, tiebreak=np.array([3, 2, 1, 0])).pairs(0)] == [2, 1]
+
+
+def test_top_k__sparse_screening_on_a_large_pool_is_exact():
+    # a pool large enough that the candidate threshold comes from a sample of each row,
+    # with columns common enough to go through the dense product and rare ones through the sparse
+    rng = np.random.default_rng(3)
+    common = sp.csr_matrix((rng.random((20_000, 5)) < 0.6) * rng.random((20_000, 5)))
+    pool = sp.hstack([common, sp.random(20_000, 395, density=0.03, random_state=4)], format="csr")
+    query = sp.hstack([sp.csr_matrix(rng.random((40, 5))), sp.random(40, 395, density=0.1, random_state=5)],
+                      format="csr")
+    result = top_k(query, pool, 15, chunk=16)
+    exact = (query @ pool.T).toarray()
+    for i in range(40):
+        want = np.lexsort((np.arange(20_000), -exact[i]))[:15]
+        assert result.indices[i].tolist() == want.tolist()
+        assert result.scores[i] == pytest.approx(exact[i, want], abs=1e-12)
 
 
 def test_top_k__zero_scores_never_listed_and_k_larger_than_pool():
