@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 def rank(
     ctx: typer.Context,
     country: str = typer.Option(None, "--country", "-c", help="Country in any spelling: JP, japan, Japon, Giappone."),
-    region: str = typer.Option(None, "--region", help="Region: latin-america, asia, north-america, ..."),
+    region: str = typer.Option(None, "--region", help="Region: latin-america, north-america, east-asia, south-asia, asia, ..."),
     opportunity: str = typer.Option(None, "--opportunity", help="Opportunity id(s), e.g. JP-AUT-01 (several: a,b)."),
     sector: str = typer.Option(None, "--sector", "-s", help="Only opportunities in this sector (code or label)."),
     stage: str = typer.Option(None, "--stage", help="Only opportunities at this value-chain stage (code or label)."),
@@ -99,12 +99,14 @@ def _opportunity_section(o: Any, blocks: list[str], screen: bool) -> Section:
                    *blocks, "why"]
         rows = [[o.id, i, m.org_key, m.name, m.cluster, m.org_type, m.country, _consent(m.consent), _num(m.score),
                  *(_num(m.breakdown.get(b, 0.0)) for b in blocks), m.why] for i, m in enumerate(o.matches, 1)]
-    notes = [head] if screen else []
+    notes = []
     if not o.matches:
         notes.append("No member shares anything with this opportunity (or none passes the filters).")
     meta = {"id": o.id, "title": o.title, "country": o.country, "sector": o.sector, "stage": o.stage,
             "trl": o.trl, "policy_driver": o.policy_driver}
-    return Section(f"{o.id} · {o.title}" + ("" if screen else f" ({head})"), columns, rows, notes=notes, meta=meta,
+    # on screen the opportunity's facts go on a second title line, above its members
+    title = f"{o.id} · {o.title}" + (f"\n{head}" if screen else f" ({head})")
+    return Section(title, columns, rows, notes=notes, meta=meta,
                    wrap_columns=("why", "member"), number_formats={c: "0.000" for c in ("score", *blocks)})
 
 
