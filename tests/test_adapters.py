@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from elca_match.errors import InputError, Problem, ValidationError, did_you_mean
@@ -407,8 +407,9 @@ def test_surveymonkey__second_header_row_missing__clear_error(tmp_path):
     lines = source.read_bytes().split(b"\r\n")
     (tmp_path / "sm.csv").write_bytes(b"\r\n".join([lines[0]] + lines[2:]))
     with pytest.raises(InputError) as caught:
-        ADAPTERS["surveymonkey"].read(read_table(tmp_path / "sm.csv"), Q)
-    assert caught.value.problems[0].code == "surveymonkey_header"
+        analyse_file(tmp_path / "sm.csv")
+    assert caught.value.problems == [Problem("surveymonkey_header", file="sm.csv", row=2,
+                                             params={"detail": "row 2 is not SurveyMonkey's row of answer options"})]
 
 
 # --- the real exports: each tool's actual shape ---------------------------------------------
@@ -511,3 +512,53 @@ def test_kobo_csv__semicolons_fully_quoted__split_columns_empty_not_zero_when_un
     cert = [i for i, h in enumerate(header) if h.startswith("d12/certifications/")]
     assert {polytechnic[i] for i in cert} == {""}
     assert {rows[1][i] for i in cert} == {"0", "1"}
+
+
+# --- any answers, any tool: the writers and the adapters agree --------------------------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="=+-@"), max_size=30) \
+    .map(str.strip)
+COUNTRIES = ["BO", "CD", "TW", "KR", "PS", "US", "JP", "DE", "MX"]
+
+
+@st.composite
+def responses(draw) -> dict[str, str]:
+    """One valid response in canonical values, multiple answers in their list's order."""
+    row: dict[str, str] = {}
+    for q in Q.questions:
+        if q.type in ("text", "email", "date"):
+            continue
+        if q.choices_from:
+            pool = COUNTRIES
+            picked = draw(st.lists(st.sampled_from(pool), unique=True, max_size=4, min_size=0 if q.is_multi else 1))
+            row[q.code] = ";".join(sorted(picked)) if q.is_multi else picked[0]
+        elif q.is_multi:
+            codes = Q.choice_codes(q.code)
+            picked = draw(st.sets(st.sampled_from(codes), min_size=1 if q.required else 0, max_size=5))
+            row[q.code] = ";".join(c for c in codes if c in picked)
+        elif q.choices:
+            row[q.code] = draw(st.sampled_from(Q.choice_codes(q.code)))
+        elif q.type in ("integer", "likert"):
+            low, high = q.min or 0, q.max if q.max is not None else 10_000
+            row[q.code] = draw(st.one_of(st.just(""), st.integers(low, high).map(str)))
+    row["org_name"] = draw(TEXT.filter(bool))
+    row["capabilities"] = draw(TEXT)
+    row["contact_email"] = draw(st.sampled_from(["", "a.b@example.org"]))
+    row["submitted_at"] = f"2026-0{draw(st.integers(1, 9))}-1{draw(st.integers(0, 9))} 1{draw(st.integers(0, 9))}:30:00"
+    return row
+
+
+@pytest.mark.parametrize("tool,suffix,lang,options", [
+    ("xlsform", "csv", "en", {"headers": "xml"}), ("xlsform", "xlsx", "it", {"headers": "labels"}),
+    ("limesurvey", "csv", "pl", {}), ("limesurvey", "xlsx", "fr", {"answers": "text", "headings": "codetext"}),
+    ("googleforms", "csv", "es", {}), ("msforms", "xlsx", "de", {}), ("surveymonkey", "csv", "it", {}),
+])
+@settings(max_examples=12)
+@given(rows=st.lists(responses(), min_size=1, max_size=3))
+def test_any_answers__tool_export__same_as_canonical(tmp_path_factory, tool, suffix, lang, options, rows):
+    folder = tmp_path_factory.mktemp("any")
+    canonical = analyse_file(render_export("canonical", rows, folder / "c.csv"))
+    exported = analyse_file(render_export(tool, rows, folder / f"t.{suffix}", lang, **options))
+    assert exported.output.adapter == tool
+    assert [v.answers for v in exported.valid] == [v.answers for v in canonical.valid]
+    assert len(exported.invalid) == len(canonical.invalid) == 0

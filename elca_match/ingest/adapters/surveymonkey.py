@@ -37,7 +37,8 @@ class SurveyMonkeyAdapter(ExportReader):
         try:
             flat = self.prepare(table, questionnaire)
         except InputError:
-            return 0.0
+            # SurveyMonkey's columns without its option row: still SurveyMonkey's, and read() says what is wrong
+            return 1.05 if sum(1 for h in table.header if h.casefold() in _META) >= 3 else 0.0
         roles = self.roles(flat, questionnaire)
         return 1.6 if any(r.kind in ("answer", "option") for r in roles) else 0.0
 
