@@ -11,6 +11,7 @@ from ...errors import InputError, Problem, did_you_mean
 from ...questionnaire import Questionnaire
 from ...surveytools.reading import fuzzy_header
 from ...tabular import Table
+from ...templates import is_help_row
 from ..model import AdapterOutput, CanonicalRow, ColumnMapping
 
 
@@ -28,8 +29,6 @@ class CanonicalAdapter:
         return 0.5 + 0.5 * len(matched & required) / max(1, len(required))
 
     def read(self, table: Table, questionnaire: Questionnaire, ignore_unknown: bool = False) -> AdapterOutput:
-        from ...templates import is_help_row
-
         mapping, positions = map_headers(table, questionnaire, ignore_unknown)
         rows = []
         for row in table.rows:
