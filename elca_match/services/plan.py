@@ -101,7 +101,9 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
         fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
         row = {key: i for i, key in enumerate(build.member_keys)}
         rows = np.array([row[m.org_key] for m in members], dtype=np.int64)
-        scores = fit.scores[rows]
+        # rounded like the input hash, so that an equal hash means an equal plan to the last digit
+        # (a fresh profile build and a stored one may differ in the 16th digit)
+        scores = np.round(fit.scores[rows], 12)
         best = fit.best[rows]
         plan_members = [_plan_member(m) for m in members]
         plan_missions_ = [_plan_mission(x) for x in missions]
