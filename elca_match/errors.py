@@ -63,7 +63,6 @@ MESSAGES: dict[str, str] = {
     "bad_option": "{detail}",
     "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
-    "infeasible": "{detail}",
     "check_failed": "{detail}",
     # outcome records (events, meetings, third-country organisations, cooperation cases)
     "outcome_column_not_used": "the column does not apply to {what} records; leave it empty or move the value to the right row.",
