@@ -282,8 +282,12 @@ def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
     finally:
         workbook.close()
     if header is not None:
-        while header and header[-1] == "":
+        # A sheet's width is its widest row: tools such as SurveyMonkey leave the first header
+        # row empty above a question's options, and those columns still belong to the table.
+        width = max([len(r.cells) for r in rows], default=0)
+        while len(header) > width and header and header[-1] == "":
             header.pop()
+        header += [""] * (width - len(header))
     return Table(source, header or [], rows)
 
 

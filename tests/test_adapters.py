@@ -488,10 +488,11 @@ def test_real_surveymonkey__two_header_rows__question_forward_filled_over_its_op
     assert len(flat.header) == len(table.rows[0].cells)
 
 
-@pytest.mark.xfail(strict=True, reason="tabular trims the empty header cells above the last question's options "
-                                       "and then refuses row 2 as too long (lead: keep header width in _read_xlsx)")
-def test_real_surveymonkey__read_by_the_table_layer():
-    read_table(real("surveymonkey/SurveyMonkeyRaw.xlsx"))
+def test_real_surveymonkey__read_by_the_table_layer__keeps_the_option_columns():
+    table = read_table(real("surveymonkey/SurveyMonkeyRaw.xlsx"))
+    # the first header row is empty above the last question's options; those columns stay
+    assert len(table.header) == max(len(r.cells) for r in table.rows)
+    assert table.header[-1] == ""
 
 
 def test_real_xlsform__legacy_xls__refused_clearly():
