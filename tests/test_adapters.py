@@ -28,7 +28,7 @@ from elca_match.store import open_db, survey
 from elca_match.surveytools import conventions as C
 from elca_match.surveytools import render_export
 from elca_match.surveytools.reading import fuzzy_header
-from elca_match.tabular import Row, SourceInfo, Table, read_table
+from elca_match.tabular import read_table
 
 from conftest import FIXTURES, SHARED
 
@@ -466,33 +466,17 @@ def test_real_ms_forms__real_excel_datetimes_read_as_iso():
     assert ADAPTERS["msforms"].detect(table, Q) == 0  # its questions are not D1.2's
 
 
-def _real_surveymonkey_table() -> Table:
-    """The real SurveyMonkey workbook as rows, read with openpyxl (see the xfail below)."""
-    path = real("surveymonkey/SurveyMonkeyRaw.xlsx")
-    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    from elca_match.tabular import cell_text
-
-    lines = [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
-    return Table(SourceInfo(path.name, str(path), "", "xlsx"), lines[0],
-                 [Row(number, cells) for number, cells in enumerate(lines[1:], 2)])
-
-
 def test_real_surveymonkey__two_header_rows__question_forward_filled_over_its_options():
-    table = _real_surveymonkey_table()
+    table = read_table(real("surveymonkey/SurveyMonkeyRaw.xlsx"))
+    assert len(table.header) == len(table.rows[0].cells) == 100  # option columns past the last question text
     flat = ADAPTERS["surveymonkey"].prepare(table, Q)
     assert flat.header[0] == "Respondent ID"
     assert f"Question 5{C.FLAT_SEPARATOR}Response 1" in flat.header
     assert f"Question 5{C.FLAT_SEPARATOR}Response 6" in flat.header  # five columns after the question text
     assert flat.header[-1].startswith(f"Question 30{C.FLAT_SEPARATOR}")  # the last question's last option
     assert flat.rows[0].number == 3  # the option row is header, not an answer
-    assert len(flat.header) == len(table.rows[0].cells)
-
-
-def test_real_surveymonkey__read_by_the_table_layer__keeps_the_option_columns():
-    table = read_table(real("surveymonkey/SurveyMonkeyRaw.xlsx"))
-    # the first header row is empty above the last question's options; those columns stay
-    assert len(table.header) == max(len(r.cells) for r in table.rows)
-    assert table.header[-1] == ""
+    assert table.rows[1].get(1) == "2021-01-22 12:01:17"  # Start Date, a real Excel date-time
+    assert ADAPTERS["surveymonkey"].detect(table, Q) == 0  # its questions are not D1.2's
 
 
 def test_real_xlsform__legacy_xls__refused_clearly():
@@ -563,3 +547,20 @@ def test_any_answers__tool_export__same_as_canonical(tmp_path_factory, tool, suf
     assert exported.output.adapter == tool
     assert [v.answers for v in exported.valid] == [v.answers for v in canonical.valid]
     assert len(exported.invalid) == len(canonical.invalid) == 0
+
+
+def test_surveymonkey__blank_header_beside_metadata__not_forward_filled(tmp_path):
+    path = render_export("surveymonkey", [_row()], tmp_path / "sm.csv", "de")
+    data = path.read_bytes().replace(b",IP Address,", b",,", 1)
+    path.write_bytes(data)
+    row = analyse_file(path).output.rows[0]
+    assert row.raw["End Date"] == "01/10/2026 09:30:00 AM"  # not overwritten by the blank column after it
+    assert row.values["submitted_at"] == "2026-01-10 09:30:00"
+
+
+def test_duplicate_metadata_columns__refused_since_raw_cells_are_kept_by_header(tmp_path):
+    path = rename_header(EXPORTS / "kobo_xml.csv", tmp_path / "kobo.csv", "_notes", "_uuid")
+    with pytest.raises(InputError) as caught:
+        analyse_file(path)
+    assert caught.value.problems == [Problem("duplicate_column", file="kobo.csv", row=1, column="_uuid",
+                                             params={"expected": "'_uuid'"})]

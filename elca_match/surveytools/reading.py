@@ -150,7 +150,13 @@ class ExportReader:
         name = table.source.name
         problems: list[Problem] = []
         seen: dict[tuple[str, str | None], str] = {}
+        headers: set[str] = set()
         for role in roles:
+            if role.header in headers and role.kind not in ("answer", "option"):
+                # raw cells are kept by header: a second column of the same name would be lost
+                problems.append(Problem("duplicate_column", file=name, row=1, column=role.header,
+                                        params={"expected": repr(role.header)}))
+            headers.add(role.header)
             if role.kind == "unknown":
                 problems.append(Problem("unknown_column", file=name, row=1, column=role.header,
                                         params={"suggestion": did_you_mean(role.suggestion)}))

@@ -56,7 +56,8 @@ class SurveyMonkeyAdapter(ExportReader):
             top = table.header[index] if index < len(table.header) else ""
             question = top or question
             below = options.get(index).strip()
-            header.append(f"{question}{C.FLAT_SEPARATOR}{below}" if below else question)
+            # only an option (a label in row 2) inherits the question text from the left
+            header.append(f"{question}{C.FLAT_SEPARATOR}{below}" if below else top)
         return Table(table.source, header, table.rows[1:])
 
     def roles(self, table: Table, questionnaire: Questionnaire) -> list[Role]:
