@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotFoundError, Problem, StateError, UsageError, ValidationError, did_you_mean
+from ..errors import NotFoundError, Problem, UsageError, ValidationError, did_you_mean
 from ..ingest.adapters import read_with_adapter
 from ..ingest.model import AdapterOutput, ColumnMapping
 from ..ingest.validate import InvalidRow, ValidRow, organisation_keys, validate_rows
 from ..questionnaire import Questionnaire, load_questionnaire
+from . import required
 from ..store import open_db, schema, secure_delete, survey, transaction, vacuum
 from ..tabular import Row, SourceInfo, Table, read_table
 from ..text import closest
@@ -300,12 +301,7 @@ def find_member(db, text: str) -> dict:
 
 def require_members(db) -> list[survey.Member]:
     """Current members, or a clear error when nothing has been ingested yet."""
-    members = survey.current_members(db)
-    if not members:
-        raise StateError.of("empty_database", what="survey answers",
-                            hint="ingest the D1.2 exports first with `elca-match ingest FILE...` "
-                                 "(or try `elca-match demo`)")
-    return members
+    return required.members(db)
 
 
 @dataclass

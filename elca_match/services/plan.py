@@ -32,6 +32,7 @@ from ..store import open_db, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
+from . import required
 
 # Attributes a rule may test besides the questionnaire's codes.
 EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
@@ -75,21 +76,9 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
     rules = load_rules(rules_path, known_attributes=[*questionnaire.codes, *EXTRA_ATTRIBUTES])
     db = open_db(db_path, create=False)
     try:
-        members = survey_store.current_members(db)
-        if not members:
-            raise StateError.of("empty_database", what="survey answers",
-                                hint="ingest the D1.2 exports first with `elca-match ingest FILE...` "
-                                     "(or try `elca-match demo`)")
-        missions = catalogue_store.list_missions(db)
-        if not missions:
-            raise StateError.of("empty_database", what="missions",
-                                hint="import the calendar with `elca-match missions import FILE` "
-                                     "or `elca-match missions import --builtin`")
-        opportunities = catalogue_store.list_opportunities(db)
-        if not opportunities:
-            raise StateError.of("empty_database", what="opportunities",
-                                hint="import the D1.1 catalogue with `elca-match opportunities import FILE` "
-                                     "or `elca-match opportunities import --builtin`")
+        members = required.members(db)
+        missions = required.missions(db)
+        opportunities = required.opportunities(db)
         params = replace(params,
                          exclude=frozenset(_member_key(db, text) for text in exclude),
                          require=frozenset((_member_key(db, org), _mission_id(missions, mission))

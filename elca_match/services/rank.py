@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import markets
-from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..errors import NotFoundError, UsageError, did_you_mean
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
@@ -26,6 +26,7 @@ from ..store import profiles as profile_store
 from ..store import survey as survey_store
 from ..store.profiles import ProfileBuild
 from ..text import closest
+from . import required
 
 BY = ("opportunity", "member")
 # Profile matrices up to this many cells are used dense (numpy only; a demo-sized
@@ -276,16 +277,8 @@ def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = 
     questionnaire = questionnaire or load_questionnaire()
     db = open_db(db_path, create=False)
     try:
-        members = survey_store.current_members(db)
-        if not members:
-            raise StateError.of("empty_database", what="survey answers",
-                                hint="ingest the D1.2 exports first with `elca-match ingest FILE...` "
-                                     "(or try `elca-match demo`)")
-        opportunities = catalogue_store.list_opportunities(db)
-        if not opportunities:
-            raise StateError.of("empty_database", what="opportunities",
-                                hint="import the D1.1 catalogue with `elca-match opportunities import FILE` "
-                                     "or `elca-match opportunities import --builtin`")
+        members = required.members(db)
+        opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         build, info = ensure_profiles(db, questionnaire, members, opportunities)
     finally:
