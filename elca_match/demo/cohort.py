@@ -225,7 +225,8 @@ class _Maker:
                 if industrial and self.rng.random() < (0.7 if cert != "nadcap" else 0.25):
                     chosen.append(cert)
         if industrial and self.rng.random() < 0.35:
-            chosen.append("iso14001")
+            # the definition decides the code (d12-v2 renamed iso14001 to environmental_management)
+            chosen.append(self.q.match_choice("certifications", "iso14001") or "iso14001")
         return [c for c in dict.fromkeys(chosen) if c in allowed]
 
     def _name(self, org_type: str) -> str:
