@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +145,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    windows = _windows_codepage(data)
+    if windows is not None:
+        return windows
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -151,6 +156,43 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     if encoding in ("latin_1", "iso8859_1", "iso8859_15", "cp1250", "cp1252") and _decodes(data, "cp1252"):
         encoding = "cp1252"
     return _decode(data, encoding, name), encoding
+
+
+# Beyond ASCII, the letters and signs of the questionnaire's languages (de, it, pl, fr, es, en)
+# and of the numbers and units people type in them.
+_EXPECTED = frozenset("äöüßÄÖÜàèéìíîòóùúÀÈÉÌÍÎÒÓÙÚąćęłńśźżĄĆĘŁŃŚŹŻâæçêëïôœûÿÂÆÇÊËÏÔŒÛŸáñÁÑ¿¡"
+                      "€„“”‘’‚–—…«»°§²µ±·×\u00a0")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _windows_codepage(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the bytes read as cp1252 (Western Europe) or cp1250 (Poland), else None.
+
+    Excel saves "CSV" in the Windows code page of the user's language. Open-ended
+    detection read such files as mac_latin2 or cp1258 (a German umlaut became another
+    letter in a third of the survey files tried), so the two code pages of the
+    questionnaire's languages are tried first: the one whose text holds only the letters
+    of those languages wins; cp1252 when both do, unless only cp1250 reads Polish letters.
+    """
+    readings: dict[str, tuple[str, Counter]] = {}
+    for encoding in ("cp1252", "cp1250"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readings[encoding] = (text, Counter(_NON_ASCII.findall(text)))
+    if not readings:
+        return None
+
+    def odd(encoding: str) -> int:
+        return sum(n for ch, n in readings[encoding][1].items() if ch not in _EXPECTED)
+
+    # a tie goes to cp1252: Polish text nearly always has an ł or ą, which cp1252 reads as ³ or ¹
+    best = min(readings, key=lambda e: (odd(e), e != "cp1252"))
+    total = sum(readings[best][1].values())
+    if odd(best) > max(2, total // 20):
+        return None  # another script (Cyrillic, Greek ...): leave it to detection
+    return readings[best][0], best
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

@@ -51,6 +51,21 @@ def test_read_table__encoding_and_delimiter__detected_and_text_exact(tmp_path, e
     assert [r.cells for r in table.rows] == [["Müller GmbH", text]]
 
 
+@pytest.mark.parametrize("lang,text,encoding", [
+    ("de", "Schiffbau und maritime Wirtschaft; Fügen, Montage; Zerstörungsfreie Prüfung", "cp1252"),
+    ("it", "Università; Giunzione, assemblaggio; Città più leggera", "cp1252"),
+    ("fr", "Pôle ou réseau; Matériaux hybrides; Essais, réparation, fin de vie", "cp1252"),
+    ("es", "Clúster o red; España; ¿Año de fundación?", "cp1252"),
+    ("pl", "Bydgoski Klaster Przemysłowy; Łączenie, montaż; Gdańsk", "cp1250"),
+])
+def test_read_table__windows_code_page_of_each_language__read_exactly(tmp_path, lang, text, encoding):
+    # Excel's "CSV" is in the user's Windows code page; open-ended detection misread a third of these
+    rows = [["org_name", "capabilities"], ["Org", text], ["Org 2", text.upper()]]
+    table = read_table(write(tmp_path, "in.csv", csv_bytes(rows, ";", encoding)))
+    assert table.source.encoding == encoding
+    assert [r.cells for r in table.rows] == rows[1:]
+
+
 def test_read_table__quoted_newlines_and_delimiters__one_cell_and_user_row_numbers(tmp_path):
     rows = [["org_name", "capabilities"], ["A", 'line one, "quoted"\nline two'], ["B", "plain"]]
     table = read_table(write(tmp_path, "in.csv", csv_bytes(rows)))
