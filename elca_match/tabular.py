@@ -85,6 +85,8 @@ def read_table(path: str | Path, *, max_columns: int = MAX_COLUMNS,
         size = path.stat().st_size
     except OSError:
         raise InputError.of("file_missing", file=str(path)) from None
+    if path.is_dir():
+        raise InputError.of("file_is_folder", file=str(path))
     if size > MAX_FILE_BYTES:
         raise InputError.of("file_too_large", file=name, detail=f"it is {size // 2**20} MiB, over {MAX_FILE_BYTES // 2**20} MiB")
     data = path.read_bytes()
@@ -281,6 +283,11 @@ def _check_zip(data: bytes, name: str) -> None:
 
 
 def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
+    """The workbook's first sheet that has a header; refused when another sheet holds the same table.
+
+    Answers split over several sheets would otherwise be half ingested without a word; a
+    sheet of notes or drop-down lists after the answers (as in our own templates) is fine.
+    """
     import openpyxl
 
     name = path.name
@@ -290,39 +297,59 @@ def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
     try:
-        sheet = workbook.worksheets[0]
-        # The declared dimension (e.g. A1:XFD1048576) is not to be trusted: openpyxl pads
-        # every missing row to its width, so a 2 KiB file kept the CPU busy for hours.
-        sheet.reset_dimensions()
-        source = SourceInfo(name, str(path), sha, "xlsx", sheet=sheet.title)
-        header: list[str] | None = None
-        rows: list[Row] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            if number > MAX_XLSX_ROWS:
-                raise InputError.of("file_too_large", file=name, row=number,
-                                    detail=f"the sheet goes beyond row {MAX_XLSX_ROWS}, Excel's own limit")
-            if len(values) > max_columns:
-                last = max((i for i, v in enumerate(values) if v not in (None, "")), default=-1)
-                if last >= max_columns:
-                    raise InputError.of("file_too_large", file=name, row=number,
-                                        detail=f"the row has {last + 1} columns, over the limit of {max_columns}")
-                values = values[:max_columns]
-            cells = [cell_text(v) for v in values]
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    continue  # blank lines above the header
-                header = [c.strip() for c in cells]
-                continue
-            while cells and cells[-1] == "":
-                cells.pop()
-            if any(c.strip() for c in cells):
-                rows.append(Row(number, cells))
+        table: Table | None = None
+        for sheet in workbook.worksheets:
+            # The declared dimension (e.g. A1:XFD1048576) is not to be trusted: openpyxl pads
+            # every missing row to its width, so a 2 KiB file kept the CPU busy for hours.
+            sheet.reset_dimensions()
+            if table is None:
+                table = _read_sheet(sheet, SourceInfo(name, str(path), sha, "xlsx", sheet=sheet.title), max_columns)
+                if not table.header:
+                    table = None
+            elif _first_row(sheet, max_columns) == [h.casefold() for h in table.header if h]:
+                raise InputError.of("file_several_sheets", file=name, value=sheet.title, first=table.source.sheet)
     except InputError:
         raise
     except Exception as exc:
         raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
     finally:
         workbook.close()
+    return table or Table(SourceInfo(name, str(path), sha, "xlsx"), [], [])
+
+
+def _first_row(sheet, max_columns: int, look: int = 50) -> list[str]:
+    """The first non-empty row of a sheet (folded, empty cells dropped), looking at most ``look`` rows."""
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=max_columns), 1):
+        cells = [cell_text(v).strip().casefold() for v in values if v not in (None, "")]
+        if cells or number >= look:
+            return cells
+    return []
+
+
+def _read_sheet(sheet, source: SourceInfo, max_columns: int) -> Table:
+    name = source.name
+    header: list[str] | None = None
+    rows: list[Row] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        if number > MAX_XLSX_ROWS:
+            raise InputError.of("file_too_large", file=name, row=number,
+                                detail=f"the sheet goes beyond row {MAX_XLSX_ROWS}, Excel's own limit")
+        if len(values) > max_columns:
+            last = max((i for i, v in enumerate(values) if v not in (None, "")), default=-1)
+            if last >= max_columns:
+                raise InputError.of("file_too_large", file=name, row=number,
+                                    detail=f"the row has {last + 1} columns, over the limit of {max_columns}")
+            values = values[:max_columns]
+        cells = [cell_text(v) for v in values]
+        if header is None:
+            if not any(c.strip() for c in cells):
+                continue  # blank lines above the header
+            header = [c.strip() for c in cells]
+            continue
+        while cells and cells[-1] == "":
+            cells.pop()
+        if any(c.strip() for c in cells):
+            rows.append(Row(number, cells))
     if header is not None:
         # A sheet's width is its widest row: tools such as SurveyMonkey leave the first header
         # row empty above a question's options, and those columns still belong to the table.

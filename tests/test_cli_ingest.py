@@ -293,3 +293,55 @@ def test_problem_message__names_file_row_column_value():
     problem = Problem("out_of_range", file="a.csv", row=7, column="trl", value="12", params={"low": 1, "high": 9})
     assert problem.message() == ("a.csv, row 7, column 'trl': value '12': the value is outside the allowed "
                                  "range 1..9; correct it.")
+
+
+def test_ingest__answers_split_over_two_sheets__refused_naming_the_sheet(cli, db_path, tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "AMZ"
+    for title in ("AMZ", "AMZ late"):
+        sheet = workbook[title] if title in workbook.sheetnames else workbook.create_sheet(title)
+        sheet.append(list(row()))
+        sheet.append(list(row(org_name=f"{title} GmbH").values()))
+    path = tmp_path / "two.xlsx"
+    workbook.save(path)
+    result = cli("ingest", path, db=db_path)
+    assert result.exit_code == 3 and "'AMZ late'" in result.stderr and "same columns as sheet 'AMZ'" in result.stderr
+    assert not db_path.exists()
+
+
+def test_ingest__a_folder__refused_clearly(cli, db_path, tmp_path):
+    result = cli("ingest", tmp_path, db=db_path)
+    assert result.exit_code == 3 and "this is a folder" in result.stderr
+
+
+def test_ingest__control_characters_in_text__rejected(cli, db_path, tmp_path):
+    path = write_csv(tmp_path / "ctl.csv", [row(contact_name="Null\x01Byte")])
+    result = cli("ingest", path, db=db_path)
+    assert result.exit_code == 4 and "column 'contact_name'" in result.stderr and "control characters" in result.stderr
+
+
+def test_forget__organisation_only_in_set_aside_rows__erased(cli, db_path, tmp_path):
+    bad = write_csv(tmp_path / "bad.csv", [row(org_name="Nie Akzeptiert GmbH", trl="12",
+                                               contact_email="hans@example.de")])
+    assert cli("ingest", bad, "--skip-invalid", db=db_path).exit_code == 0
+    assert b"hans@example.de" in db_path.read_bytes()
+    result = cli("forget", "nie akzeptiert gmbh", "--yes", db=db_path)
+    assert result.exit_code == 0, result.stderr
+    assert b"hans@example.de" not in db_path.read_bytes()
+
+
+def test_forget__same_name_in_two_countries__ambiguous_not_a_guess(cli, db_path, tmp_path):
+    path = write_csv(tmp_path / "twins.csv", [row(org_name="Twin Composites", country="ES", cluster="MAV"),
+                                              row(org_name="twin  COMPOSITES", country="DE")])
+    assert cli("ingest", path, db=db_path).exit_code == 0
+    result = cli("forget", "Twin Composites", "--yes", db=db_path)
+    assert result.exit_code == 2 and "matches several" in result.stderr
+
+
+@pytest.mark.parametrize("out,expected", [
+    ("", "is a folder"), (".", "is a folder"), ("nodir/x.csv", "does not exist"), ("list.xlsx", "format is csv"),
+])
+def test_members_list__unusable_out__refused_before_any_work(cli, db_path, out, expected):
+    _db_with_members(cli, db_path)
+    result = cli("members", "list", "--format", "csv", "--out", out, db=db_path)
+    assert result.exit_code == 2 and expected in result.stderr

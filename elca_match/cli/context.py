@@ -25,8 +25,22 @@ class Format(str, Enum):
     html = "html"
 
 
+def check_out(value: Path | None) -> Path | None:
+    """Refuse an --out that cannot become a file, before any work is done (a typer callback)."""
+    if value is None:
+        return None
+    if not str(value).strip():
+        raise typer.BadParameter("is empty; give a file name such as shortlist.xlsx")
+    if value.is_dir():
+        raise typer.BadParameter(f"{value} is a folder; give a file name inside it, such as {value / 'out.xlsx'}")
+    parent = value.parent if str(value.parent) else Path(".")
+    if not parent.is_dir():
+        raise typer.BadParameter(f"the folder {parent} does not exist; create it or choose another path")
+    return value
+
+
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table (readable), csv, json, md, xlsx or html.")
-OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen.")
+OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen.", callback=check_out)
 
 
 def console() -> Console:
@@ -62,11 +76,25 @@ def emit(document: Any, fmt: Format, out: Path | None) -> None:
             return
     if fmt is Format.xlsx and out is None:
         raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx")
+    if out is not None:
+        check_suffix(out, fmt.value)
     if out is None:
         export.write(document, fmt.value, sys.stdout)
     else:
         export.write(document, fmt.value, out)
         err_console().print(f"Wrote {out}", markup=False)
+
+
+_SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md", ".xlsx": "xlsx",
+                   ".html": "html", ".htm": "html"}
+
+
+def check_suffix(out: Path, fmt: str) -> None:
+    """Refuse writing one format into a file whose suffix names another (Excel would refuse to open it)."""
+    named = _SUFFIX_FORMATS.get(out.suffix.lower())
+    if named is not None and named != fmt:
+        raise UsageError.of("bad_option", detail=f"--out {out} names a .{out.suffix.lstrip('.')} file but the "
+                            f"format is {fmt}; change the file's suffix or --format")
 
 
 def _format_from_suffix(path: Path) -> str:

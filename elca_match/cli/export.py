@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import UsageError
-from .context import Format, db_path, emit
+from .context import Format, check_out, check_suffix, db_path, emit
 
 export_app = typer.Typer(help="Shortlists (Excel first; also csv, json, md, html) and HTML market reports.",
                          no_args_is_help=True)
@@ -36,7 +36,8 @@ def shortlist(
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="xlsx (default; needs --out), csv, json, "
                                          "md or html; taken from --out's suffix when not given.",
                                          show_default=False),
-    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen."),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen.",
+                           callback=check_out),
     top: int = typer.Option(None, "--top", "-n", help="Organisations per shortlist (default 10; for a mission "
                             "every assigned member and alternate).", show_default=False),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
@@ -58,7 +59,8 @@ def report(
     country: str = typer.Option(..., "--country", "-c", help="The market (any spelling: JP, japan, Giappone)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="html (default), xlsx, csv, json or md; "
                                          "taken from --out's suffix when not given.", show_default=False),
-    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen."),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen.",
+                           callback=check_out),
     top: int = typer.Option(10, "--top", "-n", help="Organisations per opportunity in the tables."),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
@@ -80,4 +82,6 @@ def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:
     if fmt is Format.xlsx and out is None:
         raise UsageError.of("bad_option", detail="an Excel workbook needs a file: add --out FILE.xlsx, "
                             "or choose --format csv, json, md or html for the screen")
+    if out is not None:
+        check_suffix(out, fmt.value)
     return fmt

@@ -61,7 +61,9 @@ def ingest_document(result) -> Document:
     aside = [[f.file, r["row"], " ".join(r["reasons"])] for f in result.files for r in f.set_aside_reasons]
     if aside:
         sections.append(Section("Rows set aside", ["file", "row", "reasons"], aside))
-    notes = [f"{result.accepted} rows accepted, {result.set_aside} set aside, database {result.database}."]
+    notes = [f"{f.file}: column {m.column!r} was read as question {m.question!r} ({m.how}); check that it is right."
+             for f in result.files for m in f.mapping if m.how.startswith("fuzzy")]
+    notes.append(f"{result.accepted} rows accepted, {result.set_aside} set aside, database {result.database}.")
     return Document("Ingest", sections, summary={"database": result.database}, notes=notes, data=result)
 
 

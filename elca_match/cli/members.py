@@ -121,9 +121,15 @@ def forget(
     from ..services.ingest import find_member, forget as run
 
     if not yes:
+        from ..errors import NotFoundError
+
         db = open_database(ctx, create=False)
-        name = find_member(db, org)["name"]
-        db.close()
+        try:
+            name = find_member(db, org)["name"]
+        except NotFoundError:
+            name = org  # perhaps only set-aside rows: the service decides
+        finally:
+            db.close()
         typer.confirm(f"Erase {name} and all its answers for good?", abort=True)
     result = run(db_path(ctx), org)
     total = sum(result.deleted.values())

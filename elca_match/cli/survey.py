@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, Format, check_out, check_suffix, emit, err_console
 
 survey_app = typer.Typer(help="The D1.2 questionnaire: blank templates, the XLSForm, the questions.",
                          no_args_is_help=True)
@@ -23,20 +23,24 @@ def template(
     lang: str = typer.Option("en", "--lang", help="Language of headers and help: de, it, pl, fr, es or en."),
     fmt: str = typer.Option(None, "--format", "-f", help="xlsx (drop-downs, the default) or csv; "
                                                           "taken from --out's suffix when not given."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write, e.g. d12-de.xlsx."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write, e.g. d12-de.xlsx.", callback=check_out),
 ) -> None:
     """Write the blank response sheet in one language; fill it in and `ingest` it as it is."""
     from ..templates import write_template
 
+    if fmt:
+        check_suffix(out, fmt.lower())
     path = write_template(out, lang.strip().lower(), fmt.lower() if fmt else None)
     err_console().print(f"Wrote {path}", markup=False)
 
 
 @survey_app.command("xlsform")
-def xlsform(out: Path = typer.Option(..., "--out", "-o", help="XLSForm workbook to write, e.g. d12.xlsx.")) -> None:
+def xlsform(out: Path = typer.Option(..., "--out", "-o", help="XLSForm workbook to write, e.g. d12.xlsx.",
+                                 callback=check_out)) -> None:
     """Write the questionnaire as an XLSForm (six languages) for KoboToolbox or ODK."""
     from ..templates import write_xlsform
 
+    check_suffix(out, "xlsx")
     path = write_xlsform(out)
     err_console().print(f"Wrote {path}", markup=False)
 
@@ -49,7 +53,20 @@ def show(
     out: Path = OUT_OPTION,
 ) -> None:
     """Print the questionnaire: each question's code, type, label, choices and LimeSurvey code."""
+    if version is not None:
+        _check_version(version)
     emit(questionnaire_document(lang.strip().lower(), version), fmt, out)
+
+
+def _check_version(version: str) -> None:
+    from ..errors import UsageError, did_you_mean
+    from ..questionnaire import definition_files
+    from ..text import closest
+
+    known = [path.stem for path in definition_files()]
+    if version not in known:
+        raise UsageError.of("unknown_name", what="questionnaire version", value=version,
+                            suggestion=did_you_mean(closest(version, known)), allowed=", ".join(known))
 
 
 def questionnaire_document(lang: str, version: str | None = None) -> Document:

@@ -20,6 +20,9 @@ from ..text import split_multi, slug
 from .model import CanonicalRow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# C0 control characters other than tab and line breaks: no survey tool writes them, and
+# they break the XML of an xlsx export and the terminals that show the data
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S",
                  "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
                  "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
@@ -108,6 +111,8 @@ def normalise_answer(question: Question, text: str, questionnaire: Questionnaire
     text = str(text)
     kind = question.type
     if kind == "text":
+        if _CONTROL.search(text):
+            return None, "control_characters", {}
         if question.max_length and len(text) > question.max_length:
             return None, "cell_too_long", {"length": len(text), "limit": question.max_length}
         return text.strip(), None, {}

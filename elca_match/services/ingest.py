@@ -317,7 +317,18 @@ def forget(db_path: Path, text: str) -> ForgetResult:
     """Erase an organisation everywhere (answers, raw rows, set-aside rows, derived data), then vacuum."""
     db = open_db(db_path, create=False)
     try:
-        org = find_member(db, text)
+        try:
+            org = find_member(db, text)
+        except NotFoundError:
+            # an organisation whose every row was set aside still has its answers stored there
+            rows = survey.find_set_aside(db, text)
+            if not rows:
+                raise
+            secure_delete(db)
+            with transaction(db):
+                deleted = {"set_aside": survey.forget_set_aside(db, rows)}
+            vacuum(db)
+            return ForgetResult(f"set aside: {text}", text, deleted)
         secure_delete(db)
         with transaction(db):
             deleted = survey.forget_organisation(db, org["key"], org["name_key"], org["name"])

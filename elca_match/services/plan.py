@@ -76,6 +76,7 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
     rules = load_rules(rules_path, known_attributes=[*questionnaire.codes, *EXTRA_ATTRIBUTES])
     db = open_db(db_path, create=False)
     try:
+        state = survey_store.members_state(db)
         members = required.members(db)
         missions = required.missions(db)
         opportunities = required.opportunities(db)
@@ -103,6 +104,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
         digest = input_hash(plan_members, plan_missions_, scores, params, rules.source)
         meta = {"profiles": info.describe(), "profile_build": info.id, "model_version": info.model_version}
         with transaction(db):
+            if survey_store.members_state(db) != state:
+                raise StateError.of("data_changed")
             plan_id, reused = plans_store.save_plan(db, plan.as_dict(), input_hash=digest, meta=meta,
                                                     created_at=_now())
     finally:

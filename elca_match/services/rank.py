@@ -198,6 +198,7 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
     transaction unless the caller already holds one.
     """
     questionnaire = questionnaire or load_questionnaire()
+    state = survey_store.members_state(db)
     members = survey_store.current_members(db) if members is None else members
     opportunities = catalogue_store.list_opportunities(db) if opportunities is None else opportunities
     version, model_hash = model_fingerprint(questionnaire)
@@ -212,7 +213,10 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
         profile_store.save_build(db, build)
     else:
         with transaction(db):
-            profile_store.save_build(db, build)
+            # another process may have ingested or forgotten members meanwhile: a build of
+            # what is no longer there must not be stored (it could hold a forgotten member)
+            if survey_store.members_state(db) == state:
+                profile_store.save_build(db, build)
     return build, _info(build, rebuilt=True)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from ..text import slug
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY,
@@ -194,12 +196,36 @@ def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:
         "SELECT key, current_submission FROM organisations ORDER BY key").fetchall()]
 
 
+def members_state(db: sqlite_utils.Database) -> int:
+    """A cheap fingerprint of the current members, to notice that another process changed them."""
+    return hash(tuple(members_fingerprint_rows(db)))
+
+
 def find_organisations(db: sqlite_utils.Database, text: str) -> list[dict]:
-    """Organisations whose key, org_id or exact name (case-insensitive) is ``text``."""
+    """Organisations whose key, org_id or name (case, accents and spacing aside) is ``text``.
+
+    A name shared by organisations in several countries matches all of them, so that the
+    caller can say it is ambiguous rather than pick one.
+    """
     return list(db.query(
-        "SELECT * FROM organisations WHERE key = ? OR org_id = ? OR lower(name) = lower(?) ORDER BY key",
-        [text, text.replace(" ", "").upper(), text.strip()],
+        "SELECT * FROM organisations WHERE key = ? OR org_id = ? OR lower(name) = lower(?)"
+        " OR substr(name_key, 1, ?) = ? ORDER BY key",
+        [text, text.replace(" ", "").upper(), text.strip(), len(slug(text)) + 1, slug(text) + "|"],
     ))
+
+
+def find_set_aside(db: sqlite_utils.Database, text: str) -> list[int]:
+    """Ids of set-aside rows of an organisation that was never accepted, by name or VAT/PIC id."""
+    org_id = "id:" + text.replace(" ", "").upper()
+    return [r[0] for r in db.conn.execute(
+        "SELECT id FROM set_aside WHERE org_key = ? OR lower(trim(org_name)) = lower(trim(?))"
+        " OR substr(org_key, 1, ?) = ?",
+        [org_id, text, len(slug(text)) + 6, "name:" + slug(text) + "|"])]
+
+
+def forget_set_aside(db: sqlite_utils.Database, ids: list[int]) -> int:
+    """Delete set-aside rows by id; return how many went."""
+    return db.conn.executemany("DELETE FROM set_aside WHERE id = ?", [(i,) for i in ids]).rowcount
 
 
 def organisation_names(db: sqlite_utils.Database) -> list[str]:
