@@ -1,0 +1,107 @@
+"""Reliability figures: fuzz inputs tried, kills survived, concurrent files ingested, peak
+memory for 100,000 rows.
+
+Run: ``python benchmarks/bench_reliability.py`` (a few minutes) or
+``python benchmarks/bench_reliability.py --profile long --kills 30 --files 8`` (the longer
+run: hypothesis's ``long`` profile tries 2,000 inputs per fuzz and property test instead of
+40, about 50 times as many; allow an hour on 2 cores).
+
+It runs the suite's own reliability tests with larger settings and counts what they did:
+
+- fuzz: ``tests/test_fuzz.py`` and ``tests/test_properties_ingest.py`` under
+  ``HYPOTHESIS_PROFILE`` (random bytes, mutated exports of every registered adapter, byte
+  edits, valid answers in every encoding and delimiter); the count is hypothesis's own
+  (``--hypothesis-show-statistics``), every phase included;
+- crash: ``tests/test_crash_safety.py`` with ``ELCA_CRASH_KILLS`` SIGKILLs each of
+  ``ingest``, ``forget`` and ``reprocess`` (half of them inside the write transaction);
+- concurrency: ``tests/test_concurrency.py`` with ``ELCA_CONCURRENT_FILES`` files for each of
+  two ingest processes, beside ``rank`` and ``members list`` in a loop, plus the same file
+  three times at once and two ingests creating one new database;
+- memory: ``elca-match ingest`` of a 100,000-row CSV in a child process (VmHWM).
+
+Exit status is non-zero when any of those tests fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ingest import MIB, run_measured  # noqa: E402
+
+_EXAMPLES = re.compile(r"- (\d+) passing examples?, (\d+) failing examples?, (\d+) invalid examples?")
+_SUMMARY = re.compile(r"(\d+) (passed|failed|error)")
+
+
+def pytest(files: list[str], env: dict[str, str], *extra: str) -> tuple[bool, str, float]:
+    """Run pytest on ``files`` with ``env`` added; (all passed, output, seconds)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, *files],
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env})
+    return done.returncode == 0, done.stdout + done.stderr, time.perf_counter() - started
+
+
+def summary(output: str) -> str:
+    found = dict((kind, int(n)) for n, kind in _SUMMARY.findall(output.splitlines()[-1] if output else ""))
+    return ", ".join(f"{n} {kind}" for kind, n in found.items()) or "no summary"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="ci", choices=("ci", "long"), help="hypothesis profile")
+    parser.add_argument("--kills", type=int, default=10, help="SIGKILLs per command (ingest, forget, reprocess)")
+    parser.add_argument("--files", type=int, default=5, help="files per concurrent ingest process")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the memory run")
+    options = parser.parse_args()
+    ok = True
+    lines = []
+
+    passed, output, seconds = pytest(["tests/test_fuzz.py", "tests/test_properties_ingest.py"],
+                                     {"HYPOTHESIS_PROFILE": options.profile}, "--hypothesis-show-statistics")
+    tried = sum(int(p) + int(f) for p, f, _ in _EXAMPLES.findall(output))
+    ok &= passed
+    lines.append(("fuzz and property inputs tried", f"{tried:,}",
+                  f"profile {options.profile}; {summary(output)}; {seconds:.0f} s"))
+
+    passed, output, seconds = pytest(["tests/test_crash_safety.py"], {"ELCA_CRASH_KILLS": str(options.kills)})
+    ok &= passed
+    lines.append(("SIGKILLs survived", f"{3 * options.kills if passed else 0}",
+                  f"{options.kills} each for ingest, forget, reprocess; {summary(output)}; {seconds:.0f} s"))
+
+    passed, output, seconds = pytest(["tests/test_concurrency.py"], {"ELCA_CONCURRENT_FILES": str(options.files)})
+    ok &= passed
+    files = 2 * options.files + 3 + 2
+    lines.append(("files ingested concurrently", f"{files if passed else 0}",
+                  f"2 processes x {options.files} beside rank + members list, same file x3, new database x2; "
+                  f"{summary(output)}; {seconds:.0f} s"))
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import survey_rows, write_survey
+
+    with tempfile.TemporaryDirectory(prefix="elca-bench-") as tmp:
+        path = write_survey(Path(tmp) / "big.csv", survey_rows(options.rows, seed=1, prefix="Bench"))
+        run = run_measured("--db", Path(tmp) / "elca.db", "ingest", path, "--format", "json")
+    ok &= run.exit_code == 0 and run.peak_bytes < 1024 * MIB
+    lines.append((f"peak memory, {options.rows:,}-row CSV ingest", f"{run.peak_bytes / MIB:.0f} MiB",
+                  f"{run.seconds:.1f} s, {options.rows / run.seconds:,.0f} rows/s; target < 1024 MiB, < 10 s"))
+
+    width = max(len(name) for name, _, _ in lines)
+    print(f"Reliability figures ({os.cpu_count()} cores)")
+    for name, figure, detail in lines:
+        print(f"  {name:<{width}}  {figure:>10}   {detail}")
+    if not ok:
+        print("some reliability tests FAILED: run them with pytest to see why", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
