@@ -87,7 +87,7 @@ def test_survey_show__older_version_and_unknown_version(cli):
     codes = [row["code"] for row in json.loads(v1.stdout)["sections"][0]["rows"]]
     assert "export_share" not in codes and "iso14001 = ISO 14001" in v1.stdout
     missing = cli("survey", "show", "--version", "d12-v9")
-    assert missing.exit_code == 8 and "there is no questionnaire version 'd12-v9'" in missing.stderr
+    assert missing.exit_code == 2 and "no questionnaire version called d12-v9 (did you mean 'd12-v2'?)" in missing.stderr
 
 
 def test_survey_show__readable_table_by_default(cli):

@@ -28,7 +28,7 @@ def template(
     """Write the blank response sheet in one language; fill it in and `ingest` it as it is."""
     from ..templates import write_template
 
-    if fmt:
+    if fmt and fmt.lower() in ("csv", "xlsx"):  # an unknown format gets its own message below
         check_suffix(out, fmt.lower())
     path = write_template(out, lang.strip().lower(), fmt.lower() if fmt else None)
     err_console().print(f"Wrote {path}", markup=False)
