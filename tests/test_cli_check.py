@@ -45,7 +45,9 @@ def tamper(db: Path, *statements: str) -> None:
 def test_check__sound_database__all_checks_pass(cli, filled_db):
     result = cli("check", "--format", "json", db=filled_db)
     assert result.exit_code == 0, result.stderr
-    checks = json.loads(result.stdout)["checks"]
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    checks = report["checks"]
     assert [(c["name"], c["status"]) for c in checks] == [(name, "passed") for name in CHECKS]
     assert "3 submissions re-derived" in checks[-1]["note"]
 
@@ -97,6 +99,7 @@ def test_check__damage__named_and_exit_non_zero(cli, filled_db, statements, chec
     result = cli("check", "--format", "json", db=filled_db)
     assert result.exit_code == CheckFailed.exit_code, result.stderr
     report = json.loads(result.stdout)
+    assert report["ok"] is False
     failed = {c["name"]: c for c in report["checks"] if c["status"] == "failed"}
     assert check in failed
     details = [f["detail"] for f in failed[check]["findings"]]

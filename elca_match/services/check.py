@@ -54,10 +54,10 @@ class CheckResult:
     database: str
     checks: list[CheckOutcome]
     submissions: int = 0
+    ok: bool = field(init=False)  # no check failed (a field, so that --format json carries it)
 
-    @property
-    def ok(self) -> bool:
-        return all(c.status != "failed" for c in self.checks)
+    def __post_init__(self) -> None:
+        self.ok = all(c.status != "failed" for c in self.checks)
 
     @property
     def findings(self) -> list[Finding]:
