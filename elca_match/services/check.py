@@ -17,6 +17,7 @@ The database itself is only read.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,19 +107,18 @@ def rederivation_findings(db) -> tuple[list[Finding], int]:
         store_check.copy_database(db, snapshot)
         copy = open_db(snapshot, create=False)
         try:
-            stored = store_check.stored_submissions(copy)
+            versions, submissions = store_check.versions_and_count(copy)
         finally:
             copy.close()
-        versions = sorted({s.questionnaire_version for s in stored.values()})
-        for version in versions:
+        for number, version in enumerate(versions):
             try:
                 questionnaire = load_questionnaire(version)
             except ElcaError as exc:
                 findings.append(Finding("rederivable", "submissions", None,
                                         f"submissions stored under questionnaire {version} cannot be re-derived: {exc}"))
                 continue
-            work = Path(tmp) / f"rederive-{len(findings)}-{version}.db"
-            work.write_bytes(snapshot.read_bytes())
+            work = Path(tmp) / f"rederived-{number}.db"
+            shutil.copyfile(snapshot, work)
             copy = open_db(work, create=False)
             try:
                 store_check.clear_answers(copy, version)
@@ -128,33 +128,29 @@ def rederivation_findings(db) -> tuple[list[Finding], int]:
             reasons = {(f["file"], f["row"]): " ".join(f["reasons"]) for f in result.failed}
             copy = open_db(work, create=False)
             try:
-                rederived = store_check.answers_by_submission(copy)
+                for difference in store_check.rederived_differences(copy, snapshot, version):
+                    findings += _compare(difference, reasons)
             finally:
                 copy.close()
-            for sid, before in sorted(stored.items()):
-                if before.questionnaire_version != version:
-                    continue
-                findings += _compare(before, rederived.get(sid), reasons)
-    return findings, len(stored)
+    return findings, submissions
 
 
-def _compare(before: store_check.StoredSubmission, after: str | None,
-             reasons: dict[tuple[str, int], str]) -> list[Finding]:
-    where = f"submission {before.id} ({before.file} row {before.row_number})"
-    if after is None or after == "null":
-        why = reasons.get((before.file, before.row_number), "its raw answers could not be read")
-        return [Finding("rederivable", "submissions", before.id,
-                        f"{where} no longer validates under {before.questionnaire_version}: {why}")]
+def _compare(found: store_check.Rederived, reasons: dict[tuple[str, int], str]) -> list[Finding]:
+    where = f"submission {found.id} ({found.file} row {found.row_number})"
+    if found.after is None or found.after == "null":
+        why = reasons.get((found.file, found.row_number), "its raw answers could not be read")
+        return [Finding("rederivable", "submissions", found.id,
+                        f"{where} no longer validates under {found.questionnaire_version}: {why}")]
     try:
-        old = json.loads(before.answers)
+        old = json.loads(found.before)
     except ValueError:
         old = None
-    new = json.loads(after)
+    new = json.loads(found.after)
     if old == new:
-        return []
+        return []  # the same answers written differently (key order, spacing)
     if not isinstance(old, dict):
-        return [Finding("rederivable", "submissions", before.id, f"{where} has stored answers that are not a JSON object")]
+        return [Finding("rederivable", "submissions", found.id, f"{where} has stored answers that are not a JSON object")]
     differ = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     shown = ", ".join(f"{k} stored {old.get(k)!r} but raw answers give {new.get(k)!r}" for k in differ[:3])
     more = f" and {len(differ) - 3} more" if len(differ) > 3 else ""
-    return [Finding("rederivable", "submissions", before.id, f"{where}: {shown}{more}")]
+    return [Finding("rederivable", "submissions", found.id, f"{where}: {shown}{more}")]

@@ -150,21 +150,21 @@ def snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 @dataclass(frozen=True)
-class StoredSubmission:
-    """A submission's normalised answers as stored, and the raw row they came from."""
+class Rederived:
+    """A submission whose re-derived answers are not the stored ones (``after`` None: none derived)."""
 
     id: int
     questionnaire_version: str
-    answers: str  # JSON
+    before: str  # answers JSON as stored
+    after: str | None  # answers JSON as re-derived
     file: str
     row_number: int
 
 
-def stored_submissions(db: sqlite_utils.Database) -> dict[int, StoredSubmission]:
-    """Every submission with its answers and its raw row's file and row number, by id."""
-    return {r[0]: StoredSubmission(*r) for r in db.conn.execute(
-        "SELECT s.id, s.questionnaire_version, s.answers, COALESCE(src.file_name, '?'), COALESCE(r.row_number, 0)"
-        " FROM submissions s LEFT JOIN raw_rows r ON r.id = s.raw_row_id LEFT JOIN sources src ON src.id = r.source_id")}
+def versions_and_count(db: sqlite_utils.Database) -> tuple[list[str], int]:
+    """The questionnaire versions submissions were stored under, and how many submissions there are."""
+    versions = [r[0] for r in db.conn.execute("SELECT DISTINCT questionnaire_version FROM submissions ORDER BY 1")]
+    return versions, db.conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
 
 
 def clear_answers(db: sqlite_utils.Database, version: str) -> int:
@@ -173,9 +173,23 @@ def clear_answers(db: sqlite_utils.Database, version: str) -> int:
                            [version]).rowcount
 
 
-def answers_by_submission(db: sqlite_utils.Database) -> dict[int, str]:
-    """Every submission's answers JSON, by id."""
-    return {sid: answers for sid, answers in db.conn.execute("SELECT id, answers FROM submissions")}
+def rederived_differences(work: sqlite_utils.Database, snapshot: str | Path, version: str) -> list[Rederived]:
+    """Submissions of ``version`` whose answers in ``work`` (re-derived) differ from ``snapshot``'s (stored).
+
+    The comparison runs in SQL on the JSON text, so memory does not grow with the database;
+    only the differences reach Python.
+    """
+    work.conn.execute("ATTACH DATABASE ? AS stored", [str(snapshot)])
+    try:
+        return [Rederived(*r) for r in work.conn.execute(
+            "SELECT s.id, s.questionnaire_version, s.answers, w.answers, COALESCE(src.file_name, '?'),"
+            " COALESCE(r.row_number, 0) FROM stored.submissions s"
+            " LEFT JOIN main.submissions w ON w.id = s.id"
+            " LEFT JOIN stored.raw_rows r ON r.id = s.raw_row_id LEFT JOIN stored.sources src ON src.id = r.source_id"
+            " WHERE s.questionnaire_version = ? AND (w.answers IS NULL OR w.answers != s.answers) ORDER BY s.id",
+            [version])]
+    finally:
+        work.conn.execute("DETACH DATABASE stored")
 
 
 def copy_database(db: sqlite_utils.Database, target: str | Path) -> None:
