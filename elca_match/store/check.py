@@ -2,7 +2,8 @@
 
 Each function returns :class:`Finding` records (empty when all is well) and never
 raises for what it finds; a database too damaged to be read at all gives one finding.
-Nothing here writes to the database, except :func:`copy_database` (to another file).
+Nothing here writes to the checked database: :func:`copy_database` writes a copy, and
+:func:`clear_answers` is only ever run on that copy.
 """
 
 from __future__ import annotations
