@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from collections import Counter
@@ -216,14 +217,32 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter of a CSV text: ``,`` ``;`` or tab, from the first lines."""
-    sample = text[:20_000]
+    """The delimiter of a CSV text: ``,`` ``;`` or tab, from the first lines.
+
+    Each candidate parses the first records (quotes respected); the one that splits the
+    header into columns and gives every record the header's width wins. csv.Sniffer alone
+    took a quoted cell holding a quote and a semicolon for a ``;`` delimiter and split a
+    comma file wrongly; it now only decides when no candidate makes a table.
+    """
+    sample = text[:50_000]
+    scores: dict[str, tuple[float, int]] = {}
+    for delimiter in (",", ";", "\t"):
+        try:
+            records = [r for r in itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), 51)
+                       if any(cell.strip() for cell in r)]
+        except csv.Error:
+            continue
+        if len(sample) < len(text) and len(records) > 2:
+            records.pop()  # the sample may end inside the last record
+        if records and len(records[0]) > 1:
+            rest = records[1:]
+            scores[delimiter] = (sum(len(r) == len(records[0]) for r in rest) / max(1, len(rest)), len(records[0]))
+    if scores:
+        return max(scores, key=lambda d: scores[d])  # most consistent, then widest, then , ; tab
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        return csv.Sniffer().sniff(sample[:20_000], delimiters=",;\t").delimiter
     except csv.Error:
-        first = sample.split("\n", 1)[0]
-        counts = {d: first.count(d) for d in (",", ";", "\t")}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+        return ","
 
 
 def _read_csv(path: Path, data: bytes, sha: str, max_columns: int) -> Table:

@@ -73,6 +73,18 @@ def test_read_table__quoted_newlines_and_delimiters__one_cell_and_user_row_numbe
     assert [r.number for r in table.rows] == [2, 3]  # header is row 1, records counted as a user sees them
 
 
+@pytest.mark.parametrize("rows,delimiter", [
+    ([["org_name", "sectors", "capabilities"], ['";', "automotive;rail", 'a "b"; c']], ","),  # csv.Sniffer said ;
+    ([["org_name", "Design, simulation, engineering"], ["A, B und C", "x,y,z"], ["D", "w"]], ";"),
+    ([["org_name", "capabilities"], ["A;B", "1,2;3"]], "\t"),
+    ([["org_name", "sectors"], ["Solo", "rail"]] * 1 + [["x" * 30_000, "rail"]] * 3, ","),  # past the sample
+])
+def test_read_table__delimiter_inside_cells__header_decides(tmp_path, rows, delimiter):
+    table = read_table(write(tmp_path, "in.csv", csv_bytes(rows, delimiter)))
+    assert table.source.delimiter == delimiter
+    assert [table.header] + [r.cells for r in table.rows] == rows
+
+
 def test_read_table__blank_rows__skipped_but_numbers_kept(tmp_path):
     table = read_table(write(tmp_path, "in.csv", b"org_name,x\r\n,\r\nA,b\r\n\r\nB,c\r\n"))
     assert [(r.number, r.cells[0]) for r in table.rows] == [(3, "A"), (5, "B")]
