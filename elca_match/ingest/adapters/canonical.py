@@ -31,12 +31,12 @@ class CanonicalAdapter:
     def read(self, table: Table, questionnaire: Questionnaire, ignore_unknown: bool = False) -> AdapterOutput:
         mapping, positions = map_headers(table, questionnaire, ignore_unknown)
         rows = []
+        columns = {code: table.header[index] for code, index in positions.items()}  # shared by every row
         for row in table.rows:
             if row.number == 2 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
                 continue
             values = {code: row.get(index) for code, index in positions.items()}
             raw = {header: row.get(index) for index, header in enumerate(table.header) if header}
-            columns = {code: table.header[index] for code, index in positions.items()}
             rows.append(CanonicalRow(row.number, values, raw, {}, columns))
         if table.rows and not rows:
             raise InputError.of("file_header_only", file=table.source.name)
