@@ -31,17 +31,7 @@ from conftest import survey_rows, write_survey  # noqa: E402  (the tests' genera
 MIB = 1024 ** 2
 
 # The entry point, reporting the process's own peak memory when it exits.
-_PEAK = """
-import atexit, os, sys
-def _peak():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            open(os.environ["ELCA_PEAK_FILE"], "w").write(str(int(line.split()[1]) * 1024))
-atexit.register(_peak)
-sys.argv = ["elca-match", *sys.argv[1:]]
-from elca_match.cli import main
-main()
-"""
+_PEAK_RUN = str(Path(__file__).with_name("peak_run.py"))  # elca-match, reporting its own peak
 
 
 @dataclass
@@ -60,7 +50,7 @@ def run_measured(*args: object) -> Run:
         env = {**os.environ, "ELCA_PEAK_FILE": str(Path(folder) / "peak"), "NO_COLOR": "1"}
         env.pop("ELCA_MATCH_DB", None)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", _PEAK, *map(str, args)], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, _PEAK_RUN, *map(str, args)], capture_output=True, text=True,
                               env=env)
         seconds = time.perf_counter() - started
         peak_file = Path(folder) / "peak"

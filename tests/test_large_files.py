@@ -43,17 +43,7 @@ class Measured:
 
 # The command's own peak: VmHWM of the process after exec. (wait4's ru_maxrss would also
 # count the pytest process it was forked from.)
-PEAK = """
-import atexit, os, sys
-def _peak():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            open(os.environ["ELCA_PEAK_FILE"], "w").write(str(int(line.split()[1]) * 1024))
-atexit.register(_peak)
-sys.argv = ["elca-match", *sys.argv[1:]]
-from elca_match.cli import main
-main()
-"""
+PEAK_RUN = str(Path(__file__).resolve().parents[1] / "benchmarks" / "peak_run.py")
 
 
 def measured(db: Path, *args: object) -> Measured:
@@ -63,7 +53,7 @@ def measured(db: Path, *args: object) -> Measured:
     with tempfile.TemporaryDirectory() as folder:
         env["ELCA_PEAK_FILE"] = str(Path(folder) / "peak")
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", PEAK, "--db", str(db), *map(str, args)], capture_output=True,
+        done = subprocess.run([sys.executable, PEAK_RUN, "--db", str(db), *map(str, args)], capture_output=True,
                               text=True, env=env, timeout=600)
         seconds = time.perf_counter() - started
         peak = int((Path(folder) / "peak").read_text())
