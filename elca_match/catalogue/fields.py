@@ -8,7 +8,7 @@ header) and value; nothing is raised here, so a caller can report all of them at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,6 +207,28 @@ def check_unique_ids(records: list[dict[str, Any]], rows: list[int], file: str, 
         else:
             first[key] = row
     return problems
+
+
+def check_rows(table: Table, columns: Sequence[Column], what: str,
+               make_record: Callable[[RowReader], dict[str, Any]]) -> Checked:
+    """Check a whole file: its columns, one record per non-blank row, then unique ids.
+
+    ``make_record`` reads one row's typed values (appending a Problem per bad cell);
+    problems come back sorted by row. A missing required column stops before the rows.
+    """
+    result = Checked()
+    positions, result.problems = match_columns(table, columns, what)
+    if any(p.code == "catalogue_missing_column" for p in result.problems):
+        return result
+    for row in table.rows:
+        if is_blank(row):
+            continue
+        result.records.append(make_record(RowReader(table, row, positions, result.problems)))
+        result.rows.append(row.number)
+    id_header = table.header[positions["id"]]
+    result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
+    result.problems.sort(key=lambda p: (p.row or 0))
+    return result
 
 
 def is_blank(row: Row) -> bool:

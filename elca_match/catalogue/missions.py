@@ -14,7 +14,7 @@ from ..errors import Problem, did_you_mean
 from ..questionnaire import Questionnaire
 from ..tabular import Table
 from ..text import closest, fold
-from .fields import Checked, Column, RowReader, check_unique_ids, is_blank, match_columns
+from .fields import Checked, Column, RowReader, check_rows
 
 COLUMNS = (
     Column("id", required=True), Column("country", required=True), Column("type", required=True),
@@ -33,21 +33,8 @@ def check_missions(table: Table, questionnaire: Questionnaire, opportunity_ids: 
 
     Opportunity references are returned with the casing stored in the database.
     """
-    result = Checked()
-    positions, result.problems = match_columns(table, COLUMNS, "missions")
-    if any(p.code == "catalogue_missing_column" for p in result.problems):
-        return result
     known = {fold(i): i for i in opportunity_ids}
-    for row in table.rows:
-        if is_blank(row):
-            continue
-        record = _record(RowReader(table, row, positions, result.problems), questionnaire, known)
-        result.records.append(record)
-        result.rows.append(row.number)
-    id_header = table.header[positions["id"]]
-    result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
-    result.problems.sort(key=lambda p: (p.row or 0))
-    return result
+    return check_rows(table, COLUMNS, "missions", lambda cells: _record(cells, questionnaire, known))
 
 
 def _record(cells: RowReader, questionnaire: Questionnaire, known: dict[str, str]) -> dict[str, Any]:

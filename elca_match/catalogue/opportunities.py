@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Problem
 from ..questionnaire import Questionnaire
 from ..tabular import Table
-from .fields import Checked, Column, RowReader, check_unique_ids, is_blank, match_columns
+from .fields import Checked, Column, RowReader, check_rows
 
 COLUMNS = (
     Column("id", required=True), Column("title", required=True), Column("country", required=True),
@@ -38,20 +38,7 @@ def trl_range(questionnaire: Questionnaire) -> tuple[int, int]:
 
 def check_opportunities(table: Table, questionnaire: Questionnaire) -> Checked:
     """Validate every row of an opportunity file; return the records and every problem found."""
-    result = Checked()
-    positions, result.problems = match_columns(table, COLUMNS, "opportunity")
-    if result.problems and any(p.code == "catalogue_missing_column" for p in result.problems):
-        return result
-    for row in table.rows:
-        if is_blank(row):
-            continue
-        record = _record(RowReader(table, row, positions, result.problems), questionnaire)
-        result.records.append(record)
-        result.rows.append(row.number)
-    id_header = table.header[positions["id"]]
-    result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
-    result.problems.sort(key=lambda p: (p.row or 0))
-    return result
+    return check_rows(table, COLUMNS, "opportunity", lambda cells: _record(cells, questionnaire))
 
 
 def _record(cells: RowReader, questionnaire: Questionnaire) -> dict[str, Any]:
