@@ -70,7 +70,7 @@ def emit(document: Any, fmt: Format, out: Path | None) -> None:
 
     if fmt is Format.table:
         if out is not None:
-            fmt = Format(_format_from_suffix(out))
+            fmt = format_of(out, Format.md if out.suffix.lower() == ".txt" else Format.csv)
         else:
             _print_tables(document)
             return
@@ -85,21 +85,21 @@ def emit(document: Any, fmt: Format, out: Path | None) -> None:
         err_console().print(f"Wrote {out}", markup=False)
 
 
-_SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md", ".xlsx": "xlsx",
-                   ".html": "html", ".htm": "html"}
+SUFFIX_FORMATS = {".csv": Format.csv, ".json": Format.json, ".md": Format.md, ".markdown": Format.md,
+                  ".xlsx": Format.xlsx, ".html": Format.html, ".htm": Format.html}
+
+
+def format_of(path: Path, default: Format) -> Format:
+    """The format a file's suffix names, else ``default``."""
+    return SUFFIX_FORMATS.get(path.suffix.lower(), default)
 
 
 def check_suffix(out: Path, fmt: str) -> None:
     """Refuse writing one format into a file whose suffix names another (Excel would refuse to open it)."""
-    named = _SUFFIX_FORMATS.get(out.suffix.lower())
-    if named is not None and named != fmt:
+    named = SUFFIX_FORMATS.get(out.suffix.lower())
+    if named is not None and named.value != fmt:
         raise UsageError.of("bad_option", detail=f"--out {out} names a .{out.suffix.lstrip('.')} file but the "
                             f"format is {fmt}; change the file's suffix or --format")
-
-
-def _format_from_suffix(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
-    return {"markdown": "md", "htm": "html", "txt": "md"}.get(suffix, suffix if suffix in Format.__members__ else "csv")
 
 
 def _print_tables(document: Any) -> None:

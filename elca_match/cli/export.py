@@ -8,14 +8,11 @@ from typing import Optional
 import typer
 
 from ..errors import UsageError
-from .context import Format, check_out, check_suffix, db_path, emit
+from .context import Format, check_out, check_suffix, db_path, emit, format_of
 
 export_app = typer.Typer(help="Shortlists (Excel first; also csv, json, md, html) and HTML market reports.",
                          no_args_is_help=True)
 
-# What --out FILE's suffix means when --format is not given.
-_SUFFIXES = {".xlsx": Format.xlsx, ".csv": Format.csv, ".json": Format.json, ".md": Format.md,
-             ".markdown": Format.md, ".html": Format.html, ".htm": Format.html}
 _LANG_HELP = "Language of sector, stage, material and type labels: de, it, pl, fr, es or en."
 
 
@@ -78,7 +75,7 @@ def report(
 def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:
     """The format asked for, else the one --out's suffix names, else ``default``; checked before any work."""
     if fmt is None:
-        fmt = _SUFFIXES.get(out.suffix.lower(), default) if out is not None else default
+        fmt = format_of(out, default) if out is not None else default
     if fmt is Format.xlsx and out is None:
         raise UsageError.of("bad_option", detail="an Excel workbook needs a file: add --out FILE.xlsx, "
                             "or choose --format csv, json, md or html for the screen")
