@@ -58,10 +58,11 @@ def list_members(
     out: Path = OUT_OPTION,
 ) -> None:
     """List member organisations (never their contact data)."""
-    from ..services.ingest import member_filter, require_members, summary_of
+    from ..services import required
+    from ..services.ingest import member_filter, summary_of
 
     db = open_database(ctx, create=False)
-    members = member_filter(require_members(db), clusters=_codes("cluster", cluster), countries=_countries(country),
+    members = member_filter(required.members(db), clusters=_codes("cluster", cluster), countries=_countries(country),
                             sectors=_codes("sectors", sector), stages=_codes("value_chain_stages", stage),
                             markets=_countries(market))
     rows = [[m.org_key, m.name, m.cluster, m.country, m.org_type, "; ".join(m.answers.get("sectors") or []),

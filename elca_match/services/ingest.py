@@ -299,11 +299,6 @@ def find_member(db, text: str) -> dict:
     raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
 
 
-def require_members(db) -> list[survey.Member]:
-    """Current members, or a clear error when nothing has been ingested yet."""
-    return required.members(db)
-
-
 @dataclass
 class ForgetResult:
     """What `forget` erased."""
