@@ -21,7 +21,6 @@ from ..ingest.adapters import read_with_adapter
 from ..ingest.model import AdapterOutput, ColumnMapping
 from ..ingest.validate import InvalidRow, ValidRow, organisation_keys, validate_rows
 from ..questionnaire import Questionnaire, load_questionnaire
-from . import required
 from ..store import open_db, schema, secure_delete, survey, transaction, vacuum
 from ..tabular import Row, SourceInfo, Table, read_table
 from ..text import closest
