@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -27,8 +30,8 @@ class Format(str, Enum):
 
 def check_out(value: Path | None) -> Path | None:
     """Refuse an --out that cannot become a file, before any work is done (a typer callback)."""
-    if value is None:
-        return None
+    if value is None or str(value) == STDOUT:
+        return value
     if not str(value).strip():
         raise typer.BadParameter("is empty; give a file name such as shortlist.xlsx")
     if value.is_dir():
@@ -39,16 +42,49 @@ def check_out(value: Path | None) -> Path | None:
     return value
 
 
+STDOUT = "-"  # --out - writes to standard output, as in most tools
+
+
+def is_stdout(out: Path | None) -> bool:
+    """True when ``--out -`` asks for standard output."""
+    return out is not None and str(out) == STDOUT
+
+
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table (readable), csv, json, md, xlsx or html.")
-OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen.", callback=check_out)
+OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen ('-': standard output).",
+                          callback=check_out)
+
+
+@contextmanager
+def stdin_files(files: list[Path]) -> Iterator[list[Path]]:
+    """``files`` with ``-`` replaced by a temporary copy of standard input (``stdin.csv`` or ``stdin.xlsx``)."""
+    if not any(str(f) == STDOUT for f in files):
+        yield files
+        return
+    data = sys.stdin.buffer.read()
+    # a workbook is a zip file; anything else is read as a text table
+    name = "stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv"
+    with tempfile.TemporaryDirectory(prefix="elca-stdin-") as folder:
+        copy = Path(folder) / name
+        copy.write_bytes(data)
+        yield [copy if str(f) == STDOUT else f for f in files]
 
 
 def console() -> Console:
     return Console(soft_wrap=False)
 
 
-def err_console() -> Console:
-    return Console(stderr=True, soft_wrap=True)
+_QUIET = {"on": False}
+
+
+def set_quiet(quiet: bool) -> None:
+    """Silence progress, summaries and 'Wrote FILE' lines (--quiet); errors still show."""
+    _QUIET["on"] = bool(quiet)
+
+
+def err_console(always: bool = False) -> Console:
+    """The console for progress and messages on stderr; silent under --quiet unless ``always``."""
+    return Console(stderr=True, soft_wrap=True, quiet=_QUIET["on"] and not always)
 
 
 def db_path(ctx: typer.Context) -> Path:
@@ -68,6 +104,16 @@ def emit(document: Any, fmt: Format, out: Path | None) -> None:
     """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``."""
     from .. import export
 
+    if is_stdout(out):
+        if fmt is Format.table:
+            _print_tables(document)
+            return
+        if fmt is Format.xlsx:
+            export.write_binary(document, fmt.value, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            export.write(document, fmt.value, sys.stdout)
+        return
     if fmt is Format.table:
         if out is not None:
             fmt = format_of(out, Format.md if out.suffix.lower() == ".txt" else Format.csv)
