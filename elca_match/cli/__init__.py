@@ -95,10 +95,10 @@ def run(args: list[str]) -> int:
     except ElcaError as exc:
         _error(exc)
         return exc.exit_code
-    except (_click.exceptions.Abort, click.exceptions.Abort):
+    except (typer.Abort, click.exceptions.Abort):
         _error_text("Aborted; nothing was changed.")
         return 1
-    except (typer.Exit, _click.exceptions.Exit) as exc:
+    except (typer.Exit, click.exceptions.Exit) as exc:
         return exc.exit_code
     except KeyboardInterrupt:
         _error_text("Interrupted; nothing half-written was kept.")

@@ -12,7 +12,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ..errors import UsageError
 
@@ -74,17 +73,28 @@ def console() -> Console:
     return Console(soft_wrap=False)
 
 
-_QUIET = {"on": False}
+# Presentation switches of this invocation (--quiet, --wide), set once by the root callback or the command.
+_STATE = {"quiet": False, "wide": False}
 
 
 def set_quiet(quiet: bool) -> None:
     """Silence progress, summaries and 'Wrote FILE' lines (--quiet); errors still show."""
-    _QUIET["on"] = bool(quiet)
+    _STATE["quiet"] = bool(quiet)
+
+
+def set_wide(wide: bool) -> None:
+    """Print full tables at their natural width, whatever the terminal (--wide)."""
+    _STATE["wide"] = bool(wide)
+
+
+def is_quiet() -> bool:
+    """True under --quiet."""
+    return _STATE["quiet"]
 
 
 def err_console(always: bool = False) -> Console:
     """The console for progress and messages on stderr; silent under --quiet unless ``always``."""
-    return Console(stderr=True, soft_wrap=True, quiet=_QUIET["on"] and not always)
+    return Console(stderr=True, soft_wrap=True, quiet=_STATE["quiet"] and not always)
 
 
 def db_path(ctx: typer.Context) -> Path:
@@ -149,23 +159,15 @@ def check_suffix(out: Path, fmt: str) -> None:
 
 
 def _print_tables(document: Any) -> None:
+    from .render import print_section
+
     out = console()
     for section in document.sections:
-        table = Table(title=section.title or None, show_lines=False, title_justify="left")
-        for column in section.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in section.rows:
-            table.add_row(*("" if v is None else _cell(v) for v in row))
-        out.print(table)
+        print_section(out, section.title or "", section.columns, section.rows,
+                      long_columns=tuple(section.wrap_columns), wide=_STATE["wide"])
         for note in section.notes:
             out.print(note, markup=False, highlight=False)
+    if _STATE["quiet"]:
+        return  # notes are the summary; the tables are the result
     for note in document.notes:
         out.print(note, markup=False, highlight=False)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(map(str, value))
-    return str(value)

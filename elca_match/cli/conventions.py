@@ -121,8 +121,45 @@ def guard_out(ctx: Any) -> None:
                                     "there would replace it, so nothing was done; choose another file name")
 
 
+def _on(setter: Any) -> Any:
+    # only switch on: a command-level flag left out must not undo the same flag given before the command
+    def callback(ctx: Any, param: Any, value: Any) -> Any:
+        if value:
+            setter(True)
+        return value
+    return callback
+
+
+def shared_flags(tables: bool) -> list[Any]:
+    """Fresh ``--quiet`` (and, for commands that print tables, ``--wide``) options for one command."""
+    from .context import set_quiet, set_wide
+
+    flags = typer.Typer()
+
+    @flags.command()
+    def _flags(
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, summaries or 'Wrote FILE' lines."),
+        wide: bool = typer.Option(False, "--wide", help="Full tables at their natural width, even wider than "
+                                  "the terminal (default: a compact layout when a table does not fit)."),
+    ) -> None:
+        """The shared flags."""
+
+    params = [p for p in typer.main.get_command(flags).params if tables or p.name != "wide"]
+    for param in params:
+        param.expose_value = False
+        param.callback = _on(set_quiet if param.name == "quiet" else set_wide)
+    return params
+
+
 class ElcaCommand(TyperCommand):
     """A typer command with the shared conventions (see the module docstring)."""
+
+    def __init__(self, *args: Any, params: list[Any] | None = None, **kwargs: Any) -> None:
+        params = list(params or [])
+        taken = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
+        tables = any(p.name == "fmt" for p in params)
+        params += [flag for flag in shared_flags(tables) if not taken & set(flag.opts)]
+        super().__init__(*args, params=params, **kwargs)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
