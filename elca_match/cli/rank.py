@@ -11,6 +11,8 @@ from ..export import Document, Section
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, is_stdout
 
 DEFAULT_TOP = 10
+# More member rows than this on screen (about two screens) and rank shows one line per opportunity first.
+SUMMARY_ABOVE = 60
 
 # Short block names for the one-column breakdown on screen.
 _SHORT = {"sectors": "sec", "stages": "stg", "materials": "mat", "technologies": "tec", "certifications": "cert",
@@ -34,7 +36,7 @@ def rank(
     top: int = typer.Option(None, "--top", "-n", help="Members per opportunity (or members in --by member); "
                             "default 10.", show_default=False),
     details: bool = typer.Option(False, "--details", help="On screen, every opportunity's members and why "
-                                 "(without --details or --top: one summary line per opportunity)."),
+                                 "(without --details or --top, a long answer starts as one line per opportunity)."),
     min_score: float = typer.Option(0.0, "--min-score", help="Leave out matches scoring below this (0 to 1)."),
     consented_only: bool = typer.Option(False, "--consented-only", help="Only members that consented to sharing contacts."),
     by: str = typer.Option("opportunity", "--by", help="opportunity: best members per opportunity; member: best members over all of them."),
@@ -50,7 +52,8 @@ def rank(
                           min_score=min_score, consented_only=consented_only, by=by)
     result = run(db_path(ctx), query)
     screen = fmt is Format.table and (out is None or is_stdout(out))
-    if screen and top is None and not details and query.by == "opportunity" and len(result.opportunities) > 1:
+    rows = sum(len(o.matches) for o in result.opportunities)
+    if screen and top is None and not details and query.by == "opportunity" and rows > SUMMARY_ABOVE:
         emit(summary_document(result), fmt, out)
     else:
         emit(rank_document(result, screen=screen), fmt, out)
