@@ -17,6 +17,7 @@ class Section:
     meta: dict[str, Any] = field(default_factory=dict)  # facts about this section (country, policy driver ...)
     wrap_columns: tuple[str, ...] = ("why",)  # long text columns wrapped in xlsx/html
     number_formats: dict[str, str] = field(default_factory=dict)  # column -> Excel number format
+    table: str | None = None  # the name of the table it belongs to in JSON (and CSV --table); else from title
 
 
 @dataclass
@@ -40,3 +41,6 @@ class Document:
     heatmaps: list[Heatmap] = field(default_factory=list)
     data: Any = None  # the result dataclass itself, serialised whole by the json writer when present
     lang: str = "en"  # language of the labels (html lang attribute)
+    # what was asked (command and options); set by the command line, which then gets the
+    # documented JSON shape of docs/json.md (query, summary, tables)
+    query: dict[str, Any] | None = None
