@@ -18,6 +18,9 @@ class Section:
     wrap_columns: tuple[str, ...] = ("why",)  # long text columns wrapped in xlsx/html
     number_formats: dict[str, str] = field(default_factory=dict)  # column -> Excel number format
     table: str | None = None  # the name of the table it belongs to in JSON (and CSV --table); else from title
+    sheet: str | None = None  # a short sheet name for xlsx; else from the title, cut between words
+    choices: dict[str, list[str]] = field(default_factory=dict)  # column -> drop-down values (xlsx)
+    links: dict[str, str] = field(default_factory=dict)  # column -> URL prefix of its cells, e.g. "mailto:"
 
 
 @dataclass
@@ -44,3 +47,7 @@ class Document:
     # what was asked (command and options); set by the command line, which then gets the
     # documented JSON shape of docs/json.md (query, summary, tables)
     query: dict[str, Any] | None = None
+    # sheets only a workbook has, before the summary: worksheets to fill in (an invitation list)
+    workbook_front: list[Section] = field(default_factory=list)
+    # the writers' own words (Summary, Notes, Sheet, About, Rows) in the document's language
+    words: dict[str, str] = field(default_factory=dict)
