@@ -31,6 +31,8 @@ class Heatmap:
     row_labels: list[str]
     column_labels: list[str]
     values: list[list[float]]
+    explanation: str = ""  # how to read it: what a value means
+    reading: str = ""  # one line that reads it for the reader ("MECH is strongest in maritime")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ..errors import NotFoundError, StateError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
+from ..store import catalogue as catalogue_store
 from ..store import open_db
 from ..store import plans as plans_store
 from ..store import survey as survey_store
@@ -257,11 +258,28 @@ def report_document(result: ReportResult) -> Document:
     lang = result.shortlist.lang
     document = shortlist_document(result.shortlist, title=phrase("title.report", lang, country=result.country_name))
     document.heatmaps = [Heatmap(m.title, list(m.rows), list(m.columns),
-                                 [[float("nan") if v is None else v for v in row] for row in m.values])
+                                 [[float("nan") if v is None else v for v in row] for row in m.values],
+                                 explanation=phrase("heat.explain", lang, depth=CLUSTER_FIT_DEPTH),
+                                 reading=reading(m, lang))
                          for m in result.fit]
+    document.words.update(words(("heat.fit", "heat.weak", "heat.strong", "heat.no_data", "word.contents"), lang))
     document.notes = [phrase("note.cluster_fit", lang, depth=CLUSTER_FIT_DEPTH), *document.notes]
     document.data = result
     return document
+
+
+def reading(matrix: FitMatrix, lang: str) -> str:
+    """One line that reads a fit matrix: where the strongest fit is, and which cluster fits best on average."""
+    cells = [(v, r, c) for r, row in zip(matrix.rows, matrix.values) for c, v in zip(matrix.columns, row)
+             if v is not None]
+    if not cells or max(v for v, _, _ in cells) <= 0:
+        return phrase("heat.reading_none", lang)
+    value, row, column = max(cells, key=lambda cell: cell[0])
+    means = {r: sum(v for v in vs if v is not None) / max(1, sum(v is not None for v in vs))
+             for r, vs in zip(matrix.rows, matrix.values)}
+    best = max(means, key=lambda r: means[r])
+    return phrase("heat.reading", lang, row=row, column=column, value=f"{value:.2f}", best=best,
+                  mean=f"{means[best]:.2f}")
 
 
 # --- internals ----------------------------------------------------------------------------------
@@ -277,6 +295,7 @@ def _members(db_path: Path) -> dict[str, Any]:
 def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
                   with_contacts: bool, questionnaire: Questionnaire) -> ShortlistResult:
     shortlists = []
+    sources = _sources(db_path, [o.id for o in result.opportunities])
     for o in result.opportunities:
         facts = {
             "country": _country(o.country, lang),
@@ -284,6 +303,7 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
             "value-chain stage": questionnaire.choice_label("value_chain_stages", o.stage, lang),
             "TRL": o.trl,
             "policy driver": o.policy_driver,
+            "source": sources.get(o.id, ""),
         }
         entries = [_entry(i, members.get(m.org_key), m, m.score, m.why, "", lang, questionnaire)
                    for i, m in enumerate(o.matches[:top], 1)]
@@ -291,11 +311,25 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
     query = result.query.describe()
     if scope == "country" and result.query.countries:
         query = "country " + ", ".join(f"{c} ({_country(c, 'en')})" for c in result.query.countries)
+    # the build's number, model and date say where scores come from; its content hash is internal
+    build = result.build
+    source = f"profiles: build #{build.id} (model {build.model_version}, built {build.built_at})"
     out = _finish(shortlists, members, query, scope, top, lang, with_contacts, db_path,
-                  result.build.model_version, result.build.describe())
+                  build.model_version, source)
     if not result.members_considered:
         out.notes.append(phrase("note.no_filter", lang))
     return out
+
+
+def _sources(db_path: Path, ids: list[str]) -> dict[str, str]:
+    """Each opportunity's source (a URL or a reference) from the catalogue."""
+    db = open_db(db_path, create=False)
+    try:
+        wanted = set(ids)
+        return {str(o["id"]): str(o.get("source") or "") for o in catalogue_store.list_opportunities(db)
+                if str(o["id"]) in wanted}
+    finally:
+        db.conn.close()
 
 
 def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, with_contacts: bool,
