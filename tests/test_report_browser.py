@@ -141,5 +141,5 @@ def test_report__at_1400_px__every_table_fits_the_page_with_contents_and_reading
     facts = re.search(r'<pre id="measured">page=(\d+) tables=(\d+) too-wide=(\d+)</pre>', dom)
     assert facts, dom[-500:]
     page_width, tables, too_wide = map(int, facts.groups())
-    assert page_width >= 1300 and tables >= 2
+    assert page_width >= 1300 and tables >= 1
     assert too_wide == 0, f"{too_wide} tables wider than the page at 1,400 px"
