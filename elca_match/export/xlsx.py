@@ -209,9 +209,10 @@ def _write_heatmap(sheet, heatmap: Heatmap) -> None:
     sheet.freeze_panes = "B2"
     if heatmap.row_labels and heatmap.column_labels:
         area = f"B2:{get_column_letter(len(heatmap.column_labels) + 1)}{len(heatmap.row_labels) + 1}"
-        sheet.conditional_formatting.add(area, ColorScaleRule(start_type="min", start_color="F7FBFF",
-                                                              mid_type="percentile", mid_value=50,
-                                                              mid_color="6BAED6", end_type="max",
+        # the same absolute 0-1 scale as the HTML report: one colour means one fit in every workbook
+        sheet.conditional_formatting.add(area, ColorScaleRule(start_type="num", start_value=0, start_color="F7FBFF",
+                                                              mid_type="num", mid_value=0.5,
+                                                              mid_color="6BAED6", end_type="num", end_value=1,
                                                               end_color="08306B"))
     set_cell(sheet.cell(len(heatmap.row_labels) + 3, 1), heatmap.title)
 
