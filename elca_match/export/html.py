@@ -35,7 +35,8 @@ dl.summary dd { margin: 0; }
 .figure { overflow-x: auto; margin: 1rem 0; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0; table-layout: auto; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .4rem; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; hyphens: none; }
+td.long { overflow-wrap: anywhere; }
 th { background: #dde6f0; position: sticky; top: 0; }
 tr:nth-child(even) td { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -123,6 +124,7 @@ def _section(section: Section, ident: str = "") -> str:
     return "\n".join(out)
 
 
+_LONG_WORD = 24
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
 
 
@@ -142,8 +144,12 @@ def _cell(value: Any, fmt: str | None, wrap: bool) -> str:
     value = plain(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<td class="num">{escape(_number(value, fmt))}</td>'
-    cls = (' class="wrap wide"' if len(text(value)) > 80 else ' class="wrap"') if wrap else ""
-    return f"<td{cls}>{escape(text(value))}</td>"
+    shown = text(value)
+    classes = (["wrap", "wide"] if len(shown) > 80 else ["wrap"]) if wrap else []
+    if any(len(word) > _LONG_WORD for word in shown.split()):
+        classes.append("long")  # an e-mail address or a web address may break anywhere; words never do
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    return f"<td{cls}>{escape(shown)}</td>"
 
 
 def _number(value: float, fmt: str | None) -> str:
