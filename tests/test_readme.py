@@ -7,6 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SETUP_COMMANDS = ('pip install -e ".[test]"', "pytest")
 
@@ -25,6 +27,7 @@ def test_readme__setup_commands_are_the_ones_ci_runs():
     assert all(command in ci for command in SETUP_COMMANDS)
 
 
+@pytest.mark.slow
 def test_readme__every_command_runs(tmp_path):
     commands = [c for c in readme_commands() if c not in SETUP_COMMANDS]
     assert any(c.startswith("elca-match demo") for c in commands)
