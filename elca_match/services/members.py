@@ -198,13 +198,12 @@ def _identity(db, org: dict, questionnaire: Questionnaire) -> tuple[set[str], se
     return {n for n in names if n.strip()}, contacts, {c for c in countries if c}
 
 
-def _set_aside_of(db, key: str, names: set[str], contacts: set[str],
-                  countries: set[str]) -> list[dict]:
-    """The set-aside rows that are this organisation's: by key, by any of its names, or quoting its e-mail."""
+def _set_aside_of(db, key: str, names: set[str], contacts: set[str], countries: set[str]) -> list[dict]:
+    """The set-aside rows that are this organisation's: by key, by any of its names, or by one of its e-mails."""
     slugs = {name_slug(n) for n in names}
     # names include the ids the organisation gave, so their id keys are among these
     keys = {key} | {f"name:{s}|{c}" for s in slugs for c in countries} | {f"id:{org_id_of(n)}" for n in names}
-    emails = erasure.words(c for c in contacts if "@" in c)
+    emails = {c.strip().casefold() for c in contacts if "@" in c}
     return [row for row in survey.set_aside_rows(db)
             if row["org_key"] in keys or (row["org_name"] and name_slug(row["org_name"]) in slugs)
-            or (emails is not None and emails.search(row["cells"]))]
+            or any(str(cell).strip().casefold() in emails for cell in row["cells"].values())]

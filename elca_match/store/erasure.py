@@ -2,10 +2,10 @@
 
 Each store module declares ``FREE_TEXT``: the tables and columns where people type text
 that may name a member or quote its contact data, and which rows *involve* a member.
-`forget` replaces the organisation's names only in rows that involve it or quote its
-contact data, and its contact data wherever it is quoted; always as whole words, so that
-forgetting a member called "Forum" leaves another record's "Lightweight Mobility Forum"
-alone. A new table with free text is one more :class:`FreeText` in its module.
+`forget` replaces the organisation's names only in rows that involve it, and its contact
+data wherever it is quoted; always as whole words, so that forgetting a member called
+"Forum" leaves another record's "Lightweight Mobility Forum" alone. A new table with
+free text is one more :class:`FreeText` in its module.
 """
 
 from __future__ import annotations
@@ -70,20 +70,23 @@ def involved(db: sqlite_utils.Database, org_key: str, specs: list[FreeText] | No
 
 def scrub(db: sqlite_utils.Database, rows_involved: dict[str, set], names: Iterable[str], contacts: Iterable[str],
           specs: list[FreeText] | None = None) -> dict[str, int]:
-    """Replace names in involved rows, and contact data (with names) in rows quoting it; count rows changed per table."""
+    """Erase names and contact data from involved rows, contact data from rows quoting it; count rows changed."""
     name_re, contact_re = words(names), words(contacts)
     contacts = sorted({c.strip() for c in contacts if c and c.strip()})
     changed: dict[str, int] = {}
 
-    def clean(text: str) -> str:
-        if contact_re:
-            text = contact_re.sub(ERASED_CONTACT, text)
+    def contacts_out(text: str) -> str:
+        return contact_re.sub(ERASED_CONTACT, text) if contact_re else text
+
+    def all_out(text: str) -> str:
+        # contact data first: an e-mail address may hold one of the names
+        text = contacts_out(text)
         return name_re.sub(ERASED_NAME, text) if name_re else text
 
     for spec in specs if specs is not None else declared():
         mine = rows_involved.get(spec.table, set())
         columns = spec.columns + spec.json_columns
-        # a cheap SQL filter for rows quoting contact data; the whole-word test follows in Python
+        # a cheap SQL filter for rows quoting contact data; the whole-word test is the pattern's
         quoting = " OR ".join(f"{c} LIKE :c{i} ESCAPE '\\'" for c in columns for i in range(len(contacts)))
         params: dict[str, Any] = {f"c{i}": "%" + re.sub(r"([%_\\])", r"\\\1", c) + "%" for i, c in enumerate(contacts)}
         candidates = list(db.conn.execute(
@@ -97,9 +100,8 @@ def scrub(db: sqlite_utils.Database, rows_involved: dict[str, set], names: Itera
             if key in done:
                 continue
             done.add(key)
-            texts = [v for v in values if isinstance(v, str)]
-            if key not in mine and not (contact_re and any(contact_re.search(t) for t in texts)):
-                continue
+            # names only where the organisation took part: elsewhere a name may be a common word
+            clean = all_out if key in mine else contacts_out
             new = [clean(v) if isinstance(v, str) else v for v in values[: len(spec.columns)]]
             new += [_clean_json(v, clean) for v in values[len(spec.columns):]]
             if new != list(values):

@@ -74,12 +74,14 @@ CREATE INDEX IF NOT EXISTS set_aside_org ON set_aside(org_key);
 """
 
 # Typed text that may name a member: source file names (a member's own sheet named after
-# it) and set-aside rows (kept as read, so they may quote anyone).
+# it); set-aside rows, raw rows and answers of other members may quote its contact data.
 FREE_TEXT = (
     FreeText("sources", ("file_name",), involves=(
         "SELECT r.source_id FROM raw_rows r JOIN submissions s ON s.raw_row_id = r.id WHERE s.org_key = :org_key"
         " UNION SELECT source_id FROM set_aside WHERE org_key = :org_key")),
     FreeText("set_aside", ("org_name",), ("cells", "reasons")),
+    FreeText("raw_rows", json_columns=("cells",)),
+    FreeText("submissions", json_columns=("answers",)),
 )
 
 
@@ -244,8 +246,9 @@ def submitted_answers(db: sqlite_utils.Database, key: str) -> list[dict[str, Any
 
 
 def set_aside_rows(db: sqlite_utils.Database) -> list[dict]:
-    """Every set-aside row's id, key, name and cells (JSON text), to find an organisation's rows among them."""
-    return list(db.query("SELECT id, org_key, org_name, cells FROM set_aside ORDER BY id"))
+    """Every set-aside row's id, key, name and cells (header -> text), to find an organisation's rows among them."""
+    return [{**row, "cells": json.loads(row["cells"])}
+            for row in db.query("SELECT id, org_key, org_name, cells FROM set_aside ORDER BY id")]
 
 
 def claim_set_aside(db: sqlite_utils.Database, ids: list[int], key: str) -> None:
