@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
-from elca_match.cli import main
 from elca_match.errors import MESSAGES
 from elca_match.outcomes.model import Case, Event, Meeting, Outcomes, Party, PartnerOrg
 from elca_match.services.ingest import ingest_files
 from elca_match.store import open_db, transaction
 from elca_match.store import outcomes as outcomes_store
 
-from conftest import CliResult, write_survey
+from conftest import CliResult, run_main, write_survey
 
 FORUM_ID = "DE111111111"
 # every byte sequence that would identify the forgotten organisation or its contacts
@@ -34,23 +32,7 @@ def answer(**overrides: str) -> dict[str, str]:
 
 
 def run(db: Path, *args: object) -> CliResult:
-    """The real entry point (main), in-process: exit code, stdout and stderr."""
-    capture = pytest.MonkeyPatch()
-    capture.setattr(sys, "argv", ["elca-match", "--db", str(db), *map(str, args)])
-    capture.setenv("COLUMNS", "200")
-    from io import StringIO
-
-    out, err = StringIO(), StringIO()
-    capture.setattr(sys, "stdout", out)
-    capture.setattr(sys, "stderr", err)
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        capture.undo()
-    return CliResult(code, out.getvalue(), err.getvalue())
+    return run_main(*args, db=db)
 
 
 def file_bytes(db: Path) -> bytes:
