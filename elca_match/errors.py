@@ -10,6 +10,7 @@ Rows are counted as the user sees them: the header is row 1, the first answer ro
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,11 @@ MESSAGES: dict[str, str] = {
     "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
     "check_failed": "{detail}",
+    # the disk and the operating system (say what was and was not saved)
+    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free.",
+    "disk_full": "the disk holding {value} is full; {saved}; free some space and run the command again.",
+    "db_damaged": "the database {value} is damaged ({detail}); {saved}; restore a backup of it.",
+    "os_refused": "the system refused to write {value} ({detail}); {saved}; choose a folder you may write to, or free space.",
     # outcome records (events, meetings, third-country organisations, cooperation cases)
     "outcome_column_not_used": "the column does not apply to {what} records; leave it empty or move the value to the right row.",
     "outcome_not_third_country": "{country} is in the EU or takes part in COSME, and the progress report counts only third countries; name the targeted third country.",
@@ -229,7 +235,22 @@ class DefinitionError(ElcaError):
     exit_code = 8
 
 
+class StorageError(ElcaError):
+    """The disk or the operating system failed (disk full, read-only folder, damaged database file)."""
+
+    exit_code = 10
+
+
 class CheckFailed(ElcaError):
     """`elca-match check` found something wrong in the database."""
 
     exit_code = 9
+
+
+def os_failure(exc: OSError, target: object, saved: str) -> StorageError | None:
+    """The error to show for an operating-system failure writing ``target`` (None: not one we explain)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError.of("disk_full", value=str(target), saved=saved)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+        return StorageError.of("os_refused", value=str(target), detail=exc.strerror or str(exc), saved=saved)
+    return None

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import ElcaError
+from ..text import visible
 from . import (
     check,
     demo,
@@ -61,7 +62,7 @@ def main() -> None:
     try:
         app()
     except ElcaError as exc:
-        err_console().print(f"Error: {exc.paragraph()}", markup=False, highlight=False, soft_wrap=True)
+        err_console().print(f"Error: {visible(exc.paragraph())}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console().print("Interrupted; nothing half-written was kept.", markup=False)
@@ -69,6 +70,12 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("ELCA_MATCH_DEBUG"):
             raise
+        from ..store.db import failure
+
+        error = failure(exc)  # a full disk, a read-only folder, a damaged database: not a bug
+        if error is not None:
+            err_console().print(f"Error: {error.paragraph()}", markup=False, highlight=False, soft_wrap=True)
+            sys.exit(error.exit_code)
         err_console().print(
             f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in elca-match, "
             "please report it with the command you ran (set ELCA_MATCH_DEBUG=1 for the traceback).",

@@ -10,8 +10,10 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import UsageError
+from ..text import visible
 
 
 class Format(str, Enum):
@@ -103,18 +105,24 @@ def check_suffix(out: Path, fmt: str) -> None:
 
 
 def _print_tables(document: Any) -> None:
+    # every title, header and cell comes from data: rich Text is never parsed as markup
     out = console()
     for section in document.sections:
-        table = Table(title=section.title or None, show_lines=False, title_justify="left")
+        table = Table(title=_text(section.title) if section.title else None, show_lines=False, title_justify="left")
         for column in section.columns:
-            table.add_column(str(column), overflow="fold")
+            table.add_column(_text(column), overflow="fold")
         for row in section.rows:
-            table.add_row(*("" if v is None else _cell(v) for v in row))
+            table.add_row(*(_text("" if v is None else _cell(v)) for v in row))
         out.print(table)
         for note in section.notes:
-            out.print(note, markup=False, highlight=False)
+            out.print(_text(note), highlight=False)
     for note in document.notes:
-        out.print(note, markup=False, highlight=False)
+        out.print(_text(note), highlight=False)
+
+
+def _text(value: Any) -> Text:
+    """Data as rich Text: never markup, control characters shown as codes."""
+    return Text(visible(value))
 
 
 def _cell(value: Any) -> str:

@@ -33,6 +33,7 @@ from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import required
+from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
 EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
@@ -169,14 +170,7 @@ def _plan_mission(x: dict[str, Any]) -> PlanMission:
 
 
 def _member_key(db, text: str) -> str:
-    hits = survey_store.find_organisations(db, text)
-    if len(hits) == 1:
-        return hits[0]["key"]
-    if not hits:
-        names = survey_store.organisation_names(db)
-        raise NotFoundError.of("not_found", what="organisation", value=text,
-                               suggestion=did_you_mean(closest(text, names)), hint="elca-match members list")
-    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
+    return find_member(db, text)["key"]
 
 
 def _mission_id(missions: list[dict[str, Any]], text: str) -> str:

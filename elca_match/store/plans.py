@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
+from .erasure import FreeText
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY,
@@ -41,6 +43,9 @@ CREATE INDEX IF NOT EXISTS plan_rows_org ON plan_rows(org_key);
 """
 
 ROW_KINDS = ("assignments", "waitlist", "left_out")
+# a plan's body (missions, certificate) may quote the names of the members it placed
+FREE_TEXT = (FreeText("plans", json_columns=("body",),
+                      involves="SELECT DISTINCT plan_id FROM plan_rows WHERE org_key = :org_key"),)
 
 
 @dataclass(frozen=True)
