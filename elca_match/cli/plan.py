@@ -157,6 +157,8 @@ def _summary(result) -> dict:
     plan = result.plan
     return {
         "plan id": result.plan_id,
+        "plan": result.label,
+        "based on": f"plan #{result.based_on}" if result.based_on else "",
         "missions": len(plan.missions),
         "seats": sum(m.seats for m in plan.missions),
         "assigned": len(plan.assignments),
@@ -187,11 +189,20 @@ def _notes(result) -> list[str]:
         notes.append("Not placed at all: " + ", ".join(f"{v} {words[k]}" for k, v in skipped.items()) + ".")
     notes.append(f"Same input as saved plan #{result.plan_id}: kept it." if result.reused
                  else f"Saved as plan #{result.plan_id} with its parameters.")
+    notes.append(_status_note(result))
     return notes
 
 
+def _status_note(result) -> str:
+    if result.status == "adopted":
+        return f"Plan #{result.plan_id} is the plan of record: exports and reports read it."
+    return (f"Plan #{result.plan_id} is a draft: exports keep reading the plan of record until you run "
+            f"`elca-match plan adopt {result.plan_id}` (or read it with --plan {result.plan_id}).")
+
+
 def _data(result) -> dict:
-    return {"plan_id": result.plan_id, "reused": result.reused, "input_hash": result.input_hash,
+    return {"plan_id": result.plan_id, "status": result.status, "created_at": result.created_at,
+            "based_on": result.based_on, "reused": result.reused, "input_hash": result.input_hash,
             "names": {k: result.names[k] for k in sorted({a.member for a in result.plan.assignments}
                                                           | {o.member for o in result.plan.left_out}
                                                           | {w.member for w in result.plan.waitlist})
