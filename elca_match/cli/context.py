@@ -41,6 +41,8 @@ def check_out(value: Path | None) -> Path | None:
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table (readable), csv, json, md, xlsx or html.")
 OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen.", callback=check_out)
+TABLE_OPTION = typer.Option(None, "--table", help="Which table a CSV file holds when the output has several "
+                            "(a CSV is one table; json keeps everything).", show_default=False)
 
 
 def console() -> Console:
@@ -64,9 +66,16 @@ def open_database(ctx: typer.Context, create: bool = True):
     return open_db(db_path(ctx), create=create)
 
 
-def emit(document: Any, fmt: Format, out: Path | None) -> None:
-    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``."""
+def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None) -> None:
+    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``.
+
+    ``table`` (--table) names the one section a CSV file holds; it is checked whatever the format.
+    """
     from .. import export
+
+    if table is not None:
+        document.table = table
+        document.one_table()
 
     if fmt is Format.table:
         if out is not None:
