@@ -92,6 +92,8 @@ def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None)
     else:
         export.write(document, fmt.value, out)
         err_console().print(f"Wrote {out}", markup=False)
+    if fmt is Format.csv:
+        _other_tables_note(document)
 
 
 SUFFIX_FORMATS = {".csv": Format.csv, ".json": Format.json, ".md": Format.md, ".markdown": Format.md,
@@ -109,6 +111,18 @@ def check_suffix(out: Path, fmt: str) -> None:
     if named is not None and named.value != fmt:
         raise UsageError.of("bad_option", detail=f"--out {out} names a .{out.suffix.lstrip('.')} file but the "
                             f"format is {fmt}; change the file's suffix or --format")
+
+
+def _other_tables_note(document: Any) -> None:
+    """Say on stderr which tables a one-table CSV left out, and how to get them."""
+    sections = document.sections
+    if len(sections) < 2 or all(list(s.columns) == list(sections[0].columns) for s in sections):
+        return
+    written = document.one_table().table_name
+    others = [s.table_name for s in sections if s.table_name != written]
+    err_console().print(f"The CSV holds the {written} table; for another add --table "
+                        f"{' | '.join(others)} (--format json or xlsx keeps every table).",
+                        markup=False, highlight=False)
 
 
 def _print_tables(document: Any) -> None:
