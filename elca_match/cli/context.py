@@ -43,6 +43,8 @@ def check_out(value: Path | None) -> Path | None:
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table (readable), csv, json, md, xlsx or html.")
 OUT_OPTION = typer.Option(None, "--out", "-o", help="Write to this file instead of the screen.", callback=check_out)
+TABLE_OPTION = typer.Option(None, "--table", help="Which table a CSV file holds when the output has several "
+                            "(a CSV is one table; json keeps everything).", show_default=False)
 
 
 def console() -> Console:
@@ -66,9 +68,16 @@ def open_database(ctx: typer.Context, create: bool = True):
     return open_db(db_path(ctx), create=create)
 
 
-def emit(document: Any, fmt: Format, out: Path | None) -> None:
-    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``."""
+def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None) -> None:
+    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``.
+
+    ``table`` (--table) names the one section a CSV file holds; it is checked whatever the format.
+    """
     from .. import export
+
+    if table is not None:
+        document.table = table
+        document.one_table()
 
     if fmt is Format.table:
         if out is not None:
@@ -85,6 +94,8 @@ def emit(document: Any, fmt: Format, out: Path | None) -> None:
     else:
         export.write(document, fmt.value, out)
         err_console().print(f"Wrote {out}", markup=False)
+    if fmt is Format.csv:
+        _other_tables_note(document)
 
 
 SUFFIX_FORMATS = {".csv": Format.csv, ".json": Format.json, ".md": Format.md, ".markdown": Format.md,
@@ -102,6 +113,18 @@ def check_suffix(out: Path, fmt: str) -> None:
     if named is not None and named.value != fmt:
         raise UsageError.of("bad_option", detail=f"--out {out} names a .{out.suffix.lstrip('.')} file but the "
                             f"format is {fmt}; change the file's suffix or --format")
+
+
+def _other_tables_note(document: Any) -> None:
+    """Say on stderr which tables a one-table CSV left out, and how to get them."""
+    sections = document.sections
+    if len(sections) < 2 or all(list(s.columns) == list(sections[0].columns) for s in sections):
+        return
+    written = document.one_table().table_name
+    others = [s.table_name for s in sections if s.table_name != written]
+    err_console().print(f"The CSV holds the {written} table; for another add --table "
+                        f"{' | '.join(others)} (--format json or xlsx keeps every table).",
+                        markup=False, highlight=False)
 
 
 def _print_tables(document: Any) -> None:

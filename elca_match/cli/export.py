@@ -29,7 +29,9 @@ def shortlist(
                                 "(any spelling: JP, japan, Giappone)."),
     opportunity: str = typer.Option(None, "--opportunity", help="The shortlist of this opportunity id (several: a,b)."),
     mission: str = typer.Option(None, "--mission", help="The delegation and alternates of this mission "
-                                "in the latest saved plan (`elca-match plan`)."),
+                                "in the plan of record (`elca-match plan list`)."),
+    plan_id: int = typer.Option(None, "--plan", help="With --mission: read this saved plan instead of the plan "
+                                "of record.", show_default=False),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="xlsx (default; needs --out), csv, json, "
                                          "md or html; taken from --out's suffix when not given.",
                                          show_default=False),
@@ -47,7 +49,7 @@ def shortlist(
 
     fmt = _format(fmt, out, Format.xlsx)
     result = run(db_path(ctx), country=country, opportunity=opportunity, mission=mission, top=top, lang=lang,
-                 with_contacts=with_contacts)
+                 with_contacts=with_contacts, plan_id=plan_id)
     emit(shortlist_document(result), fmt, out)
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit, err_console
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +26,7 @@ def ingest(
     ignore_unknown_columns: bool = typer.Option(False, "--ignore-unknown-columns", help="Ignore columns that match no question."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """Ingest D1.2 survey exports into the database (all files or, on any error, none)."""
     from ..services.ingest import ingest_files
@@ -38,7 +39,7 @@ def ingest(
 
         result = ingest_files(db_path(ctx), files, skip_invalid=skip_invalid, dry_run=dry_run, adapter=adapter,
                               ignore_unknown=ignore_unknown_columns, progress=report)
-    emit(ingest_document(result), fmt, out)
+    emit(ingest_document(result), fmt, out, table=table)
 
 
 def _progress() -> Progress:
