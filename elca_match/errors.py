@@ -37,6 +37,8 @@ MESSAGES: dict[str, str] = {
     "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
     "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
     "limesurvey_headings": "this LimeSurvey export has question-text headings, but LimeSurvey columns are matched on question codes only; export the responses again with Headings set to 'Question code' (or 'Question code & question text').",
+    "submission_date_unmapped": "no column was read as the survey tool's completion time, so {count} of {rows} rows have no {question}{ignored}; if the export holds that column under another name, rename it to {expected} and ingest the file again.",
+    "columns_ignored": "{count} columns matched no question and were ignored: {columns}; check that none of them holds answers or the submission time.",
     "surveymonkey_header": "{detail}; export the responses again as 'All individual responses' with the default two header rows (question, then answer option).",
     # values
     "required_empty": "a required answer is empty; fill it in.",

@@ -64,6 +64,7 @@ def ingest_document(result) -> Document:
         sections.append(Section("Rows set aside", ["file", "row", "reasons"], aside))
     notes = [f"{f.file}: column {m.column!r} was read as question {m.question!r} ({m.how}); check that it is right."
              for f in result.files for m in f.mapping if m.how.startswith("fuzzy")]
+    notes += [f"Warning: {warning}" for f in result.files for warning in f.warnings]
     notes.append(f"{result.accepted} rows accepted, {result.set_aside} set aside, database {result.database}.")
     return Document("Ingest", sections, summary={"database": result.database}, notes=notes, data=result)
 
