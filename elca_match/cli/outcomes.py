@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
+from ..outcomes.model import LISTS
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
 
 outcomes_app = typer.Typer(help="Record the action's outcomes: events, meetings, partners, cooperation cases.",
@@ -135,7 +136,8 @@ def list_(
 
 def result_document(result) -> Document:
     """What an import or `add` did, as one row per record kind."""
-    kinds = ("org", "event", "meeting", "case")
+    kinds = [kind for kind in LISTS if kind in ("org", "event", "meeting", "case") or result.totals.get(kind)
+             or any(kind in bucket for bucket in (result.added, result.updated, result.unchanged))]
     rows = [[kind, len(result.added.get(kind, [])), len(result.updated.get(kind, [])),
              len(result.unchanged.get(kind, [])), result.totals.get(kind, 0)] for kind in kinds]
     notes = [f"{label} {kind}: {', '.join(ids)}" for label, bucket in (("added", result.added),
