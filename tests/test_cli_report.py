@@ -372,3 +372,94 @@ def test_report__broken_targets_file__clear_error(history, tmp_path):
     result = run("report", "indicators", "--targets", targets, db=history)
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: targets.yaml: indicator 1 has no known code")
+
+
+# The template's headings, copied from the progress report (tests keep their own list, so
+# a heading changed in the code breaks this test rather than silently drifting).
+TEMPLATE_HEADINGS = {
+    "I-1 Milestones": ["Milestones to be achieved", "Expected due achievement date", "Achieved Yes/No",
+                       "Actual date achieved", "Comments (e.g. why not achieved or why achieved with delay)"],
+    "I-2 Deliverables": ["DELIVERABLES", "Del. no.", "Deliverable name", "WP no.", "Lead Beneficiary", "Type",
+                         "Dissemination level", "Expected due delivery date", "Delivered Yes/No",
+                         "Actual date delivered", "Comments"],
+    "1 Call indicators": CALL_HEADER,
+    "1 Other project indicators": ["Project Indicator", "Achieved (cumulated results)", "Target"],
+    "2 Events": ["EVENTS (Number)", *EVENT_HEADER],
+    "3 Stakeholders": STAKEHOLDER_HEADER[1:],
+    "4 Cases by clusters": CLUSTER_CASE_HEADER,
+    "5 Cases by SMEs": SME_CASE_HEADER[1:],
+    "Objective types": ["Type of cooperation objective"],
+    "6a Details by EU clusters": ["EU Cluster organisation", "Sector", "Partner organisation", "Name", "Country",
+                                  "Explain/describe cooperation case (please elaborate)", "Main steps undertaken",
+                                  "Next steps envisaged (if any)"],
+    "6b Details by EU SMEs": ["EU SME", "Sector", "Partner organisation", "Name", "Country",
+                              "Explain/describe cooperation case (please elaborate)", "Main steps undertaken",
+                              "Next steps envisaged"],
+    "6c Other cooperation cases": ["Main steps undertaken", "Next steps envisaged"],
+}
+
+
+def test_report__xlsx__one_sheet_per_template_table_with_its_headings(history, tmp_path):
+    out = tmp_path / "all.xlsx"
+    result = run_cli("report", "indicators", *FULL_YEAR, "--out", out, db=history)
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == list(TEMPLATE_HEADINGS)
+    for name, headings in TEMPLATE_HEADINGS.items():
+        sheet = book[name]
+        found = {c.value for row in sheet.iter_rows(min_row=4, max_row=6) for c in row if c.value}
+        assert set(headings) <= found, (name, set(headings) - found)
+    details = book["6a Details by EU clusters"]
+    assert "C4:D4" in {str(r) for r in details.merged_cells.ranges}  # "Partner organisation" over Name and Country
+    assert [c.value for c in book["I-1 Milestones"][5]][:3] == ["Partnership complete (MS1)", "M6 (2026-06-30)", "Yes"]
+
+
+def test_report__period_and_months__same_window_and_header_says_what_is_outside(history):
+    by_period = report(history, "--period", "3")
+    by_months = report(history, "--from", "2027-01", "--to", "2027-06")
+    assert by_period.split("## Part I")[1] == by_months.split("## Part I")[1]
+    assert "- **period**: from 2027-01-01 to 2027-06-30 (reporting period 3, months 13-18 of the action)" in by_period
+    # The three records added after mid-year, the milestone and deliverable statuses of 2026.
+    assert ("- **outside the period**: not counted: 2 records dated before it (1 deliverables, 1 milestones); "
+            "3 records dated after it (1 cases, 1 events, 1 meetings)") in by_period
+
+
+def test_report__default_period__ends_today_and_says_so(history):
+    text = report(history)
+    assert "- **period**: from the start of the action (2026-01-01) to today, " in text
+    assert "records dated after it" in text
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("--period", "9"), "--period 9 is not a reporting period of the action (1 to 4"),
+    (("--period", "2", "--to", "2027-06"), "--period cannot go with --from or --to"),
+    (("--table", "evnts"), "did you mean 'events'?"),
+    (("--to", "2027-13"), "--to"),
+])
+def test_report__bad_period_or_table__usage_error(history, args, needle):
+    result = run("report", "indicators", *args, db=history)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ") and needle in result.stderr
+
+
+def test_report__csv_to_a_file__one_file_per_table(history, tmp_path):
+    out = tmp_path / "report.csv"
+    assert run("report", "indicators", *MID_YEAR, "--format", "csv", "--out", out, db=history).exit_code == 0
+    written = sorted(p.name for p in tmp_path.glob("report-*.csv"))
+    assert written == sorted(f"report-{layout.key}.csv" for layout in LAYOUTS)
+    events = (tmp_path / "report-events.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert events[-1] == "TOTAL,2,1,2,2,3"
+    one = run("report", "indicators", *MID_YEAR, "--table", "events", "--format", "csv", db=history)
+    assert one.stdout.replace("\r\n", "\n").splitlines() == events
+
+
+def test_agreements__d22_register__cooperation_and_business_agreements(history):
+    result = run("report", "agreements", *FULL_YEAR, "--format", "json", db=history)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(r["id"], r["kind"]) for r in data["rows"]] == [
+        ("CASE-1", "cooperation"), ("CASE-4", "cooperation"), ("CASE-2", "business"), ("CASE-006", "cooperation")]
+    detroit = data["rows"][2]
+    assert detroit["partners"] == ["confidential (large company)"] and detroit["countries"] == ["United States"]
+    mid = run("report", "agreements", *MID_YEAR, "--format", "md", db=history).stdout
+    assert "Kobe MoU" not in mid and "not listed: 1 after it" in mid and "Detroit Forming" not in mid

@@ -118,7 +118,9 @@ def check_record(kind: str, values: dict[str, str], directory: Directory,
     cells = [kind, *[str(values.get(name) or "") for name in header[1:]]]
     table = Table(SourceInfo("", "", "", "csv"), header, [Row(2, cells)])
     checked = check_outcomes(table, directory, questionnaire)
-    checked.problems = [dataclasses.replace(p, file=None, row=None, column=option_name(p.column))
+    renamed = _KIND_OPTIONS.get(kind, {})
+    checked.problems = [dataclasses.replace(p, file=None, row=None,
+                                            column=renamed.get(p.column or "") or option_name(p.column))
                         for p in checked.problems]
     return checked
 
@@ -127,6 +129,12 @@ def check_record(kind: str, values: dict[str, str], directory: Directory,
 _OPTIONS = {"parties": "--party", "partners": "--partner", "objectives": "--objective", "kind": "--kind",
             "reached_smes": "--smes", "reached_rtos": "--rtos", "reached_clusters": "--clusters",
             "reached_policy": "--policy-actors"}
+
+
+# Where a record kind's command names a column differently.
+_KIND_OPTIONS = {"dissemination": {"kind": "--channel"}, "steps": {"id": "--case"},
+                 "milestone": {"id": "MILESTONE", "achieved": "--achieved"},
+                 "deliverable": {"id": "DELIVERABLE", "achieved": "--achieved"}}
 
 
 def option_name(column: str | None) -> str | None:
@@ -340,8 +348,8 @@ class _Builder:
         by_spelling = {fold(i): i for i in plan} | {fold(name): i for i, name in plan.items()}
         known = by_spelling.get(fold(raw)) or by_spelling.get(fold(raw.replace(" ", "")))
         if known is None:
-            cells.problem("unknown_reference", "id", raw, what=kind,
-                          suggestion=did_you_mean(closest_id(raw, plan)))
+            cells.problem("outcome_not_planned", "id", raw, what=kind,
+                          suggestion=did_you_mean(closest_id(raw, plan)), allowed=", ".join(plan))
             return
         record = Status(known, _flag(cells, "achieved", required=True), cells.date("date") or "",
                         cells.text("comment"))
