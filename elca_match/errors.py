@@ -85,6 +85,7 @@ MESSAGES: dict[str, str] = {
     "outcome_partner_country": "the partner {partner} is in {partner_country}, not in {country}; correct the country or the partner.",
     "outcome_bad_flag": "the value must be yes or no; correct it.",
     "outcome_targets_invalid": "{detail}; correct the targets file.",
+    "outcome_not_planned": "the {what} {value} is not in the action's plan{suggestion}; use one of: {allowed} (elca_match/builtin/action.yaml).",
     # the questionnaire definition itself
     "definition_invalid": "{detail}; correct the questionnaire definition.",
     "rules_invalid": "{detail}; correct the mission rules file.",
