@@ -98,6 +98,7 @@ MESSAGES: dict[str, str] = {
     "agenda_lock_unavailable": "the meeting is locked at {when} but {participant} is not available then; unlock it (`elca-match agenda lock --remove`) or widen the availability.",
     "agenda_lock_clash": "the meeting is locked at {when}, where {participant} already has the locked meeting {other}; unlock one of them with `elca-match agenda lock --remove`.",
     "agenda_lock_table": "the meeting is locked at {when} at table {table}, which the locked meeting {other} holds; unlock one of them with `elca-match agenda lock --remove`.",
+    "partner_duplicate": "the name is nearly that of partner {other_id} ({other}) in the same country; use that partner's id, or if they really are one organisation under two ids join them with `elca-match partners merge`.",
 }
 
 

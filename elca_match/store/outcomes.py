@@ -20,18 +20,11 @@ from typing import Any
 
 import sqlite_utils
 
-from ..outcomes.model import Case, Event, Meeting, Outcomes, Party, PartnerOrg
+from ..outcomes.model import Case, Event, Meeting, Outcomes, Party
+from . import partners as partner_store
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS outcome_orgs (
-    id TEXT PRIMARY KEY COLLATE NOCASE,
-    name TEXT NOT NULL,
-    country TEXT NOT NULL,               -- ISO 3166 alpha-2
-    org_type TEXT NOT NULL,              -- cluster | intermediary | sme | large | rto | university | other
-    description TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL,                -- file name and row, or "command line"
-    recorded_at TEXT NOT NULL
-);
+-- third-country organisations live in the partners register (store/partners.py, one id space)
 CREATE TABLE IF NOT EXISTS outcome_events (
     id TEXT PRIMARY KEY COLLATE NOCASE,
     name TEXT NOT NULL,
@@ -81,7 +74,7 @@ CREATE TABLE IF NOT EXISTS outcome_parties (
     side TEXT NOT NULL,                  -- eu | third
     position INTEGER NOT NULL,
     kind TEXT NOT NULL,                  -- cluster | member (eu side) | org (third side)
-    ref TEXT NOT NULL,                   -- cluster code, organisations.key, or outcome_orgs.id
+    ref TEXT NOT NULL,                   -- cluster code, organisations.key, or partners.id
     name TEXT NOT NULL DEFAULT '',       -- snapshot of a member's name
     org_type TEXT NOT NULL DEFAULT '',   -- snapshot of a member's org type
     cluster TEXT NOT NULL DEFAULT '',
@@ -92,9 +85,8 @@ CREATE INDEX IF NOT EXISTS outcome_parties_ref ON outcome_parties(kind, ref);
 
 ERASED_NAME = "(erased organisation)"
 ERASED_TEXT = "[erased organisation]"
-_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "outcome_orgs", "case": "outcome_cases"}
+_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "partners", "case": "outcome_cases"}
 _COLUMNS = {
-    "org": ("id", "name", "country", "org_type", "description"),
     "event": ("id", "name", "date", "kind", "countries", "mission_id", "description"),
     "meeting": ("id", "name", "date", "kind", "country", "event_id", "mission_id", "description"),
     "case": ("id", "name", "date", "case_type", "countries", "objectives", "status", "agreement", "sectors",
@@ -112,14 +104,16 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
                           ("case", outcomes.cases)):
         if not records:
             continue
+        if kind == "org":
+            partner_store.save_orgs(db, records, {r.id: sources.get(("org", r.id), "") for r in records}, recorded_at)
+            continue
         columns = _COLUMNS[kind] + ("source", "recorded_at")
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
         sql = (f"INSERT INTO {_TABLES[kind]} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
                f"ON CONFLICT(id) DO UPDATE SET {updates}")
         db.conn.executemany(sql, [[_encode(getattr(r, c)) for c in _COLUMNS[kind]]
                                   + [sources.get((kind, r.id), ""), recorded_at] for r in records])
-        if kind != "org":
-            _save_parties(db, kind, records)
+        _save_parties(db, kind, records)
 
 
 def _encode(value: Any) -> Any:
@@ -159,7 +153,7 @@ def load(db: sqlite_utils.Database) -> Outcomes:
         return {"parties": tuple(parties.get(key, ())), "partners": tuple(partners.get(key, ()))}
 
     result = Outcomes()
-    result.orgs = [PartnerOrg(**r) for r in _rows(db, "org", "ORDER BY name COLLATE NOCASE, id")]
+    result.orgs = partner_store.load_orgs(db)
     result.events = [Event(**r, **linked("event", r["id"])) for r in _rows(db, "event", "ORDER BY date, id")]
     result.meetings = [Meeting(**r, **linked("meeting", r["id"])) for r in _rows(db, "meeting", "ORDER BY date, id")]
     result.cases = [Case(**r, **linked("case", r["id"])) for r in _rows(db, "case", "ORDER BY date, id")]
