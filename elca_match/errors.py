@@ -100,6 +100,16 @@ MESSAGES: dict[str, str] = {
     "plan_discard_record": "plan #{value} is the plan of record, so it cannot be discarded; adopt another plan first (`elca-match plan adopt ID`), then discard it.",
     "plan_lock_gone": "--lock {value}: {detail}; drop the --lock or correct it (see `elca-match members list` and `elca-match missions list`).",
     "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower --cluster-min-seats to {suggested} or raise --cluster-max-share.",
+    # meeting agenda (issue 21): the scheduler's hard constraints and capacity, partners, requests
+    "agenda_no_slots": "the mission has no meeting slot (no session, or breaks cover every slot); add a session with `elca-match agenda session` or `elca-match agenda import sessions FILE`.",
+    "agenda_sessions_overlap": "two sessions on {value} overlap ({first} and {second}), so a participant could be at two tables at once; merge them into one session or move one.",
+    "agenda_capacity": "{constraint} capacity: {value} needs {demand} meeting slots but only {capacity} exist; {relaxation}.",
+    "agenda_lock_unknown": "the locked meeting is not a request of this mission any more; unlock it with `elca-match agenda lock --remove`.",
+    "agenda_lock_no_slot": "the meeting is locked at {when}, table {table}, which is not a slot and table of the sessions now; unlock it (`elca-match agenda lock --remove`) or restore the session.",
+    "agenda_lock_unavailable": "the meeting is locked at {when} but {participant} is not available then; unlock it (`elca-match agenda lock --remove`) or widen the availability.",
+    "agenda_lock_clash": "the meeting is locked at {when}, where {participant} already has the locked meeting {other}; unlock one of them with `elca-match agenda lock --remove`.",
+    "agenda_lock_table": "the meeting is locked at {when} at table {table}, which the locked meeting {other} holds; unlock one of them with `elca-match agenda lock --remove`.",
+    "partner_duplicate": "the name is nearly that of partner {other_id} ({other}) in the same country; use that partner's id, or if they really are one organisation under two ids join them with `elca-match partners merge`.",
 }
 
 

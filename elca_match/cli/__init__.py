@@ -19,6 +19,7 @@ from . import (
     missions,
     opportunities,
     outcomes,
+    partners,
     plan,
     rank,
     report,
@@ -38,6 +39,7 @@ app = typer.Typer(
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
                    outcomes, report, check)
+COMMAND_MODULES += (partners,)
 
 
 @app.callback()

@@ -20,19 +20,12 @@ from typing import Any
 import sqlite_utils
 
 from ..outcomes.model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
-                              Outcomes, Partnership, Party, PartnerOrg, Status)
+                              Outcomes, Partnership, Party, Status)
 from . import erasure
+from . import partners as partner_store
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS outcome_orgs (
-    id TEXT PRIMARY KEY COLLATE NOCASE,
-    name TEXT NOT NULL,
-    country TEXT NOT NULL,               -- ISO 3166 alpha-2
-    org_type TEXT NOT NULL,              -- cluster | intermediary | sme | large | rto | university | other
-    description TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL,                -- file name and row, or "command line"
-    recorded_at TEXT NOT NULL
-);
+-- third-country organisations live in the partners register (store/partners.py, one id space)
 CREATE TABLE IF NOT EXISTS outcome_events (
     id TEXT PRIMARY KEY COLLATE NOCASE,
     name TEXT NOT NULL,
@@ -82,7 +75,7 @@ CREATE TABLE IF NOT EXISTS outcome_parties (
     side TEXT NOT NULL,                  -- eu | third
     position INTEGER NOT NULL,
     kind TEXT NOT NULL,                  -- cluster | member (eu side) | org (third side)
-    ref TEXT NOT NULL,                   -- cluster code, organisations.key, or outcome_orgs.id
+    ref TEXT NOT NULL,                   -- cluster code, organisations.key, or partners.id
     name TEXT NOT NULL DEFAULT '',       -- snapshot of a member's name
     org_type TEXT NOT NULL DEFAULT '',   -- snapshot of a member's org type
     cluster TEXT NOT NULL DEFAULT '',
@@ -155,12 +148,11 @@ CREATE TABLE IF NOT EXISTS outcome_status (
 """
 
 ERASED_NAME = "(erased organisation)"
-_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "outcome_orgs", "case": "outcome_cases",
+_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "partners", "case": "outcome_cases",
            "steps": "outcome_steps", "dissemination": "outcome_disseminations",
            "consortium_meeting": "outcome_consortium_meetings", "partnership": "outcome_partnerships",
            "contact": "outcome_contacts"}
 _COLUMNS = {
-    "org": ("id", "name", "country", "org_type", "description"),
     "event": ("id", "name", "date", "kind", "countries", "mission_id", "description"),
     "meeting": ("id", "name", "date", "kind", "country", "event_id", "mission_id", "description"),
     "case": ("id", "name", "date", "case_type", "countries", "objectives", "status", "agreement", "sectors",
@@ -190,7 +182,7 @@ FREE_TEXT = (
     erasure.FreeText("outcome_meetings", ("name", "description"), involves=_involving("meeting", "outcome_meetings")),
     erasure.FreeText("outcome_cases", ("name", "technology", "description"),
                      involves=_involving("case", "outcome_cases")),
-    erasure.FreeText("outcome_orgs", ("description",), involves=(
+    erasure.FreeText("partners", ("description", "needs", "offers"), involves=(
         "SELECT t.ref FROM outcome_parties t JOIN outcome_parties m ON m.record = t.record"
         " AND m.record_id = t.record_id WHERE t.side = 'third' AND m.kind = 'member' AND m.ref = :org_key")),
     # a case's steps involve the members that are parties to the case
@@ -211,6 +203,9 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
     for kind, table in _TABLES.items():
         records = getattr(outcomes, LISTS[kind])
         if not records:
+            continue
+        if kind == "org":
+            partner_store.save_orgs(db, records, {r.id: sources.get(("org", r.id), "") for r in records}, recorded_at)
             continue
         columns = _COLUMNS[kind] + ("source", "recorded_at")
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
@@ -291,7 +286,7 @@ def load(db: sqlite_utils.Database) -> Outcomes:
 
     by_date = "ORDER BY date, id"
     result = Outcomes()
-    result.orgs = [PartnerOrg(**r) for r in _rows(db, "org", "ORDER BY name COLLATE NOCASE, id")]
+    result.orgs = partner_store.load_orgs(db)
     result.events = [Event(**r, **linked("event", r["id"]), organised=r["id"].casefold() in organised)
                      for r in _rows(db, "event", by_date)]
     result.meetings = [Meeting(**r, **linked("meeting", r["id"])) for r in _rows(db, "meeting", by_date)]
