@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from ..text import fold
-from .cache import read_json, write_json
 from .glossary import ANY, Glossary, word_keys
+from .lemmas import lemma
 from .model import TextSettings
 
 # Keeps accents (simplemma needs them); splits on anything that is not a letter or digit.
@@ -30,12 +30,7 @@ _COGNATE_SPELLING = (("ph", "f"), ("th", "t"), ("ck", "k"), ("qu", "k"), ("c", "
                      ("ss", "s"), ("ll", "l"), ("mm", "m"), ("nn", "n"), ("tt", "t"), ("rr", "r"), ("ff", "f"),
                      ("pp", "p"))
 _COGNATE_ENDING = re.compile(r"(?:ami|ach|ow|em|om|es|os|as|en|er|um|e|o|a|i|s|u)$")
-COGNATE_MIN = 6
-COGNATE_MARK = "~"
-
-_LEMMAS: dict[str, dict[str, str]] = {}  # lang -> word -> folded lemma
-_LEMMA_STATE = {"loaded": False, "dirty": False}
-
+COGNATE_MIN = 5  # shortest key: shorter words are compared as they are
 
 @dataclass(frozen=True)
 class Analysis:
@@ -52,57 +47,13 @@ class Analysis:
     content: int = 0
 
 
-def _lemma_file() -> str:
-    import simplemma
-
-    return f"lemmas-simplemma-{getattr(simplemma, '__version__', 'x')}.json"
-
-
-def _load_lemmas() -> None:
-    if not _LEMMA_STATE["loaded"]:
-        _LEMMA_STATE["loaded"] = True
-        stored = read_json(_lemma_file())
-        if isinstance(stored, dict):
-            for lang, table in stored.items():
-                if isinstance(table, dict):
-                    _LEMMAS.setdefault(lang, {}).update({k: v for k, v in table.items() if k not in _LEMMAS[lang]})
-
-
-def save_lemmas() -> None:
-    """Persist the lemmas computed since the last save (merged with what another process saved)."""
-    if not _LEMMA_STATE["dirty"]:
-        return
-    stored = read_json(_lemma_file())
-    merged = stored if isinstance(stored, dict) else {}
-    for lang, table in _LEMMAS.items():
-        merged.setdefault(lang, {}).update(table)
-    write_json(_lemma_file(), merged)
-    _LEMMA_STATE["dirty"] = False
-
-
-def lemma(word: str, lang: str) -> str:
-    """The folded lemma of a lower-case ``word`` in ``lang`` (cached; unknown words stay as they are)."""
-    _load_lemmas()
-    table = _LEMMAS.setdefault(lang, {})
-    hit = table.get(word)
-    if hit is None:
-        import simplemma
-
-        try:
-            hit = fold(simplemma.lemmatize(word, lang=lang))
-        except ValueError:  # a language simplemma does not know
-            hit = fold(word)
-        table[word] = hit
-        _LEMMA_STATE["dirty"] = True
-    return hit
-
-
 def cognate_key(word: str) -> str:
     """A spelling-neutral key for a long folded word: ``pantografo`` and ``pantograph`` both give ``pantograf``."""
     key = word
     for old, new in _COGNATE_SPELLING:
         key = key.replace(old, new)
-    return _COGNATE_ENDING.sub("", key) if len(key) > COGNATE_MIN else key
+    stripped = _COGNATE_ENDING.sub("", key)
+    return stripped if len(stripped) >= COGNATE_MIN else key
 
 
 def detect_language(tokens: list[str], settings: TextSettings, glossary: Glossary, hint: str | None = None) -> str:
@@ -159,7 +110,7 @@ class TextAnalyser:
             feature = None
             if not digit and len(lem) >= self.settings.min_token_length \
                     and token not in self._stop and lem not in self._stop:
-                feature = cognate_key(lem) if self.settings.cognates and len(lem) >= COGNATE_MIN else lem
+                feature = cognate_key(lem) if self.settings.cognates else lem
             hit = self._words[key] = (token, lem, word_keys(token, lem), feature)
         return hit
 

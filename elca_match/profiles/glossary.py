@@ -12,7 +12,7 @@ known term in any language (one edit: ``pantografo`` -> pantograph).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,10 +89,13 @@ class Glossary:
         return cls.from_files([(source, data)])
 
     @classmethod
-    def from_files(cls, files: Iterable[tuple[str, Any]]) -> "Glossary":
+    def from_files(cls, files: Iterable[tuple[str, Any]],
+                   lemmatise: Callable[[str, str], str] | None = None) -> "Glossary":
         """Merge several parsed files (glossary, thesaurus domains): a code in two files joins their terms.
 
         A file may carry a top-level ``source`` note that its concepts without their own inherit.
+        With ``lemmatise(word, lang)``, each word of a multi-word term also matches through its lemma, so an
+        adjective written in one gender meets the text's other ("klapa tylna", "klapy tylnej").
         """
         merged: dict[str, dict[str, Any]] = {}
         for name, data in files:
@@ -124,17 +127,21 @@ class Glossary:
         for concept in concepts.values():
             for lang, terms in concept.terms.items():
                 for term in terms:
-                    glossary._add(lang, term, concept.code)
+                    glossary._add(lang, term, concept.code, lemmatise if lang in LANGUAGES else None)
         return glossary
 
-    def _add(self, lang: str, term: str, code: str) -> None:
-        parts = words(term)
+    def _add(self, lang: str, term: str, code: str, lemmatise: Callable[[str, str], str] | None = None) -> None:
+        raw = WORD.findall(term.lower())  # simplemma wants the accents
+        parts = [fold(w) for w in raw]
         if not parts:
             return
-        node = self.tries.setdefault(lang, {})
-        for part in parts:
-            node = node.setdefault(part, {})
-        node.setdefault(_END, code)  # the first concept to claim a term keeps it
+        nodes = [self.tries.setdefault(lang, {})]
+        for word, part in zip(raw, parts):
+            # one-word terms are written in their base form; a lemma there would let 'trains' take 'training'
+            forms = dict.fromkeys((part, lemmatise(word, lang) if lemmatise and len(parts) > 1 else part))
+            nodes = [node.setdefault(form, {}) for node in nodes for form in forms]
+        for node in nodes:
+            node.setdefault(_END, code)  # the first concept to claim a term keeps it
         if len(parts) == 1:
             self.single.setdefault(lang, {}).setdefault(parts[0], code)
 

@@ -21,6 +21,7 @@ from ..errors import DefinitionError
 from ..resources import data_dir
 from .cache import drop_stale, read_json, write_json
 from .glossary import Glossary
+from .lemmas import lemma, save_lemmas
 
 NORMS = ("l2", "max", "band")
 # Bumped when the compiled thesaurus changes shape, so older cache files are not read.
@@ -113,7 +114,8 @@ def _glossary(sources: list[Path], raw: bytes) -> Glossary:
             return Glossary.from_json(cached)
         except (KeyError, TypeError, ValueError):
             pass  # a damaged cache file: compile again
-    glossary = Glossary.from_files((p.name, _yaml(p.read_bytes(), p)) for p in sources)
+    glossary = Glossary.from_files(((p.name, _yaml(p.read_bytes(), p)) for p in sources), lemmatise=lemma)
+    save_lemmas()
     drop_stale(f"thesaurus-{COMPILED_FORMAT}-", name)
     write_json(name, glossary.to_json())
     return glossary

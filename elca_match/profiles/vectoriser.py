@@ -35,7 +35,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .analysis import Analysis, TextAnalyser, save_lemmas
+from .analysis import Analysis, TextAnalyser
+from .lemmas import save_lemmas
 from .inputs import OPPORTUNITY, ProfileInput
 from .model import TEXT_BLOCK, TRL_BLOCK, MatchModel, load_model
 
