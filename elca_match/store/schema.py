@@ -14,3 +14,4 @@ def ensure(db: sqlite_utils.Database) -> None:
     for module in SCHEMA_MODULES:
         if module.SCHEMA.strip():
             db.conn.executescript(module.SCHEMA)
+    catalogue.add_provenance_columns(db)
