@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "duplicate_id": "the id {value} occurs more than once in the file (first on row {first_row}); make ids unique.",
     "trl_order": "trl_min {low} is greater than trl_max {high}; swap or correct them.",
     "date_order": "end_date {high} is before start_date {low}; correct the dates.",
+    "validity_order": "valid_to {high} is before valid_from {low}; correct the validity dates.",
     "unknown_reference": "the {what} {value} does not exist in the database{suggestion}; import it first or correct the reference.",
     # lookups and command-line values
     "unknown_name": "there is no {what} called {value}{suggestion}; use one of: {allowed}.",
