@@ -33,6 +33,7 @@ from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record, required
+from .catalogue import citation_note
 from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
@@ -54,6 +55,7 @@ class PlanResult:
     status: str = plans_store.DRAFT  # adopted (the plan of record) | draft
     created_at: str = ""
     based_on: int | None = None  # the plan it was re-planned from (plan --from)
+    catalogue_note: str | None = None  # opportunities to check before citing (see `opportunities check`)
 
     @property
     def label(self) -> str:
@@ -125,7 +127,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
         db.conn.close()
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
                       countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
-                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on)
+                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
+                      catalogue_note=citation_note(db_path))
 
 
 def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:

@@ -111,6 +111,12 @@ class OpportunityRanking:
     policy_driver: str
     trl: str
     matches: list[Match] = field(default_factory=list)
+    # where the driver can be read (official first), how sure it is, and what to know before citing it
+    sources: list[str] = field(default_factory=list)
+    status: str = ""
+    checked_on: str = ""
+    valid_to: str = ""
+    caveats: str = ""
 
 
 @dataclass
@@ -393,4 +399,6 @@ def _opportunity_ranking(o: dict[str, Any], matches: list[Match]) -> Opportunity
     low, high = o.get("trl_min"), o.get("trl_max")
     trl = "" if low is None and high is None else f"{low if low is not None else 1}-{high if high is not None else 9}"
     return OpportunityRanking(str(o["id"]), o["title"], o["country"], o["sector"], o["value_chain_stage"],
-                              o.get("policy_driver") or "", trl, matches)
+                              o.get("policy_driver") or "", trl, matches, list(o.get("sources") or ()),
+                              o.get("status") or "", o.get("checked_on") or "", o.get("valid_to") or "",
+                              o.get("caveats") or "")
