@@ -538,6 +538,7 @@ def responses(draw) -> dict[str, str]:
     ("limesurvey", "csv", "pl", {}), ("limesurvey", "xlsx", "fr", {"answers": "text", "headings": "codetext"}),
     ("googleforms", "csv", "es", {}), ("msforms", "xlsx", "de", {}), ("surveymonkey", "csv", "it", {}),
 ])
+@pytest.mark.slow  # every tool's export of many generated answers
 @settings(max_examples=12)
 @given(rows=st.lists(responses(), min_size=1, max_size=3))
 def test_any_answers__tool_export__same_as_canonical(tmp_path_factory, tool, suffix, lang, options, rows):
