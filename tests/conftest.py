@@ -88,6 +88,28 @@ def run_cli_subprocess(*args: object, db: Path | None = None, cwd: Path | None =
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
+def run_main(*args: object, db: Path | None = None) -> CliResult:
+    """The real entry point (``main``, which turns errors into messages and exit codes), in-process."""
+    import io
+
+    from elca_match.cli import main
+
+    patch = pytest.MonkeyPatch()
+    out, err = io.StringIO(), io.StringIO()
+    patch.setattr(sys, "argv", ["elca-match", *(["--db", str(db)] if db else []), *map(str, args)])
+    patch.setenv("COLUMNS", "200")
+    patch.setattr(sys, "stdout", out)
+    patch.setattr(sys, "stderr", err)
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        patch.undo()
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def cli():
     """The `run_cli` function, for tests that drive the command line."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
 
 outcomes_app = typer.Typer(help="Record the action's outcomes: events, meetings, partners, cooperation cases.",
                            no_args_is_help=True)
@@ -126,11 +126,12 @@ def list_(
     kind: str = typer.Option(None, "--kind", help="Only one kind: event, meeting, org or case."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """List the recorded outcomes, one table per kind."""
     from ..services.outcomes import list_outcomes
 
-    emit(outcomes_document(list_outcomes(db_path(ctx), kind)), fmt, out)
+    emit(outcomes_document(list_outcomes(db_path(ctx), kind)), fmt, out, table=table)
 
 
 def result_document(result) -> Document:

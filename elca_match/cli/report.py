@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..errors import UsageError
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit, err_console
 
 report_app = typer.Typer(help="Reports for the funding agency.", no_args_is_help=True)
 
@@ -25,6 +25,7 @@ def indicators(
     targets: Path = typer.Option(None, "--targets", help="Targets file (default: the action's, builtin/targets.yaml)."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """The template's tables, cumulated: call indicators against targets, events, stakeholders, cooperation cases."""
     from ..outcomes.document import report_document
@@ -41,4 +42,4 @@ def indicators(
         write_template_xlsx(report, out)
         err_console().print(f"Wrote {out}", markup=False)
         return
-    emit(report_document(report), fmt, out)
+    emit(report_document(report), fmt, out, table=table)

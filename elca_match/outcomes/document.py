@@ -88,14 +88,18 @@ def report_tables(report: IndicatorReport) -> list[TemplateTable]:
             _sme_cases(report), _objective_types()]
 
 
+# --table names of report_tables' tables, in order (a CSV file holds one of them).
+TABLE_NAMES = ("indicators", "events", "stakeholders", "cluster-cases", "sme-cases", "objective-types")
+
+
 def report_document(report: IndicatorReport) -> Document:
     """The report as a Document: one section per template table (md, csv and json writers)."""
     sections = []
-    for table in report_tables(report):
+    for table, name in zip(report_tables(report), TABLE_NAMES):
         layout = table.layout
         title = f"{layout.title}: {layout.group}" if layout.group else layout.title
         sections.append(Section(title, list(layout.columns), table.rows, notes=table.below,
-                                wrap_columns=layout.columns[3:] + ("Comments", "Call Indicator")))
+                                wrap_columns=layout.columns[3:] + ("Comments", "Call Indicator"), name=name))
     summary = {"period": period(report), "third countries": ", ".join(r.country_name for r in report.events),
                "records counted": ", ".join(f"{n} {kind}" for kind, n in report.counted.items())}
     return Document(TITLE, sections, summary=summary, data=report)

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from .erasure import FreeText
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS opportunities (
     id TEXT PRIMARY KEY COLLATE NOCASE,
@@ -55,6 +57,9 @@ CREATE TABLE IF NOT EXISTS missions (
 );
 CREATE INDEX IF NOT EXISTS missions_country ON missions(country);
 """
+
+# Opportunities involve no member, but their text may quote a member's contact data.
+FREE_TEXT = (FreeText("opportunities", ("title", "description", "policy_driver", "source")),)
 
 OPPORTUNITY_FIELDS = ("id", "title", "country", "region", "sector", "value_chain_stage", "description",
                       "materials", "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity",

@@ -13,7 +13,6 @@ organisation that :func:`forget` has erased, without saying who it was.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from ..outcomes.model import Case, Event, Meeting, Outcomes, Party, PartnerOrg
+from . import erasure
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outcome_orgs (
@@ -91,7 +91,6 @@ CREATE INDEX IF NOT EXISTS outcome_parties_ref ON outcome_parties(kind, ref);
 """
 
 ERASED_NAME = "(erased organisation)"
-ERASED_TEXT = "[erased organisation]"
 _TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "outcome_orgs", "case": "outcome_cases"}
 _COLUMNS = {
     "org": ("id", "name", "country", "org_type", "description"),
@@ -101,6 +100,24 @@ _COLUMNS = {
              "technology", "description", "confidential", "mission_id"),
 }
 _JSON = {"countries", "objectives", "sectors"}
+
+
+def _involving(kind: str, table: str) -> str:
+    return (f"SELECT r.id FROM {table} r JOIN outcome_parties p ON p.record = '{kind}' AND p.record_id = r.id"
+            " WHERE p.kind = 'member' AND p.ref = :org_key")
+
+
+# Typed text of the outcome records; a third-country organisation is involved with a member
+# when they share an event, meeting or case.
+FREE_TEXT = (
+    erasure.FreeText("outcome_events", ("name", "description"), involves=_involving("event", "outcome_events")),
+    erasure.FreeText("outcome_meetings", ("name", "description"), involves=_involving("meeting", "outcome_meetings")),
+    erasure.FreeText("outcome_cases", ("name", "technology", "description"),
+                     involves=_involving("case", "outcome_cases")),
+    erasure.FreeText("outcome_orgs", ("description",), involves=(
+        "SELECT t.ref FROM outcome_parties t JOIN outcome_parties m ON m.record = t.record"
+        " AND m.record_id = t.record_id WHERE t.side = 'third' AND m.kind = 'member' AND m.ref = :org_key")),
+)
 
 
 def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str, str], str], recorded_at: str) -> None:
@@ -195,23 +212,15 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
 
     Its party rows keep their org type and cluster under an opaque token, so indicators
     already reported (SMEs benefited, cooperation cases) keep their counts; its name is
-    removed from every name and description of events, meetings and cases.
+    removed, as whole words, from the text of the records it took part in.
     """
     conn = db.conn
     names = {r[0] for r in conn.execute(
         "SELECT DISTINCT name FROM outcome_parties WHERE kind = 'member' AND ref = ?", [org_key]) if r[0].strip()}
+    rows = erasure.involved(db, org_key, list(FREE_TEXT))
     token = f"erased:{secrets.token_hex(8)}"
     changed = {"outcome_parties": conn.execute(
         "UPDATE outcome_parties SET ref = ?, name = ? WHERE kind = 'member' AND ref = ?",
         [token, ERASED_NAME, org_key]).rowcount}
-    texts = 0
-    if names:
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
-        for table in ("outcome_events", "outcome_meetings", "outcome_cases"):
-            for row in conn.execute(f"SELECT id, name, description FROM {table}").fetchall():
-                name, description = pattern.sub(ERASED_TEXT, row[1]), pattern.sub(ERASED_TEXT, row[2])
-                if (name, description) != (row[1], row[2]):
-                    conn.execute(f"UPDATE {table} SET name = ?, description = ? WHERE id = ?", [name, description, row[0]])
-                    texts += 1
-    changed["outcome_texts"] = texts
+    changed["outcome_texts"] = sum(erasure.scrub(db, rows, names, (), list(FREE_TEXT)).values())
     return changed
