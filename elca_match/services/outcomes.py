@@ -22,7 +22,7 @@ from ..outcomes.model import Directory, MemberRef, Outcomes, Party
 from ..outcomes.vocabulary import RECORD_KINDS, codes, lookup
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as missions_store
-from ..store import open_db, survey, transaction
+from ..store import session, survey, transaction
 from ..store import outcomes as store
 from ..tabular import read_table
 from ..text import closest
@@ -93,8 +93,8 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
                                   excluded_countries=indicators.load_targets().excluded_countries))
         if checked.problems:
             raise _rejected(what, file, checked.problems)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             stored = store.load(db)
             directory = build_directory(db, stored)
@@ -108,8 +108,6 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
             sources = {key: source_of(key, row) for key, row in checked.rows.items()}
             store.save(db, changed, sources, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             result.totals = store.counts(db)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -156,11 +154,9 @@ def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionn
 
 def list_outcomes(db_path: Path, kind: str | None = None) -> Outcomes:
     """Stored outcome records, all kinds or one (``event``, ``meeting``, ``org``, ``case``)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         stored = _current(db, store.load(db))
-    finally:
-        db.conn.close()
     if kind is None:
         return stored
     code = lookup(RECORD_KINDS, kind)
@@ -208,10 +204,8 @@ def indicator_report(db_path: Path, start: str | None = None, end: str | None = 
         raise UsageError.of("bad_option", detail=f"--from {start_date} is after --to {end_date}; swap or correct them")
     targets = indicators.load_targets(targets_path)
     questionnaire = load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         outcomes = _current(db, store.load(db))
-    finally:
-        db.conn.close()
     labels = {code: questionnaire.choice_label("sectors", code) for code in questionnaire.choice_codes("sectors")}
     return indicators.compute_report(outcomes, targets, start_date, end_date, labels)
