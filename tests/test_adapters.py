@@ -27,7 +27,7 @@ from elca_match.services.ingest import analyse_file, ingest_files
 from elca_match.store import open_db, survey
 from elca_match.surveytools import conventions as C
 from elca_match.surveytools import render_export
-from elca_match.surveytools.reading import fuzzy_header
+from elca_match.ingest.adapters.reading import fuzzy_header
 from elca_match.tabular import read_table
 
 from conftest import FIXTURES, SHARED
