@@ -18,7 +18,7 @@ from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import open_db
+from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
@@ -221,11 +221,9 @@ def report_document(result: ReportResult) -> Document:
 # --- internals ----------------------------------------------------------------------------------
 
 def _members(db_path: Path) -> dict[str, Any]:
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
 
 
 def driver_provenance(o: Any) -> dict[str, str]:
@@ -266,12 +264,10 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
                        questionnaire: Questionnaire, plan_id: int | None) -> ShortlistResult:
     # The saved plan is read as stored (``Plan.as_dict()``): rebuilding the dataclass
     # would import the planner and scipy, seconds a shortlist should not cost.
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
     plan = saved.plan
     ids = [str(m["id"]) for m in plan["missions"]]
     chosen = next((m for m in plan["missions"] if fold(m["id"]) == fold(mission)), None)
