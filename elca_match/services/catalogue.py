@@ -235,14 +235,11 @@ def check_catalogue(db_path: Path, today: dt.date | None = None) -> CatalogueChe
     """Opportunities whose driver ends before the missions to their country, or that are not
     verified, never checked, or checked more than a year ago."""
     today = today or dt.date.today()
-    db = open_db(db_path, create=False)
-    try:
-        _require(store.count_opportunities(db), "opportunities", "import the D1.1 catalogue with "
+    with session(db_path, create=False) as opened:
+        _require(store.count_opportunities(opened.db), "opportunities", "import the D1.1 catalogue with "
                  "`elca-match opportunities import FILE` or `elca-match opportunities import --builtin`")
-        records = store.list_opportunities(db)
-        missions = store.list_missions(db)
-    finally:
-        db.conn.close()
+        records = store.list_opportunities(opened.db)
+        missions = store.list_missions(opened.db)
     return CatalogueCheck(today.isoformat(), len(records), catalogue_warnings(records, missions, today))
 
 
