@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from .document import Document, Heatmap, Section
 
 __all__ = [
     "FORMATS", "Contact", "ContactRelease", "Document", "Heatmap", "Section",
-    "formula_like", "neutralise", "release_contacts", "render", "unneutralise", "write",
+    "formula_like", "neutralise", "release_contacts", "render", "unneutralise", "write", "write_binary",
 ]
 
 
@@ -65,6 +66,14 @@ FORMATS = ("xlsx", *_TEXT_WRITERS)
 def write(document: Document, fmt: str, target: str | os.PathLike[str] | IO[str]) -> None:
     """Write ``document`` as ``fmt`` (csv, json, md, html, xlsx) to a path or a text stream."""
     fmt = _check_format(fmt)
+    if isinstance(target, (str, os.PathLike)) and _device(Path(target)):
+        # /dev/stdout, a named pipe: write straight through (there is no file to replace)
+        with open(target, "wb") as stream:
+            if fmt == "xlsx":
+                write_binary(document, fmt, stream)
+            else:
+                stream.write(render(document, fmt).encode("utf-8"))  # a stream gets no BOM
+        return
     if fmt == "xlsx":
         if not isinstance(target, (str, os.PathLike)):
             raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (a workbook cannot go to the screen)")
@@ -82,6 +91,27 @@ def write(document: Document, fmt: str, target: str | os.PathLike[str] | IO[str]
         _atomic(Path(target), _write_text)
     else:
         writer(document, target)
+
+
+def write_binary(document: Document, fmt: str, stream: IO[bytes]) -> None:
+    """Write ``document`` as ``fmt`` to a binary stream (standard output, a pipe); xlsx included."""
+    fmt = _check_format(fmt)
+    if fmt != "xlsx":
+        stream.write(render(document, fmt).encode("utf-8"))
+        return
+    from .xlsx import write_xlsx
+
+    buffer = io.BytesIO()  # a zip needs to seek; a pipe cannot
+    write_xlsx(document, buffer)
+    stream.write(buffer.getvalue())
+
+
+def _device(path: Path) -> bool:
+    """True for an existing target that is not a regular file (a terminal, /dev/null, a named pipe)."""
+    try:
+        return path.exists() and not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
 
 
 def render(document: Document, fmt: str) -> str:

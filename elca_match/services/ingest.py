@@ -44,6 +44,7 @@ class FileResult:
     per_cluster: dict[str, int] = field(default_factory=dict)
     mapping: list[ColumnMapping] = field(default_factory=list)
     set_aside_reasons: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # read, but worth a look (ignored columns, no dates)
 
 
 @dataclass
@@ -141,7 +142,8 @@ def _dry_result(item: _Analysed) -> FileResult:
                       per_cluster=dict(Counter(v.answers["cluster"] for v in item.valid)),
                       mapping=item.output.mapping,
                       set_aside_reasons=[{"row": bad.row.number, "reasons": [p.message() for p in bad.problems]}
-                                         for bad in item.invalid])
+                                         for bad in item.invalid],
+                      warnings=[p.message() for p in item.output.warnings])
 
 
 def _store(db, item: _Analysed, progress: Progress | None) -> FileResult:
