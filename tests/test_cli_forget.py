@@ -118,7 +118,7 @@ def test_forget__free_text_scrubbed_only_where_it_involves_the_organisation(db):
     assert events["E2"] == ("Visit of [erased organisation] / [erased organisation] presented; write to "
                             "[erased contact]. Forums galore.")
     assert query(db, "SELECT description FROM outcome_meetings") == [("[erased organisation] met P1",)]
-    orgs = dict(query(db, "SELECT id, description FROM outcome_orgs"))
+    orgs = dict(query(db, "SELECT id, description FROM partners"))
     assert orgs == {"P1": "Met [erased organisation] and Leichtbau Nord", "P2": "Knows the Forum well"}
     # a record that only quotes a contact loses the contact data, not words that may be another's name
     assert query(db, "SELECT description FROM outcome_cases") == [("Introduced by [erased contact] of the Forum",)]
@@ -132,7 +132,7 @@ def test_forget__free_text_scrubbed_only_where_it_involves_the_organisation(db):
 def test_forget__reports_what_was_scrubbed_where(db):
     result = run(db, "forget", "Forum", "--yes")
     assert "submissions 2" in result.stderr and "raw_rows 2" in result.stderr and "set_aside 1" in result.stderr
-    assert "outcome_events 1" in result.stderr and "outcome_orgs 1" in result.stderr
+    assert "outcome_events 1" in result.stderr and "partners 1" in result.stderr
     assert "sources 1" in result.stderr and "raw_rows 1" in result.stderr  # the other member quoting Clara Blum
     kept = query(db, "SELECT org_name, cells FROM set_aside")
     assert len(kept) == 1 and kept[0][0] == "Nobody Else AG" and "Ask [erased contact]" in kept[0][1]
