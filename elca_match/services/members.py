@@ -142,10 +142,11 @@ def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None)
     questionnaire = questionnaire or load_questionnaire()
     db = open_db(db_path, create=False)
     try:
+        org, not_found = None, None
         try:
             org = find_member(db, text)
         except NotFoundError as missing:
-            org, not_found = None, missing
+            not_found = missing
         secure_delete(db)
         with transaction(db):
             if org is not None:
