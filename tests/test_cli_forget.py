@@ -8,11 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from elca_match.errors import MESSAGES
 from elca_match.outcomes.model import Case, Event, Meeting, Outcomes, Party, PartnerOrg
 from elca_match.services.ingest import ingest_files
-from elca_match.store import open_db, transaction
+from elca_match.store import erasure, open_db, transaction
 from elca_match.store import outcomes as outcomes_store
 
 from conftest import CliResult, run_main, write_survey
@@ -179,3 +181,13 @@ def test_forget__without_a_name_or_finish__usage_error(db):
 
 def test_forget__erase_unfinished_message_is_one_paragraph():
     assert "forget --finish" in MESSAGES["erase_unfinished"] and "\n" not in MESSAGES["erase_unfinished"]
+
+
+@given(name=st.text(alphabet="abcFoRum", min_size=1, max_size=12),
+       before=st.text(alphabet="xyz_-. 1", max_size=4), after=st.text(alphabet="xyz_-. 1", max_size=4))
+def test_words__replaces_whole_words_only(name, before, after):
+    text = f"{before}{name}{after}"
+    replaced = erasure.words([name.upper()]).sub("#", text)
+    # glued to a letter or digit, the name is part of another word ("Forums", "Forum1") and stays
+    glued = before[-1:].isalnum() or after[:1].isalnum()
+    assert replaced == (text if glued else f"{before}#{after}")
