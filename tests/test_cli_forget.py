@@ -99,7 +99,7 @@ def query(db: Path, sql: str) -> list[tuple]:
         conn.close()
 
 
-@pytest.mark.parametrize("name", ["Forum", "forum", "Forum Composites", FORUM_ID, "DE.111.111.111",
+@pytest.mark.parametrize("name", ["Forum", "forum", "Forum Composites", "Forum Komposit", FORUM_ID, "DE.111.111.111",
                                   "DE-111111111", "de 111 111 111", f"id:{FORUM_ID}"])
 def test_forget__any_name_or_id_spelling__erases_every_byte(db, name):
     assert all(trace in file_bytes(db) for trace in TRACES[:2])

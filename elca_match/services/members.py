@@ -40,11 +40,15 @@ def find_member(db, text: str) -> dict:
 def _matches(db, text: str) -> list[dict]:
     wanted = name_slug(text)
     hits = {row["key"]: row for row in survey.find_organisations(db, text, org_id_of(text), wanted)}
-    for key, name in survey.former_names(db):
-        if key not in hits and name_slug(name) == wanted:
-            row = survey.organisation(db, key)
-            if row is not None:
-                hits[key] = row
+    keys = {key for key, name in survey.former_names(db) if name_slug(name) == wanted}
+    if not hits and not keys:
+        # a spelling only a set-aside row used, filed under the organisation's id
+        keys = {row["org_key"] for row in survey.set_aside_rows(db)
+                if row["org_key"] and row["org_name"] and name_slug(row["org_name"]) == wanted}
+    for key in keys - set(hits):
+        row = survey.organisation(db, key)
+        if row is not None:
+            hits[key] = row
     return [hits[key] for key in sorted(hits)]
 
 

@@ -270,7 +270,10 @@ def submission_history(db: sqlite_utils.Database, org_key: str) -> list[dict]:
 
 
 def forget_organisation(db: sqlite_utils.Database, key: str) -> dict[str, int]:
-    """Delete an organisation's answers, raw rows, set-aside rows (claimed under ``key``) and record; count per table."""
+    """Delete an organisation's answers, raw rows, set-aside rows (claimed under ``key``) and record.
+
+    Returns how many rows went, per table.
+    """
     conn = db.conn
     counts = {}
     raw_ids = [r[0] for r in conn.execute("SELECT raw_row_id FROM submissions WHERE org_key = ?", [key])]
