@@ -151,6 +151,17 @@ def test_forget__ambiguous_name__refused_listing_candidates_nothing_changed(db, 
     assert file_bytes(db) == before
 
 
+def test_forget__by_key__leaves_a_namesakes_set_aside_rows(db, tmp_path):
+    rows = [answer(org_name="Twin Composites", country="ES", cluster="MAV", contact_email="es@twin.example"),
+            answer(org_name="Twin Composites", country="FR", cluster="POLYM", contact_email="fr@twin.example")]
+    ingest_files(db, [write_survey(tmp_path / "twins.csv", rows)])
+    late = [{**rows[1], "trl": "12", "contact_email": "late-fr@twin.example"}]
+    ingest_files(db, [write_survey(tmp_path / "late-twins.csv", late)], skip_invalid=True)
+    result = run(db, "forget", "name:twin composites|ES", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert b"es@twin.example" not in file_bytes(db) and b"late-fr@twin.example" in file_bytes(db)
+
+
 def test_forget__former_name_of_one_current_name_of_another__ambiguous(db, tmp_path):
     ingest_files(db, [write_survey(tmp_path / "new.csv", [answer(org_name="Forum", country="PL", cluster="BIC")])])
     result = run(db, "forget", "Forum", "--yes")

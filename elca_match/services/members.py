@@ -204,11 +204,21 @@ def _identity(db, org: dict, questionnaire: Questionnaire) -> tuple[set[str], se
 
 
 def _set_aside_of(db, key: str, names: set[str], contacts: set[str], countries: set[str]) -> list[dict]:
-    """The set-aside rows that are this organisation's: by key, by any of its names, or by one of its e-mails."""
+    """The set-aside rows that are this organisation's: by key, by any of its names, or by one of its e-mails.
+
+    A row keyed to another organisation (another id, or the same name in its country) stays.
+    """
     slugs = {name_slug(n) for n in names}
     # names include the ids the organisation gave, so their id keys are among these
     keys = {key} | {f"name:{s}|{c}" for s in slugs for c in countries} | {f"id:{org_id_of(n)}" for n in names}
+    others = survey.organisation_keys(db) - keys
     emails = {c.strip().casefold() for c in contacts if "@" in c}
+
+    def by_name(row: dict) -> bool:
+        owner = row["org_key"] or ""
+        return (bool(row["org_name"]) and name_slug(row["org_name"]) in slugs
+                and owner not in others and not owner.startswith("id:"))
+
     return [row for row in survey.set_aside_rows(db)
-            if row["org_key"] in keys or (row["org_name"] and name_slug(row["org_name"]) in slugs)
+            if row["org_key"] in keys or by_name(row)
             or any(str(cell).strip().casefold() in emails for cell in row["cells"].values())]

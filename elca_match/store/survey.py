@@ -256,6 +256,11 @@ def claim_set_aside(db: sqlite_utils.Database, ids: list[int], key: str) -> None
     db.conn.executemany("UPDATE set_aside SET org_key = ? WHERE id = ?", [(key, i) for i in ids])
 
 
+def organisation_keys(db: sqlite_utils.Database) -> set[str]:
+    """The key of every organisation."""
+    return {r[0] for r in db.conn.execute("SELECT key FROM organisations")}
+
+
 def organisation_names(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.conn.execute("SELECT name FROM organisations ORDER BY name")]
 
