@@ -75,7 +75,7 @@ MESSAGES: dict[str, str] = {
     "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
     # the disk and the operating system (say what was and was not saved)
-    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free.",
+    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free again (no other program using it, space on the disk).",
     "disk_full": "the disk holding {value} is full; {saved}; free some space and run the command again.",
     "db_damaged": "the database {value} is damaged ({detail}); {saved}; restore a backup of it.",
     "os_refused": "the system refused to write {value} ({detail}); {saved}; choose a folder you may write to, or free space.",
