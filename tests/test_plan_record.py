@@ -125,3 +125,43 @@ def test_plan__csv__one_table_with_one_header_row(db, tmp_path, table):  # noqa:
 def test_plan__unknown_table__lists_the_tables(db):  # noqa: F811
     result = cli(db, "plan", "--format", "csv", "--table", "waitlists")
     assert isinstance(result.exception, UsageError) and "did you mean 'waitlist'" in str(result.exception)
+
+
+# --- re-planning with the fewest changes -----------------------------------------------------
+
+def pairs(data):
+    return {(a["member"], a["mission"]) for a in data["assignments"]}
+
+
+def test_replan__member_cancelled__only_its_seats_change_and_the_output_says_why(db):  # noqa: F811
+    base = plan_json(db, "--max-per-member", "2")
+    gone = base["assignments"][0]["member"]
+    replan = plan_json(db, "--from", "record", "--exclude", gone)
+    assert replan["based_on"] == base["plan_id"] and replan["status"] == "draft"
+    assert replan["params"]["max_per_member"] == 2  # the base plan's options apply unless given again
+    freed = {(m, j) for m, j in pairs(base) if m == gone}
+    assert pairs(base) - pairs(replan) == freed
+    joined = pairs(replan) - pairs(base)
+    assert len(joined) <= len(freed) and {j for _, j in joined} <= {j for _, j in freed}
+    changes = {(c["change"], c["member"], c["mission"]): c["reason"] for c in replan["changes"]}
+    assert {k: v for k, v in changes.items() if k[0] == "leaves"} == {("leaves", m, j): "excluded" for m, j in freed}
+    assert all(v == "freed_seat" for k, v in changes.items() if k[0] == "joins")
+    table = cli(db, "plan", "show", replan["plan_id"])
+    assert "Changes against plan #1" in table.stdout and "excluded by a person (--exclude)" in table.stdout
+
+
+def test_replan__lock__kept_in_every_replan(db):  # noqa: F811
+    base = plan_json(db)
+    other = next(a for a in base["assignments"] if a["mission"] == "JP-EXP")
+    locked = plan_json(db, "--lock", f"{other['member']}@US-FIN", "--max-per-member", "2")
+    assert (other["member"], "US-FIN") in pairs(locked)
+    again = plan_json(db, "--from", locked["plan_id"], "--cluster-max-share", "0.34")
+    assert (other["member"], "US-FIN") in pairs(again) and again["params"]["lock"] == [f"{other['member']}@US-FIN"]
+    assert next(a for a in again["assignments"] if a["mission"] == "US-FIN" and a["member"] == other["member"])[
+        "why"].startswith("locked by a person (--lock)")
+
+
+def test_replan__bad_from__clear_error(db):  # noqa: F811
+    plan_json(db)
+    assert "--from takes a saved plan's id" in str(cli(db, "plan", "--from", "latest").exception)
+    assert isinstance(cli(db, "plan", "--from", "7").exception, NotFoundError)
