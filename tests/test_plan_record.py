@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import pytest
@@ -165,3 +166,53 @@ def test_replan__bad_from__clear_error(db):  # noqa: F811
     plan_json(db)
     assert "--from takes a saved plan's id" in str(cli(db, "plan", "--from", "latest").exception)
     assert isinstance(cli(db, "plan", "--from", "7").exception, NotFoundError)
+
+
+# --- calendars -----------------------------------------------------------------------------
+
+def events_of(path):
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return cal, {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+
+def test_export_calendar__ics_parses_back_with_one_event_per_mission(db, tmp_path):  # noqa: F811
+    data = plan_json(db)
+    out = tmp_path / "missions.ics"
+    result = cli(db, "export", "calendar", "--out", out)
+    assert result.exit_code == 0, result.output
+    cal, events = events_of(out)
+    assert "plan #1 (adopted" in str(cal["x-wr-calname"])
+    assert set(events) == {f"{m['id']}@elca-match" for m in data["missions"]}
+    jp = events["JP-EXP@elca-match"]
+    assert (jp.decoded("dtstart").isoformat(), jp.decoded("dtend").isoformat()) == ("2027-02-15", "2027-02-20")
+    assert str(jp["location"]) == "Nagoya, Japan" and "exploratory" in jp["categories"].cats
+    names = [data["names"][a["member"]] for a in data["assignments"] if a["mission"] == "JP-EXP"]
+    assert names and all(name in str(jp["description"]) for name in names)
+    assert "From plan #1 (adopted" in str(jp["description"])
+
+
+def test_export_calendar__member_and_cluster__only_their_trips(db, tmp_path):  # noqa: F811
+    data = plan_json(db)
+    a = data["assignments"][0]
+    mine, theirs = tmp_path / "member.ics", tmp_path / "cluster.ics"
+    assert cli(db, "export", "calendar", "--member", data["names"][a["member"]], "--out", mine).exit_code == 0
+    assert cli(db, "export", "calendar", "--cluster", a["cluster"].lower(), "--out", theirs).exit_code == 0
+    assert set(events_of(mine)[1]) == {f"{x['mission']}@elca-match" for x in data["assignments"]
+                                       if x["member"] == a["member"]}
+    assert set(events_of(theirs)[1]) == {f"{x['mission']}@elca-match" for x in data["assignments"]
+                                         if x["cluster"] == a["cluster"]}
+    assert "member " + data["names"][a["member"]] in str(events_of(mine)[0]["x-wr-calname"])
+    assert isinstance(cli(db, "export", "calendar", "--cluster", "NOPE").exception, NotFoundError)
+    assert isinstance(cli(db, "export", "calendar", "--member", "Nobody Ltd").exception, NotFoundError)
+
+
+def test_export_calendar__plan_option_and_table_formats(db):  # noqa: F811
+    plan_json(db)
+    what_if = plan_json(db, "--cluster-max-share", "0.05")
+    listed = json.loads(cli(db, "export", "calendar", "--plan", what_if["plan_id"], "--format", "json").stdout)
+    assert listed["plan_id"] == 2 and listed["plan"].startswith("plan #2 (draft")
+    rows = list(csv.DictReader(io.StringIO(cli(db, "export", "calendar", "--format", "csv").stdout)))
+    assert [r["mission"] for r in rows] == ["JP-EXP", "JP-SHOW", "US-FIN"]
+    assert isinstance(cli(db, "export", "calendar", "--format", "xlsx").exception, UsageError)
