@@ -216,3 +216,13 @@ def test_export_calendar__plan_option_and_table_formats(db):  # noqa: F811
     rows = list(csv.DictReader(io.StringIO(cli(db, "export", "calendar", "--format", "csv").stdout)))
     assert [r["mission"] for r in rows] == ["JP-EXP", "JP-SHOW", "US-FIN"]
     assert isinstance(cli(db, "export", "calendar", "--format", "xlsx").exception, UsageError)
+
+
+def test_replan__option_given_again__overrides_the_base_plans(db):  # noqa: F811
+    base = plan_json(db, "--max-per-member", "2")
+    replan = plan_json(db, "--from", base["plan_id"], "--cluster-max-share", "0.34")
+    assert replan["params"]["cluster_max_share"] == 0.34 and replan["params"]["max_per_member"] == 2
+    assert replan["quotas"]["JP-EXP"] == 1 and replan["plan_id"] != base["plan_id"]
+    kept = pairs(base) & pairs(replan)
+    assert {(c["member"], c["mission"]) for c in replan["changes"] if c["change"] == "leaves"} == pairs(base) - kept
+    assert all(c["reason"] == "cluster_quota" for c in replan["changes"] if c["change"] == "leaves")

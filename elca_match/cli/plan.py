@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from click.core import ParameterSource
 
 from ..export import Document, Section
 from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
@@ -72,8 +71,9 @@ def plan(
     params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
                         cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
                         allow_zero_fit=allow_zero_fit, waitlist_size=waitlist)
+    # by name: typer may bring its own copy of click, and with it its own ParameterSource
     given = {field for option, field in _OPTION_FIELDS.items()
-             if ctx.get_parameter_source(option) is ParameterSource.COMMANDLINE}
+             if getattr(ctx.get_parameter_source(option), "name", "") == "COMMANDLINE"}
     result = plan_missions(db_path(ctx), params, exclude=exclude or (), require=require or (), rules_path=rules,
                            adopt=adopt_it, lock=lock or (), base=base, given=given)
     emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out, table=table)
@@ -167,7 +167,7 @@ def plan_document(result, screen: bool = False) -> Document:
     sections = _screen_sections(result, by_mission, unfilled, waiting) if screen else \
         _file_sections(result, by_mission, unfilled)
     if result.based_on is not None:
-        sections.insert(0, _changes_section(result))
+        sections.insert(0, _changes_section(result, screen))
     columns = ["member", "name", "cluster", "on", "best_mission", "best_score", "constraint", "detail"]
     left = [[o.member, names.get(o.member, ""), o.cluster, "; ".join(o.assigned_to), o.best_mission,
              round(o.best_score, 4), o.constraint, o.detail] for o in plan.left_out]
@@ -190,7 +190,8 @@ def plan_document(result, screen: bool = False) -> Document:
                     notes=_notes(result), data=_data(result), table="assignments")
 
 
-def _changes_section(result) -> Section:
+def _changes_section(result, screen: bool) -> Section:
+    columns = ["change", "mission", "member", "name", "cluster", "score", "reason", "detail"]
     rows = [[c.change, c.mission, c.member, result.names.get(c.member, ""), c.cluster, round(c.score, 4), c.reason,
              c.detail] for c in result.plan.changes]
     left = sum(c.change == "leaves" for c in result.plan.changes)
@@ -198,9 +199,10 @@ def _changes_section(result) -> Section:
     note = (f"Re-planned from plan #{result.based_on}: {left} assignment(s) left, {joined} joined; every other "
             "assignment of the base plan stayed." if rows else
             f"Re-planned from plan #{result.based_on}: nothing had to change.")
+    if screen:  # names are enough on screen
+        columns, rows = columns[:2] + columns[3:], [row[:2] + row[3:] for row in rows]
     return Section(f"Changes against plan #{result.based_on}: who left, who joined, and the constraint that forced it",
-                   ["change", "mission", "member", "name", "cluster", "score", "reason", "detail"], rows,
-                   notes=[note], wrap_columns=("detail",), name="changes")
+                   columns, rows, notes=[note], wrap_columns=("detail",), name="changes")
 
 
 def _screen_sections(result, by_mission, unfilled, waiting) -> list[Section]:

@@ -19,6 +19,7 @@ constraint that forced it out, every newcomer the seat it fills.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -460,31 +461,52 @@ def _changes(prob: Instance, plan: Plan, keep: Collection[tuple[str, str]]) -> l
         load[i] += 1
         used[j] += 1
         used_by_cluster[prob.member_cluster[i], j] += 1
+    base_by_cluster = np.zeros_like(used_by_cluster)
+    for member, mission in base:
+        if member in key_index and mission in mission_index:
+            base_by_cluster[prob.member_cluster[key_index[member]], mission_index[mission]] += 1
+    counts = Counts(load, used, used_by_cluster, base_by_cluster)
     fixed = {(prob.members[i].key, prob.missions[j].id) for i, j in prob.required}
-    out, left_from = [], {}
+    out, left_from = [], Counter()
     for member, mission in sorted(base - now, key=lambda p: (p[1], p[0])):
         i, j = key_index.get(member), mission_index.get(mission)
         cluster = prob.members[i].cluster if i is not None else ""
         score = float(prob.scores[i, j]) if i is not None and j is not None else 0.0
-        reason, detail = _why_left(prob, i, j, load, used, used_by_cluster, fixed)
+        reason, detail = _why_left(prob, i, j, counts, fixed)
         out.append(Change("leaves", mission, member, cluster, score, reason, detail))
-        left_from.setdefault(mission, []).append(member)
+        left_from[mission] += 1
     for a in plan.assignments:
         if (a.member, a.mission) in base:
             continue
         if a.required:
             reason, detail = model.REQUIRED, a.why or "required by a person"
-        elif left_from.get(a.mission):
-            reason, detail = model.FREED_SEAT, "takes a seat freed by " + ", ".join(left_from[a.mission])
+        elif left_from[a.mission]:
+            # counted, not named: a change row must not carry another member's key (forget erases by row)
+            reason, detail = model.FREED_SEAT, f"takes one of the {left_from[a.mission]} seat(s) freed on {a.mission}"
         else:
             reason, detail = model.EMPTY_SEAT, "fills a seat the base plan left empty, or a new one"
         out.append(Change("joins", a.mission, a.member, a.cluster, a.score, reason, detail))
     return out
 
 
-def _why_left(prob: Instance, i: int | None, j: int | None, load, used, used_by_cluster,
+@dataclass
+class Counts:
+    """Assignments per member, per mission and per (cluster, mission) in the re-plan; and per (cluster, mission)
+    in the base plan."""
+
+    load: np.ndarray
+    used: np.ndarray
+    used_by_cluster: np.ndarray
+    base_by_cluster: np.ndarray
+
+
+def _why_left(prob: Instance, i: int | None, j: int | None, counts: Counts,
               fixed: set[tuple[str, str]]) -> tuple[str, str]:
-    """The constraint that forced a base assignment out of the re-plan, checked from the member outwards."""
+    """The constraint that forced a base assignment out of the re-plan, checked from the member outwards.
+
+    A cluster that had more seats on the mission than its quota now allows is named
+    before full seats: that is what pushed its members out.
+    """
     p = prob.params
     if i is None:
         return model.MEMBER_GONE, "the member is no longer in the data (forgotten or removed)"
@@ -500,18 +522,21 @@ def _why_left(prob: Instance, i: int | None, j: int | None, load, used, used_by_
     if not prob.usable[i, j]:
         return model.NO_FIT, "no fit with the mission any more (score 0 or no shared sector)"
     c = prob.member_cluster[i]
-    seats = int(prob.seats[j])
-    if used[j] >= seats:
+    seats, quota = int(prob.seats[j]), int(prob.quota[j])
+    quota_detail = (f"cluster {member.cluster} may take {quota} seat(s) on {mission.id} now and had "
+                    f"{int(counts.base_by_cluster[c, j])} (--cluster-max-share {p.cluster_max_share:g})")
+    if counts.base_by_cluster[c, j] > quota and counts.used_by_cluster[c, j] >= quota:
+        return model.CLUSTER_QUOTA, quota_detail
+    if counts.used[j] >= seats:
         taken = sorted(a for a, b in fixed if b == mission.id)
         if taken:
             return model.REQUIRED, f"{mission.id} has {seats} seat(s), and a person fixed " + ", ".join(taken) \
                 + " there (--require or --lock)"
         return model.SEATS_FULL, f"{mission.id} has {seats} seat(s) now, all kept or filled"
-    if used_by_cluster[c, j] >= prob.quota[j]:
-        return model.CLUSTER_QUOTA, (f"cluster {member.cluster} already holds its quota of {int(prob.quota[j])} "
-                                     f"seat(s) on {mission.id} (--cluster-max-share {p.cluster_max_share:g})")
-    if load[i] >= p.max_per_member:
-        return model.MEMBER_LIMIT, (f"the member is on {int(load[i])} mission(s), the limit "
+    if counts.used_by_cluster[c, j] >= quota:
+        return model.CLUSTER_QUOTA, quota_detail
+    if counts.load[i] >= p.max_per_member:
+        return model.MEMBER_LIMIT, (f"the member is on {int(counts.load[i])} mission(s), the limit "
                                     f"(--max-per-member {p.max_per_member})")
     return model.TRADE_OFF, ("keeping it would break another constraint, such as a cluster's minimum "
                              f"(--cluster-min-seats {p.cluster_min_seats})")

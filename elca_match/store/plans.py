@@ -22,7 +22,7 @@ import sqlite_utils
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids of discarded plans are never reused
     created_at TEXT NOT NULL,
     input_hash TEXT NOT NULL,        -- sha256 of members, missions, scores, parameters and rules
     params TEXT NOT NULL,            -- JSON: the planner's parameters (PlanParams.as_dict)
