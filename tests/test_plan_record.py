@@ -62,11 +62,17 @@ def test_forget__erases_the_member_from_every_saved_plan(db):  # noqa: F811
 
     plans = [plan_json(db), plan_json(db, "--cluster-max-share", "0.05"), plan_json(db, "--max-per-member", "2")]
     member = plans[0]["assignments"][0]["member"]
+    plans.append(plan_json(db, "--from", "record", "--exclude", member, "--lock",
+                           f"{plans[0]['assignments'][-1]['member']}@{plans[0]['assignments'][-1]['mission']}"))
+    assert any(c["member"] == member for c in plans[-1]["changes"])
     conn = open_db(db)
     plans_store.forget(conn, member)
+    plans_store.forget(conn, plans[0]["assignments"][-1]["member"])
     saved = [plans_store.get_plan(conn, p["plan_id"]) for p in plans]
     conn.conn.close()
     assert all(member not in json.dumps(s.plan) for s in saved)
+    locked = plans[0]["assignments"][-1]["member"]
+    assert saved[-1].params["lock"] == [] and locked not in json.dumps(saved[-1].plan)
 
 
 def cli(db, *args):
