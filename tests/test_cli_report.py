@@ -11,6 +11,8 @@ expected cell below was counted by hand from those files.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -320,8 +322,10 @@ def test_report__xlsx__template_layout_with_merged_headings(history, tmp_path):
     assert [calls.cell(r, 3).value for r in range(5, 12)] == [12, 38, 10, 35, 10, 100, None]
 
 
-def test_report__csv__one_block_per_table(history):
-    text = report(history, *MID_YEAR, fmt="csv").replace("\r\n", "\n")
+def test_report__csv__one_table_per_file_chosen_with_table(history):
+    text = report(history, *MID_YEAR, "--table", "events", fmt="csv").replace("\r\n", "\n")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "TARGET COUNTRIES" and all(len(r) == len(rows[0]) for r in rows)
     assert "TARGET COUNTRIES,\"Preparatory events, e.g. workshop, seminars, visits (excluding C2C and B2B events)\"" in text
     assert "\nTOTAL,2,1,2,2,3\n" in text
 

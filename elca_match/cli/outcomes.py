@@ -9,7 +9,7 @@ import typer
 
 from ..export import Document, Section
 from ..outcomes.model import LISTS
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
 
 outcomes_app = typer.Typer(help="Record the action's outcomes: events, meetings, partners, cooperation cases.",
                            no_args_is_help=True)
@@ -238,11 +238,12 @@ def list_(
                                                   "consortium_meeting, partnership, contact, milestone or deliverable."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """List the recorded outcomes, one table per kind."""
     from ..services.outcomes import list_outcomes
 
-    emit(outcomes_document(list_outcomes(db_path(ctx), kind)), fmt, out)
+    emit(outcomes_document(list_outcomes(db_path(ctx), kind)), fmt, out, table=table)
 
 
 def result_document(result) -> Document:

@@ -185,7 +185,7 @@ def report_document(report: IndicatorReport, names: tuple[str, ...] = ()) -> Doc
         layout = table.layout
         title = f"{layout.title}: {layout.group}" if layout.group_in_title else layout.title
         sections.append(Section(title, list(layout.columns), table.rows, notes=table.below,
-                                meta={"table": layout.key},
+                                meta={"table": layout.key}, name=layout.key,
                                 wrap_columns=layout.columns[3:] + ("Comments", "Call Indicator")))
     # JSON of the whole report is the result itself; of some tables, just those tables.
     return Document(TITLE, sections, summary=header_facts(report), data=None if names else report)

@@ -21,6 +21,7 @@ from typing import Any
 from .. import markets
 from ..catalogue.fields import Column, RowReader, check_unique_ids, is_blank, match_columns
 from ..errors import Problem, did_you_mean
+from ..partners.records import close_duplicate
 from ..questionnaire import Questionnaire
 from ..tabular import Row, SourceInfo, Table
 from ..text import closest, fold, split_multi
@@ -178,6 +179,9 @@ class _Builder:
             org_type=_term(cells, "kind", v.PARTNER_TYPES, required=True) or "",
             description=cells.text("description"),
         )
+        twin = close_duplicate(record.name, record.country, self.orgs.values(), own_id=record.id)
+        if twin is not None and record.name:
+            cells.problem("partner_duplicate", "name", record.name, other=twin.name, other_id=twin.id)
         if record.id:
             self.orgs[record.id.casefold()] = record
             self.result.outcomes.orgs.append(record)

@@ -95,6 +95,7 @@ PARTNER_TYPES: tuple[Term, ...] = (
     Term("large", "Large company", aliases=("large enterprise", "corporation")),
     Term("rto", "Research and technology organisation", aliases=("research organisation",)),
     Term("university", "University"),
+    Term("public", "Public agency", aliases=("public body", "government agency", "public authority")),
     Term("other", "Other"),
 )
 BUSINESS_TYPES = frozenset({"sme", "large"})

@@ -13,7 +13,6 @@ organisation that :func:`forget` has erased, without saying who it was.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -21,18 +20,12 @@ from typing import Any
 import sqlite_utils
 
 from ..outcomes.model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
-                              Outcomes, Partnership, Party, PartnerOrg, Status)
+                              Outcomes, Partnership, Party, Status)
+from . import erasure
+from . import partners as partner_store
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS outcome_orgs (
-    id TEXT PRIMARY KEY COLLATE NOCASE,
-    name TEXT NOT NULL,
-    country TEXT NOT NULL,               -- ISO 3166 alpha-2
-    org_type TEXT NOT NULL,              -- cluster | intermediary | sme | large | rto | university | other
-    description TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL,                -- file name and row, or "command line"
-    recorded_at TEXT NOT NULL
-);
+-- third-country organisations live in the partners register (store/partners.py, one id space)
 CREATE TABLE IF NOT EXISTS outcome_events (
     id TEXT PRIMARY KEY COLLATE NOCASE,
     name TEXT NOT NULL,
@@ -82,7 +75,7 @@ CREATE TABLE IF NOT EXISTS outcome_parties (
     side TEXT NOT NULL,                  -- eu | third
     position INTEGER NOT NULL,
     kind TEXT NOT NULL,                  -- cluster | member (eu side) | org (third side)
-    ref TEXT NOT NULL,                   -- cluster code, organisations.key, or outcome_orgs.id
+    ref TEXT NOT NULL,                   -- cluster code, organisations.key, or partners.id
     name TEXT NOT NULL DEFAULT '',       -- snapshot of a member's name
     org_type TEXT NOT NULL DEFAULT '',   -- snapshot of a member's org type
     cluster TEXT NOT NULL DEFAULT '',
@@ -155,13 +148,11 @@ CREATE TABLE IF NOT EXISTS outcome_status (
 """
 
 ERASED_NAME = "(erased organisation)"
-ERASED_TEXT = "[erased organisation]"
-_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "outcome_orgs", "case": "outcome_cases",
+_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "partners", "case": "outcome_cases",
            "steps": "outcome_steps", "dissemination": "outcome_disseminations",
            "consortium_meeting": "outcome_consortium_meetings", "partnership": "outcome_partnerships",
            "contact": "outcome_contacts"}
 _COLUMNS = {
-    "org": ("id", "name", "country", "org_type", "description"),
     "event": ("id", "name", "date", "kind", "countries", "mission_id", "description"),
     "meeting": ("id", "name", "date", "kind", "country", "event_id", "mission_id", "description"),
     "case": ("id", "name", "date", "case_type", "countries", "objectives", "status", "agreement", "sectors",
@@ -175,10 +166,33 @@ _COLUMNS = {
 # Kinds whose records have European parties or third-country partners (outcome_parties).
 _WITH_PARTIES = ("event", "meeting", "case", "consortium_meeting", "partnership", "contact")
 # Tables whose name and description may quote a member's name (erased by forget).
-_TEXT_TABLES = ("outcome_events", "outcome_meetings", "outcome_cases", "outcome_consortium_meetings",
-                "outcome_partnerships", "outcome_contacts", "outcome_disseminations")
 _STATUS_KINDS = {"milestone": "milestones", "deliverable": "deliverables"}
 _JSON = {"countries", "objectives", "sectors"}
+
+
+def _involving(kind: str, table: str) -> str:
+    return (f"SELECT r.id FROM {table} r JOIN outcome_parties p ON p.record = '{kind}' AND p.record_id = r.id"
+            " WHERE p.kind = 'member' AND p.ref = :org_key")
+
+
+# Typed text of the outcome records; a third-country organisation is involved with a member
+# when they share an event, meeting or case.
+FREE_TEXT = (
+    erasure.FreeText("outcome_events", ("name", "description"), involves=_involving("event", "outcome_events")),
+    erasure.FreeText("outcome_meetings", ("name", "description"), involves=_involving("meeting", "outcome_meetings")),
+    erasure.FreeText("outcome_cases", ("name", "technology", "description"),
+                     involves=_involving("case", "outcome_cases")),
+    erasure.FreeText("partners", ("description", "needs", "offers"), involves=(
+        "SELECT t.ref FROM outcome_parties t JOIN outcome_parties m ON m.record = t.record"
+        " AND m.record_id = t.record_id WHERE t.side = 'third' AND m.kind = 'member' AND m.ref = :org_key")),
+    # a case's steps involve the members that are parties to the case
+    erasure.FreeText("outcome_steps", ("main_steps", "next_steps"), involves=_involving("case", "outcome_cases")),
+    # records without parties: only contact data quoted in them is erased
+    erasure.FreeText("outcome_disseminations", ("name", "description")),
+    erasure.FreeText("outcome_consortium_meetings", ("name", "description")),
+    erasure.FreeText("outcome_partnerships", ("name", "description", "main_steps", "next_steps")),
+    erasure.FreeText("outcome_contacts", ("name", "description")),
+)
 
 
 def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str, str], str], recorded_at: str) -> None:
@@ -189,6 +203,9 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
     for kind, table in _TABLES.items():
         records = getattr(outcomes, LISTS[kind])
         if not records:
+            continue
+        if kind == "org":
+            partner_store.save_orgs(db, records, {r.id: sources.get(("org", r.id), "") for r in records}, recorded_at)
             continue
         columns = _COLUMNS[kind] + ("source", "recorded_at")
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
@@ -269,7 +286,7 @@ def load(db: sqlite_utils.Database) -> Outcomes:
 
     by_date = "ORDER BY date, id"
     result = Outcomes()
-    result.orgs = [PartnerOrg(**r) for r in _rows(db, "org", "ORDER BY name COLLATE NOCASE, id")]
+    result.orgs = partner_store.load_orgs(db)
     result.events = [Event(**r, **linked("event", r["id"]), organised=r["id"].casefold() in organised)
                      for r in _rows(db, "event", by_date)]
     result.meetings = [Meeting(**r, **linked("meeting", r["id"])) for r in _rows(db, "meeting", by_date)]
@@ -319,25 +336,17 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
 
     Its party rows keep their org type and cluster under an opaque token, so indicators
     already reported (SMEs benefited, cooperation cases) keep their counts; its name is
-    removed from every name and description of events, meetings and cases.
+    removed, as whole words, from the text of the records it took part in.
     """
     conn = db.conn
     names = {r[0] for r in conn.execute(
         "SELECT DISTINCT name FROM outcome_parties WHERE kind = 'member' AND ref = ?", [org_key]) if r[0].strip()}
+    rows = erasure.involved(db, org_key, list(FREE_TEXT))
     token = f"erased:{secrets.token_hex(8)}"
     changed = {"outcome_parties": conn.execute(
         "UPDATE outcome_parties SET ref = ?, name = ? WHERE kind = 'member' AND ref = ?",
         [token, ERASED_NAME, org_key]).rowcount}
-    texts = 0
-    if names:
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
-        for table in _TEXT_TABLES:
-            for row in conn.execute(f"SELECT id, name, description FROM {table}").fetchall():
-                name, description = pattern.sub(ERASED_TEXT, row[1]), pattern.sub(ERASED_TEXT, row[2])
-                if (name, description) != (row[1], row[2]):
-                    conn.execute(f"UPDATE {table} SET name = ?, description = ? WHERE id = ?", [name, description, row[0]])
-                    texts += 1
-    changed["outcome_texts"] = texts
+    changed["outcome_texts"] = sum(erasure.scrub(db, rows, names, (), list(FREE_TEXT)).values())
     return changed
 
 

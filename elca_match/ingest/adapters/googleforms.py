@@ -30,6 +30,7 @@ class GoogleFormsAdapter(ExportReader):
     """Google Forms: a ``Timestamp`` column (in the sheet's language) and question titles."""
 
     name = "googleforms"
+    submitted_name = C.GOOGLE_TIMESTAMP["en"]
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         if not any(h.casefold() in _TIMESTAMP for h in table.header):

@@ -31,6 +31,7 @@ class LimeSurveyAdapter(ExportReader):
     """LimeSurvey: response-table columns (``id``, ``submitdate``, ``lastpage``...) and question codes."""
 
     name = "limesurvey"
+    submitted_name = C.LIMESURVEY_SUBMITTED
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         meta = _meta_names()

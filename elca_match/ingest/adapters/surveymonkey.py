@@ -30,6 +30,7 @@ class SurveyMonkeyAdapter(ExportReader):
     """SurveyMonkey: ``Respondent ID`` and a second header row of answer options."""
 
     name = "surveymonkey"
+    submitted_name = C.SURVEYMONKEY_SUBMITTED
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         if not any(h.casefold() == "respondent id" for h in table.header):

@@ -24,6 +24,7 @@ class XLSFormAdapter(ExportReader):
     """Kobo/ODK: metadata columns ``_uuid``/``_submission_time`` and ``group/question`` paths."""
 
     name = "xlsform"
+    submitted_name = C.KOBO_SUBMITTED[0]
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         roles = self.roles(table, questionnaire)
