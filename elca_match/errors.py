@@ -71,6 +71,8 @@ MESSAGES: dict[str, str] = {
     "data_changed": "the members changed while this command ran (another elca-match ingested or forgot data), so nothing was saved; run it again.",
     "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
+    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another --db.",
+    "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
     # the disk and the operating system (say what was and was not saved)
     "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free.",
@@ -255,6 +257,12 @@ class StorageError(ElcaError):
     """The disk or the operating system failed (disk full, read-only folder, damaged database file)."""
 
     exit_code = 10
+
+
+class SchemaError(StateError):
+    """The database was written by a newer elca-match, or its tables are not the expected ones."""
+
+    exit_code = 11
 
 
 class CheckFailed(ElcaError):

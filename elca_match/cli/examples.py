@@ -25,6 +25,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
                              "elca-match opportunities import --builtin"),
     "opportunities list": ("elca-match opportunities list --country japan --sector automotive",),
     "opportunities show": ("elca-match opportunities show JP-AUT-01",),
+    "opportunities check": ("elca-match opportunities check",
+                            "elca-match opportunities check --today 2027-01-15 --format md"),
     "missions import": ("elca-match missions import missions.csv",
                         "elca-match missions import --builtin"),
     "missions list": ("elca-match missions list --country latin-america",),

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..ingest.validate import org_id_of
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import erasure, open_db, schema, secure_delete, survey, transaction
+from ..store import erasure, schema, secure_delete, session, survey, transaction
 from ..text import closest, name_slug
 
 # --- find ----------------------------------------------------------------------------------
@@ -122,6 +122,29 @@ def member_detail(db, text: str, with_contacts: bool = False,
     return MemberDetail(org["key"], org["name"], org["cluster"], answers, submissions, not with_contacts)
 
 
+def list_members(db_path: Path, **filters: list[str] | None) -> list[survey.Member]:
+    """Current members matching every given filter (see :func:`member_filter`); an error when none are stored."""
+    from . import required
+
+    with session(db_path, create=False) as opened:
+        return member_filter(required.members(opened.db), **filters)
+
+
+def show_member(db_path: Path, text: str, with_contacts: bool = False) -> MemberDetail:
+    """The organisation ``text`` names, as :func:`member_detail` gives it."""
+    with session(db_path, create=False) as opened:
+        return member_detail(opened.db, text, with_contacts)
+
+
+def member_name(db_path: Path, text: str) -> str:
+    """The name of the organisation ``text`` names; ``text`` itself when none does (it may have only set-aside rows)."""
+    with session(db_path, create=False) as opened:
+        try:
+            return find_member(opened.db, text)["name"]
+        except NotFoundError:
+            return text
+
+
 # --- forget --------------------------------------------------------------------------------
 
 
@@ -140,8 +163,8 @@ class ForgetResult:
 def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None) -> ForgetResult:
     """Erase an organisation everywhere, and nothing else; then rewrite the file (see :func:`finish`)."""
     questionnaire = questionnaire or load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         try:
             org = find_member(db, text)
         except NotFoundError as missing:
@@ -169,18 +192,14 @@ def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None)
                     if hook is not None and module is not survey:
                         deleted.update(hook(db, key) or {})
         done = erasure.finish(db)
-    finally:
-        db.close()
     return ForgetResult(key, name, {k: v for k, v in deleted.items() if v}, scrubbed, done.complete, done.reason)
 
 
 def finish(db_path: Path) -> erasure.Finish:
     """Rewrite the database file and empty its write-ahead log, so bytes an earlier `forget` deleted are gone."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return erasure.finish(db)
-    finally:
-        db.close()
 
 
 def _identity(db, org: dict, questionnaire: Questionnaire) -> tuple[set[str], set[str], set[str]]:
