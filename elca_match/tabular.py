@@ -2,7 +2,7 @@
 
 CSV in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), cp1252/latin-1 and
 whatever charset-normalizer recognises; delimiter ``,`` ``;`` or tab, sniffed; quoted
-newlines and delimiters. XLSX through openpyxl in read-only mode. Files that are not a
+newlines and delimiters. XLSX through :mod:`.workbooks` (guards, then python-calamine). Files that are not a
 table (empty, binary, a renamed image, a broken or oversized workbook) raise InputError
 before anything else reads them.
 """
@@ -15,7 +15,6 @@ import hashlib
 import io
 import itertools
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +24,6 @@ from .errors import InputError, Problem
 MAX_COLUMNS = 1_000
 MAX_CELL_LENGTH = 32_767  # Excel's own limit for a cell
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 100  # a real sheet compresses ~10x; a zip bomb compresses ~1000x
-# openpyxl builds a whole row (~330 bytes a cell) before we can count its cells, so a part
-# that unpacks this far at a bomb's ratio is refused: 4 MiB of `<c/>` is a million cells.
-XLSX_RATIO_FROM = 4 * 1024 * 1024
 MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
 
 _BINARY_SIGNATURES = {
@@ -283,73 +277,46 @@ def _refuse_binary_text(text: str, name: str) -> None:
 
 # --- XLSX ------------------------------------------------------------------------------
 
-def _check_zip(data: bytes, name: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise InputError.of("file_broken_xlsx", file=name, detail=str(exc)) from None
-    total = sum(info.file_size for info in infos)
-    packed = max(1, sum(info.compress_size for info in infos))
-    bomb = [info for info in infos if info.file_size > XLSX_RATIO_FROM
-            and info.file_size / max(1, info.compress_size) > MAX_XLSX_RATIO]
-    if total > MAX_XLSX_UNCOMPRESSED or bomb:
-        raise InputError.of("file_too_large", file=name,
-                            detail=f"the workbook unpacks to {total // 2**20} MiB from {packed // 2**10} KiB "
-                                   "(a zip bomb or a sheet far larger than a survey)")
-    if not any(info.filename.startswith("xl/worksheets/") for info in infos):
-        raise InputError.of("file_broken_xlsx", file=name, detail="the archive holds no worksheet")
-
-
 def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
     """The workbook's first sheet that has a header; refused when another sheet holds the same table.
 
     Answers split over several sheets would otherwise be half ingested without a word; a
     sheet of notes or drop-down lists after the answers (as in our own templates) is fine.
     """
-    import openpyxl
+    from .workbooks import check_workbook, read_sheets
 
     name = path.name
-    _check_zip(data, name)
+    shapes = check_workbook(data, name, max_columns)
+    table: Table | None = None
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
-    try:
-        table: Table | None = None
-        for sheet in workbook.worksheets:
-            # The declared dimension (e.g. A1:XFD1048576) is not to be trusted: openpyxl pads
-            # every missing row to its width, so a 2 KiB file kept the CPU busy for hours.
-            sheet.reset_dimensions()
+        for title, rows in read_sheets(data, shapes):
             if table is None:
-                table = _read_sheet(sheet, SourceInfo(name, str(path), sha, "xlsx", sheet=sheet.title), max_columns)
+                table = _read_sheet(rows, SourceInfo(name, str(path), sha, "xlsx", sheet=title), max_columns)
                 if not table.header:
                     table = None
-            elif _first_row(sheet, max_columns) == [h.casefold() for h in table.header if h]:
-                raise InputError.of("file_several_sheets", file=name, value=sheet.title, first=table.source.sheet)
+            elif _first_row(rows) == [h.casefold() for h in table.header if h]:
+                raise InputError.of("file_several_sheets", file=name, value=title, first=table.source.sheet)
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # the readers raise many types for a damaged workbook
         raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
-    finally:
-        workbook.close()
     return table or Table(SourceInfo(name, str(path), sha, "xlsx"), [], [])
 
 
-def _first_row(sheet, max_columns: int, look: int = 50) -> list[str]:
+def _first_row(rows, look: int = 50) -> list[str]:
     """The first non-empty row of a sheet (folded, empty cells dropped), looking at most ``look`` rows."""
-    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=max_columns), 1):
-        cells = [cell_text(v).strip().casefold() for v in values if v not in (None, "")]
+    for number, values in rows:
+        cells = [cell_text(v).strip().casefold() for v in values[:MAX_COLUMNS] if v not in (None, "")]
         if cells or number >= look:
             return cells
     return []
 
 
-def _read_sheet(sheet, source: SourceInfo, max_columns: int) -> Table:
+def _read_sheet(sheet_rows, source: SourceInfo, max_columns: int) -> Table:
     name = source.name
     header: list[str] | None = None
     rows: list[Row] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+    for number, values in sheet_rows:
         if number > MAX_XLSX_ROWS:
             raise InputError.of("file_too_large", file=name, row=number,
                                 detail=f"the sheet goes beyond row {MAX_XLSX_ROWS}, Excel's own limit")
@@ -359,7 +326,7 @@ def _read_sheet(sheet, source: SourceInfo, max_columns: int) -> Table:
                 raise InputError.of("file_too_large", file=name, row=number,
                                     detail=f"the row has {last + 1} columns, over the limit of {max_columns}")
             values = values[:max_columns]
-        cells = [cell_text(v) for v in values]
+        cells = [v if type(v) is str else cell_text(v) for v in values]  # most cells are text already
         if header is None:
             if not any(c.strip() for c in cells):
                 continue  # blank lines above the header
