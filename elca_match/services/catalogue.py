@@ -17,6 +17,7 @@ from typing import Any
 from .. import markets
 from ..catalogue import check_missions, check_opportunities
 from ..catalogue.fields import Checked
+from ..catalogue.staleness import CatalogueWarning, catalogue_warnings
 from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..resources import builtin_path
@@ -226,3 +227,47 @@ def list_missions(db_path: Path, country: str | None = None) -> tuple[list[str] 
 def _require(count: int, what: str, hint: str) -> None:
     if not count:
         raise StateError.of("empty_database", what=what, hint=hint)
+
+
+@dataclass
+class CatalogueCheck:
+    """`opportunities check`: what to re-check before citing the catalogue, and as of when."""
+
+    today: str
+    opportunities: int
+    warnings: list[CatalogueWarning]
+
+    @property
+    def flagged(self) -> list[str]:
+        """The ids with at least one warning, each once, in order."""
+        return list(dict.fromkeys(w.opportunity for w in self.warnings))
+
+
+def check_catalogue(db_path: Path, today: dt.date | None = None) -> CatalogueCheck:
+    """Opportunities whose driver ends before the missions to their country, or that are not
+    verified, never checked, or checked more than a year ago."""
+    today = today or dt.date.today()
+    db = open_db(db_path, create=False)
+    try:
+        _require(store.count_opportunities(db), "opportunities", "import the D1.1 catalogue with "
+                 "`elca-match opportunities import FILE` or `elca-match opportunities import --builtin`")
+        records = store.list_opportunities(db)
+        missions = store.list_missions(db)
+    finally:
+        db.conn.close()
+    return CatalogueCheck(today.isoformat(), len(records), catalogue_warnings(records, missions, today))
+
+
+def citation_note(db_path: Path, today: dt.date | None = None) -> str | None:
+    """One line for `plan` and `export` when some opportunities need checking before they are cited."""
+    try:
+        check = check_catalogue(db_path, today)
+    except StateError:
+        return None
+    if not check.warnings:
+        return None
+    expired = sorted({w.opportunity for w in check.warnings if w.kind == "expired"})
+    line = f"{len(check.flagged)} of {check.opportunities} opportunities need checking before they are cited"
+    if expired:
+        line += f" ({', '.join(expired)}: driver ends before a mission)"
+    return line + "; see `elca-match opportunities check`."

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import markets
-from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import open_db
-from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
+from . import plan_record
 
 DEFAULT_TOP = 10
 # Profile fields shown as labels in every shortlist row (question code, column title).
@@ -109,8 +109,10 @@ class ReportResult:
 
 def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | None = None,
               mission: str | None = None, top: int | None = None, lang: str = "en", with_contacts: bool = False,
-              questionnaire: Questionnaire | None = None) -> ShortlistResult:
-    """Shortlists for one country, one opportunity or one mission of the saved plan (exactly one of them).
+              questionnaire: Questionnaire | None = None, plan_id: int | None = None) -> ShortlistResult:
+    """Shortlists for one country, one opportunity or one mission of a saved plan (exactly one of them).
+
+    A mission's shortlist comes from the plan of record, or the saved plan ``plan_id``.
 
     ``top`` is the number of organisations per shortlist (default 10 for countries
     and opportunities; every assigned member and alternate for a mission).
@@ -124,8 +126,11 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
                             + (f" (got {' and '.join(given)})" if given else ""))
     if top is not None and top < 1:
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+    if plan_id is not None and not mission:
+        raise UsageError.of("bad_option", detail="--plan chooses the saved plan a --mission shortlist comes from; "
+                            "add --mission, or drop --plan")
     if mission:
-        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire)
+        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
     query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP,
@@ -244,14 +249,12 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
 
 
 def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, with_contacts: bool,
-                       questionnaire: Questionnaire) -> ShortlistResult:
+                       questionnaire: Questionnaire, plan_id: int | None) -> ShortlistResult:
     # The saved plan is read as stored (``Plan.as_dict()``): rebuilding the dataclass
     # would import the planner and scipy, seconds a shortlist should not cost.
     db = open_db(db_path, create=False)
     try:
-        saved = plans_store.latest_plan(db)
-        if saved is None:
-            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+        saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
     finally:
         db.conn.close()
@@ -282,12 +285,12 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
     }
     title = f"{kind.replace('_', ' ')} mission to {_country(country, 'en')}".strip()
     shortlists = [Shortlist("mission", mission_id, title, country, facts, entries)]
-    source = f"saved plan #{saved.id} of {saved.created_at}; {saved.meta.get('profiles', '')}".rstrip("; ")
-    out = _finish(shortlists, members, f"mission {mission_id} (saved plan #{saved.id})", "mission", top, lang,
+    source = f"{plan_record.describe(saved)}; {saved.meta.get('profiles', '')}".rstrip("; ")
+    out = _finish(shortlists, members, f"mission {mission_id} ({plan_record.describe(saved)})", "mission", top, lang,
                   with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
     unfilled = sum(int(u["count"]) for u in plan.get("unfilled", ()) if u["mission"] == mission_id)
     if unfilled:
-        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in the saved plan.")
+        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in plan #{saved.id}.")
     return out
 
 

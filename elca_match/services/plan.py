@@ -32,7 +32,8 @@ from ..store import open_db, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
-from . import required
+from . import plan_record, required
+from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
 EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
@@ -40,16 +41,24 @@ EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
 
 @dataclass
 class PlanResult:
-    """A plan as the CLI shows it: the plan, its saved id, member names and how it was made."""
+    """A plan as the CLI shows it: the plan, its saved id and status, member names and how it was made."""
 
     plan: Plan
     plan_id: int
-    reused: bool  # the latest saved plan had the same input, so it was kept
+    reused: bool  # a saved plan had the same input, so it was kept
     input_hash: str
     names: dict[str, str] = field(default_factory=dict)  # org key -> name
     countries: dict[str, str] = field(default_factory=dict)  # mission id -> country name
     profiles: str = ""  # which profile build the scores came from
     seconds: float = 0.0  # time spent in the planner
+    status: str = plans_store.DRAFT  # adopted (the plan of record) | draft
+    created_at: str = ""
+    based_on: int | None = None  # the plan it was re-planned from (plan --from)
+
+    @property
+    def label(self) -> str:
+        """How outputs name this plan, e.g. ``plan #3 (adopted, 2026-11-30T07:00:00+00:00)``."""
+        return f"plan #{self.plan_id} ({self.status}, {self.created_at})"
 
 
 def parse_requires(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -66,8 +75,8 @@ def parse_requires(values: Sequence[str]) -> list[tuple[str, str]]:
 
 def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] = (),
                   require: Sequence[str] = (), rules_path: Path | None = None,
-                  questionnaire: Questionnaire | None = None) -> PlanResult:
-    """Make, explain and save the plan for the database at ``db_path``.
+                  questionnaire: Questionnaire | None = None, adopt: bool = False) -> PlanResult:
+    """Make, explain and save the plan for the database at ``db_path`` (a draft; ``adopt`` adopts it).
 
     ``exclude`` and ``require`` are what a person typed: organisations by key, org_id
     or name, and ``ORG@MISSION`` pairs; they replace ``params.exclude``/``params.require``.
@@ -106,27 +115,39 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
         with transaction(db):
             if survey_store.members_state(db) != state:
                 raise StateError.of("data_changed")
+            now = _now()
             plan_id, reused = plans_store.save_plan(db, plan.as_dict(), input_hash=digest, meta=meta,
-                                                    created_at=_now())
+                                                    created_at=now)
+            if adopt and plans_store.record_id(db) != plan_id:
+                plans_store.adopt(db, plan_id, now)
+            saved = plans_store.get_plan(db, plan_id)
     finally:
         db.conn.close()
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
-                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds)
+                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
+                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on)
 
 
-def latest_plan(db_path: Path) -> PlanResult:
-    """The most recently saved plan, with member names; StateError when none was made yet."""
+def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
+    """The plan a command should read: ``plan_id``, or the plan of record (the adopted plan) when None.
+
+    The result names its id (``plan_id``), ``status`` (adopted | draft) and ``label``.
+    Raises StateError when no plan was made yet, NotFoundError for an unknown id.
+    """
     db = open_db(db_path, create=False)
     try:
-        saved = plans_store.latest_plan(db)
-        if saved is None:
-            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+        saved = plan_record.saved_plan(db, plan_id)
         names = {m.org_key: m.name for m in survey_store.current_members(db)}
         missions = catalogue_store.list_missions(db)
     finally:
         db.conn.close()
+    return _result(saved, names, missions)
+
+
+def _result(saved: plans_store.SavedPlan, names: dict[str, str], missions: list[dict[str, Any]]) -> PlanResult:
     return PlanResult(Plan.from_dict(saved.plan), saved.id, True, saved.input_hash, names=names,
-                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""))
+                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""),
+                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on)
 
 
 def input_hash(members: Sequence[PlanMember], missions: Sequence[PlanMission], scores: np.ndarray,
@@ -169,14 +190,7 @@ def _plan_mission(x: dict[str, Any]) -> PlanMission:
 
 
 def _member_key(db, text: str) -> str:
-    hits = survey_store.find_organisations(db, text)
-    if len(hits) == 1:
-        return hits[0]["key"]
-    if not hits:
-        names = survey_store.organisation_names(db)
-        raise NotFoundError.of("not_found", what="organisation", value=text,
-                               suggestion=did_you_mean(closest(text, names)), hint="elca-match members list")
-    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
+    return find_member(db, text)["key"]
 
 
 def _mission_id(missions: list[dict[str, Any]], text: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import catalogue, outcomes, plans, profiles, survey
+from . import agenda, catalogue, outcomes, partners, plans, profiles, survey
 
-SCHEMA_MODULES = (survey, catalogue, profiles, plans, outcomes)
+SCHEMA_MODULES = (survey, catalogue, profiles, plans, outcomes, partners, agenda)
 
 
 def ensure(db: sqlite_utils.Database) -> None:
@@ -14,3 +14,7 @@ def ensure(db: sqlite_utils.Database) -> None:
     for module in SCHEMA_MODULES:
         if module.SCHEMA.strip():
             db.conn.executescript(module.SCHEMA)
+    for module in SCHEMA_MODULES:
+        migrate = getattr(module, "migrate", None)
+        if migrate is not None:
+            migrate(db)
