@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "file_unreadable": "the file cannot be opened ({detail}); check its permissions and the path.",
     "stray_bytes": "the bytes {bytes} are not UTF-8 like the rest of the file and were read as Windows-1252; check the value, or save the file as UTF-8 again.",
     "foreign_script": "the file's encoding was recognised as {encoding}, which reads as {script} letters (e.g. {sample!r}) that none of the questionnaire's languages uses; if the text looks wrong, save the file as UTF-8 and ingest it again.",
+    "ambiguous_choices": "the commas can be read as {readings}; separate the answers with ';' as the template does.",
     "submission_date_unmapped": "no column was read as the survey tool's completion time, so {count} of {rows} rows have no {question}{ignored}; if the export holds that column under another name, rename it to {expected} and ingest the file again.",
     "columns_ignored": "{count} columns matched no question and were ignored: {columns}; check that none of them holds answers or the submission time.",
     "surveymonkey_header": "{detail}; export the responses again as 'All individual responses' with the default two header rows (question, then answer option).",

@@ -181,3 +181,52 @@ def test_cyrillic_file__read_but_said(tmp_path):
     table = read_table(path)
     assert [w.code for w in table.warnings] == ["foreign_script"]
     assert "Cyrillic" in table.warnings[0].message()
+
+
+# --- hand-typed multiple choices separated by commas (issue 22 item 7) -----------------------
+
+from elca_match.ingest.validate import comma_readings, normalise_answer  # noqa: E402
+from elca_match.questionnaire import load_questionnaire  # noqa: E402
+
+Q = load_questionnaire()
+
+
+@pytest.mark.parametrize("code,text,expected", [
+    ("sectors", "automotive, rail", ["automotive", "rail"]),
+    ("sectors", "Automobil, Schienenfahrzeuge", ["automotive", "rail"]),
+    ("sectors", "Motoryzacja,Kolejnictwo", ["automotive", "rail"]),
+    # a label holding commas stays one choice; a comma list may mix with the template's ';'
+    ("value_chain_stages", "Design, simulation, engineering, Materials and semi-finished products",
+     ["design", "materials"]),
+    ("value_chain_stages", "Konstruktion, Simulation, Engineering; Fertigung und Bearbeitung von Bauteilen",
+     ["design", "production"]),
+    ("target_markets", "Japan, Korea, Republic of", ["JP", "KR"]),
+])
+def test_comma_separated_choices__split_when_every_part_is_known(code, text, expected):
+    assert normalise_answer(Q.question(code), text, Q) == (expected, None, {})
+
+
+def test_comma_separated_choices__unknown_part__named_with_a_suggestion():
+    value, problem, params = normalise_answer(Q.question("sectors"), "automotive, rial", Q)
+    assert (value, problem) == (None, "unknown_choice")
+    assert params["suggestion"] == " (did you mean 'rail'?)"
+
+
+def test_comma_readings__two_readings__ambiguous():
+    labels = {"a": "A", "b": "B", "a, b": "C"}
+    assert comma_readings("a, b", labels.get) == [["C"], ["A", "B"]]
+    assert comma_readings("b, a", labels.get) == [["B", "A"]]
+    assert comma_readings("a, x", labels.get) == []
+
+
+def test_comma_separated_choices__ambiguous__reported_with_both_readings(monkeypatch):
+    question = Q.question("sectors")
+    import elca_match.ingest.validate as validate
+
+    # two labels that hold a comma overlap: "automotive, rail | sports" or "automotive | rail, sports"
+    labels = {"automotive, rail": "energy", "sports": "sports", "automotive": "automotive", "rail, sports": "medical"}
+    monkeypatch.setattr(validate, "_choice", lambda q, text, questionnaire: labels.get(text))
+    value, problem, params = validate.normalise_answer(question, "automotive, rail, sports", Q)
+    assert (value, problem) == (None, "ambiguous_choices")
+    assert Problem(problem, params=params).message() == ("the commas can be read as energy; sports or automotive; "
+                                                         "medical; separate the answers with ';' as the template does.")
