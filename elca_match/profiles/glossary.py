@@ -169,7 +169,11 @@ class Glossary:
         return [lang for lang in self.tries if lang != ANY]
 
     def expand(self, code: str) -> list[str]:
-        """The concept and every concept it implies (transitively), in order."""
+        """The concept and every concept it implies or is narrower than (transitively), in order.
+
+        A text naming a tailgate also names body panels, so it meets an opportunity asking
+        for either; the specific concept still adds what the broader one cannot.
+        """
         memo = self._memo.setdefault("expand", {})
         hit = memo.get(code)
         if hit is None:
@@ -180,6 +184,7 @@ class Glossary:
                 if c not in out:
                     out.append(c)
                     stack.extend(self.concepts[c].implies)
+                    stack.extend(self.concepts[c].broader)
             hit = memo[code] = out
         return hit
 
