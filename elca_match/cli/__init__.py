@@ -16,6 +16,7 @@ from . import (
     ingest,
     members,
     missions,
+    model,
     opportunities,
     outcomes,
     plan,
@@ -34,7 +35,7 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
-                   outcomes, report, check)
+                   outcomes, report, check, model)
 
 
 @app.callback()

@@ -79,6 +79,7 @@ def show_member(
     ctx: typer.Context,
     org: str = typer.Argument(..., help="Organisation key, VAT/PIC id or exact name."),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Include contact name and e-mail (personal data)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the concept names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
@@ -98,8 +99,16 @@ def show_member(
     provenance = [[h["id"], h["status"], h["submitted_at"] or "", h["file_name"], h["sha256"][:12], h["row_number"],
                    h["adapter"], h["questionnaire_version"]] for h in history]
     notes = [] if with_contacts else ["Contact data hidden; pass --with-contacts to show it."]
+    from ..services.model import member_text
+
+    read = member_text(org["key"], answers, reader=lang)
+    understood = [["language", read.lang],
+                  ["concepts found", "; ".join(label for _, label in read.concepts)],
+                  ["words not mapped", "; ".join(read.unmapped)],
+                  ["share mapped", f"{read.mapped_share:.0%}"]]
     emit(Document(f"Member {org['name']}", [
         Section(f"{org['name']} ({org['key']}), cluster {org['cluster']}", ["question", "answer"], rows),
+        Section("Free text as the model read it", ["", "value"], understood),
         Section("Submissions (provenance)", ["submission", "status", "submitted_at", "file", "sha256", "row",
                                              "adapter", "questionnaire"], provenance),
     ], notes=notes), fmt, out)
