@@ -17,6 +17,7 @@ from . import (
     ingest,
     members,
     missions,
+    model,
     opportunities,
     outcomes,
     partners,
@@ -38,7 +39,7 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
-                   outcomes, report, check)
+                   outcomes, report, check, model)
 COMMAND_MODULES += (partners,)
 
 
