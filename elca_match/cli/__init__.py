@@ -10,6 +10,7 @@ import typer
 
 from ..errors import ElcaError
 from . import (
+    agenda,
     check,
     demo,
     export,
@@ -36,7 +37,7 @@ app = typer.Typer(
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
                    outcomes, report, check)
-COMMAND_MODULES += (partners,)
+COMMAND_MODULES += (partners, agenda)
 
 
 @app.callback()
