@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
+from ..export.agenda import LABELS, agenda_document
 from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console
 
 agenda_app = typer.Typer(help="Mission meetings: who should meet whom, the schedule, agendas, meetings held.",
@@ -20,23 +21,6 @@ MISSION = typer.Option(..., "--mission", "-m", help="Mission id (see `elca-match
 PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the latest plan).")
 WITH_CONTACTS = typer.Option(False, "--with-contacts",
                              help="Add contact name and e-mail (personal data), only where the organisation consented.")
-
-# Agenda headings in the questionnaire's languages (codes and names stay as typed).
-LABELS = {
-    "en": ("day", "time", "table", "with", "who they are", "why they fit", "contact", "requester", "requested",
-           "reason", "Agenda of"),
-    "de": ("Tag", "Uhrzeit", "Tisch", "mit", "wer sie sind", "warum sie passen", "Kontakt", "anfragend", "angefragt",
-           "Grund", "Agenda von"),
-    "it": ("giorno", "ora", "tavolo", "con", "chi sono", "perché sono adatti", "contatto", "richiedente", "richiesto",
-           "motivo", "Agenda di"),
-    "pl": ("dzień", "godzina", "stół", "z", "kim są", "dlaczego pasują", "kontakt", "wnioskujący", "zaproszony",
-           "powód", "Agenda"),
-    "fr": ("jour", "heure", "table", "avec", "qui ils sont", "pourquoi ils correspondent", "contact", "demandeur",
-           "demandé", "raison", "Agenda de"),
-    "es": ("día", "hora", "mesa", "con", "quiénes son", "por qué encajan", "contacto", "solicitante", "solicitado",
-           "motivo", "Agenda de"),
-}
-
 
 class ExportFormat(str, Enum):
     xlsx = "xlsx"
@@ -153,7 +137,7 @@ def schedule(
     from ..services.agenda import schedule_mission
 
     result = schedule_mission(db_path(ctx), mission, time_limit, require_all, plan)
-    emit(_document(result, "en", with_contacts=False, grid=True, personal=False), fmt, out)
+    emit(agenda_document(result, "en", with_contacts=False, grid=True, personal=False), fmt, out)
 
 
 @agenda_app.command("lock")
@@ -182,7 +166,7 @@ def show(
     from ..services.agenda import agenda
 
     result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
-    emit(_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None),
+    emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None),
          fmt, out)
 
 
@@ -209,7 +193,7 @@ def export(
         err_console().print(f"Wrote {len(written)} calendars into {out}", markup=False)
         return
     check_suffix(out, fmt.value)
-    emit(_document(result, _lang(lang), with_contacts, grid=True, personal=True), Format(fmt.value), out)
+    emit(agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True), Format(fmt.value), out)
 
 
 @agenda_app.command("held")
@@ -235,52 +219,3 @@ def _lang(lang: str) -> str:
         raise UsageError.of("unknown_name", what="language", value=lang, suggestion=did_you_mean(closest(lang, LABELS)),
                             allowed=", ".join(LABELS))
     return lang
-
-
-def _document(result, lang: str, with_contacts: bool, grid: bool, personal: bool) -> Document:
-    """A schedule as tables: summary, personal agendas, the room grid, requests left out."""
-    day, time, table, with_, who, why, contact, requester, requested, reason, agenda_of = LABELS[lang]
-    sections = []
-    facts = {"mission": result.mission, "status": result.status, "met (weighted)": result.objective,
-             "bound": result.bound, "gap": f"{result.gap:.2%}", "meetings": len(result.meetings),
-             "unscheduled": len(result.unscheduled), "moved": result.moved}
-    notes = [f"Mission {result.mission}: {len(result.meetings)} meetings, {len(result.unscheduled)} requests left out; "
-             f"objective {result.objective}, bound {result.bound}, gap {result.gap:.2%} ({result.status})."]
-    notes += [f"Capacity ({c['constraint']}): {c['subject']} needs {c['demand']} slots but has {c['capacity']}; "
-              f"{c['relaxation']}." for c in result.capacity]
-    if not with_contacts:
-        notes.append("Contact data hidden; pass --with-contacts to show it (where the organisation consented).")
-    if personal:
-        people = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
-        if result.participant:
-            people = [result.participant]
-        for person in people:
-            rows = []
-            for m in result.meetings:
-                if person not in (m.requester, m.requested):
-                    continue
-                other, other_is = (m.requested, m.requested_is) if person == m.requester else (m.requester,
-                                                                                                 m.requester_is)
-                row = [m.day, f"{m.start}-{m.end}", m.table, other, other_is, m.why]
-                if with_contacts:
-                    c = result.contacts.get(other)
-                    row.append(f"{c['name']} <{c['email']}>" if c else "")
-                rows.append(row)
-            columns = [day, time, table, with_, who, why] + ([contact] if with_contacts else [])
-            sections.append(Section(f"{agenda_of} {person}", columns, rows))
-    else:
-        rows = [[m.day, f"{m.start}-{m.end}", m.table, m.requester, m.requested, m.why,
-                 "locked" if m.locked else ""] for m in result.meetings]
-        sections.append(Section(f"Meetings, mission {result.mission}",
-                                [day, time, table, requester, requested, why, "lock"], rows))
-    if grid and result.meetings:
-        tables = sorted({m.table for m in result.meetings})
-        cells = {}
-        for m in result.meetings:
-            cells.setdefault((m.day, m.start), {})[m.table] = f"{m.requester} / {m.requested}"
-        rows = [[d, s, *[cells[(d, s)].get(t, "") for t in tables]] for (d, s) in sorted(cells)]
-        sections.append(Section("Room grid", [day, time, *[f"{table} {t}" for t in tables]], rows))
-    if result.unscheduled:
-        sections.append(Section("Requests left out", [requester, requested, reason, "detail"],
-                                [[u.requester, u.requested, u.reason, u.detail] for u in result.unscheduled]))
-    return Document(f"Agenda, mission {result.mission}", sections, summary=facts, notes=notes, data=result, lang=lang)

@@ -124,6 +124,7 @@ def next_commands(db_path: Path, out_dir: Path) -> list[str]:
         f"elca-match --db {db} plan",
         f"elca-match --db {db} export shortlist --mission M06 --out {out}/mission-M06.xlsx",
         f"elca-match --db {db} export report --country india --out {out}/report-india.html",
+        f"elca-match --db {db} agenda show --mission M06 --participant JP-P01",
     ]
 
 
@@ -150,6 +151,7 @@ class _Run:
             ("plan", "Plan the missions (who goes where)", self.plan),
             ("shortlist", "Export the Japan shortlist (Excel)", self.shortlist),
             ("report", "Export the Japan market report (HTML)", self.report),
+            ("agenda", "Japan exploratory mission: partners, suggested meetings, schedule, agendas", self.agenda),
         ]
 
     def generate(self) -> tuple[str, list[Path]]:
@@ -244,6 +246,16 @@ class _Run:
         self.result.outputs["report"] = path
         views, shortlists = len(result.fit), len(result.shortlist.shortlists)
         return f"fit heatmaps ({views} views) and {shortlists} opportunity shortlists -> {path}", [path]
+
+
+    def agenda(self) -> tuple[str, list[Path]]:
+        from .agenda import run_agenda
+
+        made = run_agenda(self.db, self.result.out_dir, self.seed)
+        self.result.outputs["agenda"] = made.workbook
+        return (f"{made.partners} Japanese partners; mission {made.mission}: {made.suggestions} suggested meetings, "
+                f"{made.meetings} scheduled ({made.status}, gap {made.gap:.1%}), {made.unscheduled} left out -> "
+                f"{made.workbook} and {len(made.calendars)} .ics calendars"), [made.workbook, *made.calendars]
 
 
 def _import_summary(imported: Any, what: str) -> str:
