@@ -118,6 +118,14 @@ MESSAGES: dict[str, str] = {
     "agenda_lock_clash": "the meeting is locked at {when}, where {participant} already has the locked meeting {other}; unlock one of them with `elca-match agenda lock --remove`.",
     "agenda_lock_table": "the meeting is locked at {when} at table {table}, which the locked meeting {other} holds; unlock one of them with `elca-match agenda lock --remove`.",
     "partner_duplicate": "the name is nearly that of partner {other_id} ({other}) in the same country; use that partner's id, or if they really are one organisation under two ids join them with `elca-match partners merge`.",
+    "agenda_bad_time": "the value is not a time of day; write it as HH:MM, e.g. 09:30.",
+    "agenda_time_order": "the end is not after the start {start}; correct the times.",
+    "agenda_bad_breaks": "breaks must be time ranges such as 12:30-13:30, separated by ';'; correct the value.",
+    "agenda_day_outside": "the day is outside mission {mission}'s dates ({start} to {end}); correct the day or the mission's dates.",
+    "agenda_unknown_participant": "no member travelling on mission {mission} and no partner in {country} is called that{suggestion}; use a travelling member's name, org_id or key, or a partner's id or name (see `elca-match partners list --country {country}` and the latest `elca-match plan`).",
+    "agenda_self_request": "a participant cannot request a meeting with itself; correct from or to.",
+    "agenda_no_schedule": "mission {value} has no schedule yet; run `elca-match agenda schedule --mission {value}` first.",
+    "agenda_no_meeting": "there is no scheduled meeting between {value} on mission {mission}; see `elca-match agenda show --mission {mission}`.",
 }
 
 

@@ -11,6 +11,7 @@ import typer
 from ..errors import ElcaError, UsageError
 from ..text import visible
 from . import (
+    agenda,
     check,
     demo,
     export,
@@ -40,7 +41,7 @@ app = typer.Typer(
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
                    outcomes, report, check, model)
-COMMAND_MODULES += (partners,)
+COMMAND_MODULES += (partners, agenda)
 
 
 @app.callback()
