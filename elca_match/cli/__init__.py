@@ -9,15 +9,19 @@ from pathlib import Path
 import typer
 
 from ..errors import ElcaError, UsageError
+from ..text import visible
 from . import (
+    agenda,
     check,
     demo,
     export,
     ingest,
     members,
     missions,
+    model,
     opportunities,
     outcomes,
+    partners,
     plan,
     rank,
     report,
@@ -36,7 +40,8 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
-                   outcomes, report, check)
+                   outcomes, report, check, model)
+COMMAND_MODULES += (partners, agenda)
 
 
 @app.callback()
@@ -106,13 +111,19 @@ def run(args: list[str]) -> int:
     except Exception as exc:
         if os.environ.get("ELCA_MATCH_DEBUG"):
             raise
+        from ..store.db import failure
+
+        error = failure(exc)  # a full disk, a read-only folder, a damaged database: not a bug
+        if error is not None:
+            _error(error)
+            return error.exit_code
         _error_text(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in elca-match, "
                     "please report it with the command you ran (set ELCA_MATCH_DEBUG=1 for the traceback).")
         return 70
 
 
 def _error(exc: ElcaError) -> None:
-    _error_text(f"Error: {exc.paragraph()}")
+    _error_text(f"Error: {visible(exc.paragraph())}")
 
 
 def _error_text(text: str) -> None:

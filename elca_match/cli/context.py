@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - older typer on top of click
 from rich.console import Console
 
 from ..errors import UsageError
+from ..text import visible
 
 
 class Format(str, Enum):
@@ -72,6 +73,8 @@ def stdin_files(files: list[Path]) -> Iterator[list[Path]]:
         copy = Path(folder) / name
         copy.write_bytes(data)
         yield [copy if str(f) == STDOUT else f for f in files]
+TABLE_OPTION = typer.Option(None, "--table", help="Which table a CSV file holds when the output has several "
+                            "(a CSV is one table; json keeps everything).", show_default=False)
 
 
 def console() -> Console:
@@ -108,17 +111,16 @@ def db_path(ctx: typer.Context) -> Path:
     return (root.obj or {}).get("db") or Path("elca.db")
 
 
-def open_database(ctx: typer.Context, create: bool = True):
-    """Open the --db database (``create=False`` for read-only commands on a missing file)."""
-    from ..store import open_db
+def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None) -> None:
+    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``.
 
-    return open_db(db_path(ctx), create=create)
-
-
-def emit(document: Any, fmt: Format, out: Path | None) -> None:
-    """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``."""
+    ``table`` (--table) names the one section a CSV file holds; it is checked whatever the format.
+    """
     from .. import export
 
+    if table is not None:
+        document.table = table
+        document.one_table()
     if document.query is None:
         document.query = asked()
         resolved = getattr(document.data, "query", None)
@@ -149,6 +151,8 @@ def emit(document: Any, fmt: Format, out: Path | None) -> None:
     else:
         export.write(document, fmt.value, out)
         err_console().print(f"Wrote {out}", markup=False)
+    if fmt is Format.csv:
+        _other_tables_note(document)
 
 
 def asked() -> dict[str, Any]:
@@ -179,6 +183,18 @@ def check_suffix(out: Path, fmt: str) -> None:
                             f"format is {fmt}; change the file's suffix or --format")
 
 
+def _other_tables_note(document: Any) -> None:
+    """Say on stderr which tables a one-table CSV left out, and how to get them."""
+    sections = document.sections
+    if len(sections) < 2 or all(list(s.columns) == list(sections[0].columns) for s in sections):
+        return
+    written = document.one_table().table_name
+    others = [s.table_name for s in sections if s.table_name != written]
+    err_console().print(f"The CSV holds the {written} table; for another add --table "
+                        f"{' | '.join(others)} (--format json or xlsx keeps every table).",
+                        markup=False, highlight=False)
+
+
 def _print_tables(document: Any) -> None:
     from .render import print_section
 
@@ -187,8 +203,8 @@ def _print_tables(document: Any) -> None:
         print_section(out, section.title or "", section.columns, section.rows,
                       long_columns=tuple(section.wrap_columns), wide=_STATE["wide"])
         for note in section.notes:
-            out.print(note, markup=False, highlight=False)
+            out.print(visible(note), markup=False, highlight=False)
     if _STATE["quiet"]:
         return  # notes are the summary; the tables are the result
     for note in document.notes:
-        out.print(note, markup=False, highlight=False)
+        out.print(visible(note), markup=False, highlight=False)

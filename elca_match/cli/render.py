@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..text import visible
+
 # Table overhead per column (one space of padding each side, one border) plus the left border.
 _PER_COLUMN, _EDGE = 3, 1
 # A field longer than this, or a column the section wraps, goes on its own line in a record.
@@ -25,14 +27,15 @@ _INDENT = "    "
 
 
 def cell_text(value: Any) -> str:
-    """A cell value as the screen shows it (floats with 3 decimals, lists joined with ``; ``)."""
+    """A cell value as the screen shows it (floats with 3 decimals, lists joined with ``; ``,
+    control characters as visible codes so data cannot move the cursor or clear the screen)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, (list, tuple)):
-        return "; ".join(map(str, value))
-    return str(value)
+        return visible("; ".join(map(str, value)))
+    return visible(str(value))
 
 
 def _longest_word(text: str) -> int:
@@ -85,13 +88,13 @@ def print_section(out: Console, title: str, columns: list[str], rows: list[list[
     cells = [[cell_text(v) for v in row] for row in rows]
     widths = _natural(columns, cells) if wide else table_widths(columns, cells, out.width)
     if title:
-        out.print(Text(title), soft_wrap=wide, overflow="ignore" if wide else "fold")
+        out.print(Text(visible(title)), soft_wrap=wide, overflow="ignore" if wide else "fold")
     if widths is None:
         _print_records(out, columns, cells, long_columns)
         return
     table = Table(show_lines=False)
     for name, w in zip(columns, widths):
-        table.add_column(Text(name), width=w, overflow="fold")
+        table.add_column(Text(visible(name)), width=w, overflow="fold")
     for row in cells:
         table.add_row(*(Text(c) for c in row))
     if wide:

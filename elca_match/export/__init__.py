@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import UsageError, did_you_mean
+from ..errors import UsageError, did_you_mean, os_failure
 from ..text import closest
 from .cells import formula_like, neutralise, unneutralise
 from .consent import Contact, ContactRelease, release_contacts
@@ -137,12 +137,17 @@ def _atomic(target: Path, produce: Callable[[Path], None]) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError.of("bad_option", detail=f"cannot write {target}: the folder {directory} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+        os.close(fd)
+        tmp = Path(tmp_name)
         produce(tmp)
         os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        error = os_failure(exc, target, f"nothing was written to {target}") if isinstance(exc, OSError) else None
+        if error is not None:
+            raise error from None
         raise

@@ -71,7 +71,7 @@ def named_tables(document: Document) -> dict[str, list[dict[str, Any]]]:
     shared = table_name(document.title) if same_columns else None
     groups: dict[str, list[Section]] = {}
     for section in sections:
-        name = section.table or shared or table_name(section.title)
+        name = section.name or section.table or shared or table_name(section.title)
         candidate, n = name, 1
         while candidate in groups and list(groups[candidate][0].columns) != list(section.columns):
             n += 1

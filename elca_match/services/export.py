@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import markets
-from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import catalogue as catalogue_store
-from ..store import open_db
-from ..store import plans as plans_store
+from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
+from . import plan_record
+from .catalogue import citation_note
 
 DEFAULT_TOP = 10
 # Profile fields shown as labels in every shortlist row (question code, column title).
@@ -84,6 +84,7 @@ class ShortlistResult:
     shortlists: list[Shortlist] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     organisations_per_cluster: dict[str, int] = field(default_factory=dict)  # distinct organisations listed
+    catalogue_note: str | None = None  # opportunities to check before citing (see `opportunities check`)
 
     def members_per_cluster(self) -> dict[str, int]:
         """Distinct organisations listed, per cluster."""
@@ -115,8 +116,10 @@ class ReportResult:
 
 def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | None = None,
               mission: str | None = None, top: int | None = None, lang: str = "en", with_contacts: bool = False,
-              questionnaire: Questionnaire | None = None) -> ShortlistResult:
-    """Shortlists for one country, one opportunity or one mission of the saved plan (exactly one of them).
+              questionnaire: Questionnaire | None = None, plan_id: int | None = None) -> ShortlistResult:
+    """Shortlists for one country, one opportunity or one mission of a saved plan (exactly one of them).
+
+    A mission's shortlist comes from the plan of record, or the saved plan ``plan_id``.
 
     ``top`` is the number of organisations per shortlist (default 10 for countries
     and opportunities; every assigned member and alternate for a mission).
@@ -130,8 +133,11 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
                             + (f" (got {' and '.join(given)})" if given else ""))
     if top is not None and top < 1:
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+    if plan_id is not None and not mission:
+        raise UsageError.of("bad_option", detail="--plan chooses the saved plan a --mission shortlist comes from; "
+                            "add --mission, or drop --plan")
     if mission:
-        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire)
+        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
     query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP,
@@ -203,6 +209,8 @@ def shortlist_document(result: ShortlistResult, title: str | None = None) -> Doc
         phrase("sum.organisations_per_cluster", lang): result.members_per_cluster() or {phrase("word.none", lang): 0},
         phrase("sum.contacts", lang): _contacts_line(result),
     }
+    if result.catalogue_note:
+        summary[phrase("sum.catalogue", lang)] = result.catalogue_note
     document = Document(title or phrase("title.shortlist", lang, query=result.query), sections, summary=summary,
                         notes=list(result.notes), data=result, lang=lang,
                         words=words(("sheet.summary", "word.notes", "word.sheet", "word.about", "word.rows"), lang))
@@ -285,17 +293,23 @@ def reading(matrix: FitMatrix, lang: str) -> str:
 # --- internals ----------------------------------------------------------------------------------
 
 def _members(db_path: Path) -> dict[str, Any]:
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
+
+
+def driver_provenance(o: Any) -> dict[str, str]:
+    """What a reader needs next to a policy driver before citing it: its sources (official first),
+    how sure it is and since when, its end date and caveats; empty entries left out."""
+    facts = {"sources": "; ".join(o.sources),
+             "status": f"{o.status} (checked {o.checked_on})" if o.status and o.checked_on else o.status,
+             "valid to": o.valid_to, "caveats": o.caveats}
+    return {k: v for k, v in facts.items() if v}
 
 
 def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
                   with_contacts: bool, questionnaire: Questionnaire) -> ShortlistResult:
     shortlists = []
-    sources = _sources(db_path, [o.id for o in result.opportunities])
     for o in result.opportunities:
         facts = {
             "country": _country(o.country, lang),
@@ -303,7 +317,7 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
             "value-chain stage": questionnaire.choice_label("value_chain_stages", o.stage, lang),
             "TRL": o.trl,
             "policy driver": o.policy_driver,
-            "source": sources.get(o.id, ""),
+            **driver_provenance(o),
         }
         entries = [_entry(i, members.get(m.org_key), m, m.score, m.why, "", lang, questionnaire)
                    for i, m in enumerate(o.matches[:top], 1)]
@@ -321,29 +335,14 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
     return out
 
 
-def _sources(db_path: Path, ids: list[str]) -> dict[str, str]:
-    """Each opportunity's source (a URL or a reference) from the catalogue."""
-    db = open_db(db_path, create=False)
-    try:
-        wanted = set(ids)
-        return {str(o["id"]): str(o.get("source") or "") for o in catalogue_store.list_opportunities(db)
-                if str(o["id"]) in wanted}
-    finally:
-        db.conn.close()
-
-
 def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, with_contacts: bool,
-                       questionnaire: Questionnaire) -> ShortlistResult:
+                       questionnaire: Questionnaire, plan_id: int | None) -> ShortlistResult:
     # The saved plan is read as stored (``Plan.as_dict()``): rebuilding the dataclass
     # would import the planner and scipy, seconds a shortlist should not cost.
-    db = open_db(db_path, create=False)
-    try:
-        saved = plans_store.latest_plan(db)
-        if saved is None:
-            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+    with session(db_path, create=False) as opened:
+        db = opened.db
+        saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
     plan = saved.plan
     ids = [str(m["id"]) for m in plan["missions"]]
     chosen = next((m for m in plan["missions"] if fold(m["id"]) == fold(mission)), None)
@@ -371,12 +370,12 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
     }
     title = f"{kind.replace('_', ' ')} mission to {_country(country, 'en')}".strip()
     shortlists = [Shortlist("mission", mission_id, title, country, facts, entries)]
-    source = f"saved plan #{saved.id} of {saved.created_at}; {saved.meta.get('profiles', '')}".rstrip("; ")
-    out = _finish(shortlists, members, f"mission {mission_id} (saved plan #{saved.id})", "mission", top, lang,
+    source = f"{plan_record.describe(saved)}; {saved.meta.get('profiles', '')}".rstrip("; ")
+    out = _finish(shortlists, members, f"mission {mission_id} ({plan_record.describe(saved)})", "mission", top, lang,
                   with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
     unfilled = sum(int(u["count"]) for u in plan.get("unfilled", ()) if u["mission"] == mission_id)
     if unfilled:
-        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in the saved plan.")
+        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in plan #{saved.id}.")
     return out
 
 
@@ -455,6 +454,7 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
         contacts_shown=len(release.contacts), contacts_withheld=release.withheld,
         shortlists=shortlists, notes=notes,
         organisations_per_cluster=dict(sorted(Counter(members[k].cluster for k in {m.org_key for m in listed}).items())),
+        catalogue_note=citation_note(db_path),
     )
 
 
