@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export.ics import CalendarEvent
-from ..store import open_db
+from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
@@ -46,13 +46,11 @@ def calendar(db_path: Path, *, plan_id: int | None = None, member: str | None = 
     """
     if member and cluster:
         raise UsageError.of("bad_option", detail="give --member or --cluster, not both")
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         saved = plan_record.saved_plan(db, plan_id)
         names = {m.org_key: m.name for m in survey_store.current_members(db)}
         member_key = _member_key(db, member) if member else None
-    finally:
-        db.conn.close()
     plan = saved.plan
     travellers: dict[str, list[dict]] = {}
     for a in plan["assignments"]:

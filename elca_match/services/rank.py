@@ -232,8 +232,6 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
 def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any]],
                    questionnaire: Questionnaire | None = None) -> ProfileBuild:
     """Fit the vectoriser on members and opportunities together and return the (unsaved) build."""
-    import pickle
-
     from ..profiles import load_model, member_inputs, opportunity_inputs
     from ..profiles.vectoriser import Vectoriser
 
@@ -260,7 +258,6 @@ def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any
         settings={"explain": [{"blocks": list(g.blocks), "prefix": g.prefix} for g in model.explain],
                   "why_terms": model.text.why_terms, "blocks": list(vectoriser.blocks_),
                   "concepts": text_concept_labels(vectoriser.concepts_, model.glossary)},
-        vectoriser_blob=pickle.dumps(vectoriser, protocol=pickle.HIGHEST_PROTOCOL),
     )
 
 
