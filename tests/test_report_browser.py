@@ -21,9 +21,9 @@ from elca_match.services.ingest import ingest_files
 from conftest import FIXTURES
 
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium); the HTML report is not rendered"
-)
+)]
 WIDTH, HEIGHT = 1280, 2000
 
 

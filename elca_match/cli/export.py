@@ -60,8 +60,8 @@ def report(
     country: str = typer.Option(..., "--country", "-c", help="The market (any spelling: JP, japan, Giappone)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="html (default), xlsx, csv, json or md; "
                                          "taken from --out's suffix when not given.", show_default=False),
-    out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen.",
-                           callback=check_out),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (default for html: report-COUNTRY.html in "
+                             "the current folder; '-': standard output).", callback=check_out),
     top: int = typer.Option(10, "--top", "-n", help="Organisations per opportunity in the tables."),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
@@ -73,7 +73,19 @@ def report(
 
     fmt = _format(fmt, out, Format.html)
     result = run(db_path(ctx), country=country, top=top, lang=lang, with_contacts=with_contacts)
+    if out is None and fmt is Format.html:
+        # a page of HTML is no use on a terminal: write it next to the user, and say where
+        out = Path(f"report-{_slug(result.country, country)}.html")
     emit(report_document(result), fmt, out)
+
+
+def _slug(code: str, typed: str) -> str:
+    """``japan`` for JP; a region as typed (``latin-america``): a file name without spaces or accents."""
+    from ..markets import country_name
+    from ..text import slug
+
+    name = country_name(code) if len(code) == 2 and code.isalpha() else typed
+    return "-".join(slug(name).split()) or "market"
 
 
 def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:

@@ -312,6 +312,8 @@ def _notes(result) -> list[str]:
     notes.append(f"Same input as saved plan #{result.plan_id}: kept it." if result.reused
                  else f"Saved as plan #{result.plan_id} with its parameters.")
     notes.append(_status_note(result))
+    if result.catalogue_note:
+        notes.append(result.catalogue_note)
     return notes
 
 

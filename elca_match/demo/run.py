@@ -252,13 +252,11 @@ def _import_summary(imported: Any, what: str) -> str:
 
 def _settle(db_path: Path) -> None:
     """Fold the write-ahead log into the database file so it can be moved on its own."""
-    from ..store import open_db, vacuum
+    from ..store import session, vacuum
 
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         vacuum(db)
-    finally:
-        db.close()
 
 
 def _remove_database(path: Path) -> None:

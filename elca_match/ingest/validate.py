@@ -16,7 +16,7 @@ from typing import Any
 from .. import markets
 from ..errors import Problem, did_you_mean
 from ..questionnaire import Question, Questionnaire
-from ..text import split_multi, slug
+from ..text import name_slug, split_multi
 from .model import CanonicalRow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -65,9 +65,14 @@ def organisation_keys(answers: dict[str, Any], questionnaire: Questionnaire) -> 
     """(key, org_id, name_key): org_id (VAT or PIC) when given, else normalised name + country."""
     key_code = questionnaire.key_code()
     raw_id = answers.get(key_code) if key_code else None
-    org_id = re.sub(r"[\s.\-/]", "", str(raw_id)).upper() if raw_id else None
-    name_key = f"{slug(answers.get('org_name', ''))}|{answers.get('country', '')}"
+    org_id = org_id_of(raw_id) if raw_id else None
+    name_key = f"{name_slug(answers.get('org_name', ''))}|{answers.get('country', '')}"
     return (f"id:{org_id}" if org_id else f"name:{name_key}"), org_id, name_key
+
+
+def org_id_of(text: object) -> str:
+    """A VAT or PIC id as stored, whatever its spelling: ``DE.123 456-789`` -> ``DE123456789``."""
+    return re.sub(r"[\s.\-/]", "", str(text)).upper()
 
 
 def _keyed(row: CanonicalRow, answers: dict[str, Any], questionnaire: Questionnaire) -> ValidRow:

@@ -28,11 +28,13 @@ from ..errors import NotFoundError, StateError, UsageError, did_you_mean
 from ..planning import Plan, PlanMember, PlanMission, PlanParams, load_rules, make_plan
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record, required
+from .catalogue import citation_note
+from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
 EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
@@ -57,6 +59,7 @@ class PlanResult:
     status: str = plans_store.DRAFT  # adopted (the plan of record) | draft
     created_at: str = ""
     based_on: int | None = None  # the plan it was re-planned from (plan --from)
+    catalogue_note: str | None = None  # opportunities to check before citing (see `opportunities check`)
 
     @property
     def label(self) -> str:
@@ -95,8 +98,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
     """
     questionnaire = questionnaire or load_questionnaire()
     rules = load_rules(rules_path, known_attributes=[*questionnaire.codes, *EXTRA_ATTRIBUTES])
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         state = survey_store.members_state(db)
         members = required.members(db)
         missions = required.missions(db)
@@ -141,11 +144,10 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
             if adopt and plans_store.record_id(db) != plan_id:
                 plans_store.adopt(db, plan_id, now)
             saved = plans_store.get_plan(db, plan_id)
-    finally:
-        db.conn.close()
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
                       countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
-                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on)
+                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
+                      catalogue_note=citation_note(db_path))
 
 
 def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
@@ -154,13 +156,11 @@ def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
     The result names its id (``plan_id``), ``status`` (adopted | draft) and ``label``.
     Raises StateError when no plan was made yet, NotFoundError for an unknown id.
     """
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         saved = plan_record.saved_plan(db, plan_id)
         names = {m.org_key: m.name for m in survey_store.current_members(db)}
         missions = catalogue_store.list_missions(db)
-    finally:
-        db.conn.close()
     return _result(saved, names, missions)
 
 
@@ -232,14 +232,7 @@ def _inherit(base: PlanParams, params: PlanParams, given: Collection[str] | None
 
 
 def _member_key(db, text: str) -> str:
-    hits = survey_store.find_organisations(db, text)
-    if len(hits) == 1:
-        return hits[0]["key"]
-    if not hits:
-        names = survey_store.organisation_names(db)
-        raise NotFoundError.of("not_found", what="organisation", value=text,
-                               suggestion=did_you_mean(closest(text, names)), hint="elca-match members list")
-    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
+    return find_member(db, text)["key"]
 
 
 def _mission_id(missions: list[dict[str, Any]], text: str) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
+from .erasure import FreeText
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids of discarded plans are never reused
@@ -52,6 +54,9 @@ CREATE TABLE IF NOT EXISTS plan_adoptions (
 ADOPTED, DRAFT = "adopted", "draft"
 
 ROW_KINDS = ("assignments", "waitlist", "left_out", "changes")
+# a plan's body (missions, certificate) may quote the names of the members it placed
+FREE_TEXT = (FreeText("plans", json_columns=("body",),
+                      involves="SELECT DISTINCT plan_id FROM plan_rows WHERE org_key = :org_key"),)
 # Parameters that hold ORG@MISSION pairs (forget removes the member's pairs from them).
 PAIR_PARAMS = ("require", "lock")
 
