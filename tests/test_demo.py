@@ -133,6 +133,20 @@ def test_demo__next_commands__all_succeed_on_the_demo_database(demo_run):
         assert done.exit_code == 0, (command, done.stderr)
 
 
+def test_demo__progress_report__every_template_table_filled(demo_run):
+    from elca_match.outcomes.document import report_document
+    from elca_match.services.outcomes import indicator_report
+
+    folder, _, _ = demo_run
+    report = indicator_report(folder / "demo-out" / "demo.db", end="2027-06-30")
+    for section in report_document(report).sections:
+        cells = [value for row in section.rows for value in row[1:]]
+        assert any(value not in (0, "", None) for value in cells), section.title
+    assert report.period.after == {}
+    growth = next(r for r in report.call_indicators if r.code == "smes_growth")
+    assert growth.achieved.startswith("employment +")
+
+
 def _in_process(*args: str, env: dict | None = None):
     """`elca-match ARGS` in this process (the dictionaries the profiles load stay warm between runs)."""
     from typer.testing import CliRunner
