@@ -145,7 +145,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
                 plans_store.adopt(db, plan_id, now)
             saved = plans_store.get_plan(db, plan_id)
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
-                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
+                      # the stored plan's profiles: a reused plan was made from them, not from this run's
+                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""), seconds=seconds,
                       status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
                       catalogue_note=citation_note(db_path))
 
