@@ -232,3 +232,13 @@ def test_replan__option_given_again__overrides_the_base_plans(db):  # noqa: F811
     kept = pairs(base) & pairs(replan)
     assert {(c["member"], c["mission"]) for c in replan["changes"] if c["change"] == "leaves"} == pairs(base) - kept
     assert all(c["reason"] == "cluster_quota" for c in replan["changes"] if c["change"] == "leaves")
+
+
+def test_replan__excluding_a_locked_member__drops_its_lock(db):  # noqa: F811
+    base = plan_json(db)
+    a = base["assignments"][0]
+    locked = plan_json(db, "--lock", f"{a['member']}@{a['mission']}")
+    replan = plan_json(db, "--from", locked["plan_id"], "--exclude", a["member"])
+    assert a["member"] not in {m for m, _ in pairs(replan)} and "lock" not in replan["params"]
+    assert [(c["member"], c["reason"]) for c in replan["changes"] if c["change"] == "leaves"] == [
+        (a["member"], "excluded")]
