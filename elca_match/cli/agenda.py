@@ -18,7 +18,7 @@ import_app = typer.Typer(help="Import meeting requests, sessions or availability
                          no_args_is_help=True)
 
 MISSION = typer.Option(..., "--mission", "-m", help="Mission id (see `elca-match missions list`).")
-PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the latest plan).")
+PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the plan of record).")
 WITH_CONTACTS = typer.Option(False, "--with-contacts",
                              help="Add contact name and e-mail (personal data), only where the organisation consented.")
 

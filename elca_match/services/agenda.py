@@ -138,7 +138,9 @@ class HeldResult:
 
 def _directory(db, plan_id: int | None = None) -> tuple[dict[str, MissionInfo], dict[str, Any], dict[str, Any]]:
     """Every mission with its participants; also members by key and partners by id."""
-    saved = plans_store.get_plan(db, plan_id) if plan_id is not None else plans_store.latest_plan(db)
+    # the plan of record unless a plan is named (a draft never feeds the agenda by accident)
+    chosen = plan_id if plan_id is not None else plans_store.record_id(db)
+    saved = plans_store.get_plan(db, chosen) if chosen is not None else None
     if plan_id is not None and saved is None:
         raise NotFoundError.of("not_found", what="plan", value=str(plan_id), hint="elca-match plan list")
     travelling: dict[str, list[str]] = defaultdict(list)
