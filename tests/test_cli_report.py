@@ -470,3 +470,13 @@ def test_agreements__d22_register__cooperation_and_business_agreements(history):
     assert detroit["partners"] == ["confidential (large company)"] and detroit["countries"] == ["United States"]
     mid = run("report", "agreements", *MID_YEAR, "--format", "md", db=history).stdout
     assert "Kobe MoU" not in mid and "not listed: 1 after it" in mid and "Detroit Forming" not in mid
+
+
+def test_report__screen_and_csv__state_the_period_too(history):
+    screen = run("report", "indicators", *MID_YEAR, "--table", "events", db=history)
+    assert screen.exit_code == 0, screen.stderr
+    assert screen.stdout.startswith("Period: from the start of the action (2026-01-01) to 2027-06-30\n"
+                                    "Outside the period: not counted: 3 records dated after it")
+    csv_ = run("report", "agreements", *MID_YEAR, "--format", "csv", db=history)
+    assert "Period: from the start of the action (2026-01-01) to 2027-06-30" in csv_.stderr
+    assert csv_.stdout.startswith("No.,Agreement,")

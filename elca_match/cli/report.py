@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UsageError, did_you_mean
 from ..text import closest
-from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, console, db_path, emit, err_console
 
 report_app = typer.Typer(help="Reports for the funding agency.", no_args_is_help=True)
 
@@ -70,11 +70,25 @@ def indicators(
         err_console().print(f"Wrote {out}", markup=False)
         return
     document = report_document(report, names)
+    _state_period(document, fmt, out)
     if out is not None and len(document.sections) > 1 and (
             fmt is Format.csv or (fmt is Format.table and out.suffix.lower() == ".csv")):
         _csv_per_table(document, out)
         return
     emit(document, fmt, out)
+
+
+def _state_period(document, fmt: Format, out: Path | None) -> None:
+    """Say which period a report counts where its format has no header: above the tables on
+    the screen, on standard error for CSV (md, json and xlsx carry it in their header)."""
+    lines = [f"{key.capitalize()}: {value}" for key, value in document.summary.items()
+             if key in ("period", "outside the period")]
+    if fmt is Format.table and out is None:
+        for line in lines:
+            console().print(line, markup=False, highlight=False)
+    elif fmt is Format.csv or (fmt is Format.table and out is not None and out.suffix.lower() == ".csv"):
+        for line in lines:
+            err_console().print(line, markup=False, highlight=False)
 
 
 def _csv_per_table(document, out: Path) -> None:
@@ -103,4 +117,6 @@ def agreements(
     from ..outcomes.agreements import register_document
     from ..services.outcomes import agreements_register
 
-    emit(register_document(agreements_register(db_path(ctx), start, end, period=period)), fmt, out)
+    document = register_document(agreements_register(db_path(ctx), start, end, period=period))
+    _state_period(document, fmt, out)
+    emit(document, fmt, out)
