@@ -37,6 +37,11 @@ MESSAGES: dict[str, str] = {
     "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
     "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
     "limesurvey_headings": "this LimeSurvey export has question-text headings, but LimeSurvey columns are matched on question codes only; export the responses again with Headings set to 'Question code' (or 'Question code & question text').",
+    "file_not_regular": "the path is {detail}, not a regular file, so it is not read; export the responses to a file and name that file.",
+    "file_unreadable": "the file cannot be opened ({detail}); check its permissions and the path.",
+    "stray_bytes": "the bytes {bytes} are not UTF-8 like the rest of the file and were read as Windows-1252; check the value, or save the file as UTF-8 again.",
+    "foreign_script": "the file's encoding was recognised as {encoding}, which reads as {script} letters (e.g. {sample!r}) that none of the questionnaire's languages uses; if the text looks wrong, save the file as UTF-8 and ingest it again.",
+    "ambiguous_choices": "the commas can be read as {readings}; separate the answers with ';' as the template does.",
     "submission_date_unmapped": "no column was read as the survey tool's completion time, so {count} of {rows} rows have no {question}{ignored}; if the export holds that column under another name, rename it to {expected} and ingest the file again.",
     "columns_ignored": "{count} columns matched no question and were ignored: {columns}; check that none of them holds answers or the submission time.",
     "surveymonkey_header": "{detail}; export the responses again as 'All individual responses' with the default two header rows (question, then answer option).",
@@ -75,7 +80,7 @@ MESSAGES: dict[str, str] = {
     "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
     # the disk and the operating system (say what was and was not saved)
-    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free.",
+    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free again (no other program using it, space on the disk).",
     "disk_full": "the disk holding {value} is full; {saved}; free some space and run the command again.",
     "db_damaged": "the database {value} is damaged ({detail}); {saved}; restore a backup of it.",
     "os_refused": "the system refused to write {value} ({detail}); {saved}; choose a folder you may write to, or free space.",
@@ -113,6 +118,14 @@ MESSAGES: dict[str, str] = {
     "agenda_lock_clash": "the meeting is locked at {when}, where {participant} already has the locked meeting {other}; unlock one of them with `elca-match agenda lock --remove`.",
     "agenda_lock_table": "the meeting is locked at {when} at table {table}, which the locked meeting {other} holds; unlock one of them with `elca-match agenda lock --remove`.",
     "partner_duplicate": "the name is nearly that of partner {other_id} ({other}) in the same country; use that partner's id, or if they really are one organisation under two ids join them with `elca-match partners merge`.",
+    "agenda_bad_time": "the value is not a time of day; write it as HH:MM, e.g. 09:30.",
+    "agenda_time_order": "the end is not after the start {start}; correct the times.",
+    "agenda_bad_breaks": "breaks must be time ranges such as 12:30-13:30, separated by ';'; correct the value.",
+    "agenda_day_outside": "the day is outside mission {mission}'s dates ({start} to {end}); correct the day or the mission's dates.",
+    "agenda_unknown_participant": "no member travelling on mission {mission} and no partner in {country} is called that{suggestion}; use a travelling member's name, org_id or key, or a partner's id or name (see `elca-match partners list --country {country}` and the latest `elca-match plan`).",
+    "agenda_self_request": "a participant cannot request a meeting with itself; correct from or to.",
+    "agenda_no_schedule": "mission {value} has no schedule yet; run `elca-match agenda schedule --mission {value}` first.",
+    "agenda_no_meeting": "there is no scheduled meeting between {value} on mission {mission}; see `elca-match agenda show --mission {mission}`.",
 }
 
 

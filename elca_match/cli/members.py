@@ -76,19 +76,27 @@ def show_member(
     ctx: typer.Context,
     org: str = typer.Argument(..., help="Organisation key, VAT/PIC id or exact name."),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Include contact name and e-mail (personal data)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the concept names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
     """Show one organisation: current answers and every submission with its source file and row."""
     from ..services.members import show_member as shown
+    from ..services.model import member_text
 
     member = shown(db_path(ctx), org, with_contacts)
     rows = [[code, _show(value)] for code, value in member.answers.items()]
     provenance = [[s.id, s.status, s.submitted_at or "", s.file_name, s.sha256[:12], s.row_number, s.adapter,
                    s.questionnaire_version] for s in member.submissions]
     notes = ["Contact data hidden; pass --with-contacts to show it."] if member.contacts_hidden else []
+    read = member_text(member.key, member.answers, reader=lang)
+    understood = [["language", read.lang],
+                  ["concepts found", "; ".join(label for _, label in read.concepts)],
+                  ["words not mapped", "; ".join(read.unmapped)],
+                  ["share mapped", f"{read.mapped_share:.0%}"]]
     emit(Document(f"Member {member.name}", [
         Section(f"{member.name} ({member.key}), cluster {member.cluster}", ["question", "answer"], rows),
+        Section("Free text as the model read it", ["", "value"], understood),
         Section("Submissions (provenance)", ["submission", "status", "submitted_at", "file", "sha256", "row",
                                              "adapter", "questionnaire"], provenance),
     ], notes=notes), fmt, out)

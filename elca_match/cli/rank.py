@@ -40,6 +40,7 @@ def rank(
     min_score: float = typer.Option(0.0, "--min-score", help="Leave out matches scoring below this (0 to 1)."),
     consented_only: bool = typer.Option(False, "--consented-only", help="Only members that consented to sharing contacts."),
     by: str = typer.Option("opportunity", "--by", help="opportunity: best members per opportunity; member: best members over all of them."),
+    lang: str = typer.Option("en", "--lang", help="Language of the thesaurus concepts a 'why' names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
@@ -49,7 +50,7 @@ def rank(
 
     query = resolve_query(country=country, region=region, opportunity=opportunity, sector=sector, stage=stage,
                           cluster=cluster, org_type=org_type, top=DEFAULT_TOP if top is None else top,
-                          min_score=min_score, consented_only=consented_only, by=by)
+                          min_score=min_score, consented_only=consented_only, by=by, lang=lang)
     result = run(db_path(ctx), query)
     screen = fmt is Format.table and (out is None or is_stdout(out))
     rows = sum(len(o.matches) for o in result.opportunities)
@@ -134,7 +135,7 @@ def _opportunity_section(o: Any, blocks: list[str], screen: bool) -> Section:
             "trl": o.trl, "policy_driver": o.policy_driver}
     # on screen the opportunity's facts go on a second title line, above its members
     title = f"{o.id} · {o.title}" + (f"\n{head}" if screen else f" ({head})")
-    return Section(title, columns, rows, notes=notes, meta=meta,
+    return Section(title, columns, rows, notes=notes, meta=meta, table="matches",
                    wrap_columns=("why", "member"), number_formats={c: "0.000" for c in ("score", *blocks)})
 
 
@@ -150,7 +151,8 @@ def _members_section(result: Any, blocks: list[str], screen: bool) -> Section:
                  m.best.opportunity_id, _fits(m.fits), *(_num(m.best.breakdown.get(b, 0.0)) for b in blocks),
                  m.best.why] for i, m in enumerate(result.members, 1)]
     notes = [] if result.members else ["No member shares anything with these opportunities (or none passes the filters)."]
-    return Section("Members", columns, rows, notes=notes, wrap_columns=("why", "why (best)", "fits", "member"),
+    return Section("Members", columns, rows, notes=notes, table="members",
+                   wrap_columns=("why", "why (best)", "fits", "member"),
                    number_formats={c: "0.000" for c in ("score", *blocks)})
 
 

@@ -125,6 +125,7 @@ def next_commands(db_path: Path, out_dir: Path) -> list[str]:
         f"elca-match --db {db} export shortlist --mission M06 --out {out}/mission-M06.xlsx",
         f"elca-match --db {db} export report --country india --out {out}/report-india.html",
         f"elca-match --db {db} report indicators --to 2027-06 --out {out}/progress-report.xlsx",
+        f"elca-match --db {db} agenda show --mission M06 --participant JP-P01",
     ]
 
 
@@ -154,6 +155,7 @@ class _Run:
             ("report", "Export the Japan market report (HTML)", self.report),
             ("outcomes", "Record the outcomes up to mid-2027 (events, meetings, cases, dissemination)",
              self.outcomes),
+            ("agenda", "Japan exploratory mission: partners, suggested meetings, schedule, agendas", self.agenda),
         ]
 
     def generate(self) -> tuple[str, list[Path]]:
@@ -271,6 +273,14 @@ class _Run:
         counts = ", ".join(f"{n} {kind}" for kind, n in imported.totals.items() if n)
         return (f"{counts} up to {REPORT_END} -> {path}; follow-up survey of {len(responses)} members with a "
                 f"cooperation case -> {follow_up}"), [path, follow_up]
+    def agenda(self) -> tuple[str, list[Path]]:
+        from .agenda import run_agenda
+
+        made = run_agenda(self.db, self.result.out_dir, self.seed)
+        self.result.outputs["agenda"] = made.workbook
+        return (f"{made.partners} Japanese partners; mission {made.mission}: {made.suggestions} suggested meetings, "
+                f"{made.meetings} scheduled ({made.status}, gap {made.gap:.1%}), {made.unscheduled} left out -> "
+                f"{made.workbook} and {len(made.calendars)} .ics calendars"), [made.workbook, *made.calendars]
 
 
 def _import_summary(imported: Any, what: str) -> str:

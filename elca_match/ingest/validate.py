@@ -154,11 +154,51 @@ def normalise_answer(question: Question, text: str, questionnaire: Questionnaire
     codes: list[str] = []
     for part in parts:
         code = _choice(question, part, questionnaire)
-        if code is None:
+        found = [code] if code is not None else []
+        if code is None and question.is_multi and "," in part:
+            # hand-typed "a, b" where the template says "a; b": split when every part is a choice
+            readings = comma_readings(part, lambda piece: _choice(question, piece, questionnaire))
+            if len(readings) > 1:
+                return None, "ambiguous_choices", {"readings": " or ".join(
+                    "; ".join(reading) for reading in readings)}
+            found = readings[0] if readings else []
+            if not found:  # name the piece that is no choice, not the whole cell
+                unknown = [p.strip() for p in part.split(",") if p.strip() and _choice(question, p.strip(),
+                                                                                         questionnaire) is None]
+                part = unknown[0] if unknown and len(unknown) < len(part.split(",")) else part
+        if not found:
             return None, *_unknown_choice(question, part, questionnaire)
-        if code not in codes:
-            codes.append(code)
+        codes.extend(c for c in found if c not in codes)
     return (codes if question.is_multi else codes[0]), None, {}
+
+
+def comma_readings(text: str, match, limit: int = 2) -> list[list[str]]:
+    """The ways (at most ``limit``) to read ``text`` as known choices separated by commas.
+
+    Labels may hold commas themselves ("Design, simulation, engineering"), so every
+    segmentation of the comma-separated pieces into known choices counts; readings that
+    give the same choices are one reading.
+    """
+    pieces = text.split(",")
+
+    @functools.lru_cache(maxsize=None)
+    def from_piece(start: int) -> tuple[tuple[str, ...], ...]:
+        if start == len(pieces):
+            return ((),)
+        found: list[tuple[str, ...]] = []
+        for end in range(len(pieces), start, -1):
+            code = match(",".join(pieces[start:end]).strip())
+            if code is not None:
+                found.extend((code, *rest) for rest in from_piece(end))
+            if len({frozenset(r) for r in found}) >= limit:
+                break
+        return tuple(found)
+
+    readings: list[list[str]] = []
+    for reading in from_piece(0):
+        if all(frozenset(reading) != frozenset(r) for r in readings):
+            readings.append(list(dict.fromkeys(reading)))
+    return readings[:limit]
 
 
 def _choice(question: Question, text: str, questionnaire: Questionnaire) -> str | None:

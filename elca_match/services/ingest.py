@@ -76,8 +76,9 @@ def analyse_file(path: Path, adapter: str | None = None, ignore_unknown: bool = 
                  questionnaire: Questionnaire | None = None) -> _Analysed:
     """Read, map and validate one file without touching any database."""
     questionnaire = questionnaire or load_questionnaire()
-    table = read_table(path)
+    table = read_table(path, lazy=True)  # a header the adapter refuses costs no row parsing
     output = read_with_adapter(table, questionnaire, adapter, ignore_unknown)
+    output.warnings[:0] = table.warnings  # filled as the rows were read (repaired bytes, a foreign script)
     valid, invalid = validate_rows(output.rows, questionnaire, table.source.name)
     return _Analysed(output, questionnaire, valid, invalid)
 

@@ -17,6 +17,7 @@ upgraded by :mod:`.migrations`.
 from __future__ import annotations
 
 import itertools
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,7 +93,8 @@ def connect(path: str | Path, *, create: bool = True, upgrade: bool = True) -> s
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        raise StateError.of("db_unreadable", value=str(path), detail=str(exc)) from None
+        error = failure(exc, None, "nothing was read or changed", target=str(path))
+        raise error or StateError.of("db_unreadable", value=str(path), detail=str(exc)) from None
     except BaseException:
         if conn is not None:
             conn.close()
@@ -150,15 +152,16 @@ def _outermost(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def failure(exc: BaseException, db: sqlite_utils.Database | None = None,
-            saved: str = "changes in progress were rolled back and no half-written file was kept") -> ElcaError | None:
+            saved: str = "changes in progress were rolled back and no half-written file was kept",
+            target: str | None = None) -> ElcaError | None:
     """The clear error for a full disk, a read-only folder or a damaged database (None: another kind of failure)."""
-    target = _path(db) if db is not None else "the database"
+    target = target or (_path(db) if db is not None else "the database")
     if isinstance(exc, OSError):
         return os_failure(exc, getattr(exc, "filename", None) or target, saved)
     if not isinstance(exc, sqlite3.Error):
         return None
     text = str(exc).lower()
-    if "full" in text:
+    if "full" in text or ("disk i/o" in text and _little_space(target)):
         return StorageError.of("disk_full", value=target, saved=saved)
     if "readonly" in text or "read-only" in text:
         return StorageError.of("os_refused", value=target, detail=str(exc), saved=saved)
@@ -167,6 +170,15 @@ def failure(exc: BaseException, db: sqlite_utils.Database | None = None,
     if "no such column" in text or "no such table" in text or "has no column" in text:
         return SchemaError.of("db_schema_differs", value=target, detail=str(exc))
     return None
+
+
+def _little_space(target: str) -> bool:
+    """Is the disk holding ``target`` (nearly) full? SQLite reports a full disk as an I/O error when
+    it cannot even create its write-ahead log or shared-memory file."""
+    try:
+        return shutil.disk_usage(Path(target).parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _path(db: sqlite_utils.Database) -> str:

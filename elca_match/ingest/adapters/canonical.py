@@ -33,7 +33,7 @@ class CanonicalAdapter:
         rows = []
         columns = {code: table.header[index] for code, index in positions.items()}  # shared by every row
         for row in table.rows:
-            if row.number == 2 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
+            if row.number == table.header_row + 1 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
                 continue
             values = {code: row.get(index) for code, index in positions.items()}
             raw = {header: row.get(index) for index, header in enumerate(table.header) if header}

@@ -76,7 +76,7 @@ def _positional(table: Table, questionnaire: Questionnaire) -> dict[int, str]:
     header names no question.
     """
     found: dict[int, str] = {}
-    rows = list(itertools.islice(table.rows, _SAMPLE_ROWS))
+    rows: list = []
     for index, kind, name in C.MSFORMS_POSITIONS:
         if index >= len(table.header):
             break
@@ -86,6 +86,8 @@ def _positional(table: Table, questionnaire: Questionnaire) -> dict[int, str]:
             continue
         if questionnaire.match_header(header) is not None:
             break
+        # rows are read only once the headers leave no other reading (a refused header reads none)
+        rows = rows or list(itertools.islice(table.rows, _SAMPLE_ROWS))
         cells = [row.get(index).strip() for row in rows]
         filled = [c for c in cells if c]
         if kind == "integer" and not (filled and all(re.fullmatch(r"\d+", c) for c in filled)):

@@ -59,7 +59,7 @@ class SurveyMonkeyAdapter(ExportReader):
             below = options.get(index).strip()
             # only an option (a label in row 2) inherits the question text from the left
             header.append(f"{question}{C.FLAT_SEPARATOR}{below}" if below else top)
-        return Table(table.source, header, table.rows[1:])
+        return Table(table.source, header, table.rows[1:], table.header_row + 1, table.warnings)
 
     def roles(self, table: Table, questionnaire: Questionnaire) -> list[Role]:
         roles = []
@@ -103,7 +103,7 @@ class SurveyMonkeyAdapter(ExportReader):
 
 
 def _has_option_row(table: Table) -> bool:
-    if not table.rows or table.rows[0].number != 2:
+    if not table.rows or table.rows[0].number != table.header_row + 1:
         return False
     row = table.rows[0]
     respondent = next((i for i, h in enumerate(table.header) if h.casefold() == "respondent id"), None)
