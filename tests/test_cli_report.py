@@ -480,3 +480,21 @@ def test_report__screen_and_csv__state_the_period_too(history):
     csv_ = run("report", "agreements", *MID_YEAR, "--format", "csv", db=history)
     assert "Period: from the start of the action (2026-01-01) to 2027-06-30" in csv_.stderr
     assert csv_.stdout.startswith("No.,Agreement,")
+
+
+def test_report__typed_text__never_a_formula_or_markup(history, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(history, db)
+    hostile = "=HYPERLINK(\"http://x\")|[red]pipe[/red]"
+    added = run("outcomes", "add", "case", "--name", hostile, "--date", "2027-03-01", "--kind", "1", "--party", "AMZ",
+                "--partner", "ORG-1", "--objective", "rd", "--main-steps", "@SUM(A1)", db=db)
+    assert added.exit_code == 0, added.stderr
+    out = tmp_path / "r.xlsx"
+    assert run("report", "indicators", *MID_YEAR, "--out", out, db=db).exit_code == 0
+    values = [c.value for sheet in openpyxl.load_workbook(out).worksheets for row in sheet.iter_rows() for c in row
+              if isinstance(c.value, str)]
+    assert not any(value.startswith(("=", "@")) for value in values)
+    md = report(db, *MID_YEAR, "--table", "cluster-details")
+    assert '=HYPERLINK("http://x")\\|[red]pipe[/red]' in md  # the pipe escaped, the text kept
+    screen = run("report", "indicators", *MID_YEAR, "--table", "cluster-details", db=db).stdout
+    assert "[red]" in screen  # shown as typed, not taken as rich markup
