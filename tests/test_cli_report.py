@@ -495,6 +495,6 @@ def test_report__typed_text__never_a_formula_or_markup(history, tmp_path):
              if isinstance(c.value, str) and c.value.startswith(("=", "@"))]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)  # text shown as typed, never run
     md = report(db, *MID_YEAR, "--table", "cluster-details")
-    assert '=HYPERLINK("http://x")\\|[red]pipe[/red]' in md  # the pipe escaped, the text kept
+    assert r'=HYPERLINK("http://x")\|\[red\]pipe\[/red\]' in md  # escaped for Markdown, the text kept
     screen = run("report", "indicators", *MID_YEAR, "--table", "cluster-details", db=db).stdout
     assert "[red]" in screen  # shown as typed, not taken as rich markup
