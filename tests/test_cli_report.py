@@ -498,3 +498,18 @@ def test_report__typed_text__never_a_formula_or_markup(history, tmp_path):
     assert r'=HYPERLINK("http://x")\|\[red\]pipe\[/red\]' in md  # escaped for Markdown, the text kept
     screen = run("report", "indicators", *MID_YEAR, "--table", "cluster-details", db=db).stdout
     assert "[red]" in screen  # shown as typed, not taken as rich markup
+
+
+def test_report__xlsx_to_standard_output__the_template_workbook(history, capsysbinary, monkeypatch):
+    import io
+    import sys
+
+    from elca_match.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["elca-match", "--db", str(history), "report", "indicators", *MID_YEAR,
+                                      "--table", "events", "--format", "xlsx", "--out", "-"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    book = openpyxl.load_workbook(io.BytesIO(capsysbinary.readouterr().out))
+    assert book.sheetnames == ["2 Events"]
