@@ -178,13 +178,14 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise InputError.of("file_is_folder", file=str(path)) from None
     except OSError as exc:
         raise InputError.of("file_unreadable", file=str(path), detail=exc.strerror or str(exc)) from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise InputError.of("file_is_folder", file=str(path))
-        if not stat.S_ISREG(mode):
-            kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
-            raise InputError.of("file_not_regular", file=str(path), detail=kind)
+        kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+        raise InputError.of("file_not_regular", file=str(path), detail=kind)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
         size = os.fstat(fd).st_size
         if size > limit:
             raise _over_limit(path.name, size, limit)

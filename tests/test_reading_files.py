@@ -230,3 +230,8 @@ def test_comma_separated_choices__ambiguous__reported_with_both_readings(monkeyp
     assert (value, problem) == (None, "ambiguous_choices")
     assert Problem(problem, params=params).message() == ("the commas can be read as energy; sports or automotive; "
                                                          "medical; separate the answers with ';' as the template does.")
+
+
+def test_folder__refused_as_a_folder(tmp_path):
+    code, output = run("--db", tmp_path / "elca.db", "ingest", tmp_path)
+    assert code == 3 and "this is a folder" in output
