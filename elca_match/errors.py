@@ -76,9 +76,11 @@ MESSAGES: dict[str, str] = {
     "data_changed": "the members changed while this command ran (another elca-match ingested or forgot data), so nothing was saved; run it again.",
     "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
+    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another --db.",
+    "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
     # the disk and the operating system (say what was and was not saved)
-    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free.",
+    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free again (no other program using it, space on the disk).",
     "disk_full": "the disk holding {value} is full; {saved}; free some space and run the command again.",
     "db_damaged": "the database {value} is damaged ({detail}); {saved}; restore a backup of it.",
     "os_refused": "the system refused to write {value} ({detail}); {saved}; choose a folder you may write to, or free space.",
@@ -116,6 +118,14 @@ MESSAGES: dict[str, str] = {
     "agenda_lock_clash": "the meeting is locked at {when}, where {participant} already has the locked meeting {other}; unlock one of them with `elca-match agenda lock --remove`.",
     "agenda_lock_table": "the meeting is locked at {when} at table {table}, which the locked meeting {other} holds; unlock one of them with `elca-match agenda lock --remove`.",
     "partner_duplicate": "the name is nearly that of partner {other_id} ({other}) in the same country; use that partner's id, or if they really are one organisation under two ids join them with `elca-match partners merge`.",
+    "agenda_bad_time": "the value is not a time of day; write it as HH:MM, e.g. 09:30.",
+    "agenda_time_order": "the end is not after the start {start}; correct the times.",
+    "agenda_bad_breaks": "breaks must be time ranges such as 12:30-13:30, separated by ';'; correct the value.",
+    "agenda_day_outside": "the day is outside mission {mission}'s dates ({start} to {end}); correct the day or the mission's dates.",
+    "agenda_unknown_participant": "no member travelling on mission {mission} and no partner in {country} is called that{suggestion}; use a travelling member's name, org_id or key, or a partner's id or name (see `elca-match partners list --country {country}` and the latest `elca-match plan`).",
+    "agenda_self_request": "a participant cannot request a meeting with itself; correct from or to.",
+    "agenda_no_schedule": "mission {value} has no schedule yet; run `elca-match agenda schedule --mission {value}` first.",
+    "agenda_no_meeting": "there is no scheduled meeting between {value} on mission {mission}; see `elca-match agenda show --mission {mission}`.",
 }
 
 
@@ -260,6 +270,12 @@ class StorageError(ElcaError):
     """The disk or the operating system failed (disk full, read-only folder, damaged database file)."""
 
     exit_code = 10
+
+
+class SchemaError(StateError):
+    """The database was written by a newer elca-match, or its tables are not the expected ones."""
+
+    exit_code = 11
 
 
 class CheckFailed(ElcaError):

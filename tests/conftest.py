@@ -48,6 +48,7 @@ def run_cli(*args: object, db: Path | None = None, cwd: Path | None = None, inpu
     folder, standard streams) is restored afterwards, so tests do not leak state into one another.
     """
     from elca_match.cli import main
+    from elca_match.cli.context import set_quiet, set_wide
 
     argv = ["elca-match"] + (["--db", str(db)] if db is not None else []) + [str(a) for a in args]
     out, err = io.StringIO(), io.StringIO()
@@ -68,6 +69,8 @@ def run_cli(*args: object, db: Path | None = None, cwd: Path | None = None, inpu
         os.environ.clear()
         os.environ.update(environ)
         os.chdir(cwd_before)
+        set_quiet(False)  # the presentation switches of one run (--quiet, --wide) live in the process
+        set_wide(False)
     if isinstance(code, str):  # sys.exit("message") prints it and exits 1, as the interpreter would
         err.write(code + "\n")
         code = 1

@@ -322,6 +322,7 @@ def demo_db(tmp_path_factory) -> Path:
     ("report", {"country": "japan"}),
 ])
 @pytest.mark.parametrize("fmt", export.FORMATS)
+@pytest.mark.slow  # the demo's 600 members
 def test_export__demo_database__under_two_seconds(demo_db, tmp_path, what, kwargs, fmt):
     from elca_match.services import export as service
 

@@ -3,8 +3,10 @@
 The history (tests/fixtures/outcomes): members from the survey fixture plus three more
 (two SMEs, one member that is itself a cluster network), five missions, seven
 third-country organisations in Japan, Mexico and the United States, and events,
-meetings and cooperation cases imported from a file or added one by one. Every expected
-cell below was counted by hand from those files.
+meetings and cooperation cases imported from a file or added one by one; progress.csv
+then marks two events as organised, adds a European WP 3 workshop, case steps,
+dissemination, a consortium meeting, a partnership, a contact and plan statuses. Every
+expected cell below was counted by hand from those files.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def history(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("history") / "elca.db"
     steps = [("ingest", FIXTURES / "survey" / "canonical_en.csv", HERE / "members.csv"),
              ("missions", "import", HERE / "missions.csv"),
-             ("outcomes", "import", HERE / "history.csv"), *LATE_RECORDS]
+             ("outcomes", "import", HERE / "history.csv"), ("outcomes", "import", HERE / "progress.csv"),
+             *LATE_RECORDS]
     for step in steps:
         result = run(*step, db=db)
         assert result.exit_code == 0, (step, result.stderr)

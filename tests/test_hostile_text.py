@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from elca_match.export import Document, Section, render
@@ -105,3 +107,10 @@ def test_keys__names_without_letters__distinct_organisations(tmp_path, names):
 def test_name_slug__letters_as_slug_symbols_spelled_out():
     assert name_slug("Leichtbau  GmbH.") == "leichtbau gmbh"
     assert name_slug("***") != name_slug("%") and name_slug("***") == name_slug(" *** ")
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("[]()!<>|`\\:/ abcx.\n*_#"), max_size=30), min_size=1, max_size=4))
+def test_markdown__any_cell_text__never_a_link_image_or_html(cells):
+    text = render(Document("T", [Section("S", ["a"] * len(cells), [cells])]), "md")
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<img" not in html and "<a " not in html

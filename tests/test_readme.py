@@ -45,5 +45,5 @@ def test_readme__every_command_runs(tmp_path):
         assert done.returncode == 0, f"README command failed: {command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
         assert "Traceback" not in done.stderr, command
     for written in ("japan.xlsx", "japan.html", "fragebogen.xlsx", "d12-xlsform.xlsx", "plan.xlsx",
-                    "jp-aut-01.csv", "indicators.xlsx"):
+                    "jp-aut-01.csv", "indicators.xlsx", "progress-report.xlsx"):
         assert (tmp_path / written).stat().st_size > 0, written

@@ -11,12 +11,14 @@ import typer
 from ..errors import ElcaError, UsageError
 from ..text import visible
 from . import (
+    agenda,
     check,
     demo,
     export,
     ingest,
     members,
     missions,
+    model,
     opportunities,
     outcomes,
     partners,
@@ -38,8 +40,8 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
-                   outcomes, report, check)
-COMMAND_MODULES += (partners,)
+                   outcomes, report, check, model)
+COMMAND_MODULES += (partners, agenda)
 
 
 @app.callback()

@@ -106,13 +106,6 @@ def db_path(ctx: typer.Context) -> Path:
     return (root.obj or {}).get("db") or Path("elca.db")
 
 
-def open_database(ctx: typer.Context, create: bool = True):
-    """Open the --db database (``create=False`` for read-only commands on a missing file)."""
-    from ..store import open_db
-
-    return open_db(db_path(ctx), create=create)
-
-
 def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None) -> None:
     """Print ``document`` (an export.Document) as a rich table, or write it in ``fmt``.
 

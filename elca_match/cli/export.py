@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from ..errors import UsageError
-from .context import Format, check_out, check_suffix, db_path, emit, format_of
+from .context import Format, check_out, check_suffix, db_path, emit, err_console, format_of
 
 export_app = typer.Typer(help="Shortlists (Excel first; also csv, json, md, html) and HTML market reports.",
                          no_args_is_help=True)
@@ -17,9 +18,10 @@ _LANG_HELP = "Language of sector, stage, material and type labels: de, it, pl, f
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `export` group: `export shortlist` and `export report`."""
+    """Add the `export` group: `export shortlist`, `export report` and `export calendar`."""
     export_app.command("shortlist")(shortlist)
     export_app.command("report")(report)
+    export_app.command("calendar")(calendar)
     app.add_typer(export_app, name="export")
 
 
@@ -96,3 +98,46 @@ def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:
     if out is not None:
         check_suffix(out, fmt.value)
     return fmt
+
+
+def calendar(
+    ctx: typer.Context,
+    fmt: str = typer.Option("ics", "--format", "-f", help="ics (RFC 5545, for calendar programs), or table, csv, "
+                            "json or md for the list of events."),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (e.g. missions.ics); else the screen.",
+                             callback=check_out),
+    member: str = typer.Option(None, "--member", help="Only the trips of this organisation (key, id or name)."),
+    cluster: str = typer.Option(None, "--cluster", help="Only the missions this cluster travels on (code)."),
+    plan_id: int = typer.Option(None, "--plan", help="Read this saved plan instead of the plan of record.",
+                                show_default=False),
+) -> None:
+    """Write the plan of record as a calendar: one event per mission with dates, place, type and travellers."""
+    from ..export import Document, Section
+    from ..services.calendar import calendar as run
+
+    fmt = fmt.strip().lower()
+    if fmt not in ("ics", *(f.value for f in Format if f is not Format.xlsx and f is not Format.html)):
+        raise UsageError.of("bad_option", detail=f"--format {fmt}: export calendar writes ics, table, csv, json or md")
+    if out is not None and fmt != "table":
+        check_suffix(out, fmt)
+    result = run(db_path(ctx), plan_id=plan_id, member=member, cluster=cluster)
+    notes = [f"{len(result.events)} event(s) from {result.plan} ({result.scope})."]
+    if result.undated:
+        notes.append(f"Left out, no start date yet: {', '.join(result.undated)}.")
+    if fmt == "ics":
+        from ..export.ics import render_ics
+
+        data = render_ics(result.name, result.events)
+        if out is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            out.write_bytes(data)
+            notes.insert(0, f"Wrote {out}.")
+        err_console().print(" ".join(notes), markup=False, highlight=False)
+        return
+    rows = [[e.start.isoformat(), e.end.isoformat(), e.uid.split("@")[0], e.country, e.region, e.type,
+             "; ".join(e.travellers)] for e in result.events]
+    section = Section(result.name, ["start_date", "end_date", "mission", "country", "region", "type", "travellers"],
+                      rows, wrap_columns=("travellers",))
+    emit(Document(f"Calendar: {result.name}", [section], summary={"plan": result.plan, "scope": result.scope},
+                  notes=notes, data=result), Format(fmt), out)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console, open_database
+from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
 
 members_app = typer.Typer(help="List and show member organisations.", no_args_is_help=True)
 
@@ -57,13 +57,11 @@ def list_members(
     out: Path = OUT_OPTION,
 ) -> None:
     """List member organisations (never their contact data)."""
-    from ..services import required
-    from ..services.members import member_filter, summary_of
+    from ..services.members import list_members as listed, summary_of
 
-    db = open_database(ctx, create=False)
-    members = member_filter(required.members(db), clusters=_codes("cluster", cluster), countries=_countries(country),
-                            sectors=_codes("sectors", sector), stages=_codes("value_chain_stages", stage),
-                            markets=_countries(market))
+    members = listed(db_path(ctx), clusters=_codes("cluster", cluster), countries=_countries(country),
+                     sectors=_codes("sectors", sector), stages=_codes("value_chain_stages", stage),
+                     markets=_countries(market))
     rows = [[m.org_key, m.name, m.cluster, m.country, m.org_type, "; ".join(m.answers.get("sectors") or []),
              "; ".join(m.answers.get("value_chain_stages") or []), m.answers.get("trl"),
              "yes" if m.consent else "no"] for m in members]
@@ -78,23 +76,27 @@ def show_member(
     ctx: typer.Context,
     org: str = typer.Argument(..., help="Organisation key, VAT/PIC id or exact name."),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Include contact name and e-mail (personal data)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the concept names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
     """Show one organisation: current answers and every submission with its source file and row."""
-    from ..services.members import member_detail
+    from ..services.members import show_member as shown
+    from ..services.model import member_text
 
-    db = open_database(ctx, create=False)
-    try:
-        member = member_detail(db, org, with_contacts)
-    finally:
-        db.close()
+    member = shown(db_path(ctx), org, with_contacts)
     rows = [[code, _show(value)] for code, value in member.answers.items()]
     provenance = [[s.id, s.status, s.submitted_at or "", s.file_name, s.sha256[:12], s.row_number, s.adapter,
                    s.questionnaire_version] for s in member.submissions]
     notes = ["Contact data hidden; pass --with-contacts to show it."] if member.contacts_hidden else []
+    read = member_text(member.key, member.answers, reader=lang)
+    understood = [["language", read.lang],
+                  ["concepts found", "; ".join(label for _, label in read.concepts)],
+                  ["words not mapped", "; ".join(read.unmapped)],
+                  ["share mapped", f"{read.mapped_share:.0%}"]]
     emit(Document(f"Member {member.name}", [
         Section(f"{member.name} ({member.key}), cluster {member.cluster}", ["question", "answer"], rows),
+        Section("Free text as the model read it", ["", "value"], understood),
         Section("Submissions (provenance)", ["submission", "status", "submitted_at", "file", "sha256", "row",
                                              "adapter", "questionnaire"], provenance),
     ], notes=notes), fmt, out)
@@ -131,15 +133,7 @@ def forget(
     if org is None:
         raise UsageError.of("bad_option", detail="name the organisation to forget (or pass --finish)")
     if not yes:
-        from ..errors import NotFoundError
-
-        db = open_database(ctx, create=False)
-        try:
-            name = service.find_member(db, org)["name"]
-        except NotFoundError:
-            name = org  # perhaps only set-aside rows: the service decides
-        finally:
-            db.close()
+        name = service.member_name(db_path(ctx), org)  # perhaps only set-aside rows: the service decides
         typer.confirm(f"Erase {name} and all its answers for good?", abort=True)
     result = service.forget(db_path(ctx), org)
     console = err_console()

@@ -107,10 +107,7 @@ def check(
     out: Path = OUT_OPTION,
 ) -> None:
     """List opportunities to check again before citing them: driver ending before a mission to
-    its country, not verified, never checked, or checked more than a year ago.
-
-    Example: elca-match opportunities check --format md
-    """
+    its country, not verified, never checked, or checked more than a year ago."""
     from ..services.catalogue import check_catalogue
 
     result = check_catalogue(db_path(ctx), _date_option(today, "--today"))

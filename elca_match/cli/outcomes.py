@@ -234,7 +234,8 @@ def add_deliverable(
 @outcomes_app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: str = typer.Option(None, "--kind", help="Only one kind: event, meeting, org or case."),
+    kind: str = typer.Option(None, "--kind", help="Only one kind: event, meeting, org, case, steps, dissemination, "
+                                                  "consortium_meeting, partnership, contact, milestone or deliverable."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
     table: str = TABLE_OPTION,
@@ -266,9 +267,11 @@ def outcomes_document(outcomes) -> Document:
 
     sections = []
     if outcomes.events:
-        sections.append(Section("Events", ["id", "date", "kind", "name", "countries", "mission", "parties", "partners"],
+        sections.append(Section("Events", ["id", "date", "kind", "name", "countries", "mission", "parties", "partners",
+                                           "organised"],
                                 [[e.id, e.date, e.kind, e.name, "; ".join(e.countries), e.mission_id or "",
-                                  parties(e), "; ".join(e.partners)] for e in outcomes.events]))
+                                  parties(e), "; ".join(e.partners), "yes" if e.organised else "no"]
+                                 for e in outcomes.events]))
     if outcomes.meetings:
         sections.append(Section("Meetings", ["id", "date", "kind", "country", "parties", "partners", "event", "mission"],
                                 [[m.id, m.date, m.kind, m.country, parties(m), "; ".join(m.partners), m.event_id or "",
@@ -282,6 +285,28 @@ def outcomes_document(outcomes) -> Document:
                                 [[c.id, c.date, c.case_type, c.name, "; ".join(c.countries), parties(c),
                                   "; ".join(c.partners), "; ".join(c.objectives), c.agreement or "", c.status]
                                  for c in outcomes.cases]))
+    if outcomes.steps:
+        sections.append(Section("Steps of cooperation cases", ["case", "main steps", "next steps"],
+                                [[s.id, s.main_steps, s.next_steps] for s in outcomes.steps]))
+    if outcomes.disseminations:
+        sections.append(Section("Dissemination", ["id", "date", "channel", "name", "SMEs", "RTOs", "clusters",
+                                                  "policy actors"],
+                                [[d.id, d.date, d.channel, d.name, d.smes, d.rtos, d.clusters, d.policy]
+                                 for d in outcomes.disseminations]))
+    if outcomes.consortium_meetings:
+        sections.append(Section("Consortium meetings", ["id", "date", "name", "parties"],
+                                [[m.id, m.date, m.name, parties(m)] for m in outcomes.consortium_meetings]))
+    if outcomes.partnerships:
+        sections.append(Section("Cross-fertilised partnerships", ["id", "date", "kind", "name", "parties"],
+                                [[p.id, p.date, p.kind, p.name, parties(p)] for p in outcomes.partnerships]))
+    if outcomes.contacts:
+        sections.append(Section("Contacts with third-country associations and clusters",
+                                ["id", "date", "name", "partners", "parties"],
+                                [[c.id, c.date, c.name, "; ".join(c.partners), parties(c)] for c in outcomes.contacts]))
+    for title, statuses in (("Milestones", outcomes.milestones), ("Deliverables", outcomes.deliverables)):
+        if statuses:
+            sections.append(Section(title, ["id", "achieved", "date", "comment"],
+                                    [[s.id, "yes" if s.achieved else "no", s.date, s.comment] for s in statuses]))
     counts = outcomes.count()
     notes = [", ".join(f"{n} {kind}" for kind, n in counts.items())]
     return Document("Outcomes", sections, summary=counts, notes=notes, data=outcomes)

@@ -48,6 +48,13 @@ def plan(
         False, "--allow-zero-fit", help="Allow pairs with no fit (score 0 or no shared sector) to fill seats."),
     waitlist: int = typer.Option(3, "--waitlist", help="Alternates listed per mission."),
     rules: Path = typer.Option(None, "--rules", help="Eligibility rules file (default: models/mission-rules.yaml)."),
+    lock: list[str] = typer.Option(
+        None, "--lock", help="Keep this organisation on this mission in this plan and every re-plan from it: "
+                             "ORG@MISSION (repeatable)."),
+    base: str = typer.Option(
+        None, "--from", help="Re-plan with the fewest changes from this saved plan (an id, or 'record' for the "
+                             "plan of record): its assignments that are still allowed stay, only freed seats are "
+                             "filled again; its options apply unless given again.", show_default=False),
     adopt_it: bool = typer.Option(False, "--adopt", help="Make this plan the plan of record (the first plan is "
                                   "adopted anyway)."),
     fmt: Format = FORMAT_OPTION,
@@ -64,9 +71,18 @@ def plan(
     params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
                         cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
                         allow_zero_fit=allow_zero_fit, waitlist_size=waitlist)
+    # by name: typer may bring its own copy of click, and with it its own ParameterSource
+    given = {field for option, field in _OPTION_FIELDS.items()
+             if getattr(ctx.get_parameter_source(option), "name", "") == "COMMANDLINE"}
     result = plan_missions(db_path(ctx), params, exclude=exclude or (), require=require or (), rules_path=rules,
-                           adopt=adopt_it)
+                           adopt=adopt_it, lock=lock or (), base=base, given=given)
     emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out, table=table)
+
+
+# CLI option -> the PlanParams field it sets (a re-plan takes the base plan's value unless the option is given).
+_OPTION_FIELDS = {"max_per_member": "max_per_member", "cluster_max_share": "cluster_max_share",
+                  "cluster_min_seats": "cluster_min_seats", "include_unconsented": "consented_only",
+                  "allow_zero_fit": "allow_zero_fit", "waitlist": "waitlist_size"}
 
 
 def list_plans(ctx: typer.Context, fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION) -> None:
@@ -150,6 +166,8 @@ def plan_document(result, screen: bool = False) -> Document:
         waiting.setdefault(w.mission, []).append(w)
     sections = _screen_sections(result, by_mission, unfilled, waiting) if screen else \
         _file_sections(result, by_mission, unfilled)
+    if result.based_on is not None:
+        sections.insert(0, _changes_section(result, screen))
     columns = ["member", "name", "cluster", "on", "best_mission", "best_score", "constraint", "detail"]
     left = [[o.member, names.get(o.member, ""), o.cluster, "; ".join(o.assigned_to), o.best_mission,
              round(o.best_score, 4), o.constraint, o.detail] for o in plan.left_out]
@@ -170,6 +188,21 @@ def plan_document(result, screen: bool = False) -> Document:
                                 wrap_columns=("value",), name="certificate"))
     return Document(f"Mission plan (D2.1): calendar of visits, {result.label}", sections, summary=_summary(result),
                     notes=_notes(result), data=_data(result), table="assignments")
+
+
+def _changes_section(result, screen: bool) -> Section:
+    columns = ["change", "mission", "member", "name", "cluster", "score", "reason", "detail"]
+    rows = [[c.change, c.mission, c.member, result.names.get(c.member, ""), c.cluster, round(c.score, 4), c.reason,
+             c.detail] for c in result.plan.changes]
+    left = sum(c.change == "leaves" for c in result.plan.changes)
+    joined = len(rows) - left
+    note = (f"Re-planned from plan #{result.based_on}: {left} assignment(s) left, {joined} joined; every other "
+            "assignment of the base plan stayed." if rows else
+            f"Re-planned from plan #{result.based_on}: nothing had to change.")
+    if screen:  # names are enough on screen
+        columns, rows = columns[:2] + columns[3:], [row[:2] + row[3:] for row in rows]
+    return Section(f"Changes against plan #{result.based_on}: who left, who joined, and the constraint that forced it",
+                   columns, rows, notes=[note], wrap_columns=("detail",), name="changes")
 
 
 def _screen_sections(result, by_mission, unfilled, waiting) -> list[Section]:
@@ -279,6 +312,8 @@ def _notes(result) -> list[str]:
     notes.append(f"Same input as saved plan #{result.plan_id}: kept it." if result.reused
                  else f"Saved as plan #{result.plan_id} with its parameters.")
     notes.append(_status_note(result))
+    if result.catalogue_note:
+        notes.append(result.catalogue_note)
     return notes
 
 

@@ -40,6 +40,7 @@ def rank(
     min_score: float = typer.Option(0.0, "--min-score", help="Leave out matches scoring below this (0 to 1)."),
     consented_only: bool = typer.Option(False, "--consented-only", help="Only members that consented to sharing contacts."),
     by: str = typer.Option("opportunity", "--by", help="opportunity: best members per opportunity; member: best members over all of them."),
+    lang: str = typer.Option("en", "--lang", help="Language of the thesaurus concepts a 'why' names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
@@ -49,7 +50,7 @@ def rank(
 
     query = resolve_query(country=country, region=region, opportunity=opportunity, sector=sector, stage=stage,
                           cluster=cluster, org_type=org_type, top=DEFAULT_TOP if top is None else top,
-                          min_score=min_score, consented_only=consented_only, by=by)
+                          min_score=min_score, consented_only=consented_only, by=by, lang=lang)
     result = run(db_path(ctx), query)
     screen = fmt is Format.table and (out is None or is_stdout(out))
     rows = sum(len(o.matches) for o in result.opportunities)

@@ -32,6 +32,11 @@ class Layout:
     sub_group_span: tuple[int, int] = (0, 0)
     note: str = ""  # the template's instruction for the table, verbatim
 
+    @property
+    def group_in_title(self) -> bool:
+        """The group heading spans (nearly) the whole table, so a flat format shows it in the title."""
+        return bool(self.group) and self.group_span[1] - self.group_span[0] >= len(self.columns) - 2
+
 
 MILESTONES = Layout(
     "milestones", "Part I. Table 1. Milestones", "",
@@ -178,12 +183,12 @@ def report_document(report: IndicatorReport, names: tuple[str, ...] = ()) -> Doc
     sections = []
     for table in report_tables(report, names):
         layout = table.layout
-        title = f"{layout.title}: {layout.group}" if layout.group and layout.group_span[1] - layout.group_span[0] \
-            >= len(layout.columns) - 2 else layout.title
+        title = f"{layout.title}: {layout.group}" if layout.group_in_title else layout.title
         sections.append(Section(title, list(layout.columns), table.rows, notes=table.below,
                                 meta={"table": layout.key}, name=layout.key,
                                 wrap_columns=layout.columns[3:] + ("Comments", "Call Indicator")))
-    return Document(TITLE, sections, summary=header_facts(report), data=report)
+    # JSON of the whole report is the result itself; of some tables, just those tables.
+    return Document(TITLE, sections, summary=header_facts(report), data=None if names else report)
 
 
 def _yes(flag: bool) -> str:

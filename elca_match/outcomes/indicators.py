@@ -334,7 +334,7 @@ class IndicatorReport:
 
 
 # A member's answers in one survey submission: (submitted_at, export_share, employees).
-Submission = tuple[str, "int | None", "int | None"]
+Submission = tuple[str, int | None, int | None]
 
 
 def in_window(date: str, start: str | None, end: str | None) -> bool:
@@ -588,7 +588,9 @@ def _growth(cases: list[Case], survey: dict[str, list[Submission]], end: str | N
     shares: list[tuple[int, int]] = []
     staff: list[tuple[int, int]] = []
     for key in smes:
-        answers = sorted(s for s in survey.get(key, []) if not end or not s[0] or s[0][:10] <= end)
+        # In submission order (the store's), then by date where one is given: a stable sort keeps ties in order.
+        answers = sorted((s for s in survey.get(key, []) if not end or not s[0] or s[0][:10] <= end),
+                         key=lambda s: s[0])
         if len(answers) < 2:
             continue
         twice += 1

@@ -352,8 +352,10 @@ class _Builder:
         by_spelling = {fold(i): i for i in plan} | {fold(name): i for i, name in plan.items()}
         known = by_spelling.get(fold(raw)) or by_spelling.get(fold(raw.replace(" ", "")))
         if known is None:
+            guess = closest_id(raw, plan) or closest(raw, list(plan.values()))
             cells.problem("outcome_not_planned", "id", raw, what=kind,
-                          suggestion=did_you_mean(closest_id(raw, plan)), allowed=", ".join(plan))
+                          suggestion=did_you_mean(by_spelling.get(fold(guess)) if guess else None),
+                          allowed=", ".join(plan))
             return
         record = Status(known, _flag(cells, "achieved", required=True), cells.date("date") or "",
                         cells.text("comment"))

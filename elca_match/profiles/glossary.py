@@ -35,7 +35,8 @@ _END = ""  # trie key of the concept a term ends in (no word is empty)
 _LINKS = ("", "s", "es", "n", "en", "e", "er", "o")
 _FINAL = ("", "e", "en", "n", "s", "es", "er", "a", "y", "i", "ow", "ach", "ami", "om", "u")
 _MIN_PART = 3
-# Close spellings: words this long may differ from a term by one edit (two from 10 letters on).
+# Close spellings: words this long may differ from a term (with the same first three letters)
+# by one edit, two from 10 letters on.
 FUZZY_MIN = 8
 
 
@@ -81,6 +82,9 @@ class Glossary:
     # language -> one-word term -> concept code (language detection, compounds, close spellings)
     single: dict[str, dict[str, str]] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:  # a pickled vectoriser carries no per-word memos
+        return {**self.__dict__, "_memo": {}}
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -165,7 +169,11 @@ class Glossary:
         return [lang for lang in self.tries if lang != ANY]
 
     def expand(self, code: str) -> list[str]:
-        """The concept and every concept it implies (transitively), in order."""
+        """The concept and every concept it implies or is narrower than (transitively), in order.
+
+        A text naming a tailgate also names body panels, so it meets an opportunity asking
+        for either; the specific concept still adds what the broader one cannot.
+        """
         memo = self._memo.setdefault("expand", {})
         hit = memo.get(code)
         if hit is None:
@@ -176,6 +184,7 @@ class Glossary:
                 if c not in out:
                     out.append(c)
                     stack.extend(self.concepts[c].implies)
+                    stack.extend(self.concepts[c].broader)
             hit = memo[code] = out
         return hit
 
@@ -221,11 +230,14 @@ class Glossary:
                   compound: bool = False, compound_min: int = 6,
                   fuzzy: bool = False) -> tuple[list[str], list[bool]]:
         """:meth:`find` with each token's match keys given (:func:`word_keys`, computed once per word)."""
-        tries = [self.tries[x] for x in dict.fromkeys((lang, "en", ANY)) if x in self.tries]
+        tries, roots = self._tries_of(lang)
         found: list[str] = []
         used = [False] * len(tokens)
         i, n = 0, len(tokens)
         while i < n:
+            if roots.isdisjoint(keys[i]):  # most words start no term: skip the walk
+                i += 1
+                continue
             best = None
             for trie in tries:
                 hit = _walk(trie, keys, i)
@@ -252,6 +264,15 @@ class Glossary:
                         found.extend(self.expand(code))
         return found, used
 
+    def _tries_of(self, lang: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
+        """The tries searched for a text in ``lang`` (its own, English, ``any``) and their first words."""
+        key = ("tries", lang)
+        hit = self._memo.get(key)
+        if hit is None:
+            tries = [self.tries[x] for x in dict.fromkeys((lang, "en", ANY)) if x in self.tries]
+            hit = self._memo[key] = (tries, frozenset(w for trie in tries for w in trie))
+        return hit
+
     def single_code(self, word: str, langs: Sequence[str]) -> str:
         """The concept of one-word term ``word`` in the first of ``langs`` that has it."""
         for lang in langs:
@@ -271,18 +292,19 @@ class Glossary:
         memo = self._memo.setdefault(("compound", lang, minimum), {})
         hit = memo.get(token)
         if hit is None:
-            parts = self._parts(lang)
-            hit = memo[token] = tuple(_full_split(token, parts) or _inner_terms(token, parts, minimum)) \
+            parts, lengths = self._parts(lang, minimum)
+            hit = memo[token] = tuple(_full_split(token, parts) or _inner_terms(token, parts, lengths)) \
                 if len(token) > minimum else ()
         return hit
 
-    def _parts(self, lang: str) -> dict[str, str]:
-        key = ("parts", lang)
-        parts = self._memo.get(key)
-        if parts is None:
+    def _parts(self, lang: str, minimum: int) -> tuple[dict[str, str], list[int]]:
+        """One-word terms usable as compound parts, and the lengths (longest first) of those inside words."""
+        key = ("parts", lang, minimum)
+        hit = self._memo.get(key)
+        if hit is None:
             parts = {w: c for x in (ANY, lang) for w, c in self.single.get(x, {}).items() if len(w) >= _MIN_PART}
-            self._memo[key] = parts
-        return parts
+            hit = self._memo[key] = (parts, sorted({len(w) for w in parts if len(w) >= minimum}, reverse=True))
+        return hit
 
     def close_spelling(self, token: str, lemma: str = "") -> tuple[str, ...]:
         """The concept of the one-word term (any language) one edit from ``token`` or its lemma, if unique.
@@ -297,20 +319,19 @@ class Glossary:
         return hit
 
     def _close(self, token: str, lemma: str) -> tuple[str, ...]:
-        index = self._memo.get("deletes")
-        if index is None:
-            index = self._memo["deletes"] = {}
+        index = self._memo.get("close_index")
+        if index is None:  # terms by their first three letters: cognates rarely differ at the start
+            index = self._memo["close_index"] = {}
             for terms in self.single.values():
                 for term, code in terms.items():
-                    if len(term) >= FUZZY_MIN - 1:
-                        for variant in _deletes(term):
-                            index.setdefault(variant, set()).add((term, code))
+                    if len(term) >= FUZZY_MIN - 2:
+                        index.setdefault(term[:3], []).append((term, code))
         for word in dict.fromkeys((token, lemma)):
             if len(word) < FUZZY_MIN:
                 continue
             limit = 2 if len(word) >= 10 else 1
-            codes = {code for variant in _deletes(word) for term, code in index.get(variant, ())
-                     if edit_distance(word, term) <= limit}
+            codes = {code for term, code in index.get(word[:3], ())
+                     if abs(len(term) - len(word)) <= limit and edit_distance(word, term) <= limit}
             if len(codes) == 1:
                 return tuple(codes)
         return ()
@@ -377,9 +398,8 @@ def _full_split(token: str, parts: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(found)) if found and len(found) >= 2 else []
 
 
-def _inner_terms(token: str, parts: dict[str, str], minimum: int) -> list[str]:
-    """Known terms of at least ``minimum`` letters inside ``token``, longest first at each place."""
-    lengths = sorted({len(w) for w in parts if len(w) >= minimum}, reverse=True)
+def _inner_terms(token: str, parts: dict[str, str], lengths: Sequence[int]) -> list[str]:
+    """Known terms (of the given ``lengths``, longest first) inside ``token``, longest first at each place."""
     found: list[str] = []
     i = 0
     while i < len(token):
@@ -392,11 +412,6 @@ def _inner_terms(token: str, parts: dict[str, str], minimum: int) -> list[str]:
         else:
             i += 1
     return found
-
-
-def _deletes(word: str) -> set[str]:
-    """``word`` and every string one deletion away from it."""
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
 
 
 def edit_distance(a: str, b: str) -> int:

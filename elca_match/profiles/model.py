@@ -26,6 +26,7 @@ from .lemmas import lemma, save_lemmas
 NORMS = ("l2", "max", "band")
 # Bumped when the compiled thesaurus changes shape, so older cache files are not read.
 COMPILED_FORMAT = "c1"
+_COMPILED: dict[str, Glossary] = {}
 TRL_BLOCK = "trl"
 TEXT_BLOCK = "text"
 
@@ -108,16 +109,22 @@ def _files(path: Path) -> tuple[Path, bytes, dict, list[Path], bytes]:
 def _glossary(sources: list[Path], raw: bytes) -> Glossary:
     """The compiled thesaurus of ``sources``: from the cache when compiled before, else compiled and cached."""
     name = f"thesaurus-{COMPILED_FORMAT}-{hashlib.sha256(raw).hexdigest()[:24]}.json"
+    glossary = _COMPILED.get(name)
+    if glossary is not None:  # its per-word memos carry over to the next build in this process
+        return glossary
     cached = read_json(name)
     if isinstance(cached, dict):
         try:
-            return Glossary.from_json(cached)
+            glossary = Glossary.from_json(cached)
         except (KeyError, TypeError, ValueError):
-            pass  # a damaged cache file: compile again
-    glossary = Glossary.from_files(((p.name, _yaml(p.read_bytes(), p)) for p in sources), lemmatise=lemma)
-    save_lemmas()
-    drop_stale(f"thesaurus-{COMPILED_FORMAT}-", name)
-    write_json(name, glossary.to_json())
+            glossary = None  # a damaged cache file: compile again
+    if glossary is None:
+        glossary = Glossary.from_files(((p.name, _yaml(p.read_bytes(), p)) for p in sources), lemmatise=lemma)
+        save_lemmas()
+        drop_stale(f"thesaurus-{COMPILED_FORMAT}-", name)
+        write_json(name, glossary.to_json())
+    _COMPILED.clear()  # one thesaurus at a time is plenty
+    _COMPILED[name] = glossary
     return glossary
 
 

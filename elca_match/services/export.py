@@ -18,10 +18,11 @@ from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import open_db
+from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
+from .catalogue import citation_note
 
 DEFAULT_TOP = 10
 # Profile fields shown as labels in every shortlist row (question code, column title).
@@ -78,6 +79,7 @@ class ShortlistResult:
     shortlists: list[Shortlist] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     organisations_per_cluster: dict[str, int] = field(default_factory=dict)  # distinct organisations listed
+    catalogue_note: str | None = None  # opportunities to check before citing (see `opportunities check`)
 
     def members_per_cluster(self) -> dict[str, int]:
         """Distinct organisations listed, per cluster."""
@@ -197,6 +199,8 @@ def shortlist_document(result: ShortlistResult, title: str | None = None) -> Doc
         "organisations per cluster": result.members_per_cluster() or {"(none)": 0},
         "contacts": _contacts_line(result),
     }
+    if result.catalogue_note:
+        summary["catalogue"] = result.catalogue_note
     return Document(title or f"Shortlist: {result.query}", sections, summary=summary, notes=list(result.notes),
                     data=result, lang=result.lang)
 
@@ -217,11 +221,18 @@ def report_document(result: ReportResult) -> Document:
 # --- internals ----------------------------------------------------------------------------------
 
 def _members(db_path: Path) -> dict[str, Any]:
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
+
+
+def driver_provenance(o: Any) -> dict[str, str]:
+    """What a reader needs next to a policy driver before citing it: its sources (official first),
+    how sure it is and since when, its end date and caveats; empty entries left out."""
+    facts = {"sources": "; ".join(o.sources),
+             "status": f"{o.status} (checked {o.checked_on})" if o.status and o.checked_on else o.status,
+             "valid to": o.valid_to, "caveats": o.caveats}
+    return {k: v for k, v in facts.items() if v}
 
 
 def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
@@ -234,6 +245,7 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
             "value-chain stage": questionnaire.choice_label("value_chain_stages", o.stage, lang),
             "TRL": o.trl,
             "policy driver": o.policy_driver,
+            **driver_provenance(o),
         }
         entries = [_entry(i, members.get(m.org_key), m, m.score, m.why, "", lang, questionnaire)
                    for i, m in enumerate(o.matches[:top], 1)]
@@ -252,12 +264,10 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
                        questionnaire: Questionnaire, plan_id: int | None) -> ShortlistResult:
     # The saved plan is read as stored (``Plan.as_dict()``): rebuilding the dataclass
     # would import the planner and scipy, seconds a shortlist should not cost.
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
     plan = saved.plan
     ids = [str(m["id"]) for m in plan["missions"]]
     chosen = next((m for m in plan["missions"] if fold(m["id"]) == fold(mission)), None)
@@ -327,6 +337,7 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
         contacts_shown=len(release.contacts), contacts_withheld=release.withheld,
         shortlists=shortlists, notes=notes,
         organisations_per_cluster=dict(sorted(Counter(members[k].cluster for k in {m.org_key for m in listed}).items())),
+        catalogue_note=citation_note(db_path),
     )
 
 

@@ -20,7 +20,7 @@ from ..ingest.adapters import read_with_adapter
 from ..ingest.model import AdapterOutput, ColumnMapping
 from ..ingest.validate import InvalidRow, ValidRow, organisation_keys, validate_rows
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import open_db, survey, transaction
+from ..store import session, survey, transaction
 from ..tabular import Row, SourceInfo, Table, read_table
 
 Progress = Callable[[str, int, int], None]
@@ -127,12 +127,10 @@ def _ingest_files(db_path: Path, paths: list[Path], *, skip_invalid: bool, dry_r
             problems)
     if dry_run:
         return IngestResult([_dry_result(a) for a in analysed], str(db_path), dry_run=True)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             results = [_store(db, item, progress) for item in analysed]
-    finally:
-        db.close()
     return IngestResult(results, str(db_path))
 
 
@@ -250,8 +248,8 @@ def reprocess(db_path: Path, questionnaire: Questionnaire | None = None) -> Repr
     from ..ingest.adapters import ADAPTERS
 
     questionnaire = questionnaire or load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with _bulk(), transaction(db):
             rows = survey.all_raw_rows(db)
             by_source: dict[int, list[dict]] = {}
@@ -280,6 +278,4 @@ def reprocess(db_path: Path, questionnaire: Questionnaire | None = None) -> Repr
                     failed.append({"file": first["file_name"], "row": bad.row.number,
                                    "reasons": [p.message() for p in bad.problems]})
             survey.update_answers(db, updates)
-    finally:
-        db.close()
     return ReprocessResult(len(rows), changed, questionnaire.version, failed)

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..ingest.validate import org_id_of
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import erasure, open_db, schema, secure_delete, survey, transaction
+from ..store import erasure, schema, secure_delete, session, survey, transaction
 from ..text import closest, name_slug
 
 # --- find ----------------------------------------------------------------------------------
@@ -40,11 +40,15 @@ def find_member(db, text: str) -> dict:
 def _matches(db, text: str) -> list[dict]:
     wanted = name_slug(text)
     hits = {row["key"]: row for row in survey.find_organisations(db, text, org_id_of(text), wanted)}
-    for key, name in survey.former_names(db):
-        if key not in hits and name_slug(name) == wanted:
-            row = survey.organisation(db, key)
-            if row is not None:
-                hits[key] = row
+    keys = {key for key, name in survey.former_names(db) if name_slug(name) == wanted}
+    if not hits and not keys:
+        # a spelling only a set-aside row used, filed under the organisation's id
+        keys = {row["org_key"] for row in survey.set_aside_rows(db)
+                if row["org_key"] and row["org_name"] and name_slug(row["org_name"]) == wanted}
+    for key in keys - set(hits):
+        row = survey.organisation(db, key)
+        if row is not None:
+            hits[key] = row
     return [hits[key] for key in sorted(hits)]
 
 
@@ -122,6 +126,29 @@ def member_detail(db, text: str, with_contacts: bool = False,
     return MemberDetail(org["key"], org["name"], org["cluster"], answers, submissions, not with_contacts)
 
 
+def list_members(db_path: Path, **filters: list[str] | None) -> list[survey.Member]:
+    """Current members matching every given filter (see :func:`member_filter`); an error when none are stored."""
+    from . import required
+
+    with session(db_path, create=False) as opened:
+        return member_filter(required.members(opened.db), **filters)
+
+
+def show_member(db_path: Path, text: str, with_contacts: bool = False) -> MemberDetail:
+    """The organisation ``text`` names, as :func:`member_detail` gives it."""
+    with session(db_path, create=False) as opened:
+        return member_detail(opened.db, text, with_contacts)
+
+
+def member_name(db_path: Path, text: str) -> str:
+    """The name of the organisation ``text`` names; ``text`` itself when none does (it may have only set-aside rows)."""
+    with session(db_path, create=False) as opened:
+        try:
+            return find_member(opened.db, text)["name"]
+        except NotFoundError:
+            return text
+
+
 # --- forget --------------------------------------------------------------------------------
 
 
@@ -140,12 +167,13 @@ class ForgetResult:
 def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None) -> ForgetResult:
     """Erase an organisation everywhere, and nothing else; then rewrite the file (see :func:`finish`)."""
     questionnaire = questionnaire or load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
+        org, not_found = None, None
         try:
             org = find_member(db, text)
         except NotFoundError as missing:
-            org, not_found = None, missing
+            not_found = missing
         secure_delete(db)
         with transaction(db):
             if org is not None:
@@ -169,18 +197,14 @@ def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None)
                     if hook is not None and module is not survey:
                         deleted.update(hook(db, key) or {})
         done = erasure.finish(db)
-    finally:
-        db.close()
     return ForgetResult(key, name, {k: v for k, v in deleted.items() if v}, scrubbed, done.complete, done.reason)
 
 
 def finish(db_path: Path) -> erasure.Finish:
     """Rewrite the database file and empty its write-ahead log, so bytes an earlier `forget` deleted are gone."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return erasure.finish(db)
-    finally:
-        db.close()
 
 
 def _identity(db, org: dict, questionnaire: Questionnaire) -> tuple[set[str], set[str], set[str]]:
@@ -199,11 +223,21 @@ def _identity(db, org: dict, questionnaire: Questionnaire) -> tuple[set[str], se
 
 
 def _set_aside_of(db, key: str, names: set[str], contacts: set[str], countries: set[str]) -> list[dict]:
-    """The set-aside rows that are this organisation's: by key, by any of its names, or by one of its e-mails."""
+    """The set-aside rows that are this organisation's: by key, by any of its names, or by one of its e-mails.
+
+    A row keyed to another organisation (another id, or the same name in its country) stays.
+    """
     slugs = {name_slug(n) for n in names}
     # names include the ids the organisation gave, so their id keys are among these
     keys = {key} | {f"name:{s}|{c}" for s in slugs for c in countries} | {f"id:{org_id_of(n)}" for n in names}
+    others = survey.organisation_keys(db) - keys
     emails = {c.strip().casefold() for c in contacts if "@" in c}
+
+    def by_name(row: dict) -> bool:
+        owner = row["org_key"] or ""
+        return (bool(row["org_name"]) and name_slug(row["org_name"]) in slugs
+                and owner not in others and not owner.startswith("id:"))
+
     return [row for row in survey.set_aside_rows(db)
-            if row["org_key"] in keys or (row["org_name"] and name_slug(row["org_name"]) in slugs)
+            if row["org_key"] in keys or by_name(row)
             or any(str(cell).strip().casefold() in emails for cell in row["cells"].values())]

@@ -23,7 +23,7 @@ from ..outcomes.model import LISTS, Directory, MemberRef, Outcomes, Party
 from ..outcomes.vocabulary import RECORD_KINDS, codes, lookup
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as missions_store
-from ..store import open_db, survey, transaction
+from ..store import session, survey, transaction
 from ..store import outcomes as store
 from ..tabular import read_table
 from ..text import closest
@@ -99,8 +99,8 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
                                   deliverables={d.id: d.name for d in action.deliverables}))
         if checked.problems:
             raise _rejected(what, file, checked.problems)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             stored = store.load(db)
             directory = build_directory(db, stored)
@@ -114,8 +114,6 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
             sources = {key: source_of(key, row) for key, row in checked.rows.items()}
             store.save(db, changed, sources, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             result.totals = store.counts(db)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -171,11 +169,9 @@ def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionn
 
 def list_outcomes(db_path: Path, kind: str | None = None) -> Outcomes:
     """Stored outcome records, all kinds or one (``event``, ``meeting``, ``org``, ``case``)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         stored = _current(db, store.load(db))
-    finally:
-        db.conn.close()
     if kind is None:
         return stored
     code = lookup(RECORD_KINDS, kind)
@@ -248,13 +244,11 @@ def indicator_report(db_path: Path, start: str | None = None, end: str | None = 
     start_date, end_date, words = report_window(start, end, period, action, today)
     targets = indicators.load_targets(targets_path)
     questionnaire = load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         outcomes = _current(db, store.load(db))
         smes = [p.ref for c in outcomes.cases for p in c.parties if p.is_sme]
         measures = store.survey_measures(db, smes)
-    finally:
-        db.conn.close()
     labels = {code: questionnaire.choice_label("sectors", code) for code in questionnaire.choice_codes("sectors")}
     return indicators.compute_report(outcomes, targets, start_date, end_date, labels, action, measures, words)
 
@@ -265,10 +259,7 @@ def agreements_register(db_path: Path, start: str | None = None, end: str | None
     action = load_action()
     start_date, end_date, words = report_window(start, end, period, action, today)
     questionnaire = load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
-        outcomes = _current(db, store.load(db))
-    finally:
-        db.conn.close()
+    with session(db_path, create=False) as opened:
+        outcomes = _current(opened.db, store.load(opened.db))
     labels = {code: questionnaire.choice_label("sectors", code) for code in questionnaire.choice_codes("sectors")}
     return agreements.register(outcomes, start_date, end_date, labels, words)

@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import NotFoundError, StateError, UsageError, did_you_mean
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest
@@ -93,11 +93,9 @@ def list_plans(db_path: Path) -> list[PlanSummary]:
     from ..planning import PlanParams
 
     defaults = PlanParams().as_dict()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         rows = plans_store.list_plans(db)
-    finally:
-        db.conn.close()
     return [PlanSummary(r["id"], r["created_at"], r["status"], r["based_on"],
                         {k: v for k, v in r["params"].items() if defaults.get(k, [] if isinstance(v, list) else None) != v},
                         r["assigned"], r["seats"], float(r["objective"]), float(r["gap"])) for r in rows]
@@ -105,39 +103,33 @@ def list_plans(db_path: Path) -> list[PlanSummary]:
 
 def adopt(db_path: Path, plan_id: int) -> plans_store.SavedPlan:
     """Make ``plan_id`` the plan of record (adopting the plan of record again changes nothing)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with transaction(db):
             saved = saved_plan(db, plan_id)
             if saved.status != plans_store.ADOPTED:
                 plans_store.adopt(db, saved.id, _now())
             return saved_plan(db, saved.id)
-    finally:
-        db.conn.close()
 
 
 def discard(db_path: Path, plan_id: int) -> plans_store.SavedPlan:
     """Delete the draft ``plan_id``; the plan of record is refused (adopt another first)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with transaction(db):
             saved = saved_plan(db, plan_id)
             if saved.status == plans_store.ADOPTED:
                 raise UsageError.of("plan_discard_record", value=str(plan_id))
             plans_store.discard(db, saved.id)
             return saved
-    finally:
-        db.conn.close()
 
 
 def diff(db_path: Path, a: int, b: int) -> PlanDiff:
     """Compare two saved plans member by member: who joins, leaves or moves mission, and the fit change."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         first, second = saved_plan(db, a), saved_plan(db, b)
         names = {m.org_key: m.name for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
     return diff_saved(first, second, names)
 
 

@@ -14,6 +14,12 @@ from typing import Any
 
 import sqlite_utils
 
+from .erasure import FreeText
+
+# Requests of other participants may quote a member's contact data in their note or reason
+# (a member's own requests are deleted by `forget`).
+FREE_TEXT = (FreeText("agenda_requests", ("note", "why"), key="rowid"),)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS agenda_sessions (
     mission_id TEXT NOT NULL COLLATE NOCASE,
@@ -52,7 +58,7 @@ CREATE TABLE IF NOT EXISTS agenda_availability (
 CREATE INDEX IF NOT EXISTS agenda_availability_who ON agenda_availability(mission_id, kind, ref);
 CREATE TABLE IF NOT EXISTS agenda_meetings (
     mission_id TEXT NOT NULL COLLATE NOCASE,
-    request TEXT NOT NULL,               -- the pair key: "kind:ref|kind:ref", requester first
+    request TEXT NOT NULL,               -- the pair key: both "kind:ref" ids, sorted, joined by PAIR_SEPARATOR
     day TEXT NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
@@ -80,6 +86,8 @@ CREATE TABLE IF NOT EXISTS agenda_runs (
 );
 """
 
+# Joins the two participant ids of a pair key: member keys may hold '|' and ':', never a control character.
+PAIR_SEPARATOR = "\x1f"
 SESSION_FIELDS = ("mission_id", "day", "start", "end", "slot_minutes", "tables", "breaks", "source")
 REQUEST_FIELDS = ("mission_id", "from_kind", "from_ref", "to_kind", "to_ref", "priority", "note", "fit", "why",
                   "source", "recorded_at")
@@ -182,6 +190,13 @@ def set_held(db: sqlite_utils.Database, mission_id: str, held: dict[str, bool]) 
                         [[int(v), mission_id, k] for k, v in held.items()])
 
 
+def drop_outcome_meetings(db: sqlite_utils.Database, ids: Sequence[str]) -> int:
+    """Remove outcome meetings an agenda recorded that turn out not to have taken place."""
+    conn = db.conn
+    conn.executemany("DELETE FROM outcome_parties WHERE record = 'meeting' AND record_id = ?", [[i] for i in ids])
+    return sum(conn.execute("DELETE FROM outcome_meetings WHERE id = ?", [i]).rowcount for i in ids)
+
+
 def rename_participant(db: sqlite_utils.Database, kind: str, old: str, new: str) -> dict[str, int]:
     """Point requests and availability of ``old`` at ``new`` (partners merged); duplicates are dropped."""
     conn = db.conn
@@ -194,10 +209,11 @@ def rename_participant(db: sqlite_utils.Database, kind: str, old: str, new: str)
     old_key, new_key = f"{kind}:{old}", f"{kind}:{new}"
     for table in ("agenda_meetings", "agenda_unscheduled"):
         for (mission, request) in conn.execute(f"SELECT mission_id, request FROM {table}").fetchall():
-            parts = request.split("|")
+            parts = request.split(PAIR_SEPARATOR)
             if old_key in parts:
+                renamed = PAIR_SEPARATOR.join(sorted(new_key if p == old_key else p for p in parts))
                 conn.execute(f"UPDATE OR REPLACE {table} SET request = ? WHERE mission_id = ? AND request = ?",
-                             ["|".join(new_key if p == old_key else p for p in parts), mission, request])
+                             [renamed, mission, request])
     return {"agenda": moved}
 
 
@@ -214,7 +230,7 @@ def forget_participant(db: sqlite_utils.Database, kind: str, ref: str) -> dict[s
     key = f"{kind}:{ref}"
     for table in ("agenda_meetings", "agenda_unscheduled"):
         for (mission, request) in conn.execute(f"SELECT mission_id, request FROM {table}").fetchall():
-            if key in request.split("|"):
+            if key in request.split(PAIR_SEPARATOR):
                 count += conn.execute(f"DELETE FROM {table} WHERE mission_id = ? AND request = ?",
                                       [mission, request]).rowcount
     return {"agenda": count}

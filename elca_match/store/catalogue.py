@@ -8,6 +8,7 @@ an id updates the same opportunity. Each row remembers the file, hash and row it
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -71,7 +72,7 @@ OPPORTUNITY_FIELDS = ("id", "title", "country", "region", "sector", "value_chain
                       "materials", "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity",
                       "policy_driver", "priority", "source", "sources", "status", "checked_on", "valid_from",
                       "valid_to", "caveats")
-# Columns added after the first release, with their definitions (see migrate).
+# Columns added after the first release, with their definitions (see add_provenance_columns).
 PROVENANCE_COLUMNS = {"sources": "TEXT NOT NULL DEFAULT '[]'", "status": "TEXT NOT NULL DEFAULT 'unverified'",
                       "checked_on": "TEXT", "valid_from": "TEXT", "valid_to": "TEXT",
                       "caveats": "TEXT NOT NULL DEFAULT ''"}
@@ -81,17 +82,17 @@ PROVENANCE_FIELDS = ("source_file", "source_sha256", "source_row", "imported_at"
 _LISTS = {"materials", "technologies", "cooperation_types", "sectors", "opportunities", "sources"}
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+def add_provenance_columns(conn: sqlite3.Connection) -> None:
     """Add the opportunity provenance columns to a database made before they existed (idempotent).
 
     A catalogue imported then keeps its one ``source`` as its only source, marked unverified.
     """
-    have = {row[1] for row in db.conn.execute("PRAGMA table_info(opportunities)")}
+    have = {row[1] for row in conn.execute("PRAGMA table_info(opportunities)")}
     for name, definition in PROVENANCE_COLUMNS.items():
         if name not in have:
-            db.conn.execute(f"ALTER TABLE opportunities ADD COLUMN {name} {definition}")
+            conn.execute(f"ALTER TABLE opportunities ADD COLUMN {name} {definition}")
     if "sources" not in have:
-        db.conn.execute("UPDATE opportunities SET sources = json_array(source) WHERE source != ''")
+        conn.execute("UPDATE opportunities SET sources = json_array(source) WHERE source != ''")
 
 
 def _where(filters: Sequence[tuple[str, Iterable[str] | None]]) -> tuple[str, list[Any]]:

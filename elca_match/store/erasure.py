@@ -153,8 +153,8 @@ def finish(db: sqlite_utils.Database) -> Finish:
     except sqlite3.DatabaseError as exc:
         return Finish(False, f"the database file is damaged ({exc})")
     if busy:
-        return Finish(False, "another program is reading the database, so the write-ahead log could not be emptied "
-                             f"({done if done >= 0 else 0} of {log if log >= 0 else '?'} pages copied)")
+        return Finish(False, "another program is reading the database (the write-ahead log could not be emptied: "
+                             f"{max(done, 0)} of {log if log >= 0 else '?'} pages copied back)")
     return Finish(True)
 
 

@@ -165,7 +165,6 @@ _COLUMNS = {
 }
 # Kinds whose records have European parties or third-country partners (outcome_parties).
 _WITH_PARTIES = ("event", "meeting", "case", "consortium_meeting", "partnership", "contact")
-# Tables whose name and description may quote a member's name (erased by forget).
 _STATUS_KINDS = {"milestone": "milestones", "deliverable": "deliverables"}
 _JSON = {"countries", "objectives", "sectors"}
 

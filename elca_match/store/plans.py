@@ -1,8 +1,8 @@
 """Tables and queries for saved mission plans (D2.1): each plan with its parameters and input hash.
 
 A plan is stored as one ``plans`` row (parameters, objective, certificate and the
-per-mission facts as JSON) plus one ``plan_rows`` row per assignment, waitlist entry
-and left-out member, keyed by organisation so that ``forget`` can erase a member from
+per-mission facts as JSON) plus one ``plan_rows`` row per assignment, waitlist entry,
+left-out member and change against the base plan, keyed by organisation so that ``forget`` can erase a member from
 every saved plan. The ``input_hash`` covers everything the planner read (members,
 missions, scores, parameters, rules): saving a plan whose input equals the latest
 saved plan's keeps the existing row, so re-running ``plan`` does not pile up copies.
@@ -24,7 +24,7 @@ from .erasure import FreeText
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids of discarded plans are never reused
     created_at TEXT NOT NULL,
     input_hash TEXT NOT NULL,        -- sha256 of members, missions, scores, parameters and rules
     params TEXT NOT NULL,            -- JSON: the planner's parameters (PlanParams.as_dict)
@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS plans (
 CREATE INDEX IF NOT EXISTS plans_input_hash ON plans(input_hash);
 CREATE TABLE IF NOT EXISTS plan_rows (
     plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,              -- assignments | waitlist | left_out
+    kind TEXT NOT NULL,              -- assignments | waitlist | left_out | changes (a re-plan's, against its base)
     position INTEGER NOT NULL,       -- order within the kind, as the plan lists them
     org_key TEXT NOT NULL,
     mission_id TEXT NOT NULL,
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS plan_adoptions (
 
 ADOPTED, DRAFT = "adopted", "draft"
 
-ROW_KINDS = ("assignments", "waitlist", "left_out")
+ROW_KINDS = ("assignments", "waitlist", "left_out", "changes")
 # a plan's body (missions, certificate) may quote the names of the members it placed
 FREE_TEXT = (FreeText("plans", json_columns=("body",),
                       involves="SELECT DISTINCT plan_id FROM plan_rows WHERE org_key = :org_key"),)

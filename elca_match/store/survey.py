@@ -256,6 +256,11 @@ def claim_set_aside(db: sqlite_utils.Database, ids: list[int], key: str) -> None
     db.conn.executemany("UPDATE set_aside SET org_key = ? WHERE id = ?", [(key, i) for i in ids])
 
 
+def organisation_keys(db: sqlite_utils.Database) -> set[str]:
+    """The key of every organisation."""
+    return {r[0] for r in db.conn.execute("SELECT key FROM organisations")}
+
+
 def organisation_names(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.conn.execute("SELECT name FROM organisations ORDER BY name")]
 
@@ -270,7 +275,10 @@ def submission_history(db: sqlite_utils.Database, org_key: str) -> list[dict]:
 
 
 def forget_organisation(db: sqlite_utils.Database, key: str) -> dict[str, int]:
-    """Delete an organisation's answers, raw rows, set-aside rows (claimed under ``key``) and record; count per table."""
+    """Delete an organisation's answers, raw rows, set-aside rows (claimed under ``key``) and record.
+
+    Returns how many rows went, per table.
+    """
     conn = db.conn
     counts = {}
     raw_ids = [r[0] for r in conn.execute("SELECT raw_row_id FROM submissions WHERE org_key = ?", [key])]

@@ -22,6 +22,7 @@ from .. import markets
 from ..questionnaire import Question, Questionnaire
 from ..text import split_multi
 from . import conventions as C
+from .forms import form_fields, form_group
 
 Rows = list[dict[str, str]]
 _UUID_NAMESPACE = uuid.UUID("6f1c1f5e-3c3a-4c59-9f57-5ad1e2a0d120")
@@ -121,8 +122,6 @@ def write_kobo(rows: Rows, path: Path, lang: str, questionnaire: Questionnaire, 
     ``details`` (select_multiple as one column, split columns, or both). CSV is
     ``;``-separated with every field quoted.
     """
-    from ..templates import form_fields, form_group
-
     fmt = _fmt(path, options, ("xlsx", "csv"))
     labels = options.get("headers", "xml") == "labels"
     groups = options.get("groups", True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from ...errors import InputError, Problem, did_you_mean
 from ...questionnaire import Questionnaire
-from ...surveytools.reading import fuzzy_header, ignored_columns
+from ...surveytools.forms import is_help_row
 from ...tabular import Table
-from ...templates import is_help_row
 from ..model import AdapterOutput, CanonicalRow, ColumnMapping
+from .reading import fuzzy_header, ignored_columns
 
 
 class CanonicalAdapter:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, header_language, match_header, suggest
 from ...tabular import Table
+from .reading import ExportReader, Role, header_language, match_header, suggest
 
 
 def _names(table: dict[str, str]) -> dict[str, str]:

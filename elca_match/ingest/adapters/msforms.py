@@ -17,10 +17,10 @@ import re
 
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, match_header, suggest
 from ...tabular import Table
 from ...text import split_multi
 from ..validate import parse_datetime
+from .reading import ExportReader, Role, match_header, suggest
 
 # folded name in any interface language -> the English name it stands for
 _META = {name.casefold(): english for names in C.MSFORMS_META_NAMES.values()

@@ -18,9 +18,9 @@ from ... import markets
 from ...errors import InputError
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, match_header, suggest
 from ...tabular import Table
 from ...text import fold
+from .reading import ExportReader, Role, match_header, suggest
 
 _META = {name.casefold(): name for name in C.SURVEYMONKEY_META}
 _GENERIC = {fold(C.SURVEYMONKEY_ANSWER), fold(C.SURVEYMONKEY_OPEN), ""}

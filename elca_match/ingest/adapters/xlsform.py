@@ -15,9 +15,9 @@ from __future__ import annotations
 from ... import markets
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, fuzzy_header, suggest
 from ...tabular import Table
 from ...text import fold
+from .reading import ExportReader, Role, fuzzy_header, suggest
 
 
 class XLSFormAdapter(ExportReader):

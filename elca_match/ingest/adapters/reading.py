@@ -14,12 +14,12 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import InputError, Problem, did_you_mean
-from ..ingest.model import AdapterOutput, CanonicalRow, ColumnMapping
-from ..questionnaire import Question, Questionnaire
-from ..tabular import Row, Table
-from ..text import slug
-from . import conventions as C
+from ...errors import InputError, Problem, did_you_mean
+from ...questionnaire import Question, Questionnaire
+from ...surveytools import conventions as C
+from ...tabular import Row, Table
+from ...text import slug
+from ..model import AdapterOutput, CanonicalRow, ColumnMapping
 
 FUZZY_CUTOFF = 0.85
 
