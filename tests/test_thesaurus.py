@@ -20,7 +20,18 @@ from elca_match.matching import FeatureSpace, contributions
 from elca_match.profiles import ProfileInput, Vectoriser, load_model
 from elca_match.profiles.analysis import TextAnalyser, cognate_key
 from elca_match.profiles.coverage import coverage, text_report
-from elca_match.profiles.glossary import _ENDINGS, _FINAL, _LINKS, _MIN_PART, _MIN_STEM, ANY, LANGUAGES, Glossary, words
+from elca_match.profiles.glossary import (
+    _ENDINGS,
+    _FINAL,
+    _LINKS,
+    _MIN_PART,
+    _MIN_STEM,
+    _STEM_ENDINGS,
+    ANY,
+    LANGUAGES,
+    Glossary,
+    words,
+)
 from elca_match.profiles.inputs import OPPORTUNITY
 from elca_match.profiles.model import model_path
 from elca_match.questionnaire import load_questionnaire
@@ -208,11 +219,22 @@ TOKEN = st.one_of(st.sampled_from(VOCAB), st.sampled_from(VOCAB).flatmap(
     lambda w: st.sampled_from([w + e for e in _ENDINGS])), st.sampled_from(["and", "of", "xyz", "rooftop"]))
 
 
-def _matches(token: str, lemma: str, word: str) -> bool:
-    """The documented rule for one word: itself, its lemma, or a stem of 5+ letters plus a short ending."""
+def _light_stem(word: str, lang: str) -> str:
+    for ending in _STEM_ENDINGS.get(lang, ()):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _matches(token: str, lemma: str, word: str, same_language_multi_word: bool, lang: str) -> bool:
+    """The documented rule for one word: itself, its lemma, or a stem of 5+ letters plus a short ending;
+    inside a multi-word term of the text's own language also the same light stem (3+ letters)."""
     if token == word or lemma == word:
         return True
-    return len(word) >= _MIN_STEM and token.startswith(word) and token[len(word):] in _ENDINGS
+    if len(word) >= _MIN_STEM and token.startswith(word) and token[len(word):] in _ENDINGS:
+        return True
+    stem = _light_stem(token, lang)
+    return same_language_multi_word and len(stem) >= 3 and stem == _light_stem(word, lang)
 
 
 def reference_find(data: dict, tokens: list[str], lemmas: list[str], lang: str) -> list[tuple[int, int, set[str]]]:
@@ -233,7 +255,8 @@ def reference_find(data: dict, tokens: list[str], lemmas: list[str], lang: str) 
         for (term_lang, parts), code in claimed.items():
             if term_lang not in langs or i + len(parts) > len(tokens):
                 continue
-            if all(_matches(tokens[i + k], lemmas[i + k], parts[k]) for k in range(len(parts))):
+            multi = len(parts) > 1 and term_lang == lang
+            if all(_matches(tokens[i + k], lemmas[i + k], parts[k], multi, lang) for k in range(len(parts))):
                 key = (len(parts), -langs.index(term_lang))
                 if best is None or key > best[:2]:
                     best = (*key, {code})
