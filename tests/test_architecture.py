@@ -15,6 +15,8 @@ FORBIDDEN = {
     "profiles": {"store", "services", "cli", "ingest", "catalogue", "export", "planning"},
     "matching": {"store", "services", "cli", "ingest", "catalogue", "export", "planning"},
     "planning": {"store", "services", "cli", "ingest", "catalogue", "export"},
+    "agenda": {"store", "services", "cli", "ingest", "export", "planning"},
+    "partners": {"store", "services", "cli", "ingest", "export", "planning", "agenda"},
     "export": {"store", "services", "cli", "ingest"},
     "store": {"services", "cli"},
     "ingest": {"store", "services", "cli"},

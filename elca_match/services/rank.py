@@ -22,7 +22,7 @@ from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import profiles as profile_store
 from ..store import survey as survey_store
 from ..store.profiles import ProfileBuild
@@ -114,6 +114,12 @@ class OpportunityRanking:
     policy_driver: str
     trl: str
     matches: list[Match] = field(default_factory=list)
+    # where the driver can be read (official first), how sure it is, and what to know before citing it
+    sources: list[str] = field(default_factory=list)
+    status: str = ""
+    checked_on: str = ""
+    valid_to: str = ""
+    caveats: str = ""
 
 
 @dataclass
@@ -201,7 +207,7 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
 
     Rows follow ``store.survey.current_members`` (by key) and
     ``store.catalogue.list_opportunities`` (by country, id). Writes in its own
-    transaction unless the caller already holds one.
+    transaction (a savepoint inside the caller's, if it holds one).
     """
     questionnaire = questionnaire or load_questionnaire()
     state = survey_store.members_state(db)
@@ -215,14 +221,11 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
         return build, _info(build, rebuilt=False)
     build = build_profiles(members, opportunities, questionnaire)
     build.content_hash = digest
-    if getattr(db.conn, "in_transaction", False):
-        profile_store.save_build(db, build)
-    else:
-        with transaction(db):
-            # another process may have ingested or forgotten members meanwhile: a build of
-            # what is no longer there must not be stored (it could hold a forgotten member)
-            if survey_store.members_state(db) == state:
-                profile_store.save_build(db, build)
+    with transaction(db):
+        # another process may have ingested or forgotten members meanwhile: a build of
+        # what is no longer there must not be stored (it could hold a forgotten member)
+        if survey_store.members_state(db) == state:
+            profile_store.save_build(db, build)
     return build, _info(build, rebuilt=True)
 
 
@@ -292,14 +295,12 @@ def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
 def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None) -> RankResult:
     """Rank members against the selected opportunities (see :class:`RankQuery`)."""
     questionnaire = questionnaire or load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         members = required.members(db)
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         build, info = ensure_profiles(db, questionnaire, members, opportunities)
-    finally:
-        db.conn.close()
     chosen = [m for m in members if _member_wanted(m, query)]
     return _rank(build, info, members, chosen, selected, query)
 
@@ -409,4 +410,6 @@ def _opportunity_ranking(o: dict[str, Any], matches: list[Match]) -> Opportunity
     low, high = o.get("trl_min"), o.get("trl_max")
     trl = "" if low is None and high is None else f"{low if low is not None else 1}-{high if high is not None else 9}"
     return OpportunityRanking(str(o["id"]), o["title"], o["country"], o["sector"], o["value_chain_stage"],
-                              o.get("policy_driver") or "", trl, matches)
+                              o.get("policy_driver") or "", trl, matches, list(o.get("sources") or ()),
+                              o.get("status") or "", o.get("checked_on") or "", o.get("valid_to") or "",
+                              o.get("caveats") or "")
