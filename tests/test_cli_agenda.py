@@ -331,3 +331,19 @@ def test_agenda_held__bad_attendance_file__refused_and_nothing_recorded(schedule
     result = run("agenda", "held", "--mission", "M06", "--file", bad, db=scheduled_db)
     assert result.exit_code == 4 and "att.csv, row 2, column 'held': value 'perhaps'" in result.stderr
     assert scheduled_db.read_bytes() == before
+
+
+def test_forget__a_partner__erased_from_register_requests_agenda_and_file_bytes(scheduled_db, tmp_path):
+    db = tmp_path / "elca.db"
+    shutil.copy(scheduled_db, db)
+    ok("outcomes", "add", "meeting", "--date", "2027-02-16", "--kind", "b2b", "--party", "Leichtbau Sachsen GmbH",
+       "--partner", "JP-CAC", "--description", "Met Chubu Aerospace Cluster at the fair", db=db)
+    done = ok("forget", "Chubu Aerospace Cluster", "--yes", db=db)
+    assert "Forgot Chubu Aerospace Cluster" in done.stderr
+    assert "JP-CAC" not in ok("partners", "list", db=db).stdout
+    data = json.loads(ok("agenda", "show", "--mission", "M06", "--format", "json", db=db).stdout)
+    assert all("partner:JP-CAC" not in (m["requester_id"], m["requested_id"]) for m in data["meetings"])
+    meetings = json.loads(ok("outcomes", "list", "--kind", "meeting", "--format", "json", db=db).stdout)["meetings"]
+    assert len(meetings) == 1 and meetings[0]["description"] == "Met [erased organisation] at the fair"
+    raw = db.read_bytes()
+    assert CONSENTED.encode() not in raw and b"Hanako Sato" not in raw and b"Chubu Aerospace" not in raw

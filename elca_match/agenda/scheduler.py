@@ -32,7 +32,6 @@ from .model import (
     CapacityNote,
     Instance,
     Meeting,
-    Placement,
     Request,
     Schedule,
     Slot,

@@ -314,6 +314,14 @@ def forget(db_path: Path, text: str) -> ForgetResult:
         try:
             org = find_member(db, text)
         except NotFoundError:
+            from .partners import forget_partner
+
+            secure_delete(db)
+            with transaction(db):
+                partner = forget_partner(db, text)  # a third-country partner: same rules as members
+            if partner is not None:
+                vacuum(db)
+                return ForgetResult(f"partner {partner[0].id}", partner[0].name, partner[1])
             # an organisation whose every row was set aside still has its answers stored there
             rows = survey.find_set_aside(db, text)
             if not rows:

@@ -9,6 +9,7 @@ Free text: name, needs, offers, description, contact_name, contact_email.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -137,5 +138,14 @@ def forget_partner(db: sqlite_utils.Database, partner_id: str) -> dict[str, int]
                  [token, "(erased organisation)", row[1], row[2]])
     parties = conn.execute("UPDATE outcome_parties SET ref = ? WHERE kind = 'org' AND ref = ?",
                            [token, partner_id]).rowcount
+    name = conn.execute("SELECT name FROM partners WHERE id = ?", [partner_id]).fetchone()[0]
     conn.execute("DELETE FROM partners WHERE id = ?", [partner_id])
-    return {"partners": 1, "outcome_parties": parties}
+    texts = 0
+    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    for table in ("outcome_events", "outcome_meetings", "outcome_cases"):
+        for row in conn.execute(f"SELECT id, name, description FROM {table}").fetchall():
+            changed = pattern.sub("[erased organisation]", row[1]), pattern.sub("[erased organisation]", row[2])
+            if changed != (row[1], row[2]):
+                conn.execute(f"UPDATE {table} SET name = ?, description = ? WHERE id = ?", [*changed, row[0]])
+                texts += 1
+    return {"partners": 1, "outcome_parties": parties, "outcome_texts": texts}
