@@ -31,6 +31,9 @@ from elca_match.profiles import load_model, member_inputs, opportunity_inputs
 from elca_match.profiles.vectoriser import Vectoriser
 from elca_match.questionnaire import load_questionnaire
 
+from crosslingual_parts import HELD_BACK, phrasings
+from crosslingual_parts import SECTOR_PARTS as XLANG_SECTOR_PARTS
+
 LANGS = ("en", "de", "it", "pl", "fr", "es")
 PLANTED_PER_OPPORTUNITY = 3
 COUNTRIES = ("JP", "US", "IN", "MX", "BR", "CL", "CO", "CN", "KR", "CA")
@@ -359,15 +362,115 @@ def evaluate(seed: int, n_opportunities: int, n_distractors: int, q, model) -> d
             "members": len(members)}
 
 
+# --- cross-lingual cohort: the part alone decides -------------------------------------------
+
+XLANG_DECOYS = 6        # decoys per opportunity, each naming another part of the same sector
+XLANG_BACKGROUND = 200  # random members around them
+SPLITS = ("covered", "held-back")
+
+
+def part_text(rng: random.Random, lang: str, part: str, material: str, process: str, sector: str) -> str:
+    """A capability text naming ``part`` in ``lang``; material, process and sector phrases are given."""
+    name = rng.choice(phrasings(part)[lang])
+    return f"{rng.choice(TEMPLATES[lang]).format(part=name, material=material, process=process, sector=sector)} " \
+           f"{rng.choice(FILLER[lang])}"
+
+
+def crosslingual(seed: int, q, model, decoys: int = XLANG_DECOYS, background: int = XLANG_BACKGROUND) -> dict:
+    """One cohort: for every (sector, part, language) an English opportunity, three planted members and
+    ``decoys`` members with the same structured answers, all writing in that language; the planted
+    name the opportunity's part, the decoys another part of the sector. Returns P@3 per split and language."""
+    rng = random.Random(seed)
+    opportunities: list[dict] = []
+    members: list[Member] = []
+    for sector, parts in XLANG_SECTOR_PARTS.items():
+        for part in parts:
+            for lang in LANGS:
+                material, process = rng.choice(MATERIALS), rng.choice(PROCESSES)
+                country, stage, low = rng.choice(COUNTRIES), rng.choice(STAGES), rng.randint(2, 7)
+                o = {"id": f"X-{len(opportunities):03d}", "country": country, "sector": sector,
+                     "value_chain_stage": stage,
+                     "title": f"{rng.choice(phrasings(part)['en']).capitalize()} in {rng.choice(PHRASES[material]['en'])}",
+                     "description": f"Manufacturers in {country} for {rng.choice(PHRASES[sector]['en'])} look for "
+                                    f"suppliers of {rng.choice(phrasings(part)['en'])} made of "
+                                    f"{rng.choice(PHRASES[material]['en'])}, produced by {rng.choice(PHRASES[process]['en'])}.",
+                     "materials": [material], "technologies": [process],
+                     "trl_min": low, "trl_max": min(9, low + 2),
+                     "cooperation_types": rng.sample(["rd", "exports", "joint_venture", "technology_transfer"], 2),
+                     "_part": part, "_lang": lang, "_split": "held-back" if part in HELD_BACK else "covered"}
+                opportunities.append(o)
+                answers = {"sectors": [sector], "value_chain_stages": [stage], "materials": [material],
+                           "technologies": [process], "trl": rng.randint(low, low + 2), "target_markets": [country],
+                           "cooperation_types": list(o["cooperation_types"])}
+                # one wording of material, process and sector per opportunity: only the part differs
+                shared = (phrase(rng, material, lang), phrase(rng, process, lang), phrase(rng, sector, lang))
+                for i in range(PLANTED_PER_OPPORTUNITY):
+                    members.append(Member(f"P-{o['id']}-{i}", {**answers, "capabilities": part_text(rng, lang, part, *shared)},
+                                          lang, o["id"]))
+                others = [p for p in parts if p != part]
+                for i, other in enumerate(rng.sample(others, min(decoys, len(others)))):
+                    members.append(Member(f"D-{o['id']}-{i}", {**answers, "capabilities": part_text(rng, lang, other, *shared)},
+                                          lang))
+    for i in range(background):
+        sector = rng.choice(list(XLANG_SECTOR_PARTS))
+        lang = rng.choice(LANGS)
+        material, process = rng.choice(MATERIALS), rng.choice(PROCESSES)
+        answers = {"sectors": [sector], "value_chain_stages": rng.sample(STAGES, 2), "materials": [material],
+                   "technologies": [process], "trl": rng.randint(1, 9), "target_markets": rng.sample(COUNTRIES, 2),
+                   "cooperation_types": rng.sample(["rd", "exports", "joint_venture", "business_contacts"], 2)}
+        text = part_text(rng, lang, rng.choice(XLANG_SECTOR_PARTS[sector]), phrase(rng, material, lang),
+                         phrase(rng, process, lang), phrase(rng, sector, lang))
+        members.append(Member(f"B-{i:04d}", {**answers, "capabilities": text}, lang))
+    rng.shuffle(members)
+
+    started = time.perf_counter()
+    records = [{k: v for k, v in o.items() if not k.startswith("_")} for o in opportunities]
+    X = Vectoriser(model).fit_transform([*member_inputs(members, q, model), *opportunity_inputs(records, model)])
+    built = time.perf_counter() - started
+    best = top_k(X[len(members):], X[: len(members)], 3)
+    scores: dict[tuple[str, str], list[float]] = {(s, lang): [] for s in SPLITS for lang in LANGS}
+    for i, o in enumerate(opportunities):
+        ranked = [members[j].org_key for j, _ in best.pairs(i)]
+        scores[(o["_split"], o["_lang"])].append(sum(1 for k in ranked if k.startswith(f"P-{o['id']}-")) / 3)
+    return {"scores": scores, "members": len(members), "opportunities": len(opportunities), "built": built}
+
+
+def report_crosslingual(seeds: list[int], q, model) -> None:
+    """Print precision@3 per language for the covered and the held-back split, pooled over ``seeds``."""
+    pooled: dict[tuple[str, str], list[float]] = {(s, lang): [] for s in SPLITS for lang in LANGS}
+    for seed in seeds:
+        run = crosslingual(seed, q, model)
+        for key, values in run["scores"].items():
+            pooled[key] += values
+        print(f"  seed {seed:>4}: {run['opportunities']} opportunities, {run['members']} members, "
+              f"profiles built in {run['built']:.2f} s")
+    print(f"{'split':<11}" + "".join(f"{lang:>7}" for lang in LANGS) + f"{'overall':>9}   (P@3, pooled over seeds)")
+    for split in SPLITS:
+        every = [v for lang in LANGS for v in pooled[(split, lang)]]
+        cells = "".join(f"{np.mean(pooled[(split, lang)]):>7.3f}" for lang in LANGS)
+        low = [lang for lang in LANGS if np.mean(pooled[(split, lang)]) < 0.75]
+        flag = ("" if np.mean(every) >= 0.9 else "   below target 0.9") + (f"   below 0.75: {', '.join(low)}" if low else "")
+        print(f"{split:<11}{cells}{np.mean(every):>9.3f}{flag if split == 'held-back' else ''}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default="7,11,23,5,42,99", help="comma-separated cohort seeds")
     parser.add_argument("--opportunities", type=int, default=36)
     parser.add_argument("--distractors", type=int, default=600)
+    parser.add_argument("--cohort", choices=("planted", "crosslingual", "both"), default="both",
+                        help="the planted cohort, the cross-lingual parts cohort, or both")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     q = load_questionnaire()
     model = load_model(q)
+    if args.cohort in ("crosslingual", "both"):
+        print(f"cross-lingual cohorts: every part of {len(XLANG_SECTOR_PARTS)} sectors x {len(LANGS)} languages, "
+              f"{PLANTED_PER_OPPORTUNITY} planted members and {XLANG_DECOYS} decoys with the same structured answers "
+              f"each; held-back parts ({', '.join(sorted(HELD_BACK))}) are not in the thesaurus")
+        report_crosslingual(seeds, q, model)
+    if args.cohort == "crosslingual":
+        return
     print(f"planted cohorts: {args.opportunities} opportunities x {PLANTED_PER_OPPORTUNITY} planted members "
           f"among {args.distractors} distractors; seeds {', '.join(map(str, seeds))}; model {model.version}")
     pooled: dict[str, list[tuple[float, float, float]]] = {lang: [] for lang in LANGS}

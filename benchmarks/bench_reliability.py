@@ -17,7 +17,10 @@ It runs the suite's own reliability tests with larger settings and counts what t
 - concurrency: ``tests/test_concurrency.py`` with ``ELCA_CONCURRENT_FILES`` files for each of
   two ingest processes, beside ``rank`` and ``members list`` in a loop, plus the same file
   three times at once and two ingests creating one new database;
-- memory: ``elca-match ingest`` of a 100,000-row CSV in a child process (VmHWM).
+- memory: ``elca-match ingest`` of a 100,000-row CSV in a child process (VmHWM);
+- forget: organisations renamed, with set-aside rows and ids in several spellings, each
+  forgotten by another of its names or spellings; then the database file and its WAL are
+  searched for every name, id, contact name and e-mail they had (bytes left: 0).
 
 Exit status is non-zero when any of those tests fails.
 """
@@ -61,6 +64,7 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=10, help="SIGKILLs per command (ingest, forget, reprocess)")
     parser.add_argument("--files", type=int, default=5, help="files per concurrent ingest process")
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the memory run")
+    parser.add_argument("--forget", type=int, default=60, help="organisations forgotten in the forget run")
     options = parser.parse_args()
     ok = True
     lines = []
@@ -94,6 +98,13 @@ def main() -> int:
     lines.append((f"peak memory, {options.rows:,}-row CSV ingest", f"{run.peak_bytes / MIB:.0f} MiB",
                   f"{run.seconds:.1f} s, {options.rows / run.seconds:,.0f} rows/s; target < 1024 MiB, < 10 s"))
 
+    started = time.perf_counter()
+    tried, left, kept = forget_cases(options.forget)
+    ok &= left == 0 and kept
+    lines.append(("forget cases tried, bytes left", f"{tried}, {left}",
+                  f"former names, ids in 4 spellings, keys, set-aside rows; others kept: {'yes' if kept else 'NO'}; "
+                  f"{time.perf_counter() - started:.1f} s"))
+
     width = max(len(name) for name, _, _ in lines)
     print(f"Reliability figures ({os.cpu_count()} cores)")
     for name, figure, detail in lines:
@@ -101,6 +112,51 @@ def main() -> int:
     if not ok:
         print("some reliability tests FAILED: run them with pytest to see why", file=sys.stderr)
     return 0 if ok else 1
+
+
+def forget_cases(count: int) -> tuple[int, int, bool]:
+    """Forget ``count`` of twice as many organisations, each by another spelling; (tried, traces left, others kept)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import survey_rows, write_survey
+
+    from elca_match.services.ingest import ingest_files
+    from elca_match.services.members import forget
+
+    total = 2 * count
+
+    def first(i: int) -> dict[str, str]:
+        return {"org_name": f"Forgettable {i:04d} GmbH", "org_id": f"DE9{i:08d}",
+                "contact_name": f"Contact Q{i:04d}Z", "contact_email": f"q{i:04d}z@example.org",
+                "submitted_at": "2026-01-01"}
+
+    def renamed(i: int) -> dict[str, str]:
+        oid = f"DE9{i:08d}"
+        return {"org_name": f"Renamed {i:04d} AG", "org_id": f"{oid[:2]}.{oid[2:5]}.{oid[5:8]}.{oid[8:]}",
+                "contact_name": f"Second R{i:04d}Z", "contact_email": f"r{i:04d}z@example.org",
+                "submitted_at": "2026-02-01"}
+
+    spellings = [lambda i: f"Forgettable {i:04d} GmbH", lambda i: f"renamed {i:04d} ag", lambda i: f"DE-9{i:08d}",
+                 lambda i: f"DE 9{i:08d}", lambda i: f"id:DE9{i:08d}", lambda i: f"de.9{i:08d}"]
+    with tempfile.TemporaryDirectory(prefix="elca-forget-") as tmp:
+        folder = Path(tmp)
+        db = folder / "elca.db"
+        rows = list(survey_rows(total, seed=3, prefix="Keep"))
+        late = [dict(r) for r in rows[:count]]
+        ingest_files(db, [write_survey(folder / "a.csv", [{**r, **first(i)} for i, r in enumerate(rows)]),
+                          write_survey(folder / "b.csv", [{**r, **renamed(i)} for i, r in enumerate(late)])])
+        aside = [{**r, **first(i), "org_name": f"Forgettable {i:04d} G.m.b.H.", "trl": "12",
+                  "org_id": f"DE/9{i:08d}"} for i, r in enumerate(rows[:count])]
+        ingest_files(db, [write_survey(folder / "c.csv", aside)], skip_invalid=True)
+        for i in range(count):
+            forget(db, spellings[i % len(spellings)](i))
+        wal = db.with_name(db.name + "-wal")
+        data = db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        # every name, id (bare digits too), contact name and e-mail; the set-aside spelling's "G.m.b.H"
+        traces = {b"G.m.b.H"} | {value.encode() for i in range(count) for key, value in (
+            *first(i).items(), *renamed(i).items(), ("digits", f"9{i:08d}")) if key != "submitted_at"}
+        left = sum(1 for trace in traces if trace in data)
+        kept = all(f"Forgettable {i:04d} GmbH".encode() in data for i in range(count, total))
+    return count, left, kept
 
 
 if __name__ == "__main__":

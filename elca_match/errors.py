@@ -10,6 +10,7 @@ Rows are counted as the user sees them: the header is row 1, the first answer ro
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,13 @@ MESSAGES: dict[str, str] = {
     "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
     "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
     "limesurvey_headings": "this LimeSurvey export has question-text headings, but LimeSurvey columns are matched on question codes only; export the responses again with Headings set to 'Question code' (or 'Question code & question text').",
+    "file_not_regular": "the path is {detail}, not a regular file, so it is not read; export the responses to a file and name that file.",
+    "file_unreadable": "the file cannot be opened ({detail}); check its permissions and the path.",
+    "stray_bytes": "the bytes {bytes} are not UTF-8 like the rest of the file and were read as Windows-1252; check the value, or save the file as UTF-8 again.",
+    "foreign_script": "the file's encoding was recognised as {encoding}, which reads as {script} letters (e.g. {sample!r}) that none of the questionnaire's languages uses; if the text looks wrong, save the file as UTF-8 and ingest it again.",
+    "ambiguous_choices": "the commas can be read as {readings}; separate the answers with ';' as the template does.",
+    "submission_date_unmapped": "no column was read as the survey tool's completion time, so {count} of {rows} rows have no {question}{ignored}; if the export holds that column under another name, rename it to {expected} and ingest the file again.",
+    "columns_ignored": "{count} columns matched no question and were ignored: {columns}; check that none of them holds answers or the submission time.",
     "surveymonkey_header": "{detail}; export the responses again as 'All individual responses' with the default two header rows (question, then answer option).",
     # values
     "required_empty": "a required answer is empty; fill it in.",
@@ -50,6 +58,7 @@ MESSAGES: dict[str, str] = {
     "duplicate_id": "the id {value} occurs more than once in the file (first on row {first_row}); make ids unique.",
     "trl_order": "trl_min {low} is greater than trl_max {high}; swap or correct them.",
     "date_order": "end_date {high} is before start_date {low}; correct the dates.",
+    "validity_order": "valid_to {high} is before valid_from {low}; correct the validity dates.",
     "unknown_reference": "the {what} {value} does not exist in the database{suggestion}; import it first or correct the reference.",
     # lookups and command-line values
     "unknown_name": "there is no {what} called {value}{suggestion}; use one of: {allowed}.",
@@ -67,7 +76,14 @@ MESSAGES: dict[str, str] = {
     "data_changed": "the members changed while this command ran (another elca-match ingested or forgot data), so nothing was saved; run it again.",
     "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
+    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another --db.",
+    "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
+    # the disk and the operating system (say what was and was not saved)
+    "erase_unfinished": "the organisation's records are deleted, but {detail}, so their bytes may remain in the database file or its write-ahead log; run `elca-match forget --finish` when the database is free again (no other program using it, space on the disk).",
+    "disk_full": "the disk holding {value} is full; {saved}; free some space and run the command again.",
+    "db_damaged": "the database {value} is damaged ({detail}); {saved}; restore a backup of it.",
+    "os_refused": "the system refused to write {value} ({detail}); {saved}; choose a folder you may write to, or free space.",
     # outcome records (events, meetings, third-country organisations, cooperation cases)
     "outcome_column_not_used": "the column does not apply to {what} records; leave it empty or move the value to the right row.",
     "outcome_not_third_country": "{country} is in the EU or takes part in COSME, and the progress report counts only third countries; name the targeted third country.",
@@ -77,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "outcome_partner_country": "the partner {partner} is in {partner_country}, not in {country}; correct the country or the partner.",
     "outcome_bad_flag": "the value must be yes or no; correct it.",
     "outcome_targets_invalid": "{detail}; correct the targets file.",
+    "outcome_not_planned": "the {what} {value} is not in the action's plan{suggestion}; use one of: {allowed} (elca_match/builtin/action.yaml).",
     # the questionnaire definition itself
     "definition_invalid": "{detail}; correct the questionnaire definition.",
     "rules_invalid": "{detail}; correct the mission rules file.",
@@ -88,6 +105,8 @@ MESSAGES: dict[str, str] = {
     "plan_require_quota": "cluster quota: mission {value} has {count} required members from cluster {cluster} but a cluster may take only {quota} of its {seats} seats (--cluster-max-share {share}); raise --cluster-max-share to {suggested} or drop {excess} of those --require.",
     "plan_cluster_min_total": "cluster minimum: --cluster-min-seats {minimum} for {clusters} clusters needs {needed} seats but the missions have {seats} (short by {short}); lower --cluster-min-seats to {suggested}.",
     "plan_cluster_min": "cluster minimum: cluster {cluster} can fill at most {capacity} seats ({detail}) but --cluster-min-seats is {minimum} (short by {short}); lower --cluster-min-seats to {capacity}, or let more of its members qualify (--include-unconsented, --allow-zero-fit, fewer --exclude, a higher --max-per-member or --cluster-max-share).",
+    "plan_discard_record": "plan #{value} is the plan of record, so it cannot be discarded; adopt another plan first (`elca-match plan adopt ID`), then discard it.",
+    "plan_lock_gone": "--lock {value}: {detail}; drop the --lock or correct it (see `elca-match members list` and `elca-match missions list`).",
     "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower --cluster-min-seats to {suggested} or raise --cluster-max-share.",
     # meeting agenda (issue 21): the scheduler's hard constraints and capacity, partners, requests
     "agenda_no_slots": "the mission has no meeting slot (no session, or breaks cover every slot); add a session with `elca-match agenda session` or `elca-match agenda import sessions FILE`.",
@@ -247,7 +266,28 @@ class DefinitionError(ElcaError):
     exit_code = 8
 
 
+class StorageError(ElcaError):
+    """The disk or the operating system failed (disk full, read-only folder, damaged database file)."""
+
+    exit_code = 10
+
+
+class SchemaError(StateError):
+    """The database was written by a newer elca-match, or its tables are not the expected ones."""
+
+    exit_code = 11
+
+
 class CheckFailed(ElcaError):
     """`elca-match check` found something wrong in the database."""
 
     exit_code = 9
+
+
+def os_failure(exc: OSError, target: object, saved: str) -> StorageError | None:
+    """The error to show for an operating-system failure writing ``target`` (None: not one we explain)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError.of("disk_full", value=str(target), saved=saved)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+        return StorageError.of("os_refused", value=str(target), detail=exc.strerror or str(exc), saved=saved)
+    return None

@@ -2,7 +2,7 @@
 
 CSV in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), cp1252/latin-1 and
 whatever charset-normalizer recognises; delimiter ``,`` ``;`` or tab, sniffed; quoted
-newlines and delimiters. XLSX through openpyxl in read-only mode. Files that are not a
+newlines and delimiters. XLSX through :mod:`.workbooks` (guards, then python-calamine). Files that are not a
 table (empty, binary, a renamed image, a broken or oversized workbook) raise InputError
 before anything else reads them.
 """
@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import io
 import itertools
+import os
 import re
-import zipfile
+import stat
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +27,6 @@ from .errors import InputError, Problem
 MAX_COLUMNS = 1_000
 MAX_CELL_LENGTH = 32_767  # Excel's own limit for a cell
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 100  # a real sheet compresses ~10x; a zip bomb compresses ~1000x
-# openpyxl builds a whole row (~330 bytes a cell) before we can count its cells, so a part
-# that unpacks this far at a bomb's ratio is refused: 4 MiB of `<c/>` is a million cells.
-XLSX_RATIO_FROM = 4 * 1024 * 1024
 MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
 
 _BINARY_SIGNATURES = {
@@ -68,29 +65,80 @@ class Row:
         return self.cells[index] if index < len(self.cells) else ""
 
 
+class LazyRows(Sequence):
+    """Rows parsed when first needed, then kept: a file refused for its header never has its rows read.
+
+    A problem found while parsing (a row too long, an overlong cell) is raised where the
+    rows are read, and again on every later read: rows are never silently cut short.
+    """
+
+    def __init__(self, source: Iterator[Row]):
+        self._rows: list[Row] = []
+        self._source: Iterator[Row] | None = source
+        self._error: BaseException | None = None
+
+    def _fill(self, upto: int | None) -> None:
+        while self._source is not None and (upto is None or len(self._rows) <= upto):
+            try:
+                self._rows.append(next(self._source))
+            except StopIteration:
+                self._source = None
+            except Exception as exc:
+                self._source, self._error = None, exc
+        if self._error is not None and (upto is None or len(self._rows) <= upto):
+            raise self._error
+
+    def __iter__(self) -> Iterator[Row]:
+        index = 0
+        while True:
+            if index >= len(self._rows):
+                self._fill(index)
+                if index >= len(self._rows):
+                    return
+            yield self._rows[index]
+            index += 1
+
+    def __len__(self) -> int:
+        self._fill(None)
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) or index < 0:
+            self._fill(None)
+        else:
+            self._fill(index)
+        return self._rows[index]
+
+    def __bool__(self) -> bool:
+        self._fill(0)
+        return bool(self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, LazyRows)) else NotImplemented
+
+
 @dataclass
 class Table:
     """A header row and the answer rows below it."""
 
     source: SourceInfo
     header: list[str]
-    rows: list[Row] = field(default_factory=list)
+    rows: Sequence[Row] = field(default_factory=list)
+    header_row: int = 1  # the header's row number (blank lines above it are skipped)
+    warnings: list[Problem] = field(default_factory=list)  # read, but worth a look (repaired bytes ...)
 
 
-def read_table(path: str | Path, *, max_columns: int = MAX_COLUMNS,
-               max_cell_length: int = MAX_CELL_LENGTH, require_rows: bool = True) -> Table:
-    """Read a CSV or XLSX file into a Table; raise InputError if it is not a readable table."""
+def read_table(path: str | Path, *, max_columns: int = MAX_COLUMNS, max_cell_length: int = MAX_CELL_LENGTH,
+               require_rows: bool = True, lazy: bool = False) -> Table:
+    """Read a CSV or XLSX file into a Table; raise InputError if it is not a readable table.
+
+    With ``lazy``, only the header is read and checked here: CSV rows are parsed when first
+    read (``LazyRows``) and their problems raised then, so a file refused for its header
+    costs no more than its header.
+    """
     path = Path(path)
+    data = read_bytes(path)
     name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InputError.of("file_missing", file=str(path)) from None
-    if path.is_dir():
-        raise InputError.of("file_is_folder", file=str(path))
-    if size > MAX_FILE_BYTES:
-        raise InputError.of("file_too_large", file=name, detail=f"it is {size // 2**20} MiB, over {MAX_FILE_BYTES // 2**20} MiB")
-    data = path.read_bytes()
     if not data.strip():
         raise InputError.of("file_empty", file=name)
     sha = hashlib.sha256(data).hexdigest()
@@ -101,19 +149,64 @@ def read_table(path: str | Path, *, max_columns: int = MAX_COLUMNS,
             if data.startswith(signature):
                 raise InputError.of("file_binary", file=name, detail=f"it is {kind}")
         table = _read_csv(path, data, sha, max_columns)
-    _check_table(table, max_cell_length, require_rows)
+    del data  # the rows still to be parsed hold the decoded text, not the bytes
+    if not any(h.strip() for h in table.header):
+        raise InputError.of("file_empty", file=name)
+    table.rows = LazyRows(_checked_rows(table, iter(table.rows), max_cell_length))
+    if require_rows and not table.rows:
+        raise InputError.of("file_header_only", file=name)
+    if not lazy:
+        len(table.rows)  # parse and check every row now
     return table
 
 
-def _check_table(table: Table, max_cell_length: int, require_rows: bool) -> None:
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device (such as /dev/zero)"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, never more than ``limit`` (+1 to know it is over): devices and pipes refused.
+
+    The file is opened without blocking (a FIFO with no writer would hang) and checked on the
+    open descriptor, so a symlink to /dev/zero is caught whatever it points to at the time.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError.of("file_missing", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError.of("file_is_folder", file=str(path)) from None
+    except OSError as exc:
+        raise InputError.of("file_unreadable", file=str(path), detail=exc.strerror or str(exc)) from None
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError.of("file_is_folder", file=str(path))
+        if not stat.S_ISREG(mode):
+            kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+            raise InputError.of("file_not_regular", file=str(path), detail=kind)
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise _over_limit(path.name, size, limit)
+        chunks, total = [], 0
+        while total <= limit and (chunk := handle.read(min(8 * 1024 * 1024, limit + 1 - total))):
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # the file grew while it was read
+            raise _over_limit(path.name, total, limit)
+        return b"".join(chunks)
+
+
+def _over_limit(name: str, size: int, limit: int) -> InputError:
+    return InputError.of("file_too_large", file=name, detail=f"it is {size // 2**20} MiB, over {limit // 2**20} MiB")
+
+
+def _checked_rows(table: Table, rows: Iterator[Row], max_cell_length: int) -> Iterator[Row]:
+    """The table's rows, checked as they are read; every problem (up to 50) raised at the end."""
     name = table.source.name
-    if not any(h.strip() for h in table.header):
-        raise InputError.of("file_empty", file=name)
-    if require_rows and not table.rows:
-        raise InputError.of("file_header_only", file=name)
     width = len(table.header)
     problems: list[Problem] = []
-    for row in table.rows:
+    for row in rows:
         if len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
             problems.append(Problem("row_too_long", file=name, row=row.number,
                                     params={"count": len(row.cells), "width": width}))
@@ -124,33 +217,43 @@ def _check_table(table: Table, max_cell_length: int, require_rows: bool) -> None
                                         value=cell[:40], params={"length": len(cell), "limit": max_cell_length}))
         if len(problems) >= 50:
             break
+        yield row
     if problems:
         raise InputError(problems=problems)
 
 
 # --- CSV -------------------------------------------------------------------------------
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode file bytes, returning (text, encoding name); BOMs first, then UTF-8, then detection."""
+def decode_text(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
+    """Decode file bytes: (text, encoding name, warnings); BOMs first, then UTF-8, then code pages.
+
+    A UTF-8 file with a few stray bytes (a line pasted from a Windows program) stays UTF-8:
+    the stray bytes are kept as lone surrogates for ``repair_cell`` to read as Windows-1252
+    and report by row and column. Open-ended detection comes last, and a reading in a script
+    none of the questionnaire's languages uses is said, not stored silently.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(data, "utf-8-sig", name), "utf-8-sig"
+        text = _utf8(data[3:], name)
+        return text, "utf-8-sig" + (STRAY_BYTES if _STRAY.search(text) else ""), []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16", name), "utf-16"
+        return _decode(data, "utf-16", name), "utf-16", []
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM shows a NUL beside every ASCII letter; anything else is binary
         even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
         if odd > len(data[:4096]) // 4 and even == 0:
-            return _decode(data, "utf-16-le", name), "utf-16-le"
+            return _decode(data, "utf-16-le", name), "utf-16-le", []
         if even > len(data[:4096]) // 4 and odd == 0:
-            return _decode(data, "utf-16-be", name), "utf-16-be"
+            return _decode(data, "utf-16-be", name), "utf-16-be", []
         raise InputError.of("nul_byte", file=name)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        return _utf8(data, name), "utf-8" + STRAY_BYTES, []
     windows = _windows_codepage(data)
     if windows is not None:
-        return windows
+        return (*windows, [])
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -158,7 +261,53 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     # charset-normalizer may name a close cousin; Western survey exports are cp1252 far more often
     if encoding in ("latin_1", "iso8859_1", "iso8859_15", "cp1250", "cp1252") and _decodes(data, "cp1252"):
         encoding = "cp1252"
-    return _decode(data, encoding, name), encoding
+    text = _decode(data, encoding, name)
+    return text, encoding, _foreign_script(text, encoding, name)
+
+
+_STRAY = re.compile("[\udc80-\udcff]+")
+STRAY_BYTES = " (stray bytes read as cp1252)"  # the encoding's name says the file was repaired
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with stray bytes: more well-formed multi-byte letters than bytes that are not UTF-8."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(len(run) for run in _STRAY.findall(text))
+    letters = len(_NON_ASCII.findall(text)) - stray
+    return 0 < stray <= letters
+
+
+def _utf8(data: bytes, name: str) -> str:
+    text = data.decode("utf-8", errors="surrogateescape")
+    if "\x00" in text:
+        raise InputError.of("nul_byte", file=name)
+    return text
+
+
+def repair_cell(cell: str) -> tuple[str, list[str]]:
+    """A cell with stray (non-UTF-8) bytes read as Windows-1252; and the bytes, as hex, that were."""
+    found: list[str] = []
+
+    def reading(run: re.Match) -> str:
+        raw = bytes(ord(ch) - 0xDC00 for ch in run.group(0))
+        found.append(" ".join(f"0x{b:02X}" for b in raw))
+        return raw.decode("cp1252", errors="replace")
+
+    return _STRAY.sub(reading, cell), found
+
+
+# Letters of scripts none of the questionnaire's languages (de, it, pl, fr, es, en) uses.
+_FOREIGN = {"Greek": "\u0370-\u03ff", "Cyrillic": "\u0400-\u04ff", "Hebrew": "\u0590-\u05ff",
+            "Arabic": "\u0600-\u06ff", "Thai": "\u0e00-\u0e7f", "CJK": "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"}
+
+
+def _foreign_script(text: str, encoding: str, name: str) -> list[Problem]:
+    for script, letters in _FOREIGN.items():
+        sample = re.search(f"[^\\s,;\"]*[{letters}]+[^\\s,;\"]*", text)
+        if sample:
+            return [Problem("foreign_script", file=name, params={"encoding": encoding, "script": script,
+                                                                  "sample": sample.group(0)[:40]})]
+    return []
 
 
 # Beyond ASCII, the letters and signs of the questionnaire's languages (de, it, pl, fr, es, en)
@@ -246,32 +395,60 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
+    """The header now (the first line with a value: blank or ``,,,`` lines above it are skipped); rows lazily."""
     name = path.name
-    text, encoding = decode_text(data, name)
+    text, encoding, warnings = decode_text(data, name)
     if not text.strip():
         raise InputError.of("file_empty", file=name)
     _refuse_binary_text(text, name)
     delimiter = sniff_delimiter(text)
     source = SourceInfo(name, str(path), sha, "csv", encoding, delimiter)
-    # Let an overlong cell be read whole, so that _check_table names its row and column
+    # Let an overlong cell be read whole, so that the row check names its row and column
     # (the csv module's own limit, 128 KiB, failed the whole file without saying where).
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[Row] = []
+    records = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), name, max_columns)
+    del text  # the reader holds it until the last row is parsed
+    header_row, header = 1, []
+    for number, record in records:
+        if any(cell.strip() for cell in record):
+            header_row, header = number, [cell.strip() for cell in record]
+            break
+    rows = (Row(number, record) for number, record in records if any(cell.strip() for cell in record))
+    table = Table(source, header, header_row=header_row)
+    table.rows = rows  # read_table wraps them in the row checks and LazyRows
+    table.warnings.extend(warnings)
+    if encoding.endswith(STRAY_BYTES):
+        for index, cell in enumerate(header):  # now: the adapters read the header before any row
+            header[index], found = repair_cell(cell)
+            table.warnings.extend(Problem("stray_bytes", file=name, row=header_row, column=header[index],
+                                          value=header[index], params={"bytes": b}) for b in found)
+        table.rows = _repaired(table, rows)
+    return table
+
+
+def _repaired(table: Table, rows: Iterator[Row]) -> Iterator[Row]:
+    """Rows with stray bytes read as Windows-1252, each repair a warning naming row and column."""
+    name = table.source.name
+    header = table.header
+    for row in rows:
+        for index, cell in enumerate(row.cells):
+            if _STRAY.search(cell):
+                row.cells[index], found = repair_cell(cell)
+                column = header[index] if index < len(header) else f"#{index + 1}"
+                table.warnings.extend(Problem("stray_bytes", file=name, row=row.number, column=column,
+                                              value=row.cells[index], params={"bytes": b}) for b in found)
+        yield row
+
+
+def _records(reader, name: str, max_columns: int) -> Iterator[tuple[int, list[str]]]:
     try:
         for number, record in enumerate(reader, 1):
             if len(record) > max_columns:
                 raise InputError.of("file_too_large", file=name, row=number,
                                     detail=f"the row has {len(record)} columns, over the limit of {max_columns}")
-            if header is None:
-                header = [cell.strip() for cell in record]
-                continue
-            if any(cell.strip() for cell in record):
-                rows.append(Row(number, record))
+            yield number, record
     except csv.Error as exc:
         raise InputError.of("file_binary", file=name, detail=f"CSV parse error: {exc}") from None
-    return Table(source, header or [], rows)
 
 
 def _refuse_binary_text(text: str, name: str) -> None:
@@ -283,73 +460,46 @@ def _refuse_binary_text(text: str, name: str) -> None:
 
 # --- XLSX ------------------------------------------------------------------------------
 
-def _check_zip(data: bytes, name: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise InputError.of("file_broken_xlsx", file=name, detail=str(exc)) from None
-    total = sum(info.file_size for info in infos)
-    packed = max(1, sum(info.compress_size for info in infos))
-    bomb = [info for info in infos if info.file_size > XLSX_RATIO_FROM
-            and info.file_size / max(1, info.compress_size) > MAX_XLSX_RATIO]
-    if total > MAX_XLSX_UNCOMPRESSED or bomb:
-        raise InputError.of("file_too_large", file=name,
-                            detail=f"the workbook unpacks to {total // 2**20} MiB from {packed // 2**10} KiB "
-                                   "(a zip bomb or a sheet far larger than a survey)")
-    if not any(info.filename.startswith("xl/worksheets/") for info in infos):
-        raise InputError.of("file_broken_xlsx", file=name, detail="the archive holds no worksheet")
-
-
 def _read_xlsx(path: Path, data: bytes, sha: str, max_columns: int) -> Table:
     """The workbook's first sheet that has a header; refused when another sheet holds the same table.
 
     Answers split over several sheets would otherwise be half ingested without a word; a
     sheet of notes or drop-down lists after the answers (as in our own templates) is fine.
     """
-    import openpyxl
+    from .workbooks import check_workbook, read_sheets
 
     name = path.name
-    _check_zip(data, name)
+    shapes = check_workbook(data, name, max_columns)
+    table: Table | None = None
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
-    try:
-        table: Table | None = None
-        for sheet in workbook.worksheets:
-            # The declared dimension (e.g. A1:XFD1048576) is not to be trusted: openpyxl pads
-            # every missing row to its width, so a 2 KiB file kept the CPU busy for hours.
-            sheet.reset_dimensions()
+        for title, rows in read_sheets(data, shapes):
             if table is None:
-                table = _read_sheet(sheet, SourceInfo(name, str(path), sha, "xlsx", sheet=sheet.title), max_columns)
+                table = _read_sheet(rows, SourceInfo(name, str(path), sha, "xlsx", sheet=title), max_columns)
                 if not table.header:
                     table = None
-            elif _first_row(sheet, max_columns) == [h.casefold() for h in table.header if h]:
-                raise InputError.of("file_several_sheets", file=name, value=sheet.title, first=table.source.sheet)
+            elif _first_row(rows) == [h.casefold() for h in table.header if h]:
+                raise InputError.of("file_several_sheets", file=name, value=title, first=table.source.sheet)
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # the readers raise many types for a damaged workbook
         raise InputError.of("file_broken_xlsx", file=name, detail=f"{type(exc).__name__}: {exc}") from None
-    finally:
-        workbook.close()
     return table or Table(SourceInfo(name, str(path), sha, "xlsx"), [], [])
 
 
-def _first_row(sheet, max_columns: int, look: int = 50) -> list[str]:
+def _first_row(rows, look: int = 50) -> list[str]:
     """The first non-empty row of a sheet (folded, empty cells dropped), looking at most ``look`` rows."""
-    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=max_columns), 1):
-        cells = [cell_text(v).strip().casefold() for v in values if v not in (None, "")]
+    for number, values in rows:
+        cells = [cell_text(v).strip().casefold() for v in values[:MAX_COLUMNS] if v not in (None, "")]
         if cells or number >= look:
             return cells
     return []
 
 
-def _read_sheet(sheet, source: SourceInfo, max_columns: int) -> Table:
+def _read_sheet(sheet_rows, source: SourceInfo, max_columns: int) -> Table:
     name = source.name
     header: list[str] | None = None
     rows: list[Row] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+    for number, values in sheet_rows:
         if number > MAX_XLSX_ROWS:
             raise InputError.of("file_too_large", file=name, row=number,
                                 detail=f"the sheet goes beyond row {MAX_XLSX_ROWS}, Excel's own limit")
@@ -359,11 +509,11 @@ def _read_sheet(sheet, source: SourceInfo, max_columns: int) -> Table:
                 raise InputError.of("file_too_large", file=name, row=number,
                                     detail=f"the row has {last + 1} columns, over the limit of {max_columns}")
             values = values[:max_columns]
-        cells = [cell_text(v) for v in values]
+        cells = [v if type(v) is str else cell_text(v) for v in values]  # most cells are text already
         if header is None:
             if not any(c.strip() for c in cells):
                 continue  # blank lines above the header
-            header = [c.strip() for c in cells]
+            header, header_row = [c.strip() for c in cells], number
             continue
         while cells and cells[-1] == "":
             cells.pop()
@@ -376,7 +526,7 @@ def _read_sheet(sheet, source: SourceInfo, max_columns: int) -> Table:
         while len(header) > width and header and header[-1] == "":
             header.pop()
         header += [""] * (width - len(header))
-    return Table(source, header or [], rows)
+    return Table(source, header or [], rows, header_row if header is not None else 1)
 
 
 def cell_text(value: object) -> str:

@@ -25,6 +25,26 @@ def slug(value: object) -> str:
     return _SPACE.sub(" ", re.sub(r"[^\w]+", " ", fold(value))).strip().replace("_", " ")
 
 
+def name_slug(value: object) -> str:
+    """:func:`slug` for an organisation name; a name with no letter or digit (``***``, ``%``, emoji)
+    gets a key spelled from its characters, so that two such names never share a key."""
+    key = slug(value)
+    if key:
+        return key
+    return "#" + "-".join(f"{ord(ch):x}" for ch in fold(value) if not ch.isspace())
+
+
+# C0 and C1 controls but tab and newline, zero-width and bidirectional controls, BOM:
+# they move the cursor, clear the screen, start hyperlinks or reorder what a terminal shows
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def visible(value: object) -> str:
+    """Text safe to show on a terminal: control characters written as visible codes (ESC as ``\\x1b``)."""
+    return _INVISIBLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                          else f"\\u{ord(m.group()):04x}", str(value))
+
+
 def closest(value: object, options: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The option most like ``value`` (compared folded), or None when nothing is close."""
     options = list(options)

@@ -27,7 +27,7 @@ from elca_match.services.ingest import analyse_file, ingest_files
 from elca_match.store import open_db, survey
 from elca_match.surveytools import conventions as C
 from elca_match.surveytools import render_export
-from elca_match.surveytools.reading import fuzzy_header
+from elca_match.ingest.adapters.reading import fuzzy_header
 from elca_match.tabular import read_table
 
 from conftest import FIXTURES, SHARED
@@ -538,6 +538,7 @@ def responses(draw) -> dict[str, str]:
     ("limesurvey", "csv", "pl", {}), ("limesurvey", "xlsx", "fr", {"answers": "text", "headings": "codetext"}),
     ("googleforms", "csv", "es", {}), ("msforms", "xlsx", "de", {}), ("surveymonkey", "csv", "it", {}),
 ])
+@pytest.mark.slow  # every tool's export of many generated answers
 @settings(max_examples=12)
 @given(rows=st.lists(responses(), min_size=1, max_size=3))
 def test_any_answers__tool_export__same_as_canonical(tmp_path_factory, tool, suffix, lang, options, rows):

@@ -66,7 +66,10 @@ def test_check_opportunities__valid_row__normalised_record():
         "value_chain_stage": "production", "description": "Press-formed thermoplastic ribs.",
         "materials": ["cfrp", "thermoplastic"], "technologies": ["compression_moulding"], "trl_min": 6, "trl_max": 8,
         "cooperation_types": ["rd", "exports"], "market_maturity": "mature",
-        "policy_driver": "Green Innovation Fund (2021)", "priority": 4, "source": "https://example.org"}]
+        "policy_driver": "Green Innovation Fund (2021)", "priority": 4, "source": "https://example.org",
+        # a file without the provenance columns: its one source, and nobody said it was verified
+        "sources": ["https://example.org"], "status": "unverified", "checked_on": None, "valid_from": None,
+        "valid_to": None, "caveats": ""}]
     assert checked.rows == [2]
 
 
@@ -350,6 +353,7 @@ def test_builtin_missions__calendar__22_missions_of_all_types_to_the_four_region
 
 
 def test_builtin_files__plain_csv__utf8_with_the_brief_columns():
-    for name, header in (("opportunities.csv", OPP_HEADER), ("missions.csv", MISSION_HEADER)):
+    provenance = "sources,status,checked_on,valid_from,valid_to,caveats"
+    for name, header in (("opportunities.csv", OPP_HEADER + "," + provenance), ("missions.csv", MISSION_HEADER)):
         text = builtin_path(name).read_text(encoding="utf-8")
         assert next(csv.reader(io.StringIO(text))) == header.split(",")

@@ -22,7 +22,7 @@ CATALOGUE = FIXTURES / "catalogue"
 Q = load_questionnaire()
 FIELDS = ["id", "title", "country", "region", "sector", "value_chain_stage", "description", "materials",
           "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity", "policy_driver", "priority",
-          "source"]
+          "source", "sources", "status", "checked_on", "valid_from", "valid_to", "caveats"]
 GOOD = {"id": "CL-T-01", "title": "E-bus bodies", "country": "CL", "region": "Santiago", "sector": "automotive",
         "value_chain_stage": "integration", "description": "Aluminium e-bus bodies.", "materials": "aluminium",
         "technologies": "adhesive_bonding", "trl_min": "4", "trl_max": "6", "cooperation_types": "rd",

@@ -16,6 +16,7 @@ import pytest
 
 from elca_match.cli import main
 from elca_match.errors import Problem, did_you_mean
+from elca_match.outcomes.vocabulary import EVENT_KINDS, RECORD_KINDS, codes
 
 from conftest import FIXTURES, CliResult, run_cli
 
@@ -119,7 +120,7 @@ REJECTIONS = {
                                suggestion=did_you_mean("Detroit Forming Inc"))),
     "event kind": ([event(kind="b2bb")],
                    expect("unknown_choice", 4, "kind", "b2bb", suggestion=did_you_mean("b2b"),
-                          allowed="preparatory, c2c, b2b")),
+                          allowed=", ".join(codes(EVENT_KINDS)))),
     "objective": ([case(objectives="rd;exprots")],
                   expect("unknown_choice", 4, "objectives", "exprots", suggestion=did_you_mean("exports"),
                          allowed="rd (1), technology_transfer (2), exports (3), imports (4), sales_office (5), "
@@ -140,7 +141,7 @@ REJECTIONS = {
     "case flag": ([case(confidential="perhaps")], expect("outcome_bad_flag", 4, "confidential", "perhaps")),
     "record kind": ([{"record": "evnt", "id": "X"}],
                     expect("unknown_choice", 4, "record", "evnt", suggestion=did_you_mean("event"),
-                           allowed="event, meeting, org, case")),
+                           allowed=", ".join(codes(RECORD_KINDS)))),
 }
 
 

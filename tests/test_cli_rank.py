@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from elca_match.cli import app
 from elca_match.errors import NotFoundError, Problem, StateError, UsageError, did_you_mean
 from elca_match.services.catalogue import import_opportunities
-from elca_match.services.ingest import forget, ingest_files
+from elca_match.services.ingest import ingest_files
+from elca_match.services.members import forget
 from elca_match.services.rank import mission_fit, rank, resolve_query
 from elca_match.store import open_db
 

@@ -3,12 +3,16 @@
 The history (tests/fixtures/outcomes): members from the survey fixture plus three more
 (two SMEs, one member that is itself a cluster network), five missions, seven
 third-country organisations in Japan, Mexico and the United States, and events,
-meetings and cooperation cases imported from a file or added one by one. Every expected
-cell below was counted by hand from those files.
+meetings and cooperation cases imported from a file or added one by one; progress.csv
+then marks two events as organised, adds a European WP 3 workshop, case steps,
+dissemination, a consortium meeting, a partnership, a contact and plan statuses. Every
+expected cell below was counted by hand from those files.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -16,6 +20,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from elca_match.outcomes.document import LAYOUTS
 
 from conftest import FIXTURES, run_cli
 from test_cli_outcomes import run
@@ -41,7 +47,8 @@ def history(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("history") / "elca.db"
     steps = [("ingest", FIXTURES / "survey" / "canonical_en.csv", HERE / "members.csv"),
              ("missions", "import", HERE / "missions.csv"),
-             ("outcomes", "import", HERE / "history.csv"), *LATE_RECORDS]
+             ("outcomes", "import", HERE / "history.csv"), ("outcomes", "import", HERE / "progress.csv"),
+             *LATE_RECORDS]
     for step in steps:
         result = run(*step, db=db)
         assert result.exit_code == 0, (step, result.stderr)
@@ -54,20 +61,28 @@ def report(db: Path, *args: str, fmt: str = "md") -> str:
     return result.stdout
 
 
+# Section titles -> the keys the tests use: the template's table numbers for part II's
+# tables 1-5, "legend" for the objective types, the table name (--table) for the others.
+NUMBERED = {"call-indicators": "1", "events": "2", "stakeholders": "3", "cluster-cases": "4", "sme-cases": "5",
+            "objective-types": "legend"}
+
+
 def md_tables(text: str) -> tuple[dict[str, list[list[str]]], dict[str, list[str]]]:
-    """The markdown's tables and the lines below them, keyed by table number ("1" ... "5", "legend")."""
+    """The markdown's tables and the lines below them (without the template's note), keyed as NUMBERED says."""
     tables: dict[str, list[list[str]]] = {}
     below: dict[str, list[str]] = {}
     key = None
+    notes = {layout.note for layout in LAYOUTS}
     for line in text.splitlines():
         if line.startswith("## "):
             title = line[3:]
-            key = title.split(".")[0] if title[0].isdigit() else "legend"
+            layout = next(x for x in LAYOUTS if title == x.title or title.startswith(x.title + ": "))
+            key = NUMBERED.get(layout.key, layout.key)
         elif key and line.startswith("|"):
             cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
             if not all(set(c) <= set("-:") for c in cells):
                 tables.setdefault(key, []).append(cells)
-        elif key and line.strip():
+        elif key and line.strip() and line.replace("\\|", "|") not in notes:
             below.setdefault(key, []).append(line.replace("\\|", "|"))
     return tables, below
 
@@ -93,7 +108,12 @@ LABELS = [
     "5) Number of cluster and business matchmaking meetings supported",
     "6) Number of SMEs having directly or indirectly benefited from the supported actions, resulting in "
     "cooperation projects",
+    "7) Increase in the percentage of the turnover from international activities, and employment in Europe, of the "
+    "SMEs having benefited directly and indirectly from the supported actions, as measured through a survey by the "
+    "end of the action (optional for Strand 1)",
 ]
+NO_GROWTH = "survey: 0 of the 2 SMEs with a cooperation case answered the survey twice (first and latest submission " \
+            "compared)"
 EMPTY5 = ["", "", "", "", ""]
 
 
@@ -107,10 +127,15 @@ def test_report__mid_year__every_cell_of_every_table(history):
         [LABELS[1], "2", "38", "Cluster/Cluster: 1 of 12, Clusters/intermediaries: 0 of 6, SME/SME: 1 of 20; "
                                "36 below target"],
         [LABELS[2], "1", "10", "Detroit supply contract; 9 below target"],
-        [LABELS[3], "5", "35", "preparatory 2, c2c 1, b2b 2; 5 events listed under table 2; "
-                               "target WP 2: 22, WP 3: 13; 30 below target"],
+        # Organised only: two WP 2 events and the European WP 3 workshop; the others were attended.
+        [LABELS[3], "3", "35", "WP 2: 2 of 22, WP 3: 1 of 13; organised, of 6 events recorded (attended ones count "
+                               "in table 2); Aichi exploratory workshop (2027-02-16, Japan); Bajio supplier day "
+                               "(2027-02-24, Mexico); Cross-cluster lightweight workshop (2027-05-20, Germany); "
+                               "32 below target"],
         [LABELS[4], "5", "10", "C2C 2, B2B 3; 5 below target"],
-        [LABELS[5], "3", "100", "97 below target"]]
+        # SMEs party to a cooperation case; Plasturgie Alpes SAS, only at an event, is not one.
+        [LABELS[5], "2", "100", "Composites Catalunya SL, Leichtbau Sachsen GmbH; 98 below target"],
+        [LABELS[6], "not yet measured", "", NO_GROWTH]]
 
     assert tables["2"] == [EVENT_HEADER,
                            ["Japan", "2", "1", "1", "0", "0"],
@@ -166,11 +191,12 @@ def test_report__mid_year__every_cell_of_every_table(history):
          "Cluster (Chubu Composites Cluster)"],
         ["Mexico", "Bajio joint pilot", "1", "Pilot line for RTM parts (signed)", "1, 2", "Automotive / RTM",
          "SME (Queretaro Moldes SA)"],
-        ["United States", "Michigan exchange visits | Detroit supply contract", "2",
-         "Exchange visits of engineers (ongoing) | Supply of roof modules (signed)", "9, 13 | 3",
-         "Aerospace | Automotive / RTM", "Cluster (Michigan Lightweight Alliance) | Large company"],
-        ["TOTAL", "", "4", "", "", "", ""]]
-    assert below["5"][-1] == "Cases of members that are not SMEs are included: Politechnika Lekka (university)."
+        ["United States", "Detroit supply contract", "1", "Supply of roof modules (signed)", "3",
+         "Automotive / RTM", "Large company"],
+        ["TOTAL", "", "3", "", "", "", ""]]
+    # The exchange visits have a university as their only member party: not an SME case.
+    assert below["5"][-1] == ("Not listed, since no SME is a party: Michigan exchange visits "
+                              "(Politechnika Lekka, university).")
 
     assert tables["legend"][0] == ["Nb.", "Type of cooperation objective"]
     assert tables["legend"][1] == ["1", "Research & Development"]
@@ -186,10 +212,12 @@ def test_report__whole_year__late_records_added_on_the_command_line_counted(hist
         ["3", "38", "Cluster/Cluster: 1 of 12, Clusters/intermediaries: 0 of 6, SME/SME: 1 of 20, Other: 1 of 0; "
                     "35 below target"],
         ["1", "10", "Detroit supply contract; 9 below target"],
-        ["6", "35", "preparatory 2, c2c 1, b2b 3; 6 events listed under table 2; target WP 2: 22, WP 3: 13; "
-                    "29 below target"],
+        ["3", "35", "WP 2: 2 of 22, WP 3: 1 of 13; organised, of 7 events recorded (attended ones count in table 2); "
+                    "Aichi exploratory workshop (2027-02-16, Japan); Bajio supplier day (2027-02-24, Mexico); "
+                    "Cross-cluster lightweight workshop (2027-05-20, Germany); 32 below target"],
         ["6", "10", "C2C 2, B2B 4; 4 below target"],
-        ["3", "100", "97 below target"]]
+        ["2", "100", "Composites Catalunya SL, Leichtbau Sachsen GmbH; 98 below target"],
+        ["not yet measured", "", NO_GROWTH]]
     assert tables["2"][1:] == [["Japan", "2", "1", "1", "1", "1"],
                                ["Mexico", "0", "0", "0", "1", "1"],
                                ["United States", "0", "1", "1", "1", "2"],
@@ -203,13 +231,13 @@ def test_report__whole_year__late_records_added_on_the_command_line_counted(hist
     assert tables["4"][2] == ["", "2)", "2", "AMZ-Chubu MoU | Kobe MoU", "MoU on joint supplier scouting (signed) | (signed)",
                               "13, 14 | 1", "Automotive | Maritime", "Chubu Composites Cluster | Nagoya Light Parts KK"]
     assert tables["4"][-1] == ["TOTAL", "", "5", *EMPTY5]
-    assert [row[2] for row in tables["5"][1:]] == ["1", "1", "2", "4"]
+    assert [row[2] for row in tables["5"][1:]] == ["1", "1", "1", "3"]
 
 
 def test_report__from_and_to__only_records_in_the_window(history):
     tables, below = md_tables(report(history, "--from", "2027-03-01", *MID_YEAR))
 
-    assert [row[1] for row in tables["1"][1:]] == ["4", "0", "1", "3", "3", "2"]
+    assert [row[1] for row in tables["1"][1:]] == ["4", "0", "1", "1", "3", "1", "not yet measured"]
     # Mexico's records all fall in February: the country has no row in this window.
     assert tables["2"][1:] == [["Japan", "1", "1", "0", "0", "0"],
                                ["United States", "0", "1", "1", "1", "2"],
@@ -223,7 +251,7 @@ def test_report__from_and_to__only_records_in_the_window(history):
     assert [(row[0], row[1], row[2]) for row in tables["4"][1:]] == [
         ("Japan", "1)", "0"), ("", "2)", "0"), ("", "3)", "1"), ("", "4)", "0"),
         ("United States", "1)", "1"), ("", "2)", "0"), ("", "3)", "0"), ("", "4)", "0"), ("TOTAL", "", "2")]
-    assert [(row[0], row[2]) for row in tables["5"][1:]] == [("Japan", "0"), ("United States", "2"), ("TOTAL", "2")]
+    assert [(row[0], row[2]) for row in tables["5"][1:]] == [("Japan", "0"), ("United States", "1"), ("TOTAL", "1")]
 
 
 def test_report__window_boundaries__both_days_included(history):
@@ -236,7 +264,7 @@ def test_report__default_end_is_today__future_records_not_counted(history):
     tables, below = md_tables(report(history))
     assert tables["2"] == [EVENT_HEADER, ["TOTAL", "0", "0", "0", "0", "0"]]
     assert below["2"][1:] == ["(no events in this period)"]
-    assert [row[1] for row in tables["1"][1:]] == ["0"] * 6
+    assert [row[1] for row in tables["1"][1:]] == ["0"] * 6 + ["not yet measured"]
 
 
 def test_report__json__structured_result(history):
@@ -254,8 +282,10 @@ def test_report__xlsx__template_layout_with_merged_headings(history, tmp_path):
     result = run_cli("report", "indicators", *MID_YEAR, "--format", "xlsx", "--out", out, db=history)
     assert result.exit_code == 0, result.stderr
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["1 Call indicators", "2 Events", "3 Stakeholders", "4 Cases by clusters",
-                               "5 Cases by SMEs", "Objective types"]
+    assert book.sheetnames == ["I-1 Milestones", "I-2 Deliverables", "1 Call indicators", "1 Other project indicators",
+                               "2 Events", "3 Stakeholders", "4 Cases by clusters", "5 Cases by SMEs",
+                               "Objective types", "6a Details by EU clusters", "6b Details by EU SMEs",
+                               "6c Other cooperation cases"]
 
     events = book["2 Events"]
     assert events["A4"].value == "TARGET COUNTRIES" and events["B4"].value == "EVENTS (Number)"
@@ -264,8 +294,9 @@ def test_report__xlsx__template_layout_with_merged_headings(history, tmp_path):
     assert [[c.value for c in row] for row in events.iter_rows(min_row=6, max_row=9)] == [
         ["Japan", 2, 1, 1, 0, 0], ["Mexico", 0, 0, 0, 1, 1], ["United States", 0, 1, 1, 1, 2],
         ["TOTAL", 2, 1, 2, 2, 3]]
-    assert events["A11"].value.startswith("Events and the third countries each targeted")
-    assert events["A14"].value == "Lightweight Mobility Forum (2027-03-09, C2C event): Japan and United States"
+    assert events["A11"].value.startswith("Please indicate the number of events attended by the partnership")
+    assert events["A12"].value.startswith("Events and the third countries each targeted")
+    assert events["A15"].value == "Lightweight Mobility Forum (2027-03-09, C2C event): Japan and United States"
 
     stakeholders = book["3 Stakeholders"]
     assert stakeholders["A4"].value.startswith("STAKEHOLDERS INVOLVEMENT in the development of activities")
@@ -283,16 +314,18 @@ def test_report__xlsx__template_layout_with_merged_headings(history, tmp_path):
     smes = book["5 Cases by SMEs"]
     assert smes["B5"].value == "Cooperation case (e.g. business project, innovation test, visit) (name/Nb.)"
     assert (smes["B6"].value, smes["C6"].value) == ("Name", "Nb.")
-    assert [smes.cell(r, 3).value for r in range(7, 11)] == [1, 1, 2, 4]
+    assert [smes.cell(r, 3).value for r in range(7, 11)] == [1, 1, 1, 3]
 
     calls = book["1 Call indicators"]
     assert [c.value for c in calls[4]] == CALL_HEADER
-    assert [calls.cell(r, 2).value for r in range(5, 11)] == [5, 2, 1, 5, 5, 3]
-    assert [calls.cell(r, 3).value for r in range(5, 11)] == [12, 38, 10, 35, 10, 100]
+    assert [calls.cell(r, 2).value for r in range(5, 12)] == [5, 2, 1, 3, 5, 2, "not yet measured"]
+    assert [calls.cell(r, 3).value for r in range(5, 12)] == [12, 38, 10, 35, 10, 100, None]
 
 
-def test_report__csv__one_block_per_table(history):
-    text = report(history, *MID_YEAR, fmt="csv").replace("\r\n", "\n")
+def test_report__csv__one_table_per_file_chosen_with_table(history):
+    text = report(history, *MID_YEAR, "--table", "events", fmt="csv").replace("\r\n", "\n")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "TARGET COUNTRIES" and all(len(r) == len(rows[0]) for r in rows)
     assert "TARGET COUNTRIES,\"Preparatory events, e.g. workshop, seminars, visits (excluding C2C and B2B events)\"" in text
     assert "\nTOTAL,2,1,2,2,3\n" in text
 
@@ -305,7 +338,7 @@ def test_report__after_forget__counts_kept_name_gone(history, tmp_path):
     tables, _ = md_tables(text)
     assert "Leichtbau Sachsen" not in text
     assert tables["3"][-1] == ["TOTAL", "5", "3", "3", "2"]
-    assert [row[1] for row in tables["1"][1:]] == ["5", "2", "1", "5", "5", "3"]
+    assert [row[1] for row in tables["1"][1:]] == ["5", "2", "1", "3", "5", "2", "not yet measured"]
     assert "(erased organisation)" in text
 
 
@@ -333,8 +366,10 @@ def test_report__own_targets_file__achieved_against_it(history, tmp_path):
     targets.write_text("indicators:\n  - {code: events, label: Events organised, target: 4}\n"
                        "  - {code: meetings, label: Meetings, target: 9}\n", encoding="utf-8")
     tables, _ = md_tables(report(history, *MID_YEAR, "--targets", str(targets)))
-    assert tables["1"][1:] == [["Events organised", "5", "4",
-                                "preparatory 2, c2c 1, b2b 2; 5 events listed under table 2"],
+    assert tables["1"][1:] == [["Events organised", "3", "4",
+                                "WP 2: 2, WP 3: 1; organised, of 6 events recorded (attended ones count in table 2); "
+                                "Aichi exploratory workshop (2027-02-16, Japan); Bajio supplier day (2027-02-24, "
+                                "Mexico); Cross-cluster lightweight workshop (2027-05-20, Germany); 1 below target"],
                                ["Meetings", "5", "9", "C2C 2, B2B 3; 4 below target"]]
 
 
@@ -344,3 +379,94 @@ def test_report__broken_targets_file__clear_error(history, tmp_path):
     result = run("report", "indicators", "--targets", targets, db=history)
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: targets.yaml: indicator 1 has no known code")
+
+
+# The template's headings, copied from the progress report (tests keep their own list, so
+# a heading changed in the code breaks this test rather than silently drifting).
+TEMPLATE_HEADINGS = {
+    "I-1 Milestones": ["Milestones to be achieved", "Expected due achievement date", "Achieved Yes/No",
+                       "Actual date achieved", "Comments (e.g. why not achieved or why achieved with delay)"],
+    "I-2 Deliverables": ["DELIVERABLES", "Del. no.", "Deliverable name", "WP no.", "Lead Beneficiary", "Type",
+                         "Dissemination level", "Expected due delivery date", "Delivered Yes/No",
+                         "Actual date delivered", "Comments"],
+    "1 Call indicators": CALL_HEADER,
+    "1 Other project indicators": ["Project Indicator", "Achieved (cumulated results)", "Target"],
+    "2 Events": ["EVENTS (Number)", *EVENT_HEADER],
+    "3 Stakeholders": STAKEHOLDER_HEADER[1:],
+    "4 Cases by clusters": CLUSTER_CASE_HEADER,
+    "5 Cases by SMEs": SME_CASE_HEADER[1:],
+    "Objective types": ["Type of cooperation objective"],
+    "6a Details by EU clusters": ["EU Cluster organisation", "Sector", "Partner organisation", "Name", "Country",
+                                  "Explain/describe cooperation case (please elaborate)", "Main steps undertaken",
+                                  "Next steps envisaged (if any)"],
+    "6b Details by EU SMEs": ["EU SME", "Sector", "Partner organisation", "Name", "Country",
+                              "Explain/describe cooperation case (please elaborate)", "Main steps undertaken",
+                              "Next steps envisaged"],
+    "6c Other cooperation cases": ["Main steps undertaken", "Next steps envisaged"],
+}
+
+
+def test_report__xlsx__one_sheet_per_template_table_with_its_headings(history, tmp_path):
+    out = tmp_path / "all.xlsx"
+    result = run_cli("report", "indicators", *FULL_YEAR, "--out", out, db=history)
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == list(TEMPLATE_HEADINGS)
+    for name, headings in TEMPLATE_HEADINGS.items():
+        sheet = book[name]
+        found = {c.value for row in sheet.iter_rows(min_row=4, max_row=6) for c in row if c.value}
+        assert set(headings) <= found, (name, set(headings) - found)
+    details = book["6a Details by EU clusters"]
+    assert "C4:D4" in {str(r) for r in details.merged_cells.ranges}  # "Partner organisation" over Name and Country
+    assert [c.value for c in book["I-1 Milestones"][5]][:3] == ["Partnership complete (MS1)", "M6 (2026-06-30)", "Yes"]
+
+
+def test_report__period_and_months__same_window_and_header_says_what_is_outside(history):
+    by_period = report(history, "--period", "3")
+    by_months = report(history, "--from", "2027-01", "--to", "2027-06")
+    assert by_period.split("## Part I")[1] == by_months.split("## Part I")[1]
+    assert "- **period**: from 2027-01-01 to 2027-06-30 (reporting period 3, months 13-18 of the action)" in by_period
+    # The three records added after mid-year, the milestone and deliverable statuses of 2026.
+    assert ("- **outside the period**: not counted: 2 records dated before it (1 deliverables, 1 milestones); "
+            "3 records dated after it (1 cases, 1 events, 1 meetings)") in by_period
+
+
+def test_report__default_period__ends_today_and_says_so(history):
+    text = report(history)
+    assert "- **period**: from the start of the action (2026-01-01) to today, " in text
+    assert "records dated after it" in text
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("--period", "9"), "--period 9 is not a reporting period of the action (1 to 4"),
+    (("--period", "2", "--to", "2027-06"), "--period cannot go with --from or --to"),
+    (("--table", "evnts"), "did you mean 'events'?"),
+    (("--to", "2027-13"), "--to"),
+])
+def test_report__bad_period_or_table__usage_error(history, args, needle):
+    result = run("report", "indicators", *args, db=history)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ") and needle in result.stderr
+
+
+def test_report__csv_to_a_file__one_file_per_table(history, tmp_path):
+    out = tmp_path / "report.csv"
+    assert run("report", "indicators", *MID_YEAR, "--format", "csv", "--out", out, db=history).exit_code == 0
+    written = sorted(p.name for p in tmp_path.glob("report-*.csv"))
+    assert written == sorted(f"report-{layout.key}.csv" for layout in LAYOUTS)
+    events = (tmp_path / "report-events.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert events[-1] == "TOTAL,2,1,2,2,3"
+    one = run("report", "indicators", *MID_YEAR, "--table", "events", "--format", "csv", db=history)
+    assert one.stdout.replace("\r\n", "\n").splitlines() == events
+
+
+def test_agreements__d22_register__cooperation_and_business_agreements(history):
+    result = run("report", "agreements", *FULL_YEAR, "--format", "json", db=history)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(r["id"], r["kind"]) for r in data["rows"]] == [
+        ("CASE-1", "cooperation"), ("CASE-4", "cooperation"), ("CASE-2", "business"), ("CASE-006", "cooperation")]
+    detroit = data["rows"][2]
+    assert detroit["partners"] == ["confidential (large company)"] and detroit["countries"] == ["United States"]
+    mid = run("report", "agreements", *MID_YEAR, "--format", "md", db=history).stdout
+    assert "Kobe MoU" not in mid and "not listed: 1 after it" in mid and "Detroit Forming" not in mid

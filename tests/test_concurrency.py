@@ -22,6 +22,8 @@ from elca_match.services.check import check_database
 
 from conftest import FIXTURES, survey_rows, write_survey
 
+pytestmark = pytest.mark.slow  # child processes and large files
+
 FILES_PER_PROCESS = int(os.environ.get("ELCA_CONCURRENT_FILES", "2"))
 ROWS = 1_500
 

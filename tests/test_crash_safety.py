@@ -26,6 +26,8 @@ from elca_match.services.check import check_database
 
 from conftest import FIXTURES, survey_rows, write_survey
 
+pytestmark = pytest.mark.slow  # child processes and large files
+
 KILLS = int(os.environ.get("ELCA_CRASH_KILLS", "4"))
 ROWS = 6_000  # enough that the write takes a good part of a second
 SEED = int(os.environ.get("ELCA_CRASH_SEED", "20260301"))

@@ -14,7 +14,7 @@ from elca_match.demo.run import DemoListener, run_demo
 from elca_match.errors import MESSAGES, StateError
 from elca_match.store import open_db
 from elca_match.store.survey import current_members
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_subprocess
 
 
 def _children_cpu() -> float:
@@ -31,7 +31,7 @@ def demo_run(tmp_path_factory):
     """
     folder = tmp_path_factory.mktemp("demo")
     start = _children_cpu()
-    result = run_cli("demo", cwd=folder)
+    result = run_cli_subprocess("demo", cwd=folder)
     return folder, result, _children_cpu() - start
 
 
@@ -46,6 +46,7 @@ def next_commands(stdout: str) -> list[str]:
     return [line.strip() for line in block.splitlines() if line.strip().startswith("elca-match ")]
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__fresh_folder__exits_0_within_30_cpu_seconds(demo_run):
     folder, result, seconds = demo_run
     assert result.exit_code == 0, result.stderr
@@ -53,6 +54,7 @@ def test_demo__fresh_folder__exits_0_within_30_cpu_seconds(demo_run):
     assert "Error" not in result.stderr
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__steps__each_printed_with_its_result_and_timing(demo_run):
     _, result, _ = demo_run
     steps = re.findall(r"✓ \[(\d+)/(\d+)\] (.+?) \((\d+\.\d\d) s\)", result.stdout)
@@ -63,6 +65,7 @@ def test_demo__steps__each_printed_with_its_result_and_timing(demo_run):
         assert word in titles
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__database__about_600_current_members_in_five_clusters(demo_run):
     folder, result, _ = demo_run
     db_file = folder / named_outputs(result.stdout)["database"]
@@ -78,6 +81,7 @@ def test_demo__database__about_600_current_members_in_five_clusters(demo_run):
     assert not list(folder.glob("demo-out/*.partial*"))
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__outputs__every_named_file_exists_and_is_valid(demo_run):
     folder, result, _ = demo_run
     outputs = named_outputs(result.stdout)
@@ -93,6 +97,7 @@ def test_demo__outputs__every_named_file_exists_and_is_valid(demo_run):
             assert "<svg" in html and "</html>" in html.lower(), name
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__survey_exports__one_per_cluster_all_readable(demo_run):
     folder, _, _ = demo_run
     exports = sorted((folder / "demo-out").glob("survey-*"))
@@ -104,6 +109,7 @@ def test_demo__survey_exports__one_per_cluster_all_readable(demo_run):
             assert path.read_bytes()
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__again_without_force__refused_and_database_unchanged(demo_run):
     folder, _, _ = demo_run
     db_file = folder / "demo-out" / "demo.db"
@@ -115,6 +121,7 @@ def test_demo__again_without_force__refused_and_database_unchanged(demo_run):
     assert db_file.read_bytes() == before
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__next_commands__all_succeed_on_the_demo_database(demo_run):
     folder, result, _ = demo_run
     commands = next_commands(result.stdout)
@@ -126,6 +133,20 @@ def test_demo__next_commands__all_succeed_on_the_demo_database(demo_run):
         assert done.exit_code == 0, (command, done.stderr)
 
 
+def test_demo__progress_report__every_template_table_filled(demo_run):
+    from elca_match.outcomes.document import report_document
+    from elca_match.services.outcomes import indicator_report
+
+    folder, _, _ = demo_run
+    report = indicator_report(folder / "demo-out" / "demo.db", end="2027-06-30")
+    for section in report_document(report).sections:
+        cells = [value for row in section.rows for value in row[1:]]
+        assert any(value not in (0, "", None) for value in cells), section.title
+    assert report.period.after == {}
+    growth = next(r for r in report.call_indicators if r.code == "smes_growth")
+    assert growth.achieved.startswith("employment +")
+
+
 def _in_process(*args: str, env: dict | None = None):
     """`elca-match ARGS` in this process (the dictionaries the profiles load stay warm between runs)."""
     from typer.testing import CliRunner
@@ -135,6 +156,7 @@ def _in_process(*args: str, env: dict | None = None):
     return CliRunner().invoke(app, list(args), env={"ELCA_MATCH_DB": None, "COLUMNS": "200", **(env or {})})
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__explicit_db_and_out__used_and_force_replaces(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     first = _in_process("demo", "--db", "mine.db", "--out", "elsewhere", "--members", "30")
@@ -152,6 +174,7 @@ def test_demo__explicit_db_and_out__used_and_force_replaces(tmp_path, monkeypatc
         db.close()
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__environment_db__ignored_so_a_real_database_is_never_touched(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     real = tmp_path / "real.db"

@@ -132,12 +132,16 @@ def test_csv__sections_with_same_columns__one_table_with_section_column():
     assert [(r[0], r[2]) for r in rows[1:]] == [("JP-01", "a"), ("JP-01", "b"), ("'=JP-02", "c")]
 
 
-def test_csv__sections_with_different_columns__one_block_each():
-    other = Section("Members", ["org", "n"], [["x", 1]])
+def test_csv__sections_with_different_columns__one_table_the_document_names():
+    other = Section("Members: who", ["org", "n"], [["x", 1]])
     doc = _document(_section("JP-01", ["a"]), other)
     rows = list(csv.reader(io.StringIO(export.render(doc, "csv"))))
-    assert rows == [["JP-01"], COLUMNS, rows[2], [], ["Members"], ["org", "n"], ["x", "1"]]
-    assert rows[2][:3] == ["1", "a", "AMZ"]
+    assert rows[0] == COLUMNS and len(rows) == 2 and rows[1][:3] == ["1", "a", "AMZ"]  # the first, alone
+    doc.table = "members"
+    assert list(csv.reader(io.StringIO(export.render(doc, "csv")))) == [["org", "n"], ["x", "1"]]
+    doc.table = "member"
+    with pytest.raises(UsageError, match="did you mean 'members'.*jp-01, members"):
+        export.render(doc, "csv")
 
 
 # --- xlsx -----------------------------------------------------------------------------------

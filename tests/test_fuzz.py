@@ -36,6 +36,8 @@ from elca_match.surveytools import TOOLS, render_export
 
 from conftest import FIXTURES, survey_rows
 
+pytestmark = pytest.mark.slow  # thousands of generated files
+
 QUESTIONNAIRE = load_questionnaire()
 ADAPTER_CHOICES = [None, *sorted(ADAPTERS)]  # None: let detection choose
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252"]

@@ -25,6 +25,8 @@ from elca_match.tabular import MAX_CELL_LENGTH
 
 from conftest import survey_rows, write_survey
 
+pytestmark = pytest.mark.slow  # child processes and large files
+
 GIB = 1024 ** 3
 MIB = 1024 ** 2
 

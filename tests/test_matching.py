@@ -72,6 +72,7 @@ def test_top_k__ties_follow_the_tiebreak_across_the_kth_place(as_matrix):
     assert [j for j, _ in top_k(query, pool, 2, tiebreak=np.array([3, 2, 1, 0])).pairs(0)] == [2, 1]
 
 
+@pytest.mark.slow  # a large pool
 def test_top_k__sparse_screening_on_a_large_pool_is_exact():
     # a pool large enough that the candidate threshold comes from a sample of each row,
     # with columns common enough to go through the dense product and rare ones through the sparse

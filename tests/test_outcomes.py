@@ -71,7 +71,11 @@ def test_closest_id__leading_zeros_ignored_first(raw, ids, expected):
 def test_targets__the_actions_figures_and_third_countries():
     assert [(i.code, i.target) for i in TARGETS.indicators] == [
         ("clusters_benefited", 12), ("cooperation_agreements", 38), ("business_agreements", 10), ("events", 35),
-        ("meetings", 10), ("smes_benefited", 100)]
+        ("meetings", 10), ("smes_benefited", 100), ("smes_growth", None)]
+    assert [(i.code, i.target) for i in TARGETS.project_indicators] == [
+        ("stakeholders_reached", 600), ("partnerships_cross_fertilised", 3), ("third_country_contacts", 20),
+        ("cross_fertilisation_events", 22), ("other_sectors", 3), ("communication_plan", 1), ("articles", 10),
+        ("consortium_meetings", 4)]
     assert TARGETS.indicators[1].breakdown == {"cluster_cluster": 12, "cluster_intermediary": 6, "sme_sme": 20}
     assert {"DE", "FR", "IT", "PL", "ES", "TR", "UA", "IS"} <= TARGETS.excluded_countries
     assert not {"JP", "US", "IN", "MX", "BR", "CL", "CO", "GB", "CH"} & TARGETS.excluded_countries
@@ -110,7 +114,7 @@ def test_in_window__both_days_included(date, start, end, inside):
 
 
 def test_event_for_two_countries__in_both_rows_once_in_total_and_list():
-    forum = Event("E1", "Forum", "2027-03-09", "c2c", ("JP", "US"), parties=(AMZ,))
+    forum = Event("E1", "Forum", "2027-03-09", "c2c", ("JP", "US"), parties=(AMZ,), organised=True)
     report = compute_report(outcomes(events=[forum]), TARGETS)
     assert [(r.country, r.c2c_events) for r in report.events] == [("JP", 1), ("US", 1)]
     assert report.events_total.c2c_events == 1

@@ -165,6 +165,7 @@ def instances(draw, max_members=7, max_missions=4):
     return members, missions, scores, params
 
 
+@pytest.mark.slow  # 150 plans, each checked against a MILP
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_plan__random_small_instances__meets_every_constraint_and_equals_milp_optimum(inst):

@@ -162,6 +162,7 @@ def _stored(db: Path) -> dict[str, dict[str, Any]]:
         conn.close()
 
 
+@pytest.mark.slow  # many generated files, each ingested
 @PROPERTY
 @given(survey_file())
 def test_property__valid_answers_in_any_encoding_and_delimiter__read_back_the_same(case):
@@ -175,6 +176,7 @@ def test_property__valid_answers_in_any_encoding_and_delimiter__read_back_the_sa
     assert stored == {row["org_name"]: row for row in expected}, how
 
 
+@pytest.mark.slow  # many generated files, each ingested
 @PROPERTY
 @given(survey_file())
 def test_property__same_file_twice__changes_nothing(case):
@@ -200,6 +202,7 @@ BAD_VALUES = {"trl": ["0", "10", "seven", "-3"], "sectors": ["automotiv", "space
               "country": ["Atlantis"], "employees": ["-5", "many"], "cluster": ["XYZ"]}
 
 
+@pytest.mark.slow  # many generated files, each ingested
 @PROPERTY
 @given(survey_file(), st.data())
 def test_property__skip_invalid__every_row_accepted_or_set_aside_with_reasons(case, data):

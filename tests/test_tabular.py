@@ -180,7 +180,8 @@ REFUSED = [
     ("blank.csv", b"  \r\n \r\n", "file_empty", None, None),
     ("bom-only.csv", b"\xef\xbb\xbf", "file_empty", None, None),
     ("header-only.csv", b"org_name,country\r\n", "file_header_only", None, None),
-    ("empty-header.csv", b",,\r\nA,B,C\r\n", "file_empty", None, None),
+    # a ",,," line above the header is skipped (issue 22): A,B,C is the header, and no answers follow
+    ("empty-header.csv", b",,\r\nA,B,C\r\n", "file_header_only", None, None),
     ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "file_binary", None, None),
     ("scan.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "file_binary", None, None),
     ("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "file_binary", None, None),

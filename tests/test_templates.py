@@ -14,12 +14,11 @@ from elca_match.errors import InputError, Problem, UsageError
 from elca_match.questionnaire import load_questionnaire
 from elca_match.services.ingest import analyse_file
 from elca_match.surveytools import render_export
+from elca_match.surveytools.forms import help_text, is_help_row
 from elca_match.surveytools.writers import label_of
 from elca_match.templates import (
     CSV_DELIMITER,
     TEMPLATE_ROWS,
-    help_text,
-    is_help_row,
     write_template,
     write_xlsform,
     xlsform_sheets,

@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import Problem
 from ..questionnaire import Questionnaire
 from ..tabular import Table
+from ..text import split_multi
 from .fields import Checked, Column, RowReader, check_rows
 
 COLUMNS = (
@@ -19,11 +20,14 @@ COLUMNS = (
     Column("region"), Column("sector", required=True), Column("value_chain_stage", required=True),
     Column("description", required=True), Column("materials"), Column("technologies"), Column("trl_min"),
     Column("trl_max"), Column("cooperation_types"), Column("market_maturity"), Column("policy_driver"),
-    Column("priority"), Column("source"),
+    Column("priority"), Column("source"), Column("sources"), Column("status"), Column("checked_on"),
+    Column("valid_from"), Column("valid_to"), Column("caveats"),
 )
 FIELDS = tuple(c.name for c in COLUMNS)
 MARKET_MATURITIES = ("mature", "emerging")
 PRIORITY_RANGE = (1, 5)
+# How sure a row is; a file without the column is taken as unverified, since nobody said otherwise.
+STATUSES = ("verified", "partly_verified", "unverified")
 
 # Catalogue column -> the questionnaire question whose choices it uses.
 VOCABULARY = {"sector": "sectors", "value_chain_stage": "value_chain_stages", "materials": "materials",
@@ -60,10 +64,36 @@ def _record(cells: RowReader, questionnaire: Questionnaire) -> dict[str, Any]:
         "market_maturity": cells.one_of("market_maturity", MARKET_MATURITIES),
         "policy_driver": cells.text("policy_driver"),
         "priority": cells.integer("priority", *PRIORITY_RANGE),
-        "source": cells.text("source"),
+        "source": "",
+        "sources": _sources(cells),
+        "status": cells.one_of("status", STATUSES) or "unverified",
+        "checked_on": cells.date("checked_on"),
+        "valid_from": cells.date("valid_from"),
+        "valid_to": cells.date("valid_to"),
+        "caveats": cells.text("caveats"),
     }
+    # `source` stays one link (the first source that is one), for readers that know only the old column.
+    links = [s for s in record["sources"] if is_link(s)] or record["sources"]
+    record["source"] = links[0] if links else ""
+    if record["valid_from"] and record["valid_to"] and record["valid_from"] > record["valid_to"]:
+        cells.problem("validity_order", "valid_to", record["valid_to"], low=record["valid_from"],
+                      high=record["valid_to"])
     if record["trl_min"] is not None and record["trl_max"] is not None and record["trl_min"] > record["trl_max"]:
         cells.problems.append(Problem("trl_order", file=cells.file, row=cells.row.number,
                                       column=cells.headers.get("trl_min", "trl_min"),
                                       params={"low": record["trl_min"], "high": record["trl_max"]}))
     return record
+
+
+def _sources(cells: RowReader) -> list[str]:
+    """Every source of the row, ``sources`` (official first) then the old single ``source``, each once."""
+    found: list[str] = []
+    for part in split_multi(cells.raw("sources")) + split_multi(cells.raw("source")):
+        if part not in found:
+            found.append(part)
+    return found
+
+
+def is_link(source: str) -> bool:
+    """True for a source given as a web address (the others are citations such as a gazette number)."""
+    return source.startswith(("https://", "http://"))

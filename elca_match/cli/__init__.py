@@ -8,7 +8,8 @@ from pathlib import Path
 
 import typer
 
-from ..errors import ElcaError
+from ..errors import ElcaError, UsageError
+from ..text import visible
 from . import (
     agenda,
     check,
@@ -17,6 +18,7 @@ from . import (
     ingest,
     members,
     missions,
+    model,
     opportunities,
     outcomes,
     partners,
@@ -25,7 +27,8 @@ from . import (
     report,
     survey,
 )
-from .context import err_console
+from .context import err_console, set_quiet
+from .conventions import adopt, usage_message
 
 app = typer.Typer(
     name="elca-match",
@@ -33,10 +36,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals can hold personal data
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
-                   outcomes, report, check)
+                   outcomes, report, check, model)
 COMMAND_MODULES += (partners, agenda)
 
 
@@ -47,34 +51,81 @@ def _root(
         None, "--db", envvar="ELCA_MATCH_DB", help="SQLite database file (default elca.db, or $ELCA_MATCH_DB).",
         show_default=False,
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, summaries or 'Wrote FILE' lines; "
+                               "only results and errors."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=lambda value: _version(value)),
 ) -> None:
-    ctx.obj = {"db": db or Path("elca.db")}
+    ctx.obj = {"db": db or Path("elca.db"), "quiet": quiet}
+    set_quiet(quiet)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"elca-match {__version__}")
+        raise typer.Exit()
 
 
 for _module in COMMAND_MODULES:
     _module.register(app)
+adopt(app)
 
 
 def main() -> None:
-    """Console entry point: run the app and turn library errors into one-paragraph messages.
+    """Console entry point: run the command line with the process's arguments and exit with its status."""
+    sys.exit(run(sys.argv[1:]))
 
-    Click (inside typer) reports its own usage errors and exits 2; everything the library
-    raises as ElcaError is printed here, in one place, without a traceback.
+
+def run(args: list[str]) -> int:
+    """Run ``elca-match ARGS`` and return its exit status; errors are printed here, in one place.
+
+    Everything the library raises as ElcaError, and click's own usage errors (exit 2),
+    becomes one paragraph ``Error: ...`` on stderr, without a traceback or a boxed panel.
     """
+    import click
+    from typer import _click
+
+    usage_errors = (_click.exceptions.UsageError, click.exceptions.UsageError)
     try:
-        app()
+        status = app(args=args, prog_name="elca-match", standalone_mode=False)
+        return status if isinstance(status, int) else 0
+    except usage_errors as exc:
+        if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
+            exc.show()
+            return 0
+        _error(UsageError.of("bad_option", detail=usage_message(exc)))
+        return 2
     except ElcaError as exc:
-        err_console().print(f"Error: {exc.paragraph()}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        _error(exc)
+        return exc.exit_code
+    except (typer.Abort, click.exceptions.Abort):
+        _error_text("Aborted; nothing was changed.")
+        return 1
+    except (typer.Exit, click.exceptions.Exit) as exc:
+        return exc.exit_code
     except KeyboardInterrupt:
-        err_console().print("Interrupted; nothing half-written was kept.", markup=False)
-        sys.exit(130)
+        _error_text("Interrupted; nothing half-written was kept.")
+        return 130
     except Exception as exc:
         if os.environ.get("ELCA_MATCH_DEBUG"):
             raise
-        err_console().print(
-            f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in elca-match, "
-            "please report it with the command you ran (set ELCA_MATCH_DEBUG=1 for the traceback).",
-            markup=False, soft_wrap=True,
-        )
-        sys.exit(70)
+        from ..store.db import failure
+
+        error = failure(exc)  # a full disk, a read-only folder, a damaged database: not a bug
+        if error is not None:
+            _error(error)
+            return error.exit_code
+        _error_text(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in elca-match, "
+                    "please report it with the command you ran (set ELCA_MATCH_DEBUG=1 for the traceback).")
+        return 70
+
+
+def _error(exc: ElcaError) -> None:
+    _error_text(f"Error: {visible(exc.paragraph())}")
+
+
+def _error_text(text: str) -> None:
+    # Errors are shown even with --quiet.
+    err_console(always=True).print(text, markup=False, highlight=False, soft_wrap=True)

@@ -18,7 +18,7 @@ import_app = typer.Typer(help="Import meeting requests, sessions or availability
                          no_args_is_help=True)
 
 MISSION = typer.Option(..., "--mission", "-m", help="Mission id (see `elca-match missions list`).")
-PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the latest plan).")
+PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the plan of record).")
 WITH_CONTACTS = typer.Option(False, "--with-contacts",
                              help="Add contact name and e-mail (personal data), only where the organisation consented.")
 
@@ -184,7 +184,7 @@ def export(
 
     result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
     if fmt is ExportFormat.ics:
-        from ..export.ics import write_calendars
+        from ..export.agenda_ics import write_calendars
 
         names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
         if result.participant:

@@ -8,7 +8,7 @@ import typer
 
 from ..errors import CheckFailed, Problem
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
 
 # Problems listed in the error paragraph; the table (and --format json) has them all.
 _LISTED = 10
@@ -24,12 +24,13 @@ def check(
     quick: bool = typer.Option(False, "--quick", help="Skip re-deriving every answer from its raw answers (the slow check)."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """Verify the database: integrity, foreign keys, no orphaned personal data, answers re-derivable."""
     from ..services.check import check_database
 
     result = check_database(db_path(ctx), rederive=not quick)
-    emit(check_document(result), fmt, out)
+    emit(check_document(result), fmt, out, table=table)
     if not result.ok:
         findings = result.findings
         failed = ", ".join(c.name for c in result.checks if c.status == "failed")

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit, err_console, stdin_files
 
 
 def register(app: typer.Typer) -> None:
@@ -19,26 +19,27 @@ def register(app: typer.Typer) -> None:
 
 def ingest(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="Survey exports (CSV or XLSX) to ingest."),
+    files: list[Path] = typer.Argument(..., help="Survey exports (CSV or XLSX) to ingest; '-' reads one from standard input."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Store valid rows; set invalid ones aside with their reasons."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read and validate only; show the column mapping; store nothing."),
     adapter: str = typer.Option(None, "--adapter", help="Force a survey-tool adapter instead of detecting it."),
     ignore_unknown_columns: bool = typer.Option(False, "--ignore-unknown-columns", help="Ignore columns that match no question."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """Ingest D1.2 survey exports into the database (all files or, on any error, none)."""
     from ..services.ingest import ingest_files
 
-    with _progress() as progress:
+    with stdin_files(files) as paths, _progress() as progress:
         task = progress.add_task("ingest", total=None)
 
         def report(label: str, done: int, total: int) -> None:
             progress.update(task, description=label, completed=done, total=total or None)
 
-        result = ingest_files(db_path(ctx), files, skip_invalid=skip_invalid, dry_run=dry_run, adapter=adapter,
+        result = ingest_files(db_path(ctx), paths, skip_invalid=skip_invalid, dry_run=dry_run, adapter=adapter,
                               ignore_unknown=ignore_unknown_columns, progress=report)
-    emit(ingest_document(result), fmt, out)
+    emit(ingest_document(result), fmt, out, table=table)
 
 
 def _progress() -> Progress:
@@ -63,6 +64,7 @@ def ingest_document(result) -> Document:
         sections.append(Section("Rows set aside", ["file", "row", "reasons"], aside))
     notes = [f"{f.file}: column {m.column!r} was read as question {m.question!r} ({m.how}); check that it is right."
              for f in result.files for m in f.mapping if m.how.startswith("fuzzy")]
+    notes += [f"Warning: {warning}" for f in result.files for warning in f.warnings]
     notes.append(f"{result.accepted} rows accepted, {result.set_aside} set aside, database {result.database}.")
     return Document("Ingest", sections, summary={"database": result.database}, notes=notes, data=result)
 

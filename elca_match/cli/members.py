@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console, open_database
+from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
 
 members_app = typer.Typer(help="List and show member organisations.", no_args_is_help=True)
 
@@ -58,13 +57,11 @@ def list_members(
     out: Path = OUT_OPTION,
 ) -> None:
     """List member organisations (never their contact data)."""
-    from ..services import required
-    from ..services.ingest import member_filter, summary_of
+    from ..services.members import list_members as listed, summary_of
 
-    db = open_database(ctx, create=False)
-    members = member_filter(required.members(db), clusters=_codes("cluster", cluster), countries=_countries(country),
-                            sectors=_codes("sectors", sector), stages=_codes("value_chain_stages", stage),
-                            markets=_countries(market))
+    members = listed(db_path(ctx), clusters=_codes("cluster", cluster), countries=_countries(country),
+                     sectors=_codes("sectors", sector), stages=_codes("value_chain_stages", stage),
+                     markets=_countries(market))
     rows = [[m.org_key, m.name, m.cluster, m.country, m.org_type, "; ".join(m.answers.get("sectors") or []),
              "; ".join(m.answers.get("value_chain_stages") or []), m.answers.get("trl"),
              "yes" if m.consent else "no"] for m in members]
@@ -79,27 +76,27 @@ def show_member(
     ctx: typer.Context,
     org: str = typer.Argument(..., help="Organisation key, VAT/PIC id or exact name."),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Include contact name and e-mail (personal data)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the concept names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
     """Show one organisation: current answers and every submission with its source file and row."""
-    from ..questionnaire import load_questionnaire
-    from ..services.ingest import find_member
-    from ..store import survey
+    from ..services.members import show_member as shown
+    from ..services.model import member_text
 
-    q = load_questionnaire()
-    db = open_database(ctx, create=False)
-    org = find_member(db, org)
-    history = survey.submission_history(db, org["key"])
-    current = next((h for h in history if h["id"] == org["current_submission"]), history[-1])
-    answers = json.loads(current["answers"])
-    hidden = set() if with_contacts else set(q.personal_codes())
-    rows = [[code, _show(value)] for code, value in answers.items() if code not in hidden]
-    provenance = [[h["id"], h["status"], h["submitted_at"] or "", h["file_name"], h["sha256"][:12], h["row_number"],
-                   h["adapter"], h["questionnaire_version"]] for h in history]
-    notes = [] if with_contacts else ["Contact data hidden; pass --with-contacts to show it."]
-    emit(Document(f"Member {org['name']}", [
-        Section(f"{org['name']} ({org['key']}), cluster {org['cluster']}", ["question", "answer"], rows),
+    member = shown(db_path(ctx), org, with_contacts)
+    rows = [[code, _show(value)] for code, value in member.answers.items()]
+    provenance = [[s.id, s.status, s.submitted_at or "", s.file_name, s.sha256[:12], s.row_number, s.adapter,
+                   s.questionnaire_version] for s in member.submissions]
+    notes = ["Contact data hidden; pass --with-contacts to show it."] if member.contacts_hidden else []
+    read = member_text(member.key, member.answers, reader=lang)
+    understood = [["language", read.lang],
+                  ["concepts found", "; ".join(label for _, label in read.concepts)],
+                  ["words not mapped", "; ".join(read.unmapped)],
+                  ["share mapped", f"{read.mapped_share:.0%}"]]
+    emit(Document(f"Member {member.name}", [
+        Section(f"{member.name} ({member.key}), cluster {member.cluster}", ["question", "answer"], rows),
+        Section("Free text as the model read it", ["", "value"], understood),
         Section("Submissions (provenance)", ["submission", "status", "submitted_at", "file", "sha256", "row",
                                              "adapter", "questionnaire"], provenance),
     ], notes=notes), fmt, out)
@@ -115,25 +112,40 @@ def _show(value) -> str:
 
 def forget(
     ctx: typer.Context,
-    org: str = typer.Argument(..., help="Organisation key, VAT/PIC id or exact name."),
+    org: str = typer.Argument(None, help="Organisation key, VAT/PIC id (any spelling) or any name it had.",
+                              show_default=False),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    finish: bool = typer.Option(False, "--finish", help="Only finish an earlier forget that could not rewrite the "
+                                "database file (another program held it, or the disk was full)."),
 ) -> None:
-    """Erase an organisation everywhere (answers, raw answers, set-aside rows, derived data)."""
-    from ..services.ingest import find_member, forget as run
+    """Erase an organisation everywhere (answers, raw answers, set-aside rows, names and contact data quoted in
+    free text, derived data) and nothing else, then rewrite the database file so no deleted byte remains."""
+    from ..errors import StateError, UsageError
+    from ..services import members as service
 
+    if finish:
+        done = service.finish(db_path(ctx))
+        if not done.complete:
+            raise StateError.of("erase_unfinished", detail=done.reason)
+        err_console().print("Database rewritten and its write-ahead log emptied: no deleted byte remains.",
+                            markup=False)
+        return
+    if org is None:
+        raise UsageError.of("bad_option", detail="name the organisation to forget (or pass --finish)")
     if not yes:
-        from ..errors import NotFoundError
-
-        db = open_database(ctx, create=False)
-        try:
-            name = find_member(db, org)["name"]
-        except NotFoundError:
-            name = org  # perhaps only set-aside rows: the service decides
-        finally:
-            db.close()
+        name = service.member_name(db_path(ctx), org)  # perhaps only set-aside rows: the service decides
         typer.confirm(f"Erase {name} and all its answers for good?", abort=True)
-    result = run(db_path(ctx), org)
-    total = sum(result.deleted.values())
-    err_console().print(f"Forgot {result.name} ({result.org_key}): {total} records erased "
-                        f"({', '.join(f'{k} {v}' for k, v in result.deleted.items() if v)}); database vacuumed.",
-                        markup=False)
+    result = service.forget(db_path(ctx), org)
+    console = err_console()
+    console.print(f"Forgot {result.name} ({result.org_key}): {sum(result.deleted.values())} records erased "
+                  f"({_counts(result.deleted)}).", markup=False)
+    if result.scrubbed:
+        console.print(f"Its names and contact data replaced in {sum(result.scrubbed.values())} other records "
+                      f"({_counts(result.scrubbed)}).", markup=False)
+    if not result.finished:
+        raise StateError.of("erase_unfinished", detail=result.unfinished_reason)
+    console.print("Database rewritten and its write-ahead log emptied: no deleted byte remains.", markup=False)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{table} {count}" for table, count in counts.items())

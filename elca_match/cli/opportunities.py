@@ -16,7 +16,8 @@ opportunities_app = typer.Typer(help="Import, list and show the D1.1 opportunity
 SCREEN_COLUMNS = ["id", "country", "sector", "value_chain_stage", "trl", "market_maturity", "priority", "title"]
 DETAIL_FIELDS = ["id", "title", "country", "region", "sector", "value_chain_stage", "description", "materials",
                  "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity", "policy_driver",
-                 "priority", "source", "source_file", "source_row", "imported_at"]
+                 "priority", "sources", "status", "checked_on", "valid_from", "valid_to", "caveats",
+                 "source_file", "source_row", "imported_at"]
 
 
 def register(app: typer.Typer) -> None:
@@ -95,6 +96,45 @@ def show(
             for name in DETAIL_FIELDS if name in record]
     section = Section(record["title"], ["field", "value"], rows, wrap_columns=("value",))
     emit(Document(f"Opportunity {record['id']}", [section], data=record), fmt, out)
+
+
+@opportunities_app.command("check")
+def check(
+    ctx: typer.Context,
+    today: str = typer.Option(None, "--today", metavar="YYYY-MM-DD",
+                              help="Judge validity and staleness as of this date (default: today)."),
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """List opportunities to check again before citing them: driver ending before a mission to
+    its country, not verified, never checked, or checked more than a year ago."""
+    from ..services.catalogue import check_catalogue
+
+    result = check_catalogue(db_path(ctx), _date_option(today, "--today"))
+    rows = [[w.opportunity, w.kind, w.detail] for w in result.warnings]
+    note = (f"{len(result.flagged)} of {result.opportunities} opportunities need checking before they are cited "
+            f"(as of {result.today})." if result.warnings else
+            f"All {result.opportunities} opportunities are verified, checked within a year and in force "
+            f"(as of {result.today}).")
+    section = Section("Opportunities to check before citing", ["id", "warning", "detail"], rows,
+                      wrap_columns=("detail",))
+    emit(Document("Catalogue check", [section], summary={"today": result.today,
+                                                          "opportunities": result.opportunities,
+                                                          "flagged": len(result.flagged)},
+                  notes=[note], data=result), fmt, out)
+
+
+def _date_option(value: str | None, flag: str):
+    import datetime as dt
+
+    from ..errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError.of("bad_option", detail=f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _trl(record: dict) -> str:

@@ -1,4 +1,8 @@
-"""`elca-match plan`: the calendar of visits (D2.1), optimal under seats, limits, quotas and rules."""
+"""`elca-match plan`: the calendar of visits (D2.1), optimal under seats, limits, quotas and rules.
+
+Every run is saved as a numbered draft; `plan list|show|diff|adopt|discard` manage the
+saved plans, and the adopted one (the plan of record) is the one exports read.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,23 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
 
 # On screen the left-out list is cut after this many rows (files always hold all of them).
 SCREEN_LEFT_OUT = 40
 
+plan_app = typer.Typer(help="Plan missions (saved as drafts) and manage the saved plans.")
+
 
 def register(app: typer.Typer) -> None:
-    """Add the `plan` command."""
-    app.command("plan")(plan)
+    """Add the `plan` command and its `list`, `show`, `diff`, `adopt` and `discard` subcommands."""
+    plan_app.callback(invoke_without_command=True)(plan)
+    plan_app.command("list")(list_plans)
+    plan_app.command("show")(show)
+    plan_app.command("diff")(diff)
+    plan_app.command("adopt")(adopt)
+    plan_app.command("discard")(discard)
+    app.add_typer(plan_app, name="plan")
 
 
 def plan(
@@ -36,18 +48,109 @@ def plan(
         False, "--allow-zero-fit", help="Allow pairs with no fit (score 0 or no shared sector) to fill seats."),
     waitlist: int = typer.Option(3, "--waitlist", help="Alternates listed per mission."),
     rules: Path = typer.Option(None, "--rules", help="Eligibility rules file (default: models/mission-rules.yaml)."),
+    lock: list[str] = typer.Option(
+        None, "--lock", help="Keep this organisation on this mission in this plan and every re-plan from it: "
+                             "ORG@MISSION (repeatable)."),
+    base: str = typer.Option(
+        None, "--from", help="Re-plan with the fewest changes from this saved plan (an id, or 'record' for the "
+                             "plan of record): its assignments that are still allowed stay, only freed seats are "
+                             "filled again; its options apply unless given again.", show_default=False),
+    adopt_it: bool = typer.Option(False, "--adopt", help="Make this plan the plan of record (the first plan is "
+                                  "adopted anyway)."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
-    """Assign members to missions for the best total fit, explain who was left out and why, and save the plan."""
+    """Assign members to missions for the best total fit, explain who was left out and why, and save the plan
+    as a numbered draft."""
+    if ctx.invoked_subcommand:
+        return
     from ..planning import PlanParams
     from ..services.plan import plan_missions
 
     params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
                         cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
                         allow_zero_fit=allow_zero_fit, waitlist_size=waitlist)
-    result = plan_missions(db_path(ctx), params, exclude=exclude or (), require=require or (), rules_path=rules)
-    emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out)
+    # by name: typer may bring its own copy of click, and with it its own ParameterSource
+    given = {field for option, field in _OPTION_FIELDS.items()
+             if getattr(ctx.get_parameter_source(option), "name", "") == "COMMANDLINE"}
+    result = plan_missions(db_path(ctx), params, exclude=exclude or (), require=require or (), rules_path=rules,
+                           adopt=adopt_it, lock=lock or (), base=base, given=given)
+    emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out, table=table)
+
+
+# CLI option -> the PlanParams field it sets (a re-plan takes the base plan's value unless the option is given).
+_OPTION_FIELDS = {"max_per_member": "max_per_member", "cluster_max_share": "cluster_max_share",
+                  "cluster_min_seats": "cluster_min_seats", "include_unconsented": "consented_only",
+                  "allow_zero_fit": "allow_zero_fit", "waitlist": "waitlist_size"}
+
+
+def list_plans(ctx: typer.Context, fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION) -> None:
+    """Every saved plan: id, date, parameters that differ from the defaults, seats filled, total fit,
+    adopted or draft, and the plan it was based on."""
+    from ..services.plan_record import list_plans as run
+
+    plans = run(db_path(ctx))
+    rows = [[p.id, p.created_at, p.status, f"#{p.based_on}" if p.based_on else "",
+             "; ".join(f"{k}={_param(v)}" for k, v in p.changed.items()) or "(defaults)",
+             f"{p.assigned}/{p.seats}", round(p.objective, 4)] for p in plans]
+    section = Section("Saved plans", ["id", "created_at", "status", "based_on", "parameters", "seats_filled",
+                                      "total_fit"], rows, wrap_columns=("parameters",))
+    record = next((p.id for p in plans if p.status == "adopted"), None)
+    notes = [f"Plan of record: #{record} (exports read it; `elca-match plan adopt ID` changes it)." if record
+             else "No plan yet: make one with `elca-match plan`."]
+    emit(Document("Saved mission plans", [section], summary={"plans": len(plans), "plan of record": record},
+                  notes=notes, data=plans), fmt, out)
+
+
+def show(ctx: typer.Context, plan_id: int = typer.Argument(..., help="The saved plan's id (see `plan list`)."),
+         fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION, table: str = TABLE_OPTION) -> None:
+    """Print one saved plan, as `plan` printed it, in any --format."""
+    from ..services.plan import plan_of_record
+
+    result = plan_of_record(db_path(ctx), plan_id)
+    emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out, table=table)
+
+
+def diff(ctx: typer.Context, a: int = typer.Argument(..., help="The first plan's id."),
+         b: int = typer.Argument(..., help="The second plan's id."),
+         fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION) -> None:
+    """Who joins, leaves or moves mission from plan A to plan B, with the fit change."""
+    from ..services.plan_record import diff as run
+
+    result = run(db_path(ctx), a, b)
+    rows = [[c.change, c.name or c.member, c.cluster, "; ".join(c.before), "; ".join(c.after),
+             round(c.fit_before, 4), round(c.fit_after, 4), round(c.fit_change, 4)] for c in result.changes]
+    section = Section(f"From {result.a} to {result.b}", ["change", "member", "cluster", "from", "to", "fit_before",
+                                                          "fit_after", "fit_change"], rows)
+    counts = {kind: sum(c.change == kind for c in result.changes) for kind in ("joins", "leaves", "moves")}
+    notes = [f"{counts['joins']} join, {counts['leaves']} leave, {counts['moves']} move; total fit "
+             f"{result.objective_a:.4f} -> {result.objective_b:.4f} ({result.objective_b - result.objective_a:+.4f})."
+             if result.changes else "The two plans send the same members to the same missions."]
+    emit(Document(f"Plan diff: {result.a} -> {result.b}", [section], summary={"from": result.a, "to": result.b},
+                  notes=notes, data=result), fmt, out)
+
+
+def adopt(ctx: typer.Context, plan_id: int = typer.Argument(..., help="The saved plan to adopt.")) -> None:
+    """Make a saved plan the plan of record: the one exports, reports and calendars read."""
+    from ..services.plan_record import adopt as run
+    from .context import console
+
+    saved = run(db_path(ctx), plan_id)
+    console().print(f"Plan #{saved.id} is now the plan of record.", markup=False, highlight=False)
+
+
+def discard(ctx: typer.Context, plan_id: int = typer.Argument(..., help="The draft to delete.")) -> None:
+    """Delete a draft plan (never the plan of record)."""
+    from ..services.plan_record import discard as run
+    from .context import console
+
+    saved = run(db_path(ctx), plan_id)
+    console().print(f"Discarded draft plan #{saved.id} of {saved.created_at}.", markup=False, highlight=False)
+
+
+def _param(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def plan_document(result, screen: bool = False) -> Document:
@@ -63,6 +166,8 @@ def plan_document(result, screen: bool = False) -> Document:
         waiting.setdefault(w.mission, []).append(w)
     sections = _screen_sections(result, by_mission, unfilled, waiting) if screen else \
         _file_sections(result, by_mission, unfilled)
+    if result.based_on is not None:
+        sections.insert(0, _changes_section(result, screen))
     columns = ["member", "name", "cluster", "on", "best_mission", "best_score", "constraint", "detail"]
     left = [[o.member, names.get(o.member, ""), o.cluster, "; ".join(o.assigned_to), o.best_mission,
              round(o.best_score, 4), o.constraint, o.detail] for o in plan.left_out]
@@ -74,15 +179,30 @@ def plan_document(result, screen: bool = False) -> Document:
                               "--out FILE.")
             left = left[:SCREEN_LEFT_OUT]
     sections.append(Section("Left out, or not on the mission they fit best: the constraint that stopped them",
-                            columns, left, notes=left_notes, wrap_columns=("detail",)))
+                            columns, left, notes=left_notes, wrap_columns=("detail",), name="left-out"))
     if not screen:
         sections.append(Section("Waitlist", ["mission", "rank", "member", "name", "cluster", "score", "note"],
                                 [[w.mission, w.rank, w.member, names.get(w.member, ""), w.cluster, round(w.score, 4),
-                                  w.note] for w in plan.waitlist], wrap_columns=("note",)))
+                                  w.note] for w in plan.waitlist], wrap_columns=("note",), name="waitlist"))
         sections.append(Section("Optimality certificate", ["item", "value"], _certificate_rows(result),
-                                wrap_columns=("value",)))
-    return Document("Mission plan (D2.1): calendar of visits", sections, summary=_summary(result),
-                    notes=_notes(result), data=_data(result))
+                                wrap_columns=("value",), name="certificate"))
+    return Document(f"Mission plan (D2.1): calendar of visits, {result.label}", sections, summary=_summary(result),
+                    notes=_notes(result), data=_data(result), table="assignments")
+
+
+def _changes_section(result, screen: bool) -> Section:
+    columns = ["change", "mission", "member", "name", "cluster", "score", "reason", "detail"]
+    rows = [[c.change, c.mission, c.member, result.names.get(c.member, ""), c.cluster, round(c.score, 4), c.reason,
+             c.detail] for c in result.plan.changes]
+    left = sum(c.change == "leaves" for c in result.plan.changes)
+    joined = len(rows) - left
+    note = (f"Re-planned from plan #{result.based_on}: {left} assignment(s) left, {joined} joined; every other "
+            "assignment of the base plan stayed." if rows else
+            f"Re-planned from plan #{result.based_on}: nothing had to change.")
+    if screen:  # names are enough on screen
+        columns, rows = columns[:2] + columns[3:], [row[:2] + row[3:] for row in rows]
+    return Section(f"Changes against plan #{result.based_on}: who left, who joined, and the constraint that forced it",
+                   columns, rows, notes=[note], wrap_columns=("detail",), name="changes")
 
 
 def _screen_sections(result, by_mission, unfilled, waiting) -> list[Section]:
@@ -114,17 +234,19 @@ def _file_sections(result, by_mission, unfilled) -> list[Section]:
                          m.lead_cluster, m.seats, len(by_mission.get(m.id, [])), plan.quotas[m.id],
                          u.count if u else 0, u.reason if u else "", plan.rules[m.id]])
     dates = {m.id: m for m in plan.missions}
-    assignments = [[a.mission, dates[a.mission].start_date, dates[a.mission].country, dates[a.mission].type,
+    assignments = [[a.mission, dates[a.mission].start_date, dates[a.mission].end_date, dates[a.mission].country,
+                    result.countries.get(a.mission, dates[a.mission].country), dates[a.mission].type,
                     a.member, result.names.get(a.member, ""), a.cluster, round(a.score, 4),
                     "yes" if a.required else "no", a.why] for a in plan.assignments]
     return [
         Section("Calendar", ["start_date", "end_date", "mission", "country", "country_name", "type", "lead_cluster",
                              "seats", "seats_used", "cluster_cap", "seats_empty", "empty_reason", "who_may_join"],
-                calendar, wrap_columns=("who_may_join",)),
-        Section("Assignments", ["mission", "start_date", "country", "type", "member", "name", "cluster", "score",
-                                "required", "why"], assignments),
+                calendar, wrap_columns=("who_may_join",), name="calendar"),
+        Section("Assignments", ["mission", "start_date", "end_date", "country", "country_name", "type", "member",
+                                "name", "cluster", "score", "required", "why"], assignments, name="assignments"),
         Section("Unfilled seats", ["mission", "seats_empty", "reason", "detail"],
-                [[u.mission, u.count, u.reason, u.detail] for u in plan.unfilled], wrap_columns=("detail",)),
+                [[u.mission, u.count, u.reason, u.detail] for u in plan.unfilled], wrap_columns=("detail",),
+                name="unfilled"),
     ]
 
 
@@ -157,6 +279,8 @@ def _summary(result) -> dict:
     plan = result.plan
     return {
         "plan id": result.plan_id,
+        "plan": result.label,
+        "based on": f"plan #{result.based_on}" if result.based_on else "",
         "missions": len(plan.missions),
         "seats": sum(m.seats for m in plan.missions),
         "assigned": len(plan.assignments),
@@ -187,11 +311,22 @@ def _notes(result) -> list[str]:
         notes.append("Not placed at all: " + ", ".join(f"{v} {words[k]}" for k, v in skipped.items()) + ".")
     notes.append(f"Same input as saved plan #{result.plan_id}: kept it." if result.reused
                  else f"Saved as plan #{result.plan_id} with its parameters.")
+    notes.append(_status_note(result))
+    if result.catalogue_note:
+        notes.append(result.catalogue_note)
     return notes
 
 
+def _status_note(result) -> str:
+    if result.status == "adopted":
+        return f"Plan #{result.plan_id} is the plan of record: exports and reports read it."
+    return (f"Plan #{result.plan_id} is a draft: exports keep reading the plan of record until you run "
+            f"`elca-match plan adopt {result.plan_id}` (or read it with --plan {result.plan_id}).")
+
+
 def _data(result) -> dict:
-    return {"plan_id": result.plan_id, "reused": result.reused, "input_hash": result.input_hash,
+    return {"plan_id": result.plan_id, "status": result.status, "created_at": result.created_at,
+            "based_on": result.based_on, "reused": result.reused, "input_hash": result.input_hash,
             "names": {k: result.names[k] for k in sorted({a.member for a in result.plan.assignments}
                                                           | {o.member for o in result.plan.left_out}
                                                           | {w.member for w in result.plan.waitlist})

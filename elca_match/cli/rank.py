@@ -8,7 +8,11 @@ from typing import Any
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
+from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, is_stdout
+
+DEFAULT_TOP = 10
+# More member rows than this on screen (about two screens) and rank shows one line per opportunity first.
+SUMMARY_ABOVE = 60
 
 # Short block names for the one-column breakdown on screen.
 _SHORT = {"sectors": "sec", "stages": "stg", "materials": "mat", "technologies": "tec", "certifications": "cert",
@@ -29,10 +33,14 @@ def rank(
     stage: str = typer.Option(None, "--stage", help="Only opportunities at this value-chain stage (code or label)."),
     cluster: str = typer.Option(None, "--cluster", help="Only members of this cluster (partner code, e.g. AMZ)."),
     org_type: str = typer.Option(None, "--org-type", help="Only members of this type: sme, large, rto, university, ..."),
-    top: int = typer.Option(10, "--top", "-n", help="Members per opportunity (or members in --by member)."),
+    top: int = typer.Option(None, "--top", "-n", help="Members per opportunity (or members in --by member); "
+                            "default 10.", show_default=False),
+    details: bool = typer.Option(False, "--details", help="On screen, every opportunity's members and why "
+                                 "(without --details or --top, a long answer starts as one line per opportunity)."),
     min_score: float = typer.Option(0.0, "--min-score", help="Leave out matches scoring below this (0 to 1)."),
     consented_only: bool = typer.Option(False, "--consented-only", help="Only members that consented to sharing contacts."),
     by: str = typer.Option("opportunity", "--by", help="opportunity: best members per opportunity; member: best members over all of them."),
+    lang: str = typer.Option("en", "--lang", help="Language of the thesaurus concepts a 'why' names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
@@ -41,10 +49,31 @@ def rank(
     from ..services.rank import resolve_query
 
     query = resolve_query(country=country, region=region, opportunity=opportunity, sector=sector, stage=stage,
-                          cluster=cluster, org_type=org_type, top=top, min_score=min_score,
-                          consented_only=consented_only, by=by)
+                          cluster=cluster, org_type=org_type, top=DEFAULT_TOP if top is None else top,
+                          min_score=min_score, consented_only=consented_only, by=by, lang=lang)
     result = run(db_path(ctx), query)
-    emit(rank_document(result, screen=fmt is Format.table and out is None), fmt, out)
+    screen = fmt is Format.table and (out is None or is_stdout(out))
+    rows = sum(len(o.matches) for o in result.opportunities)
+    if screen and top is None and not details and query.by == "opportunity" and rows > SUMMARY_ABOVE:
+        emit(summary_document(result), fmt, out)
+    else:
+        emit(rank_document(result, screen=screen), fmt, out)
+
+
+def summary_document(result: Any) -> Document:
+    """One line per opportunity (its best member), for the screen before anyone asks for details."""
+    rows = []
+    for o in result.opportunities:
+        best = o.matches[0] if o.matches else None
+        rows.append([o.id, o.title, best.name if best else "", best.cluster if best else "",
+                     round(best.score, 3) if best else None, len(o.matches)])
+    notes = [f"{len(result.opportunities)} opportunities; each one's members and why: add --details, "
+             "or --top N, or --opportunity ID; --format csv/xlsx/json gives everything."]
+    return Document(f"Best member per opportunity: {result.query.describe()}",
+                    [Section("Best member per opportunity", ["opportunity", "title", "best member", "cluster",
+                                                             "score", "members"], rows,
+                             wrap_columns=("title", "best member"))],
+                    notes=notes, data=result)
 
 
 def rank_document(result: Any, screen: bool = False) -> Document:
@@ -106,7 +135,7 @@ def _opportunity_section(o: Any, blocks: list[str], screen: bool) -> Section:
             "trl": o.trl, "policy_driver": o.policy_driver}
     # on screen the opportunity's facts go on a second title line, above its members
     title = f"{o.id} · {o.title}" + (f"\n{head}" if screen else f" ({head})")
-    return Section(title, columns, rows, notes=notes, meta=meta,
+    return Section(title, columns, rows, notes=notes, meta=meta, table="matches",
                    wrap_columns=("why", "member"), number_formats={c: "0.000" for c in ("score", *blocks)})
 
 
@@ -122,7 +151,8 @@ def _members_section(result: Any, blocks: list[str], screen: bool) -> Section:
                  m.best.opportunity_id, _fits(m.fits), *(_num(m.best.breakdown.get(b, 0.0)) for b in blocks),
                  m.best.why] for i, m in enumerate(result.members, 1)]
     notes = [] if result.members else ["No member shares anything with these opportunities (or none passes the filters)."]
-    return Section("Members", columns, rows, notes=notes, wrap_columns=("why", "why (best)", "fits", "member"),
+    return Section("Members", columns, rows, notes=notes, table="members",
+                   wrap_columns=("why", "why (best)", "fits", "member"),
                    number_formats={c: "0.000" for c in ("score", *blocks)})
 
 

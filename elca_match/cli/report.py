@@ -1,4 +1,5 @@
-"""`elca-match report indicators`: the progress report's tables (part II) from the outcome records."""
+"""`elca-match report indicators|agreements`: the progress report's tables and the D2.2
+register of agreements, from the outcome records."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ from pathlib import Path
 
 import typer
 
-from ..errors import UsageError
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
+from ..errors import UsageError, did_you_mean
+from ..text import closest
+from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console
 
 report_app = typer.Typer(help="Reports for the funding agency.", no_args_is_help=True)
+
+START = typer.Option(None, "--from", help="First day counted: YYYY-MM-DD or YYYY-MM (default: the start of the "
+                                          "action).")
+END = typer.Option(None, "--to", help="Last day counted: YYYY-MM-DD or YYYY-MM, its last day (default: today).")
+PERIOD = typer.Option(None, "--period", min=1, help="A reporting period of the action by number (2 = months 7-12 "
+                                                    "from its start date, builtin/action.yaml).")
 
 
 def register(app: typer.Typer) -> None:
@@ -17,28 +25,82 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
 
 
+def _tables(names: list[str] | None) -> tuple[str, ...]:
+    from ..outcomes.document import TABLE_NAMES
+
+    for name in names or ():
+        if name not in TABLE_NAMES:
+            raise UsageError.of("unknown_name", what="table", value=name,
+                                suggestion=did_you_mean(closest(name, TABLE_NAMES)), allowed=", ".join(TABLE_NAMES))
+    return tuple(names or ())
+
+
+def _wants_xlsx(fmt: Format, out: Path | None) -> bool:
+    return fmt is Format.xlsx or (fmt is Format.table and out is not None and out.suffix.lower() == ".xlsx")
+
+
 @report_app.command("indicators")
 def indicators(
     ctx: typer.Context,
-    start: str = typer.Option(None, "--from", help="First day counted, YYYY-MM-DD (default: the start of the action)."),
-    end: str = typer.Option(None, "--to", help="Last day counted, YYYY-MM-DD (default: today)."),
+    start: str = START,
+    end: str = END,
+    period: int = PERIOD,
+    table: list[str] = typer.Option(None, "--table", help="Only this template table (repeatable): milestones, "
+                                    "deliverables, call-indicators, project-indicators, events, stakeholders, "
+                                    "cluster-cases, sme-cases, objective-types, cluster-details, sme-details, "
+                                    "other-cases."),
     targets: Path = typer.Option(None, "--targets", help="Targets file (default: the action's, builtin/targets.yaml)."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
-    """The template's tables, cumulated: call indicators against targets, events, stakeholders, cooperation cases."""
+    """Every table of the template, cumulated: milestones, deliverables, indicators against targets, events,
+    stakeholders, cooperation cases and their details. CSV to a file writes one file per table."""
     from ..outcomes.document import report_document
     from ..services.outcomes import indicator_report
 
-    report = indicator_report(db_path(ctx), start, end, targets)
-    if fmt is Format.xlsx or (fmt is Format.table and out is not None and out.suffix.lower() == ".xlsx"):
+    names = _tables(table)
+    report = indicator_report(db_path(ctx), start, end, targets, period=period)
+    if _wants_xlsx(fmt, out):
         if out is None:
             raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx")
         from ..outcomes.template_xlsx import write_template_xlsx
 
-        if not out.parent.is_dir() and str(out.parent):
-            raise UsageError.of("bad_option", detail=f"cannot write {out}: the folder {out.parent} does not exist")
-        write_template_xlsx(report, out)
+        check_suffix(out, "xlsx")
+        write_template_xlsx(report, out, names)
         err_console().print(f"Wrote {out}", markup=False)
         return
-    emit(report_document(report), fmt, out)
+    document = report_document(report, names)
+    if out is not None and len(document.sections) > 1 and (
+            fmt is Format.csv or (fmt is Format.table and out.suffix.lower() == ".csv")):
+        _csv_per_table(document, out)
+        return
+    emit(document, fmt, out)
+
+
+def _csv_per_table(document, out: Path) -> None:
+    """One CSV file per table, named after ``out`` and the table (``report-events.csv``)."""
+    from .. import export
+    from ..export import Document
+
+    check_suffix(out, "csv")
+    for section in document.sections:
+        target = out.with_name(f"{out.stem}-{section.meta['table']}{out.suffix or '.csv'}")
+        export.write(Document(document.title, [section], summary=document.summary), "csv", target)
+        err_console().print(f"Wrote {target}", markup=False)
+
+
+@report_app.command("agreements")
+def agreements(
+    ctx: typer.Context,
+    start: str = START,
+    end: str = END,
+    period: int = PERIOD,
+    fmt: Format = FORMAT_OPTION,
+    out: Path = OUT_OPTION,
+) -> None:
+    """The register of cooperation and business agreements (deliverable D2.2's annex): parties, third-country
+    partner, country, objective types, sector/technology, status, date signed."""
+    from ..outcomes.agreements import register_document
+    from ..services.outcomes import agreements_register
+
+    emit(register_document(agreements_register(db_path(ctx), start, end, period=period)), fmt, out)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, check_out, check_suffix, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, STDOUT, Format, check_out, check_suffix, emit, err_console
 
 survey_app = typer.Typer(help="The D1.2 questionnaire: blank templates, the XLSForm, the questions.",
                          no_args_is_help=True)
@@ -43,6 +44,57 @@ def xlsform(out: Path = typer.Option(..., "--out", "-o", help="XLSForm workbook 
     check_suffix(out, "xlsx")
     path = write_xlsform(out)
     err_console().print(f"Wrote {path}", markup=False)
+
+
+@survey_app.command("limesurvey")
+def limesurvey(
+    out: Path = typer.Option(..., "--out", "-o", help="Structure file to write, e.g. d12.txt.", callback=check_out),
+    version: str = typer.Option(None, "--version", help="Questionnaire version, e.g. d12-v1 (default: newest)."),
+) -> None:
+    """Write the LimeSurvey survey structure (.txt, six languages): import it with "Import survey".
+
+    Example: elca-match survey limesurvey --out d12.txt
+    """
+    from ..questionnaire import load_questionnaire
+    from ..surveytools.definitions import limesurvey_structure_text
+
+    if version is not None:
+        _check_version(version)
+    check_suffix(out, "txt")
+    _write_text(out, limesurvey_structure_text(load_questionnaire(version)), "\r\n")
+
+
+@survey_app.command("googleforms")
+def googleforms(
+    lang: str = typer.Option("en", "--lang", help="Language of the form: de, it, pl, fr, es or en."),
+    out: Path = typer.Option(..., "--out", "-o", help="Apps Script to write, e.g. d12-fr.gs.", callback=check_out),
+    version: str = typer.Option(None, "--version", help="Questionnaire version, e.g. d12-v1 (default: newest)."),
+) -> None:
+    """Write a Google Apps Script that creates the form in one language (run it at script.google.com).
+
+    Example: elca-match survey googleforms --lang fr --out d12-fr.gs
+    """
+    from ..questionnaire import load_questionnaire
+    from ..surveytools.definitions import google_apps_script
+    from ..templates import check_language
+
+    if version is not None:
+        _check_version(version)
+    questionnaire = load_questionnaire(version)
+    lang = lang.strip().lower()
+    check_language(lang, questionnaire)
+    check_suffix(out, "gs")
+    _write_text(out, google_apps_script(questionnaire, lang), "\n")
+
+
+def _write_text(out: Path, text: str, newline: str) -> None:
+    """Write a definition file (or to standard output for ``--out -``) and say where it went."""
+    if str(out) == STDOUT:
+        sys.stdout.write(text)
+        return
+    with open(out, "w", encoding="utf-8", newline=newline) as handle:
+        handle.write(text)
+    err_console().print(f"Wrote {out}", markup=False)
 
 
 @survey_app.command("show")

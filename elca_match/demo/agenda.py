@@ -102,7 +102,7 @@ def run_agenda(db_path: Path, out_dir: Path, seed: int) -> AgendaDemo:
     """Import the partners, suggest meetings for the Japan exploratory mission, schedule them, export agendas."""
     from .. import export
     from ..export.agenda import agenda_document
-    from ..export.ics import write_calendars
+    from ..export.agenda_ics import write_calendars
     from ..services import agenda
     from ..services.catalogue import list_missions
     from ..services.partners import import_partners

@@ -124,6 +124,7 @@ def next_commands(db_path: Path, out_dir: Path) -> list[str]:
         f"elca-match --db {db} plan",
         f"elca-match --db {db} export shortlist --mission M06 --out {out}/mission-M06.xlsx",
         f"elca-match --db {db} export report --country india --out {out}/report-india.html",
+        f"elca-match --db {db} report indicators --to 2027-06 --out {out}/progress-report.xlsx",
         f"elca-match --db {db} agenda show --mission M06 --participant JP-P01",
     ]
 
@@ -138,6 +139,7 @@ class _Run:
         self.seed = seed
         self.size = size
         self.cohort: Cohort | None = None
+        self.planned: Any = None  # the mission plan, which the outcomes follow
         self.questionnaire = load_questionnaire()
 
     def steps(self) -> list[tuple[str, str, Callable[[], tuple[str, list[Path]]]]]:
@@ -151,6 +153,8 @@ class _Run:
             ("plan", "Plan the missions (who goes where)", self.plan),
             ("shortlist", "Export the Japan shortlist (Excel)", self.shortlist),
             ("report", "Export the Japan market report (HTML)", self.report),
+            ("outcomes", "Record the outcomes up to mid-2027 (events, meetings, cases, dissemination)",
+             self.outcomes),
             ("agenda", "Japan exploratory mission: partners, suggested meetings, schedule, agendas", self.agenda),
         ]
 
@@ -217,7 +221,7 @@ class _Run:
         from ..services.plan import plan_missions
 
         outcome = plan_missions(self.db, PlanParams(), questionnaire=self.questionnaire)
-        plan = outcome.plan
+        plan = self.planned = outcome.plan
         seats = sum(m.seats for m in plan.missions)
         members = len({a.member for a in plan.assignments})
         clusters = ", ".join(f"{k} {v}" for k, v in sorted(plan.cluster_seats.items(), key=lambda kv: -kv[1]))
@@ -248,6 +252,27 @@ class _Run:
         return f"fit heatmaps ({views} views) and {shortlists} opportunity shortlists -> {path}", [path]
 
 
+    def outcomes(self) -> tuple[str, list[Path]]:
+        from ..services.ingest import ingest_files
+        from ..services.outcomes import import_outcomes
+        from ..surveytools.writers import write_canonical
+        from .exports import canonical_values
+        from .outcomes import (FILE_NAME, FOLLOW_UP_FILE, REPORT_END, case_members, demo_outcome_rows,
+                               follow_up_responses, write_outcome_file)
+
+        rows = demo_outcome_rows(self.planned, self.cohort, self.seed)
+        path = write_outcome_file(rows, self.result.out_dir / FILE_NAME)
+        imported = import_outcomes(self.db, path, self.questionnaire)
+        self.result.outputs["outcomes"] = path
+        # The follow-up survey of the SMEs with a case, which call indicator 7 compares with their first answer.
+        follow_up = self.result.out_dir / FOLLOW_UP_FILE
+        responses = follow_up_responses(self.cohort, case_members(rows), self.seed)
+        write_canonical([canonical_values(r, self.questionnaire) for r in responses], follow_up, "en",
+                        self.questionnaire)
+        ingest_files(self.db, [follow_up])
+        counts = ", ".join(f"{n} {kind}" for kind, n in imported.totals.items() if n)
+        return (f"{counts} up to {REPORT_END} -> {path}; follow-up survey of {len(responses)} members with a "
+                f"cooperation case -> {follow_up}"), [path, follow_up]
     def agenda(self) -> tuple[str, list[Path]]:
         from .agenda import run_agenda
 
@@ -264,13 +289,11 @@ def _import_summary(imported: Any, what: str) -> str:
 
 def _settle(db_path: Path) -> None:
     """Fold the write-ahead log into the database file so it can be moved on its own."""
-    from ..store import open_db, vacuum
+    from ..store import session, vacuum
 
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         vacuum(db)
-    finally:
-        db.close()
 
 
 def _remove_database(path: Path) -> None:

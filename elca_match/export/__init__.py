@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import UsageError, did_you_mean
+from ..errors import UsageError, did_you_mean, os_failure
 from ..text import closest
 from .cells import formula_like, neutralise, unneutralise
 from .consent import Contact, ContactRelease, release_contacts
@@ -23,7 +24,7 @@ from .document import Document, Heatmap, Section
 
 __all__ = [
     "FORMATS", "Contact", "ContactRelease", "Document", "Heatmap", "Section",
-    "formula_like", "neutralise", "release_contacts", "render", "unneutralise", "write",
+    "formula_like", "neutralise", "release_contacts", "render", "unneutralise", "write", "write_binary",
 ]
 
 
@@ -65,6 +66,14 @@ FORMATS = ("xlsx", *_TEXT_WRITERS)
 def write(document: Document, fmt: str, target: str | os.PathLike[str] | IO[str]) -> None:
     """Write ``document`` as ``fmt`` (csv, json, md, html, xlsx) to a path or a text stream."""
     fmt = _check_format(fmt)
+    if isinstance(target, (str, os.PathLike)) and _device(Path(target)):
+        # /dev/stdout, a named pipe: write straight through (there is no file to replace)
+        with open(target, "wb") as stream:
+            if fmt == "xlsx":
+                write_binary(document, fmt, stream)
+            else:
+                stream.write(render(document, fmt).encode("utf-8"))  # a stream gets no BOM
+        return
     if fmt == "xlsx":
         if not isinstance(target, (str, os.PathLike)):
             raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (a workbook cannot go to the screen)")
@@ -82,6 +91,27 @@ def write(document: Document, fmt: str, target: str | os.PathLike[str] | IO[str]
         _atomic(Path(target), _write_text)
     else:
         writer(document, target)
+
+
+def write_binary(document: Document, fmt: str, stream: IO[bytes]) -> None:
+    """Write ``document`` as ``fmt`` to a binary stream (standard output, a pipe); xlsx included."""
+    fmt = _check_format(fmt)
+    if fmt != "xlsx":
+        stream.write(render(document, fmt).encode("utf-8"))
+        return
+    from .xlsx import write_xlsx
+
+    buffer = io.BytesIO()  # a zip needs to seek; a pipe cannot
+    write_xlsx(document, buffer)
+    stream.write(buffer.getvalue())
+
+
+def _device(path: Path) -> bool:
+    """True for an existing target that is not a regular file (a terminal, /dev/null, a named pipe)."""
+    try:
+        return path.exists() and not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
 
 
 def render(document: Document, fmt: str) -> str:
@@ -107,12 +137,17 @@ def _atomic(target: Path, produce: Callable[[Path], None]) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError.of("bad_option", detail=f"cannot write {target}: the folder {directory} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+        os.close(fd)
+        tmp = Path(tmp_name)
         produce(tmp)
         os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        error = os_failure(exc, target, f"nothing was written to {target}") if isinstance(exc, OSError) else None
+        if error is not None:
+            raise error from None
         raise

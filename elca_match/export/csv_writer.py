@@ -6,8 +6,9 @@ Layout, chosen for people who open the file in Excel:
 * several sections with the same columns (one per opportunity or mission): one
   combined table with a leading ``section`` column holding the section title, so
   auto-filter and sort work across all of them;
-* sections with different columns: one block per section, a title line (the
-  section title alone), its header and rows, and an empty line between blocks.
+* sections with different columns: one table only, the section the document's
+  ``table`` names (``--table NAME``), else the first, so that every CSV file loads
+  with any CSV reader as one table with one header row.
 
 The document title, summary and notes are not repeated in CSV (use xlsx, md or
 html for those). Lists are joined with ``; ``. Every text cell passes through
@@ -31,23 +32,15 @@ def write_csv(document: Document, stream: IO[str]) -> None:
     sections = document.sections
     if not sections:
         return
-    if len(sections) == 1:
-        section = sections[0]
-        out.writerow([_cell(c) for c in section.columns])
-        out.writerows([_cell(v) for v in row] for row in section.rows)
-        return
-    if all(list(s.columns) == list(sections[0].columns) for s in sections):
+    if len(sections) > 1 and all(list(s.columns) == list(sections[0].columns) for s in sections):
         out.writerow([_cell(c) for c in [SECTION_COLUMN, *sections[0].columns]])
         for section in sections:
             title = _cell(section.title)
             out.writerows([title, *(_cell(v) for v in row)] for row in section.rows)
         return
-    for index, section in enumerate(sections):
-        if index:
-            out.writerow([])
-        out.writerow([_cell(section.title)])
-        out.writerow([_cell(c) for c in section.columns])
-        out.writerows([_cell(v) for v in row] for row in section.rows)
+    section = document.one_table()
+    out.writerow([_cell(c) for c in section.columns])
+    out.writerows([_cell(v) for v in row] for row in section.rows)
 
 
 def _cell(value: Any) -> Any:

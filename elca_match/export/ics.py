@@ -1,59 +1,69 @@
-"""Personal agendas as iCalendar (.ics): one calendar per participant, one event per meeting.
+"""RFC 5545 calendars (``.ics``) with the ``icalendar`` library: one all-day event per mission.
 
-Takes any object with ``mission``, ``meetings`` (requester, requested, day, start, end,
-table, why) and ``contacts`` (name -> name/email, already filtered by consent), so it
-knows nothing about the database. Text from data goes into properties as text, which
-the icalendar library escapes.
+Each event carries the mission's dates (``DTEND`` is the day after the last day, as
+all-day events require), country and region as ``LOCATION``, its type as
+``CATEGORIES``, and the travellers and the plan it comes from in ``DESCRIPTION``. The
+``UID`` is the mission's, so importing a newer export updates the event instead of
+adding a copy. The library escapes text, so names from the data cannot break the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
-from icalendar import Calendar, Event
+import icalendar
 
-
-def _at(day: str, hhmm: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(f"{day}T{hhmm}")
+PRODID = "-//ELCA//elca-match//EN"
 
 
-def calendar(result: Any, participant: str) -> bytes:
-    """The .ics of one participant (by display name): its meetings with whom, where, why and (consented) contact."""
-    cal = Calendar()
-    cal.add("prodid", "-//elca-match//agenda//EN")
+@dataclass
+class CalendarEvent:
+    """One mission as a calendar event (dates inclusive)."""
+
+    uid: str
+    summary: str
+    start: dt.date
+    end: dt.date
+    country: str
+    region: str
+    type: str
+    travellers: list[str] = field(default_factory=list)
+    lead_cluster: str = ""
+    seats: int = 0
+    source: str = ""  # the plan it comes from, in words
+
+    @property
+    def description(self) -> str:
+        lines = [f"Type: {self.type}", f"Country: {self.country}" + (f", region {self.region}" if self.region else "")]
+        if self.lead_cluster:
+            lines.append(f"Lead cluster: {self.lead_cluster}")
+        lines.append(f"Travellers ({len(self.travellers)} of {self.seats} seats):")
+        lines += [f"- {t}" for t in self.travellers] or ["- (none yet)"]
+        if self.source:
+            lines.append(f"From {self.source}.")
+        return "\n".join(lines)
+
+
+def render_ics(name: str, events: list[CalendarEvent], stamp: dt.datetime | None = None) -> bytes:
+    """The calendar ``name`` with ``events`` as RFC 5545 bytes (CRLF lines, folded at 75 octets)."""
+    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{result.mission} - {participant}")
-    for m in result.meetings:
-        if participant not in (m.requester, m.requested):
-            continue
-        other = m.requested if participant == m.requester else m.requester
-        event = Event()
-        uid = hashlib.sha256(f"{result.mission}|{m.requester_id}|{m.requested_id}".encode()).hexdigest()[:16]
-        event.add("uid", f"{uid}@elca-match")
-        event.add("dtstamp", dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
-        event.add("dtstart", _at(m.day, m.start))
-        event.add("dtend", _at(m.day, m.end))
-        event.add("summary", f"{other} (table {m.table})")
-        event.add("location", f"Table {m.table}")
-        lines = [f"Meeting with {other}", f"Why: {m.why}" if m.why else ""]
-        contact = result.contacts.get(other)
-        if contact:
-            lines.append(f"Contact: {contact['name']} <{contact['email']}>")
-        event.add("description", "\n".join(line for line in lines if line))
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for e in events:
+        event = icalendar.Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", e.summary)
+        event.add("dtstart", e.start)
+        event.add("dtend", e.end + dt.timedelta(days=1))
+        event.add("location", ", ".join(x for x in (e.region, e.country) if x))
+        if e.type:
+            event.add("categories", [e.type])
+        event.add("description", e.description)
+        event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical()
-
-
-def write_calendars(result: Any, folder: Path, participants: list[str]) -> list[Path]:
-    """Write one .ics per participant into ``folder``; return the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in participants:
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name).strip("_")[:60] or "participant"
-        path = folder / f"{result.mission}-{safe}.ics"
-        path.write_bytes(calendar(result, name))
-        written.append(path)
-    return written

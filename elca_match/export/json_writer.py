@@ -9,11 +9,13 @@ import dataclasses
 import datetime as _dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import PurePath
 from typing import IO, Any
 
+from ..text import fold
 from .document import Document, Section
 
 
@@ -50,8 +52,60 @@ def section_objects(section: Section) -> list[dict[str, Any]]:
     return [dict(zip(columns, (jsonable(v) for v in row))) for row in section.rows]
 
 
+def table_name(title: str) -> str:
+    """A table's JSON name from a section title: ``'Rows set aside'`` -> ``'rows-set-aside'``."""
+    head = re.split(r" · |: | \(|\n", str(title or ""), maxsplit=1)[0]
+    name = "-".join(re.findall(r"[a-z0-9]+", fold(head)))
+    return name[:48].rstrip("-") or "rows"
+
+
+def named_tables(document: Document) -> dict[str, list[dict[str, Any]]]:
+    """The document's sections as named tables of row objects, keyed like the CSV columns.
+
+    Sections with the same table name (given, or from their titles) and the same
+    columns form one table, each row led by a ``section`` key holding its section's
+    title, as in CSV; a name taken by other columns gets ``-2``, ``-3``...
+    """
+    sections = document.sections
+    same_columns = len(sections) > 1 and all(list(s.columns) == list(sections[0].columns) for s in sections)
+    shared = table_name(document.title) if same_columns else None
+    groups: dict[str, list[Section]] = {}
+    for section in sections:
+        name = section.name or section.table or shared or table_name(section.title)
+        candidate, n = name, 1
+        while candidate in groups and list(groups[candidate][0].columns) != list(section.columns):
+            n += 1
+            candidate = f"{name}-{n}"
+        groups.setdefault(candidate, []).append(section)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, members in groups.items():
+        rows = []
+        for section in members:
+            for row in section_objects(section):
+                rows.append({"section": section.title, **row} if len(members) > 1 else row)
+        tables[name] = rows
+    return tables
+
+
 def document_payload(document: Document) -> Any:
-    """What the json writer serialises for ``document``."""
+    """What the json writer serialises for ``document``.
+
+    With a ``query`` (set by the command line): the shape of docs/json.md, an object
+    with ``query``, ``summary`` and ``tables``, followed by the result's own fields.
+    Without one (a library caller): the result itself, or the sections as objects.
+    """
+    legacy = _result_payload(document)
+    if document.query is None:
+        return legacy
+    payload: dict[str, Any] = {"query": jsonable(document.query), "summary": jsonable(document.summary),
+                               "tables": named_tables(document)}
+    if isinstance(legacy, dict):
+        for key, value in legacy.items():
+            payload.setdefault(key, value)
+    return payload
+
+
+def _result_payload(document: Document) -> Any:
     if document.data is not None:
         return jsonable(document.data)
     payload: dict[str, Any] = {

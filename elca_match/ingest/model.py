@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import Problem
 from ..tabular import Table
 
 
@@ -35,3 +36,4 @@ class AdapterOutput:
     table: Table
     rows: list[CanonicalRow]
     mapping: list[ColumnMapping]
+    warnings: list[Problem] = field(default_factory=list)  # what was read but may be wrong (never fatal)

@@ -16,7 +16,7 @@ from typing import Any
 from .. import markets
 from ..errors import Problem, did_you_mean
 from ..questionnaire import Question, Questionnaire
-from ..text import split_multi, slug
+from ..text import name_slug, split_multi
 from .model import CanonicalRow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -65,9 +65,14 @@ def organisation_keys(answers: dict[str, Any], questionnaire: Questionnaire) -> 
     """(key, org_id, name_key): org_id (VAT or PIC) when given, else normalised name + country."""
     key_code = questionnaire.key_code()
     raw_id = answers.get(key_code) if key_code else None
-    org_id = re.sub(r"[\s.\-/]", "", str(raw_id)).upper() if raw_id else None
-    name_key = f"{slug(answers.get('org_name', ''))}|{answers.get('country', '')}"
+    org_id = org_id_of(raw_id) if raw_id else None
+    name_key = f"{name_slug(answers.get('org_name', ''))}|{answers.get('country', '')}"
     return (f"id:{org_id}" if org_id else f"name:{name_key}"), org_id, name_key
+
+
+def org_id_of(text: object) -> str:
+    """A VAT or PIC id as stored, whatever its spelling: ``DE.123 456-789`` -> ``DE123456789``."""
+    return re.sub(r"[\s.\-/]", "", str(text)).upper()
 
 
 def _keyed(row: CanonicalRow, answers: dict[str, Any], questionnaire: Questionnaire) -> ValidRow:
@@ -149,11 +154,51 @@ def normalise_answer(question: Question, text: str, questionnaire: Questionnaire
     codes: list[str] = []
     for part in parts:
         code = _choice(question, part, questionnaire)
-        if code is None:
+        found = [code] if code is not None else []
+        if code is None and question.is_multi and "," in part:
+            # hand-typed "a, b" where the template says "a; b": split when every part is a choice
+            readings = comma_readings(part, lambda piece: _choice(question, piece, questionnaire))
+            if len(readings) > 1:
+                return None, "ambiguous_choices", {"readings": " or ".join(
+                    "; ".join(reading) for reading in readings)}
+            found = readings[0] if readings else []
+            if not found:  # name the piece that is no choice, not the whole cell
+                unknown = [p.strip() for p in part.split(",") if p.strip() and _choice(question, p.strip(),
+                                                                                         questionnaire) is None]
+                part = unknown[0] if unknown and len(unknown) < len(part.split(",")) else part
+        if not found:
             return None, *_unknown_choice(question, part, questionnaire)
-        if code not in codes:
-            codes.append(code)
+        codes.extend(c for c in found if c not in codes)
     return (codes if question.is_multi else codes[0]), None, {}
+
+
+def comma_readings(text: str, match, limit: int = 2) -> list[list[str]]:
+    """The ways (at most ``limit``) to read ``text`` as known choices separated by commas.
+
+    Labels may hold commas themselves ("Design, simulation, engineering"), so every
+    segmentation of the comma-separated pieces into known choices counts; readings that
+    give the same choices are one reading.
+    """
+    pieces = text.split(",")
+
+    @functools.lru_cache(maxsize=None)
+    def from_piece(start: int) -> tuple[tuple[str, ...], ...]:
+        if start == len(pieces):
+            return ((),)
+        found: list[tuple[str, ...]] = []
+        for end in range(len(pieces), start, -1):
+            code = match(",".join(pieces[start:end]).strip())
+            if code is not None:
+                found.extend((code, *rest) for rest in from_piece(end))
+            if len({frozenset(r) for r in found}) >= limit:
+                break
+        return tuple(found)
+
+    readings: list[list[str]] = []
+    for reading in from_piece(0):
+        if all(frozenset(reading) != frozenset(r) for r in readings):
+            readings.append(list(dict.fromkeys(reading)))
+    return readings[:limit]
 
 
 def _choice(question: Question, text: str, questionnaire: Questionnaire) -> str | None:

@@ -7,7 +7,7 @@ names only features both sides have, and the breakdown sums to the score.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,11 +65,13 @@ class Contribution:
 def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]], space: FeatureSpace, *,
                   member_trl: Sequence[tuple[int, int] | None] | None = None,
                   opp_trl: Sequence[tuple[int, int] | None] | None = None,
-                  groups: Sequence[Any] = (), why_terms: int = 3) -> list[Contribution]:
+                  groups: Sequence[Any] = (), why_terms: int = 3,
+                  labels: Mapping[str, str] | None = None) -> list[Contribution]:
     """Breakdown and explanation of each (member row, opportunity row) pair, vectorised over pairs.
 
     ``groups`` are objects with ``blocks`` and ``prefix`` (the model's explain groups);
-    ``member_trl``/``opp_trl`` give the TRL levels and ranges the TRL part names.
+    ``member_trl``/``opp_trl`` give the TRL levels and ranges the TRL part names;
+    ``labels`` names the thesaurus concepts among the text features in the reader's language.
     The score is the sum of the breakdown (``math.fsum``), so the two always agree.
     """
     if not pairs:
@@ -89,7 +91,7 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
         breakdown = {b: float(per_block[i]) for i, b in enumerate(space.blocks)}
         why = explain(shared, groups, space.blocks,
                       member_trl[m] if member_trl is not None else None,
-                      opp_trl[o] if opp_trl is not None else None, why_terms)
+                      opp_trl[o] if opp_trl is not None else None, why_terms, labels)
         score = math.fsum(breakdown.values())
         out.append(Contribution(int(m), int(o), score, breakdown, shared, why))
     return out
@@ -115,11 +117,12 @@ def _shared_entries(members_X: Any, opps_X: Any, m_idx: np.ndarray, o_idx: np.nd
 
 def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], blocks: Sequence[str],
             member_trl: tuple[int, int] | None = None, opp_trl: tuple[int, int] | None = None,
-            why_terms: int = 3) -> str:
-    """The readable "why": ``automotive, production; cfrp, rtm; TRL 7 in 6-9; market JP; text: crash``.
+            why_terms: int = 3, labels: Mapping[str, str] | None = None) -> str:
+    """The readable "why": ``automotive, production; cfrp, rtm; TRL 7 in 6-9; market JP; text: tailgate, crash``.
 
     Only blocks with shared features appear; features within a block are listed by
-    contribution (text: the ``why_terms`` strongest).
+    contribution. In the text block the thesaurus concepts both texts name come first,
+    by their ``labels`` (the reader's language), then plain words up to ``why_terms``.
     """
     ordered = [(tuple(g.blocks), g.prefix) for g in groups]
     covered = {b for bs, _ in ordered for b in bs}
@@ -134,12 +137,19 @@ def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], b
             if block == TRL_BLOCK:
                 names.append(_trl_phrase(member_trl, opp_trl, features))
             elif block == TEXT_BLOCK:
-                names.extend(f for f, _ in features[:why_terms])
+                names.extend(_text_names(features, labels or {}, why_terms))
             else:
                 names.extend(f for f, _ in features)
         if names:
             parts.append(prefix + ", ".join(names))
     return "; ".join(parts)
+
+
+def _text_names(features: list[tuple[str, float]], labels: Mapping[str, str], why_terms: int) -> list[str]:
+    """The ``why_terms`` strongest shared concepts by label, then plain words while there are fewer."""
+    concepts = [labels[f] for f, _ in features if f in labels][:why_terms]
+    words = [f for f, _ in features if f not in labels][: max(0, why_terms - len(concepts))]
+    return list(dict.fromkeys(concepts)) + words
 
 
 def _trl_phrase(member: tuple[int, int] | None, band: tuple[int, int] | None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vocabulary import BUSINESS_TYPES
+from .vocabulary import BUSINESS_TYPES, WP3_EVENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,11 @@ class PartnerOrg:
 
 @dataclass(frozen=True)
 class Event:
-    """An event attended by the partnership, targeting one or more third countries."""
+    """An event organised or attended by the partnership.
+
+    Work package 2 events (preparatory, C2C, B2B) target one or more third countries;
+    work package 3 events (cross-fertilisation in Europe) may take place anywhere.
+    """
 
     id: str
     name: str
@@ -65,6 +69,12 @@ class Event:
     parties: tuple[Party, ...] = ()
     partners: tuple[str, ...] = ()  # PartnerOrg ids
     description: str = ""
+    organised: bool = False  # organised by the partnership (call indicator 4), not only attended
+
+    @property
+    def wp3(self) -> bool:
+        """A European event of work package 3 (cross-fertilisation and monitoring)."""
+        return self.kind in WP3_EVENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,83 @@ class Case:
     description: str = ""
     confidential: bool = False
     mission_id: str | None = None
+    main_steps: str = ""  # section 6: main steps undertaken
+    next_steps: str = ""  # section 6: next steps envisaged
+
+
+@dataclass(frozen=True)
+class CaseSteps:
+    """Main steps undertaken and next steps envisaged on a cooperation case (section 6)."""
+
+    id: str  # the case's id
+    main_steps: str
+    next_steps: str
+
+
+@dataclass(frozen=True)
+class Dissemination:
+    """A dissemination action: where it appeared and how many stakeholders of each type it reached."""
+
+    id: str
+    name: str
+    date: str
+    channel: str  # event | website | social_media | newsletter | article
+    smes: int = 0
+    rtos: int = 0
+    clusters: int = 0  # clusters and intermediaries
+    policy: int = 0  # policy actors
+    description: str = ""
+
+    @property
+    def reached(self) -> int:
+        return self.smes + self.rtos + self.clusters + self.policy
+
+
+@dataclass(frozen=True)
+class ConsortiumMeeting:
+    """A meeting of the consortium's participants (kick-off, jour fixe, partner workshop)."""
+
+    id: str
+    name: str
+    date: str
+    parties: tuple[Party, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A cross-fertilised partnership: another cluster partnership, an EU initiative, or other (section 6 c)."""
+
+    id: str
+    name: str
+    date: str
+    kind: str  # cluster_partnership | eu_initiative | other
+    parties: tuple[Party, ...] = ()
+    description: str = ""
+    main_steps: str = ""
+    next_steps: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact with third-country associations or clusters (one record may name several)."""
+
+    id: str
+    name: str
+    date: str
+    partners: tuple[str, ...]  # PartnerOrg ids
+    parties: tuple[Party, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    """Whether a milestone or deliverable of the action's plan was achieved, and when."""
+
+    id: str  # as in builtin/action.yaml (MS1, D1.1)
+    achieved: bool
+    date: str = ""
+    comment: str = ""
 
 
 @dataclass
@@ -112,14 +199,27 @@ class Outcomes:
     meetings: list[Meeting] = field(default_factory=list)
     orgs: list[PartnerOrg] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    steps: list[CaseSteps] = field(default_factory=list)
+    disseminations: list[Dissemination] = field(default_factory=list)
+    consortium_meetings: list[ConsortiumMeeting] = field(default_factory=list)
+    partnerships: list[Partnership] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    milestones: list[Status] = field(default_factory=list)
+    deliverables: list[Status] = field(default_factory=list)
 
     def org_index(self) -> dict[str, PartnerOrg]:
         """Third-country organisations by id (ids compare without case)."""
         return {o.id.casefold(): o for o in self.orgs}
 
     def count(self) -> dict[str, int]:
-        return {"events": len(self.events), "meetings": len(self.meetings), "orgs": len(self.orgs),
-                "cases": len(self.cases)}
+        """How many records of each kind (the first four always, the others when there are any)."""
+        counts = {"events": len(self.events), "meetings": len(self.meetings), "orgs": len(self.orgs),
+                  "cases": len(self.cases)}
+        for name in ("steps", "disseminations", "consortium_meetings", "partnerships", "contacts", "milestones",
+                     "deliverables"):
+            if getattr(self, name):
+                counts[name] = len(getattr(self, name))
+        return counts
 
 
 @dataclass(frozen=True)
@@ -142,5 +242,15 @@ class Directory:
     missions: dict[str, dict] = field(default_factory=dict)  # id -> mission record
     orgs: list[PartnerOrg] = field(default_factory=list)  # third-country organisations already stored
     events: dict[str, Event] = field(default_factory=dict)  # events already stored, by id
+    cases: frozenset[str] = frozenset()  # ids (folded) of cooperation cases already stored
+    milestones: dict[str, str] = field(default_factory=dict)  # id -> name, from the action's plan
+    deliverables: dict[str, str] = field(default_factory=dict)
     excluded_countries: frozenset[str] = frozenset()  # EU and COSME countries: not third countries
     stored_ids: dict[str, frozenset[str]] = field(default_factory=dict)  # kind -> ids stored (folded)
+
+
+# Record kind (the outcome file's `record` column) -> the Outcomes list that holds it.
+LISTS = {"org": "orgs", "event": "events", "meeting": "meetings", "case": "cases", "steps": "steps",
+         "dissemination": "disseminations", "consortium_meeting": "consortium_meetings",
+         "partnership": "partnerships", "contact": "contacts", "milestone": "milestones",
+         "deliverable": "deliverables"}

@@ -26,13 +26,16 @@ from ..questionnaire import Questionnaire
 from ..tabular import Row, SourceInfo, Table
 from ..text import closest, fold, split_multi
 from . import vocabulary as v
-from .model import Case, Directory, Event, Meeting, Outcomes, Party, PartnerOrg
+from .model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Directory, Dissemination, Event, Meeting,
+                    Outcomes, Partnership, Party, PartnerOrg, Status)
 
 COLUMNS = (
     Column("record", required=True), Column("id", required=True), Column("name"), Column("date"),
     Column("country"), Column("kind"), Column("mission"), Column("event"), Column("parties"),
     Column("partners"), Column("objectives"), Column("sector"), Column("technology"), Column("agreement"),
     Column("status"), Column("confidential"), Column("description"),
+    Column("organised"), Column("main_steps"), Column("next_steps"), Column("achieved"), Column("comment"),
+    Column("reached_smes"), Column("reached_rtos"), Column("reached_clusters"), Column("reached_policy"),
 )
 FIELDS = tuple(c.name for c in COLUMNS)
 
@@ -41,16 +44,30 @@ FIELDS = tuple(c.name for c in COLUMNS)
 APPLIES: dict[str, frozenset[str]] = {
     "org": frozenset({"record", "id", "name", "country", "kind", "description"}),
     "event": frozenset({"record", "id", "name", "date", "country", "kind", "mission", "parties", "partners",
-                        "description"}),
+                        "description", "organised"}),
     "meeting": frozenset({"record", "id", "name", "date", "country", "kind", "mission", "event", "parties",
                           "partners", "description"}),
     "case": frozenset({"record", "id", "name", "date", "country", "kind", "mission", "parties", "partners",
                        "objectives", "sector", "technology", "agreement", "status", "confidential",
-                       "description"}),
+                       "description", "main_steps", "next_steps"}),
+    "steps": frozenset({"record", "id", "main_steps", "next_steps"}),
+    "dissemination": frozenset({"record", "id", "name", "date", "kind", "description", "reached_smes",
+                                "reached_rtos", "reached_clusters", "reached_policy"}),
+    "consortium_meeting": frozenset({"record", "id", "name", "date", "parties", "description"}),
+    "partnership": frozenset({"record", "id", "name", "date", "kind", "parties", "description", "main_steps",
+                              "next_steps"}),
+    "contact": frozenset({"record", "id", "name", "date", "parties", "partners", "description"}),
+    "milestone": frozenset({"record", "id", "achieved", "date", "comment"}),
+    "deliverable": frozenset({"record", "id", "achieved", "date", "comment"}),
 }
 # Kinds in the order they are read: organisations first, so that events, meetings and
-# cases of the same file can name them; events before the meetings that happen at them.
-ORDER = ("org", "event", "meeting", "case")
+# cases of the same file can name them; events before the meetings that happen at them;
+# cases before their steps.
+ORDER = ("org", "event", "meeting", "case", "steps", "dissemination", "consortium_meeting", "partnership",
+         "contact", "milestone", "deliverable")
+# Stakeholder types a dissemination record counts, by column (the template's split).
+REACHED = {"reached_smes": "smes", "reached_rtos": "rtos", "reached_clusters": "clusters",
+           "reached_policy": "policy"}
 
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(\d)")
 _YES = {"yes", "y", "true", "1", "x", "ja", "si", "sí", "oui", "tak"}
@@ -87,8 +104,8 @@ def check_outcomes(table: Table, directory: Directory, questionnaire: Questionna
     builder = _Builder(directory, questionnaire, result)
     builder.build(by_kind)
     id_header = table.header[positions["id"]]
-    for kind, records in (("org", result.outcomes.orgs), ("event", result.outcomes.events),
-                          ("meeting", result.outcomes.meetings), ("case", result.outcomes.cases)):
+    for kind in ORDER:
+        records = getattr(result.outcomes, LISTS[kind])
         result.problems.extend(check_unique_ids([{"id": r.id} for r in records], builder.row_numbers[kind],
                                                 table.source.name, "id", id_header))
     result.problems.sort(key=lambda p: (p.row or 0))
@@ -102,13 +119,23 @@ def check_record(kind: str, values: dict[str, str], directory: Directory,
     cells = [kind, *[str(values.get(name) or "") for name in header[1:]]]
     table = Table(SourceInfo("", "", "", "csv"), header, [Row(2, cells)])
     checked = check_outcomes(table, directory, questionnaire)
-    checked.problems = [dataclasses.replace(p, file=None, row=None, column=option_name(p.column))
+    renamed = _KIND_OPTIONS.get(kind, {})
+    checked.problems = [dataclasses.replace(p, file=None, row=None,
+                                            column=renamed.get(p.column or "") or option_name(p.column))
                         for p in checked.problems]
     return checked
 
 
 # Columns whose `outcomes add` option is named for one value, since it may be repeated.
-_OPTIONS = {"parties": "--party", "partners": "--partner", "objectives": "--objective"}
+_OPTIONS = {"parties": "--party", "partners": "--partner", "objectives": "--objective", "kind": "--kind",
+            "reached_smes": "--smes", "reached_rtos": "--rtos", "reached_clusters": "--clusters",
+            "reached_policy": "--policy-actors"}
+
+
+# Where a record kind's command names a column differently.
+_KIND_OPTIONS = {"dissemination": {"kind": "--channel"}, "steps": {"id": "--case"},
+                 "milestone": {"id": "MILESTONE", "achieved": "--achieved"},
+                 "deliverable": {"id": "DELIVERABLE", "achieved": "--achieved"}}
 
 
 def option_name(column: str | None) -> str | None:
@@ -130,6 +157,7 @@ class _Builder:
         self.missions = {str(k).casefold(): m for k, m in directory.missions.items()}
         self.clusters = {fold(code): code for code in directory.clusters}
         self.clusters.update({fold(label): code for code, label in directory.clusters.items()})
+        self.cases: set[str] = set(directory.cases)
         self.row_numbers: dict[str, list[int]] = {kind: [] for kind in ORDER}
 
     def build(self, by_kind: dict[str, list[RowReader]]) -> None:
@@ -161,8 +189,11 @@ class _Builder:
 
     def _event(self, cells: RowReader) -> None:
         mission = self._mission(cells)
-        countries = self._countries(cells)
-        if not countries and not cells.raw("country"):
+        kind = _term(cells, "kind", v.EVENT_KINDS, required=True) or ""
+        # A European event of work package 3 may take place anywhere, a third country or not.
+        wp3 = kind in v.WP3_EVENT_KINDS
+        countries = self._countries(cells, third_only=not wp3)
+        if not countries and not cells.raw("country") and not wp3:
             if mission:
                 countries = [mission["country"]]
             else:
@@ -171,12 +202,13 @@ class _Builder:
             id=cells.text("id", required=True),
             name=cells.text("name", required=True),
             date=cells.date("date", required=True) or "",
-            kind=_term(cells, "kind", v.EVENT_KINDS, required=True) or "",
+            kind=kind,
             countries=tuple(countries),
             mission_id=mission["id"] if mission else None,
             parties=tuple(self._parties(cells)),
             partners=tuple(o.id for o in self._partners(cells)),
             description=cells.text("description"),
+            organised=_flag(cells, "organised"),
         )
         if record.id:
             self.events[record.id.casefold()] = record
@@ -231,15 +263,110 @@ class _Builder:
             description=cells.text("description"),
             confidential=_flag(cells, "confidential"),
             mission_id=(self._mission(cells) or {}).get("id"),
+            main_steps=cells.text("main_steps"),
+            next_steps=cells.text("next_steps"),
         )
         if record.id:
+            self.cases.add(record.id.casefold())
             self.result.outcomes.cases.append(record)
             self._keep("case", cells, record)
 
+    def _steps(self, cells: RowReader) -> None:
+        case_id = cells.text("id", required=True)
+        if case_id and case_id.casefold() not in self.cases:
+            cells.problem("unknown_reference", "id", case_id, what="cooperation case",
+                          suggestion=did_you_mean(closest_id(case_id, self.cases)))
+            return
+        if not cells.raw("main_steps") and not cells.raw("next_steps"):
+            cells.problem("required_empty", "main_steps")
+        record = CaseSteps(case_id, cells.text("main_steps"), cells.text("next_steps"))
+        if record.id:
+            self.result.outcomes.steps.append(record)
+            self._keep("steps", cells, record)
+
+    def _dissemination(self, cells: RowReader) -> None:
+        reached = {field_name: cells.integer(column, 0, 10_000_000) or 0 for column, field_name in REACHED.items()}
+        record = Dissemination(
+            id=cells.text("id", required=True),
+            name=cells.text("name", required=True),
+            date=cells.date("date", required=True) or "",
+            channel=_term(cells, "kind", v.DISSEMINATION_CHANNELS, required=True) or "",
+            description=cells.text("description"),
+            **reached,
+        )
+        if record.id:
+            self.result.outcomes.disseminations.append(record)
+            self._keep("dissemination", cells, record)
+
+    def _consortium_meeting(self, cells: RowReader) -> None:
+        record = ConsortiumMeeting(
+            id=cells.text("id", required=True),
+            name=cells.text("name", required=True),
+            date=cells.date("date", required=True) or "",
+            parties=tuple(self._parties(cells)),
+            description=cells.text("description"),
+        )
+        if record.id:
+            self.result.outcomes.consortium_meetings.append(record)
+            self._keep("consortium_meeting", cells, record)
+
+    def _partnership(self, cells: RowReader) -> None:
+        record = Partnership(
+            id=cells.text("id", required=True),
+            name=cells.text("name", required=True),
+            date=cells.date("date", required=True) or "",
+            kind=_term(cells, "kind", v.PARTNERSHIP_KINDS, required=True) or "",
+            parties=tuple(self._parties(cells)),
+            description=cells.text("description"),
+            main_steps=cells.text("main_steps"),
+            next_steps=cells.text("next_steps"),
+        )
+        if record.id:
+            self.result.outcomes.partnerships.append(record)
+            self._keep("partnership", cells, record)
+
+    def _contact(self, cells: RowReader) -> None:
+        record = Contact(
+            id=cells.text("id", required=True),
+            name=cells.text("name"),
+            date=cells.date("date", required=True) or "",
+            partners=tuple(o.id for o in self._partners(cells, required=True)),
+            parties=tuple(self._parties(cells)),
+            description=cells.text("description"),
+        )
+        if record.id:
+            self.result.outcomes.contacts.append(record)
+            self._keep("contact", cells, record)
+
+    def _milestone(self, cells: RowReader) -> None:
+        self._status(cells, "milestone", self.directory.milestones, self.result.outcomes.milestones)
+
+    def _deliverable(self, cells: RowReader) -> None:
+        self._status(cells, "deliverable", self.directory.deliverables, self.result.outcomes.deliverables)
+
+    def _status(self, cells: RowReader, kind: str, plan: dict[str, str], into: list[Status]) -> None:
+        """A milestone or deliverable of the action's plan, named by id (``D1.1``) or name."""
+        raw = cells.text("id", required=True)
+        if not raw:
+            return
+        by_spelling = {fold(i): i for i in plan} | {fold(name): i for i, name in plan.items()}
+        known = by_spelling.get(fold(raw)) or by_spelling.get(fold(raw.replace(" ", "")))
+        if known is None:
+            guess = closest_id(raw, plan) or closest(raw, list(plan.values()))
+            cells.problem("outcome_not_planned", "id", raw, what=kind,
+                          suggestion=did_you_mean(by_spelling.get(fold(guess)) if guess else None),
+                          allowed=", ".join(plan))
+            return
+        record = Status(known, _flag(cells, "achieved", required=True), cells.date("date") or "",
+                        cells.text("comment"))
+        into.append(record)
+        self._keep(kind, cells, record)
+
     # --- references ------------------------------------------------------------------
 
-    def _countries(self, cells: RowReader, single: bool = False, required: bool = False) -> list[str]:
-        """Third countries as alpha-2 codes, each once; EU and COSME countries are refused."""
+    def _countries(self, cells: RowReader, single: bool = False, required: bool = False,
+                   third_only: bool = True) -> list[str]:
+        """Countries as alpha-2 codes, each once; EU and COSME countries are refused when ``third_only``."""
         raw = cells.raw("country")
         if not raw:
             if required:
@@ -251,7 +378,7 @@ class _Builder:
             code = markets.resolve_country(part)
             if code is None:
                 cells.problem("unknown_country", "country", part, suggestion=did_you_mean(markets.suggest_country(part)))
-            elif code in self.directory.excluded_countries:
+            elif third_only and code in self.directory.excluded_countries:
                 cells.problem("outcome_not_third_country", "country", part, country=markets.country_name(code))
             elif code not in codes:
                 codes.append(code)
@@ -394,7 +521,10 @@ def _unknown(cells: RowReader, name: str, value: str, terms: Iterable[v.Term]) -
                   allowed=allowed)
 
 
-def _flag(cells: RowReader, name: str) -> bool:
+def _flag(cells: RowReader, name: str, required: bool = False) -> bool:
+    if required and not cells.raw(name):
+        cells.problem("required_empty", name)
+        return False
     value = fold(cells.raw(name))
     if value in _YES:
         return True

@@ -19,12 +19,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..export.xlsx import set_cell, sheet_names
-from .document import CLUSTER_CASES, TITLE, Layout, TemplateTable, period, report_tables
+from .document import CLUSTER_CASES, TITLE, Layout, TemplateTable, outside_words, period, report_tables
 from .indicators import IndicatorReport
 
 HEADER_ROW = 4  # first heading row; rows 1-2 hold the title and the period
-SHEET_TITLES = ("1 Call indicators", "2 Events", "3 Stakeholders", "4 Cases by clusters", "5 Cases by SMEs",
-                "Objective types")
+# One sheet per template table, by the table's name (Excel allows 31 characters).
+SHEET_TITLES = {"milestones": "I-1 Milestones", "deliverables": "I-2 Deliverables",
+                "call-indicators": "1 Call indicators", "project-indicators": "1 Other project indicators",
+                "events": "2 Events", "stakeholders": "3 Stakeholders", "cluster-cases": "4 Cases by clusters",
+                "sme-cases": "5 Cases by SMEs", "objective-types": "Objective types",
+                "cluster-details": "6a Details by EU clusters", "sme-details": "6b Details by EU SMEs",
+                "other-cases": "6c Other cooperation cases"}
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -36,13 +41,16 @@ _WRAPPED = Alignment(vertical="top", wrap_text=True)
 _NUMBER_WIDTH, _TEXT_WIDTH, _FIRST_WIDTH = 12, 42, 26
 
 
-def write_template_xlsx(report: IndicatorReport, path: str | Path) -> None:
-    """Write the report's tables to ``path`` as a workbook in the template's layout (atomically)."""
+def write_template_xlsx(report: IndicatorReport, path: str | Path, names: tuple[str, ...] = ()) -> None:
+    """Write the report's tables (those in ``names``, or all) to ``path`` as a workbook in the template's
+    layout (atomically)."""
     path = Path(path)
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table, name in zip(report_tables(report), sheet_names(list(SHEET_TITLES), taken=())):
-        _write_table(workbook.create_sheet(name), table, period(report))
+    tables = report_tables(report, names)
+    titles = sheet_names([SHEET_TITLES[t.layout.key] for t in tables], taken=())
+    for table, name in zip(tables, titles):
+        _write_table(workbook.create_sheet(name), table, period(report), outside_words(report))
     workbook.properties.title = TITLE
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent if str(path.parent) else ".")
     os.close(fd)
@@ -59,11 +67,12 @@ def heading_rows(layout: Layout) -> int:
     return 1 + bool(layout.group) + bool(layout.sub_group)
 
 
-def _write_table(sheet, table: TemplateTable, when: str) -> None:
+def _write_table(sheet, table: TemplateTable, when: str, left_out: str) -> None:
     layout = table.layout
     set_cell(sheet.cell(1, 1), layout.title)
     sheet.cell(1, 1).font = _TITLE
     set_cell(sheet.cell(2, 1), f"Cumulated results {when}")
+    set_cell(sheet.cell(3, 1), f"Records outside the period: {left_out}" if left_out else "")
     bottom = _write_headings(sheet, layout)
     first_data = bottom + 1
     for offset, values in enumerate(table.rows):

@@ -26,19 +26,58 @@ class Term:
         return (self.code, self.label, *extra, *self.aliases)
 
 
-# The four record kinds of the outcome file (its `record` column).
+# The record kinds of the outcome file (its `record` column).
 RECORD_KINDS: tuple[Term, ...] = (
     Term("event", "Event", aliases=("events",)),
     Term("meeting", "Matchmaking meeting", aliases=("meetings",)),
     Term("org", "Third-country organisation", aliases=("organisation", "organization", "partner")),
     Term("case", "Cooperation case", aliases=("cases", "cooperation")),
+    Term("steps", "Main and next steps of a cooperation case", aliases=("step", "case steps")),
+    Term("dissemination", "Dissemination", aliases=("communication", "publication")),
+    Term("consortium_meeting", "Consortium participants meeting",
+         aliases=("consortium meeting", "partner meeting", "jour fixe", "kick-off")),
+    Term("partnership", "Cross-fertilised partnership",
+         aliases=("cross-fertilisation", "cross fertilisation", "cross-fertilised partnership")),
+    Term("contact", "Contact with a third-country association or cluster", aliases=("contacts",)),
+    Term("milestone", "Milestone status", aliases=("milestones",)),
+    Term("deliverable", "Deliverable status", aliases=("deliverables",)),
 )
 
+# Events in the targeted third countries (work package 2, table 2) and the European
+# events of work package 3 ("events for cross-fertilisation and monitoring").
 EVENT_KINDS: tuple[Term, ...] = (
     Term("preparatory", "Preparatory event (workshop, seminar, visit)",
          aliases=("preparatory event", "workshop", "seminar", "visit")),
     Term("c2c", "C2C event", aliases=("c2c event", "cluster to cluster")),
     Term("b2b", "B2B event", aliases=("b2b event", "business to business")),
+    Term("national_workshop", "National workshop (WP 3)", aliases=("national workshop",)),
+    Term("international_meeting", "International meeting with other clusters, intermediary organisations (WP 3)",
+         aliases=("international meeting", "international meeting with other clusters")),
+    Term("international_event",
+         "Other international event with clusters not initially included in the consortium (WP 3)",
+         aliases=("other international event", "international event")),
+)
+THIRD_COUNTRY_EVENT_KINDS = frozenset({"preparatory", "c2c", "b2b"})  # work package 2, table 2
+WP3_EVENT_KINDS = ("national_workshop", "international_meeting", "international_event")
+
+# Dissemination channels (work package 4); an article or press release counts towards
+# "Articles, press releases".
+DISSEMINATION_CHANNELS: tuple[Term, ...] = (
+    Term("event", "Event", aliases=("events", "conference", "fair")),
+    Term("website", "Website", aliases=("web", "eccp")),
+    Term("social_media", "Social media", aliases=("linkedin", "twitter", "researchgate")),
+    Term("newsletter", "Newsletter", aliases=("mailing", "e-mail campaign")),
+    Term("article", "Article/press release", aliases=("press release", "article or press release", "press",
+                                                      "articles")),
+)
+
+# Section 6 c) of the template: other relevant cooperation cases.
+PARTNERSHIP_KINDS: tuple[Term, ...] = (
+    Term("cluster_partnership", "Cooperation with other cluster partnerships", 1,
+         aliases=("cluster partnership", "other cluster partnership", "escp")),
+    Term("eu_initiative", "Cooperation with other EU initiatives", 2,
+         aliases=("eu initiative", "other eu initiative")),
+    Term("other", "Other relevant cooperation cases", 3, aliases=("other relevant", "others")),
 )
 
 MEETING_KINDS: tuple[Term, ...] = (

@@ -2,8 +2,10 @@
 
 from .model import (
     CONSTRAINT_CODES,
+    CHANGE_CODES,
     Assignment,
     Certificate,
+    Change,
     LeftOut,
     Plan,
     PlanMember,
@@ -17,7 +19,7 @@ from .planner import SCALE, make_plan
 from .rules import MissionRules, load_rules, parse_rules
 
 __all__ = [
-    "CONSTRAINT_CODES", "SCALE", "Assignment", "Certificate", "LeftOut", "MissionRules", "Plan", "PlanMember",
+    "CHANGE_CODES", "CONSTRAINT_CODES", "SCALE", "Assignment", "Certificate", "Change", "LeftOut", "MissionRules", "Plan", "PlanMember",
     "PlanMission", "PlanParams", "UnfilledSeats", "WaitlistEntry", "cluster_quota", "load_rules", "make_plan",
     "parse_rules",
 ]

@@ -23,6 +23,18 @@ ELIGIBILITY_RULE = "eligibility_rule"
 NO_ELIGIBLE_MEMBER = "no_eligible_member"
 TRADE_OFF = "trade_off"
 CONSTRAINT_CODES = (SEATS_FULL, MEMBER_LIMIT, CLUSTER_QUOTA, ELIGIBILITY_RULE, NO_ELIGIBLE_MEMBER, TRADE_OFF)
+# Why an assignment of the base plan left a re-plan (``plan --from``), besides the codes above;
+# and why a member joined.
+MEMBER_GONE = "member_gone"
+MISSION_GONE = "mission_gone"
+EXCLUDED = "excluded"
+NO_CONSENT = "no_consent"
+NO_FIT = "no_fit"
+REQUIRED = "required"
+FREED_SEAT = "freed_seat"
+EMPTY_SEAT = "empty_seat"
+CHANGE_CODES = (MEMBER_GONE, MISSION_GONE, EXCLUDED, NO_CONSENT, ELIGIBILITY_RULE, NO_FIT, SEATS_FULL, MEMBER_LIMIT,
+                CLUSTER_QUOTA, REQUIRED, TRADE_OFF, FREED_SEAT, EMPTY_SEAT)
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,8 @@ class PlanParams:
     one- or two-seat mission. ``cluster_min_seats`` is a minimum number of
     assignments per cluster across the whole plan. ``require`` holds
     ``(member_key, mission_id)`` pairs a person has fixed; they override the fit and
-    the eligibility rule, but not consent, seats, member limits or quotas.
+    the eligibility rule, but not consent, seats, member limits or quotas. ``lock``
+    pairs (``--lock``) are fixed the same way and are carried into every re-plan.
     """
 
     max_per_member: int = 1
@@ -82,9 +95,19 @@ class PlanParams:
     require: frozenset[tuple[str, str]] = frozenset()
     allow_zero_fit: bool = False
     waitlist_size: int = 3
+    lock: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def fixed(self) -> frozenset[tuple[str, str]]:
+        """The pairs a person fixed: required and locked."""
+        return self.require | self.lock
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready parameters, with sets as sorted lists (so equal params serialise equally)."""
+        """JSON-ready parameters, with sets as sorted lists (so equal params serialise equally).
+
+        ``lock`` appears only when set, so plans made without locks keep their input hash.
+        """
+        locks = {"lock": [f"{m}@{j}" for m, j in sorted(self.lock)]} if self.lock else {}
         return {
             "max_per_member": self.max_per_member,
             "cluster_max_share": self.cluster_max_share,
@@ -94,12 +117,13 @@ class PlanParams:
             "require": [f"{m}@{j}" for m, j in sorted(self.require)],
             "allow_zero_fit": self.allow_zero_fit,
             "waitlist_size": self.waitlist_size,
-        }
+        } | locks
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PlanParams":
         """Inverse of :meth:`as_dict`."""
         require = frozenset(tuple(item.rsplit("@", 1)) for item in data.get("require", ()))
+        lock = frozenset(tuple(item.rsplit("@", 1)) for item in data.get("lock", ()))
         return cls(
             max_per_member=int(data.get("max_per_member", 1)),
             cluster_max_share=float(data.get("cluster_max_share", 0.5)),
@@ -109,6 +133,7 @@ class PlanParams:
             require=require,  # type: ignore[arg-type]
             allow_zero_fit=bool(data.get("allow_zero_fit", False)),
             waitlist_size=int(data.get("waitlist_size", 3)),
+            lock=lock,  # type: ignore[arg-type]
         )
 
 
@@ -170,6 +195,24 @@ class LeftOut:
 
 
 @dataclass(frozen=True)
+class Change:
+    """How a re-plan differs from its base plan: one member leaving or joining one mission, and why.
+
+    ``reason`` is one of :data:`CHANGE_CODES`: for ``leaves``, the constraint that
+    forced the assignment out; for ``joins``, the seat it fills (``freed_seat``,
+    ``empty_seat``) or ``required``.
+    """
+
+    change: str  # leaves | joins
+    mission: str
+    member: str
+    cluster: str
+    score: float
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class Certificate:
     """Proof that the plan is optimal: a feasible LP dual whose bound the plan reaches.
 
@@ -210,6 +253,7 @@ class Plan:
     cluster_seats: Mapping[str, int]  # cluster -> seats it got across the plan
     not_considered: Mapping[str, int]  # unconsented, excluded, no_fit: members never placed
     notes: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()  # a re-plan: what left and joined compared with the base plan
 
     def on_mission(self, mission_id: str) -> list[Assignment]:
         """The assignments to one mission, best first."""
@@ -231,6 +275,7 @@ class Plan:
             "cluster_seats": dict(self.cluster_seats),
             "not_considered": dict(self.not_considered),
             "notes": list(self.notes),
+            "changes": [asdict(c) for c in self.changes],
         }
 
     @classmethod
@@ -251,4 +296,5 @@ class Plan:
             cluster_seats=dict(data["cluster_seats"]),
             not_considered=dict(data["not_considered"]),
             notes=tuple(data.get("notes", ())),
+            changes=tuple(Change(**c) for c in data.get("changes", ())),
         )

@@ -8,12 +8,20 @@ the totals that can make the problem infeasible (required pairs against limits,
 seats and quotas; cluster minimums against the seats and each cluster's own
 capacity), solve exactly (:mod:`.flow`), certify (:mod:`.certificate`) and explain
 (:mod:`.explain`).
+
+Re-planning (``keep``: the assignments of a base plan) first finds the largest set of
+base assignments that can stay together, best total fit among those (a min-cost flow
+whose kept pairs carry a bonus larger than any total fit), then fixes that set like
+required pairs and fills the other seats optimally, so the certificate proves the
+optimum *given the kept assignments*. Every base assignment that left gets the
+constraint that forced it out, every newcomer the seat it fills.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 import numpy as np
@@ -23,7 +31,8 @@ from ..text import closest
 from . import explain
 from .certificate import dual_bound
 from .flow import FlowResult, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow, solve_pruned
-from .model import Assignment, Certificate, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
+from . import model
+from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
 from .rules import MemberTable, MissionRules, Test, load_rules
 
 # Fit is scaled to integers for the network simplex (exact on integers): 1e6 keeps six
@@ -54,6 +63,7 @@ class Instance:
     required: list[tuple[int, int]]
     params: PlanParams
     rules: MissionRules
+    kept: list[tuple[int, int]] = field(default_factory=list)  # base-plan pairs fixed by a re-plan
 
 
 def make_plan(
@@ -64,12 +74,18 @@ def make_plan(
     rules: MissionRules | None = None,
     *,
     prune: bool = True,
+    keep: Collection[tuple[str, str]] | None = None,
 ) -> Plan:
     """Assign members to missions to maximise total fit under seats, limits, quotas and rules.
 
     ``scores[i, j]`` is the fit of ``members[i]`` to ``missions[j]`` (>= 0; 0 means no
     fit). ``rules`` defaults to ``models/mission-rules.yaml``. ``prune=False`` solves
     on every usable pair (slow; for tests that the pruning keeps the optimum).
+
+    ``keep`` re-plans from a base plan: its ``(member key, mission id)`` assignments.
+    As many of them as the constraints allow stay (the most, then the best fit), the
+    remaining seats are filled optimally, and ``Plan.changes`` says who left and
+    joined and why. Pairs of members or missions no longer in the input leave.
 
     Raises UsageError for bad parameters, NotFoundError for unknown keys in
     ``exclude``/``require``, InfeasibleError naming the constraint that cannot be met,
@@ -82,10 +98,14 @@ def make_plan(
     res, fixed_weight = _residual(prob)
     _check_cluster_minimums(prob, res)
     try:
+        if keep:  # None: not a re-plan; empty: a re-plan from a plan without assignments
+            prob.kept = _most_kept(prob, res, keep, prune)
+            res, fixed_weight = _residual(prob)
         flow = solve_pruned(res, prune=prune)
     except nx.NetworkXUnfeasible:
         raise _minimum_error(prob, res) from None
-    return _assemble(prob, res, flow, fixed_weight)
+    plan = _assemble(prob, res, flow, fixed_weight)
+    return plan if keep is None else replace(plan, changes=tuple(_changes(prob, plan, keep)))
 
 
 def _check_params(p: PlanParams) -> None:
@@ -158,7 +178,7 @@ def _resolve_required(params: PlanParams, keys: list[str], mission_ids: list[str
     key_index = {k: i for i, k in enumerate(keys)}
     mission_index = {k: j for j, k in enumerate(mission_ids)}
     problems = []
-    for member, mission in sorted(params.require):
+    for member, mission in sorted(params.fixed):
         if member not in key_index:
             problems.append(Problem("not_found", value=member, params={
                 "what": "member to require", "suggestion": did_you_mean(closest(member, keys)),
@@ -169,7 +189,7 @@ def _resolve_required(params: PlanParams, keys: list[str], mission_ids: list[str
                 "hint": "elca-match missions list"}))
     if problems:
         raise NotFoundError("", problems)
-    pairs = sorted((key_index[a], mission_index[b]) for a, b in params.require)
+    pairs = sorted((key_index[a], mission_index[b]) for a, b in params.fixed)
     clash = sorted({keys[i] for i, _ in pairs if excluded[i]})
     if clash:
         raise UsageError("", [Problem("plan_require_excluded", value=k) for k in clash])
@@ -182,7 +202,7 @@ def _resolve_required(params: PlanParams, keys: list[str], mission_ids: list[str
 
 
 def _residual(prob: Instance) -> tuple[Residual, int]:
-    """Fix the required pairs (lower bound 1 on their arc) and return what is left to decide."""
+    """Fix the required and kept pairs (lower bound 1 on their arc) and return what is left to decide."""
     p = prob.params
     n, m = prob.scores.shape
     nc = len(prob.clusters)
@@ -192,7 +212,7 @@ def _residual(prob: Instance) -> tuple[Residual, int]:
     per_mission = np.zeros(m, dtype=np.int64)
     per_cluster_mission = np.zeros((nc, m), dtype=np.int64)
     per_cluster = np.zeros(nc, dtype=np.int64)
-    for i, j in prob.required:
+    for i, j in prob.required + prob.kept:
         c = prob.member_cluster[i]
         per_member[i] += 1
         per_mission[j] += 1
@@ -220,7 +240,7 @@ def _residual(prob: Instance) -> tuple[Residual, int]:
     usable = prob.usable.copy()
     weights = prob.weights.copy()
     fixed = 0
-    for i, j in prob.required:
+    for i, j in prob.required + prob.kept:
         fixed += int(max(0, np.rint(prob.scores[i, j] * SCALE)))
         usable[i, j] = False
         weights[i, j] = 0
@@ -348,6 +368,9 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
     for i, j in prob.required:
         assigned[i, j] = True
         required[i, j] = True
+    for i, j in prob.kept:
+        assigned[i, j] = True
+    locked = {(prob.members[i].key, prob.missions[j].id) for i, j in prob.required} & prob.params.lock
 
     objective_units = fixed_weight + flow.objective
     bound_units = fixed_weight + dual_bound(res, flow.pair_member, flow.pair_mission)
@@ -376,7 +399,8 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
             assignments.append(Assignment(
                 mission=prob.missions[j].id, member=prob.members[i].key,
                 cluster=prob.clusters[prob.member_cluster[i]], score=float(prob.scores[i, j]),
-                required=bool(required[i, j]), why="required by a person (--require)" if required[i, j] else "",
+                required=bool(required[i, j]),
+                why=_fixed_why(prob.members[i].key, prob.missions[j].id, locked) if required[i, j] else "",
             ))
     ctx = explain.Context(prob=prob, assigned=assigned, required=required, calendar=calendar)
     cluster_seats = np.bincount(prob.member_cluster[np.nonzero(assigned)[0]], minlength=len(prob.clusters))
@@ -395,3 +419,124 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
         not_considered=explain.not_considered(ctx),
         notes=tuple(explain.capacity_notes(ctx)),
     )
+
+
+def _fixed_why(member: str, mission: str, locked: set[tuple[str, str]]) -> str:
+    return "locked by a person (--lock)" if (member, mission) in locked else "required by a person (--require)"
+
+
+def _most_kept(prob: Instance, res: Residual, keep: Collection[tuple[str, str]], prune: bool) -> list[tuple[int, int]]:
+    """The largest set of ``keep`` pairs that can stay together (best total fit among the largest).
+
+    Each keepable pair's weight gets a bonus above any plan's total fit, so the
+    min-cost flow maximises the number kept first and the fit second.
+    """
+    key_index = {x.key: i for i, x in enumerate(prob.members)}
+    mission_index = {x.id: j for j, x in enumerate(prob.missions)}
+    pairs = sorted({(key_index[a], mission_index[b]) for a, b in keep if a in key_index and b in mission_index})
+    pairs = [(i, j) for i, j in pairs if res.usable[i, j]]
+    if not pairs:
+        return []
+    bonus = int(res.weights.sum()) + 1
+    weights = res.weights.copy()
+    rows, cols = np.array(pairs, dtype=np.int64).T
+    weights[rows, cols] += bonus
+    flow = solve_pruned(replace(res, weights=weights), prune=prune)
+    chosen = set(zip(flow.pair_member[flow.chosen].tolist(), flow.pair_mission[flow.chosen].tolist()))
+    return [p for p in pairs if p in chosen]
+
+
+def _changes(prob: Instance, plan: Plan, keep: Collection[tuple[str, str]]) -> list[Change]:
+    """Who left and who joined compared with the base plan's ``keep`` pairs, each with its reason."""
+    now = {(a.member, a.mission) for a in plan.assignments}
+    base = set(keep)
+    key_index = {x.key: i for i, x in enumerate(prob.members)}
+    mission_index = {x.id: j for j, x in enumerate(prob.missions)}
+    n, m = prob.scores.shape
+    load = np.zeros(n, dtype=np.int64)
+    used = np.zeros(m, dtype=np.int64)
+    used_by_cluster = np.zeros((len(prob.clusters), m), dtype=np.int64)
+    for a in plan.assignments:
+        i, j = key_index[a.member], mission_index[a.mission]
+        load[i] += 1
+        used[j] += 1
+        used_by_cluster[prob.member_cluster[i], j] += 1
+    base_by_cluster = np.zeros_like(used_by_cluster)
+    for member, mission in base:
+        if member in key_index and mission in mission_index:
+            base_by_cluster[prob.member_cluster[key_index[member]], mission_index[mission]] += 1
+    counts = Counts(load, used, used_by_cluster, base_by_cluster)
+    fixed = {(prob.members[i].key, prob.missions[j].id) for i, j in prob.required}
+    out, left_from = [], Counter()
+    for member, mission in sorted(base - now, key=lambda p: (p[1], p[0])):
+        i, j = key_index.get(member), mission_index.get(mission)
+        cluster = prob.members[i].cluster if i is not None else ""
+        score = float(prob.scores[i, j]) if i is not None and j is not None else 0.0
+        reason, detail = _why_left(prob, i, j, counts, fixed)
+        out.append(Change("leaves", mission, member, cluster, score, reason, detail))
+        left_from[mission] += 1
+    for a in plan.assignments:
+        if (a.member, a.mission) in base:
+            continue
+        if a.required:
+            reason, detail = model.REQUIRED, a.why or "required by a person"
+        elif left_from[a.mission]:
+            # counted, not named: a change row must not carry another member's key (forget erases by row)
+            reason, detail = model.FREED_SEAT, f"takes one of the {left_from[a.mission]} seat(s) freed on {a.mission}"
+        else:
+            reason, detail = model.EMPTY_SEAT, "fills a seat the base plan left empty, or a new one"
+        out.append(Change("joins", a.mission, a.member, a.cluster, a.score, reason, detail))
+    return out
+
+
+@dataclass
+class Counts:
+    """Assignments per member, per mission and per (cluster, mission) in the re-plan; and per (cluster, mission)
+    in the base plan."""
+
+    load: np.ndarray
+    used: np.ndarray
+    used_by_cluster: np.ndarray
+    base_by_cluster: np.ndarray
+
+
+def _why_left(prob: Instance, i: int | None, j: int | None, counts: Counts,
+              fixed: set[tuple[str, str]]) -> tuple[str, str]:
+    """The constraint that forced a base assignment out of the re-plan, checked from the member outwards.
+
+    A cluster that had more seats on the mission than its quota now allows is named
+    before full seats: that is what pushed its members out.
+    """
+    p = prob.params
+    if i is None:
+        return model.MEMBER_GONE, "the member is no longer in the data (forgotten or removed)"
+    if j is None:
+        return model.MISSION_GONE, "the mission is no longer in the missions file"
+    member, mission = prob.members[i], prob.missions[j]
+    if member.key in p.exclude:
+        return model.EXCLUDED, "excluded by a person (--exclude)"
+    if p.consented_only and not member.consent:
+        return model.NO_CONSENT, "the member has not consented to share its contact data"
+    if not prob.eligible[i, j]:
+        return model.ELIGIBILITY_RULE, f"the mission's rule no longer admits it ({prob.rules.summary(mission)})"
+    if not prob.usable[i, j]:
+        return model.NO_FIT, "no fit with the mission any more (score 0 or no shared sector)"
+    c = prob.member_cluster[i]
+    seats, quota = int(prob.seats[j]), int(prob.quota[j])
+    quota_detail = (f"cluster {member.cluster} may take {quota} seat(s) on {mission.id} now and had "
+                    f"{int(counts.base_by_cluster[c, j])} (--cluster-max-share {p.cluster_max_share:g})")
+    if counts.base_by_cluster[c, j] > quota and counts.used_by_cluster[c, j] >= quota:
+        return model.CLUSTER_QUOTA, quota_detail
+    if counts.used[j] >= seats:
+        taken = sorted(a for a, b in fixed if b == mission.id)
+        if taken:
+            return model.REQUIRED, f"{mission.id} has {seats} seat(s), and a person fixed " + ", ".join(taken) \
+                + " there (--require or --lock)"
+        return model.SEATS_FULL, f"{mission.id} has {seats} seat(s) now, all kept or filled"
+    if counts.used_by_cluster[c, j] >= quota:
+        return model.CLUSTER_QUOTA, quota_detail
+    if counts.load[i] >= p.max_per_member:
+        return model.MEMBER_LIMIT, (f"the member is on {int(counts.load[i])} mission(s), the limit "
+                                    f"(--max-per-member {p.max_per_member})")
+    return model.TRADE_OFF, ("keeping it would break another constraint, such as a cluster's minimum "
+                             f"(--cluster-min-seats {p.cluster_min_seats})")

@@ -1,15 +1,18 @@
-"""The multilingual glossary: terms in six languages -> shared concept codes.
+"""The multilingual thesaurus: terms in six languages -> shared concept codes, compiled for matching.
 
-The data lives in ``models/glossary.yaml``; this module only indexes it and finds its
-terms in a tokenised text: whole words and word sequences, words with a short
-inflection ending (``panels``, ``Karosserieteile``), and terms inside German compound
-words (``Faserverbundkarosserie``).
+The data lives in ``models/glossary.yaml`` and the domain files of ``models/thesaurus/``;
+this module merges them, compiles them once into per-language token tries (cached as
+JSON keyed by the files' content hash, see :mod:`.cache`) and finds their terms in a
+tokenised text: whole words and word sequences, words with a short inflection ending
+(``panels``, ``Karosserieteile``), German and Polish compounds split into known parts
+(``Dachverkleidung`` -> roof + cladding) and, for long words, close spellings of a
+known term in any language (one edit: ``pantografo`` -> pantograph).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,17 @@ WORD = re.compile(r"[^\W_]+")
 _ENDINGS = ("es", "en", "s", "e", "n")
 _MIN_STEM = 5
 ANY = "any"
+LANGUAGES = ("en", "de", "it", "pl", "fr", "es")
+_END = ""  # trie key of the concept a term ends in (no word is empty)
+
+# Compound splitting: linking elements between parts (German Fugen, the Polish -o-) and the
+# endings an inflected last part may carry; parts shorter than _MIN_PART are never used.
+_LINKS = ("", "s", "es", "n", "en", "e", "er", "o")
+_FINAL = ("", "e", "en", "n", "s", "es", "er", "a", "y", "i", "ow", "ach", "ami", "om", "u")
+_MIN_PART = 3
+# Close spellings: words this long may differ from a term (with the same first three letters)
+# by one edit, two from 10 letters on.
+FUZZY_MIN = 8
 
 
 def words(text: str) -> list[str]:
@@ -33,155 +47,385 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Concept:
-    """One shared concept: its code and the broader concepts it implies."""
+    """One shared concept: its code, the broader concepts it implies and its thesaurus links.
+
+    ``implies`` concepts are added to a text's features (a CFRP text is also a
+    composites text); ``broader`` is a navigation link only (a tailgate is a body
+    part), ``terms`` the concept's terms per language as written in the data.
+    """
 
     code: str
     implies: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    source: str = ""
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    def label(self, lang: str) -> str:
+        """The concept's first term in ``lang`` (else English, else its code): how a reader sees it."""
+        for choice in (lang, "en", ANY):
+            if self.terms.get(choice):
+                return self.terms[choice][0]
+        return self.code.replace("_", " ")
 
 
 @dataclass
 class Glossary:
-    """Indexed glossary terms per language (plus ``any`` for abbreviations and codes)."""
+    """The compiled thesaurus: concepts, a token trie per language and one-word terms.
+
+    Built once from the data (:meth:`from_data`, :meth:`from_files`) and then only read;
+    :meth:`to_json`/:meth:`from_json` are the cached compiled form.
+    """
 
     concepts: dict[str, Concept]
-    # language -> first word -> [(words of the term, concept code)], longest first
-    index: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = field(default_factory=dict)
-    # language -> single-word term -> concept code (for language detection and compounds)
+    # language -> nested dict word -> child; the key "" holds the concept a term ends in
+    tries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # language -> one-word term -> concept code (language detection, compounds, close spellings)
     single: dict[str, dict[str, str]] = field(default_factory=dict)
-    _compound: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:  # a pickled vectoriser carries no per-word memos
+        return {**self.__dict__, "_memo": {}}
+
+    # -- building -------------------------------------------------------------------------
     @classmethod
     def from_data(cls, data: Any, source: str = "glossary") -> "Glossary":
-        """Build from the parsed YAML (``{'concepts': {code: {lang: [terms], implies: [...]}}}``)."""
-        if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
-            raise DefinitionError.of("definition_invalid", detail=f"{source}: expected a 'concepts' mapping")
-        concepts: dict[str, Concept] = {}
-        glossary = cls(concepts)
-        for code, entry in data["concepts"].items():
-            if not isinstance(entry, dict):
-                raise DefinitionError.of("definition_invalid", detail=f"{source}: concept {code!r} is not a mapping")
-            implies = tuple(str(c) for c in entry.get("implies") or ())
-            concepts[str(code)] = Concept(str(code), implies)
-            for lang, terms in entry.items():
-                if lang == "implies":
-                    continue
-                if not isinstance(terms, list):
-                    raise DefinitionError.of("definition_invalid",
-                                             detail=f"{source}: concept {code!r}, {lang}: expected a list of terms")
-                for term in terms:
-                    glossary._add(str(lang), str(term), str(code))
-        unknown = sorted({i for c in concepts.values() for i in c.implies} - set(concepts))
+        """Build from one parsed YAML file (``{'concepts': {code: {lang: [terms], implies: [...]}}}``)."""
+        return cls.from_files([(source, data)])
+
+    @classmethod
+    def from_files(cls, files: Iterable[tuple[str, Any]],
+                   lemmatise: Callable[[str, str], str] | None = None) -> "Glossary":
+        """Merge several parsed files (glossary, thesaurus domains): a code in two files joins their terms.
+
+        A file may carry a top-level ``source`` note that its concepts without their own inherit.
+        With ``lemmatise(word, lang)``, each word of a multi-word term also matches through its lemma, so an
+        adjective written in one gender meets the text's other ("klapa tylna", "klapy tylnej").
+        """
+        merged: dict[str, dict[str, Any]] = {}
+        for name, data in files:
+            if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
+                raise DefinitionError.of("definition_invalid", detail=f"{name}: expected a 'concepts' mapping")
+            file_source = str(data.get("source") or "")
+            for code, entry in data["concepts"].items():
+                if not isinstance(entry, dict):
+                    raise DefinitionError.of("definition_invalid", detail=f"{name}: concept {code!r} is not a mapping")
+                into = merged.setdefault(str(code), {"implies": [], "broader": [], "source": "", "terms": {}})
+                for key in ("implies", "broader"):
+                    into[key] += [str(c) for c in entry.get(key) or () if str(c) not in into[key]]
+                into["source"] = into["source"] or str(entry.get("source") or file_source)
+                for lang, terms in entry.items():
+                    if lang in ("implies", "broader", "source"):
+                        continue
+                    if not isinstance(terms, list):
+                        raise DefinitionError.of("definition_invalid",
+                                                 detail=f"{name}: concept {code!r}, {lang}: expected a list of terms")
+                    into["terms"].setdefault(str(lang), []).extend(str(t) for t in terms)
+        concepts = {code: Concept(code, tuple(e["implies"]), tuple(e["broader"]), e["source"],
+                                  {lang: tuple(ts) for lang, ts in e["terms"].items()})
+                    for code, e in merged.items()}
+        unknown = sorted({i for c in concepts.values() for i in (*c.implies, *c.broader)} - set(concepts))
         if unknown:
             raise DefinitionError.of("definition_invalid",
-                                     detail=f"{source}: 'implies' names unknown concepts {', '.join(unknown)}")
-        for by_first in glossary.index.values():
-            for entries in by_first.values():
-                entries.sort(key=lambda e: -len(e[0]))
+                                     detail=f"glossary: 'implies'/'broader' name unknown concepts {', '.join(unknown)}")
+        glossary = cls(concepts)
+        for concept in concepts.values():
+            for lang, terms in concept.terms.items():
+                for term in terms:
+                    glossary._add(lang, term, concept.code, lemmatise if lang in LANGUAGES else None)
         return glossary
 
-    def _add(self, lang: str, term: str, code: str) -> None:
-        parts = tuple(words(term))
+    def _add(self, lang: str, term: str, code: str, lemmatise: Callable[[str, str], str] | None = None) -> None:
+        raw = WORD.findall(term.lower())  # simplemma wants the accents
+        parts = [fold(w) for w in raw]
         if not parts:
             return
-        self.index.setdefault(lang, {}).setdefault(parts[0], []).append((parts, code))
+        nodes = [self.tries.setdefault(lang, {})]
+        for word, part in zip(raw, parts):
+            # one-word terms are written in their base form; a lemma there would let 'trains' take 'training'
+            forms = dict.fromkeys((part, lemmatise(word, lang) if lemmatise and len(parts) > 1 else part))
+            nodes = [node.setdefault(form, {}) for node in nodes for form in forms]
+        for node in nodes:
+            node.setdefault(_END, code)  # the first concept to claim a term keeps it
         if len(parts) == 1:
             self.single.setdefault(lang, {}).setdefault(parts[0], code)
 
+    def to_json(self) -> dict[str, Any]:
+        """The compiled form, as plain JSON data (see :meth:`from_json`)."""
+        return {"concepts": {c.code: [list(c.implies), list(c.broader), c.source, {k: list(v) for k, v in c.terms.items()}]
+                             for c in self.concepts.values()},
+                "tries": self.tries, "single": self.single}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Glossary":
+        """Rebuild from :meth:`to_json` without parsing or compiling the YAML again."""
+        concepts = {code: Concept(code, tuple(i), tuple(b), s, {k: tuple(v) for k, v in t.items()})
+                    for code, (i, b, s, t) in data["concepts"].items()}
+        return cls(concepts, data["tries"], data["single"])
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def languages(self) -> list[str]:
+        """Languages with terms (``any`` excluded)."""
+        return [lang for lang in self.tries if lang != ANY]
+
     def expand(self, code: str) -> list[str]:
-        """The concept and every concept it implies (transitively), in order."""
-        out: list[str] = []
-        stack = [code]
-        while stack:
-            c = stack.pop(0)
-            if c not in out:
-                out.append(c)
-                stack.extend(self.concepts[c].implies)
-        return out
+        """The concept and every concept it implies or is narrower than (transitively), in order.
+
+        A text naming a tailgate also names body panels, so it meets an opportunity asking
+        for either; the specific concept still adds what the broader one cannot.
+        """
+        memo = self._memo.setdefault("expand", {})
+        hit = memo.get(code)
+        if hit is None:
+            out: list[str] = []
+            stack = [code]
+            while stack:
+                c = stack.pop(0)
+                if c not in out:
+                    out.append(c)
+                    stack.extend(self.concepts[c].implies)
+                    stack.extend(self.concepts[c].broader)
+            hit = memo[code] = out
+        return hit
+
+    def narrower(self, code: str) -> list[str]:
+        """Concepts whose ``broader`` link names ``code``."""
+        index = self._memo.get("narrower")
+        if index is None:
+            index = self._memo["narrower"] = {}
+            for c in self.concepts.values():
+                for b in c.broader:
+                    index.setdefault(b, []).append(c.code)
+        return list(index.get(code, ()))
+
+    def label(self, code: str, lang: str) -> str:
+        """How a reader of ``lang`` sees concept ``code``."""
+        concept = self.concepts.get(code)
+        return concept.label(lang) if concept else code
 
     def languages_of(self, word: str) -> list[str]:
         """Languages in which ``word`` (folded) is a one-word term."""
-        return [lang for lang, terms in self.single.items() if word in terms and lang != ANY]
+        index = self._memo.get("languages_of")
+        if index is None:
+            index = self._memo["languages_of"] = {}
+            for lang, terms in self.single.items():
+                if lang != ANY:
+                    for term in terms:
+                        index.setdefault(term, []).append(lang)
+        return index.get(word, [])
 
     def find(self, tokens: Sequence[str], lemmas: Sequence[str], lang: str,
-             compound: bool = False, compound_min: int = 6) -> tuple[list[str], list[bool]]:
+             compound: bool = False, compound_min: int = 6, fuzzy: bool = False) -> tuple[list[str], list[bool]]:
         """Concepts found in a token sequence, and which tokens they consumed.
 
         ``tokens`` are folded surface words, ``lemmas`` their folded lemmas. Terms of
-        ``lang``, English and ``any`` are tried, longest first at each position.
+        ``lang``, English and ``any`` are tried, longest first at each position; then
+        tokens no term took are split as compounds (when ``compound``) and, when
+        ``fuzzy``, matched to a close spelling of a one-word term of any language.
         """
-        langs = [lang, "en", ANY] if lang != "en" else ["en", ANY]
-        indexes = [self.index[x] for x in dict.fromkeys(langs) if x in self.index]
+        keys = [word_keys(t, m) for t, m in zip(tokens, lemmas)]
+        return self.find_keys(tokens, lemmas, keys, lang, compound, compound_min, fuzzy)
+
+    def find_keys(self, tokens: Sequence[str], lemmas: Sequence[str], keys: Sequence[tuple[str, ...]], lang: str,
+                  compound: bool = False, compound_min: int = 6,
+                  fuzzy: bool = False) -> tuple[list[str], list[bool]]:
+        """:meth:`find` with each token's match keys given (:func:`word_keys`, computed once per word)."""
+        tries, roots = self._tries_of(lang)
         found: list[str] = []
         used = [False] * len(tokens)
-        i = 0
-        while i < len(tokens):
-            hit = self._longest(tokens, lemmas, i, indexes)
-            if hit is None:
+        i, n = 0, len(tokens)
+        while i < n:
+            if roots.isdisjoint(keys[i]):  # most words start no term: skip the walk
                 i += 1
                 continue
-            length, code = hit
+            best = None
+            for trie in tries:
+                hit = _walk(trie, keys, i)
+                if hit is not None and (best is None or hit[0] > best[0]):
+                    best = hit
+            if best is None:
+                i += 1
+                continue
+            length, code = best
             found.extend(self.expand(code))
             for j in range(i, i + length):
                 used[j] = True
             i += length
-        if compound:
-            pattern = self._compound_pattern(lang, compound_min)
-            if pattern is not None:
-                for j, token in enumerate(tokens):
-                    if used[j] or len(token) <= compound_min:
-                        continue
-                    codes = [self.single_code(m.group(0), langs) for m in pattern.finditer(token)]
-                    if codes:
-                        used[j] = True
-                        for code in codes:
-                            found.extend(self.expand(code))
+        if compound or fuzzy:
+            for j, token in enumerate(tokens):
+                if used[j]:
+                    continue
+                codes = self.split_compound(token, lang, compound_min) if compound else ()
+                if not codes and fuzzy:
+                    codes = self.close_spelling(token, lemmas[j])
+                if codes:
+                    used[j] = True
+                    for code in codes:
+                        found.extend(self.expand(code))
         return found, used
 
+    def _tries_of(self, lang: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
+        """The tries searched for a text in ``lang`` (its own, English, ``any``) and their first words."""
+        key = ("tries", lang)
+        hit = self._memo.get(key)
+        if hit is None:
+            tries = [self.tries[x] for x in dict.fromkeys((lang, "en", ANY)) if x in self.tries]
+            hit = self._memo[key] = (tries, frozenset(w for trie in tries for w in trie))
+        return hit
+
     def single_code(self, word: str, langs: Sequence[str]) -> str:
+        """The concept of one-word term ``word`` in the first of ``langs`` that has it."""
         for lang in langs:
             code = self.single.get(lang, {}).get(word)
             if code:
                 return code
         raise KeyError(word)
 
-    def _longest(self, tokens, lemmas, i, indexes) -> tuple[int, str] | None:
-        candidates: list[tuple[tuple[str, ...], str]] = []
-        for key in _keys(tokens[i], lemmas[i]):
-            for index in indexes:
-                candidates.extend(index.get(key, ()))
-        best: tuple[int, str] | None = None
-        for parts, code in candidates:
-            n = len(parts)
-            if best is not None and n <= best[0]:
+    # -- words no term matched whole --------------------------------------------------------
+    def split_compound(self, token: str, lang: str, minimum: int = 6) -> tuple[str, ...]:
+        """Concepts of the known parts of a compound ``token`` (cached per word).
+
+        A split of the whole word into one-word terms of ``lang`` or ``any`` (at least
+        two, joined by linking elements, the last one perhaps inflected) wins; failing
+        that, every known term of at least ``minimum`` letters inside the word counts.
+        """
+        memo = self._memo.setdefault(("compound", lang, minimum), {})
+        hit = memo.get(token)
+        if hit is None:
+            parts, lengths = self._parts(lang, minimum)
+            hit = memo[token] = tuple(_full_split(token, parts) or _inner_terms(token, parts, lengths)) \
+                if len(token) > minimum else ()
+        return hit
+
+    def _parts(self, lang: str, minimum: int) -> tuple[dict[str, str], list[int]]:
+        """One-word terms usable as compound parts, and the lengths (longest first) of those inside words."""
+        key = ("parts", lang, minimum)
+        hit = self._memo.get(key)
+        if hit is None:
+            parts = {w: c for x in (ANY, lang) for w, c in self.single.get(x, {}).items() if len(w) >= _MIN_PART}
+            hit = self._memo[key] = (parts, sorted({len(w) for w in parts if len(w) >= minimum}, reverse=True))
+        return hit
+
+    def close_spelling(self, token: str, lemma: str = "") -> tuple[str, ...]:
+        """The concept of the one-word term (any language) one edit from ``token`` or its lemma, if unique.
+
+        Only for words of at least :data:`FUZZY_MIN` letters (two edits from 10): short
+        words are too often another word altogether.
+        """
+        memo = self._memo.setdefault("close", {})
+        hit = memo.get((token, lemma))
+        if hit is None:
+            hit = memo[(token, lemma)] = self._close(token, lemma)
+        return hit
+
+    def _close(self, token: str, lemma: str) -> tuple[str, ...]:
+        index = self._memo.get("close_index")
+        if index is None:  # terms by their first three letters: cognates rarely differ at the start
+            index = self._memo["close_index"] = {}
+            for terms in self.single.values():
+                for term, code in terms.items():
+                    if len(term) >= FUZZY_MIN - 2:
+                        index.setdefault(term[:3], []).append((term, code))
+        for word in dict.fromkeys((token, lemma)):
+            if len(word) < FUZZY_MIN:
                 continue
-            if i + n > len(tokens):
-                continue
-            if all(_word_matches(tokens[i + k], lemmas[i + k], parts[k]) for k in range(n)):
-                best = (n, code)
-        return best
-
-    def _compound_pattern(self, lang: str, minimum: int):
-        key = (lang, minimum)
-        if key not in self._compound:
-            terms = {w for x in (lang, ANY) for w in self.single.get(x, {}) if len(w) >= minimum}
-            # longest first, so that 'schienenfahrzeug' wins over 'schienen' at the same place
-            ordered = sorted(terms, key=lambda w: (-len(w), w))
-            self._compound[key] = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-        return self._compound[key]
+            limit = 2 if len(word) >= 10 else 1
+            codes = {code for term, code in index.get(word[:3], ())
+                     if abs(len(term) - len(word)) <= limit and edit_distance(word, term) <= limit}
+            if len(codes) == 1:
+                return tuple(codes)
+        return ()
 
 
-def _keys(token: str, lemma: str) -> set[str]:
-    keys = {token, lemma}
+def word_keys(token: str, lemma: str) -> tuple[str, ...]:
+    """The forms under which a word may match a term word: itself, its lemma, its stem before a short ending."""
+    keys = [token]
+    if lemma != token:
+        keys.append(lemma)
     for ending in _ENDINGS:
-        stem = token[: -len(ending)]
-        if token.endswith(ending) and len(stem) >= _MIN_STEM:
-            keys.add(stem)
-    return keys
+        if token.endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
+            stem = token[: -len(ending)]
+            if stem not in keys:
+                keys.append(stem)
+    return tuple(keys)
 
 
-def _word_matches(token: str, lemma: str, word: str) -> bool:
-    if token == word or lemma == word:
-        return True
-    if len(word) >= _MIN_STEM and token.startswith(word):
-        return token[len(word):] in _ENDINGS
-    return False
+def _walk(trie: dict[str, Any], keys: Sequence[tuple[str, ...]], start: int) -> tuple[int, str] | None:
+    """The longest term of ``trie`` starting at token ``start``: (number of tokens, concept)."""
+    best = None
+    frontier = [trie]
+    i = start
+    while frontier and i < len(keys):
+        following = []
+        for node in frontier:
+            for key in keys[i]:
+                child = node.get(key)
+                if child is not None:
+                    following.append(child)
+        i += 1
+        for node in following:
+            code = node.get(_END)
+            if code is not None:
+                best = (i - start, code)
+                break
+        frontier = following
+    return best
+
+
+def _full_split(token: str, parts: dict[str, str]) -> list[str]:
+    """Concepts of the fewest known parts that make up all of ``token`` (at least two), or []."""
+    n = len(token)
+    # best[i]: fewest parts covering token[:i] (ending after a part, before any linking element)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + _MIN_PART, n + 1):
+            code = parts.get(token[i:j])
+            if code is None:
+                continue
+            candidate = [*best[i], code]
+            for link in _LINKS:
+                k = j + len(link)
+                if k <= n and token.startswith(link, j) and (best[k] is None or len(best[k]) > len(candidate)):
+                    best[k] = candidate
+            for ending in _FINAL:
+                if ending and token.endswith(ending) and j + len(ending) == n \
+                        and (best[n] is None or len(best[n]) > len(candidate)):
+                    best[n] = candidate
+    found = best[n]
+    return list(dict.fromkeys(found)) if found and len(found) >= 2 else []
+
+
+def _inner_terms(token: str, parts: dict[str, str], lengths: Sequence[int]) -> list[str]:
+    """Known terms (of the given ``lengths``, longest first) inside ``token``, longest first at each place."""
+    found: list[str] = []
+    i = 0
+    while i < len(token):
+        for length in lengths:
+            code = parts.get(token[i:i + length]) if i + length <= len(token) else None
+            if code is not None:
+                found.append(code)
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    if a == b:
+        return 0
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

@@ -19,9 +19,14 @@ import yaml
 
 from ..errors import DefinitionError
 from ..resources import data_dir
+from .cache import drop_stale, read_json, write_json
 from .glossary import Glossary
+from .lemmas import lemma, save_lemmas
 
 NORMS = ("l2", "max", "band")
+# Bumped when the compiled thesaurus changes shape, so older cache files are not read.
+COMPILED_FORMAT = "c1"
+_COMPILED: dict[str, Glossary] = {}
 TRL_BLOCK = "trl"
 TEXT_BLOCK = "text"
 
@@ -36,6 +41,8 @@ class TextSettings:
     min_token_length: int = 3
     compound_min_length: int = 6
     compound_languages: tuple[str, ...] = ("de",)
+    fuzzy: bool = False          # long words one edit from a thesaurus term count as that term
+    cognates: bool = False       # unknown long words compared by a cognate key (pantografo ~ pantograph)
     default_language: str = "en"
     why_terms: int = 3
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -87,11 +94,38 @@ def model_path(name: str = "default") -> Path:
     return data_dir("models") / f"{name}.yaml"
 
 
-def _files(path: Path) -> tuple[Path, bytes, dict, Path, bytes]:
+def _files(path: Path) -> tuple[Path, bytes, dict, list[Path], bytes]:
+    """The model file, its data, the thesaurus files (glossary first) and their bytes as one string."""
     raw_model = path.read_bytes()
     data = _yaml(raw_model, path)
-    glossary_path = path.parent / str(data.get("glossary", "glossary.yaml"))
-    return path, raw_model, data, glossary_path, glossary_path.read_bytes()
+    sources = [path.parent / str(data.get("glossary", "glossary.yaml"))]
+    if data.get("thesaurus"):
+        sources += sorted((path.parent / str(data["thesaurus"])).glob("*.yaml"))
+    raw = b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0" for p in sources) if len(sources) > 1 \
+        else sources[0].read_bytes()
+    return path, raw_model, data, sources, raw
+
+
+def _glossary(sources: list[Path], raw: bytes) -> Glossary:
+    """The compiled thesaurus of ``sources``: from the cache when compiled before, else compiled and cached."""
+    name = f"thesaurus-{COMPILED_FORMAT}-{hashlib.sha256(raw).hexdigest()[:24]}.json"
+    glossary = _COMPILED.get(name)
+    if glossary is not None:  # its per-word memos carry over to the next build in this process
+        return glossary
+    cached = read_json(name)
+    if isinstance(cached, dict):
+        try:
+            glossary = Glossary.from_json(cached)
+        except (KeyError, TypeError, ValueError):
+            glossary = None  # a damaged cache file: compile again
+    if glossary is None:
+        glossary = Glossary.from_files(((p.name, _yaml(p.read_bytes(), p)) for p in sources), lemmatise=lemma)
+        save_lemmas()
+        drop_stale(f"thesaurus-{COMPILED_FORMAT}-", name)
+        write_json(name, glossary.to_json())
+    _COMPILED.clear()  # one thesaurus at a time is plenty
+    _COMPILED[name] = glossary
+    return glossary
 
 
 def _digest(raw_model: bytes, raw_glossary: bytes, questionnaire: Any) -> str:
@@ -117,8 +151,8 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
         from ..questionnaire import load_questionnaire
 
         questionnaire = load_questionnaire()
-    path, raw_model, data, glossary_path, raw_glossary = _files(Path(path) if path else model_path())
-    glossary = Glossary.from_data(_yaml(raw_glossary, glossary_path), glossary_path.name)
+    path, raw_model, data, sources, raw_glossary = _files(Path(path) if path else model_path())
+    glossary = _glossary(sources, raw_glossary)
 
     profile_blocks = questionnaire.profile_blocks()
     blocks_cfg = data.get("blocks") or {}

@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .analysis import Analysis, TextAnalyser
+from .lemmas import save_lemmas
 from .inputs import OPPORTUNITY, ProfileInput
 from .model import TEXT_BLOCK, TRL_BLOCK, MatchModel, load_model
 
@@ -92,6 +93,7 @@ class Vectoriser(TransformerMixin, BaseEstimator):
             if hit is None:
                 hit = cache[key] = analyser.analyse(x.text, x.lang)
             out.append(hit)
+        save_lemmas()  # the next process's first build reuses them
         return out
 
     def _fit(self, X: Sequence[ProfileInput], analyses: list[Analysis]) -> None:

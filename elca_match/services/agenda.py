@@ -25,10 +25,10 @@ from ..store import catalogue as catalogue_store
 from ..store import open_db, transaction
 from ..store import outcomes as outcomes_store
 from ..store import partners as partner_store
-from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..tabular import Row, SourceInfo, Table, read_table
 from ..text import closest, fold
+from . import plan_record
 
 COMMAND_LINE = "command line"
 SUGGESTED = "agenda suggest"
@@ -138,9 +138,10 @@ class HeldResult:
 
 def _directory(db, plan_id: int | None = None) -> tuple[dict[str, MissionInfo], dict[str, Any], dict[str, Any]]:
     """Every mission with its participants; also members by key and partners by id."""
-    saved = plans_store.get_plan(db, plan_id) if plan_id is not None else plans_store.latest_plan(db)
-    if plan_id is not None and saved is None:
-        raise NotFoundError.of("not_found", what="plan", value=str(plan_id), hint="elca-match plan list")
+    try:
+        saved = plan_record.saved_plan(db, plan_id)
+    except StateError:
+        saved = None  # no plan yet: nobody travels, partners can still be named
     travelling: dict[str, list[str]] = defaultdict(list)
     for row in (saved.plan.get("assignments", []) if saved else []):
         travelling[fold(row["mission"])].append(row["member"])

@@ -17,11 +17,12 @@ from typing import Any
 from .. import markets
 from ..catalogue import check_missions, check_opportunities
 from ..catalogue.fields import Checked
+from ..catalogue.staleness import CatalogueWarning, catalogue_warnings
 from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..resources import builtin_path
 from ..store import catalogue as store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..tabular import Table, read_table
 from ..text import closest, split_multi
 
@@ -62,15 +63,13 @@ def import_opportunities(db_path: Path, path: Path | None = None, *, builtin: bo
     table = read_table(source_path(path, builtin, BUILTIN_OPPORTUNITIES))
     checked = check_opportunities(table, questionnaire)
     _raise_if_problems(checked)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             existing = {r["id"].casefold(): r for r in store.list_opportunities(db)}
             result = _apply(checked, existing, store.OPPORTUNITY_FIELDS, table, db_path, "opportunities",
                             lambda records, rows, **kw: store.save_opportunities(db, records, rows, **kw))
             result.total = store.count_opportunities(db)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -88,15 +87,13 @@ def import_missions(db_path: Path, path: Path | None = None, *, builtin: bool = 
         raise StateError.of("empty_database", what="opportunities for the missions to refer to",
                             hint="import them first with `elca-match opportunities import FILE` (or `--builtin`)")
     _raise_if_problems(checked)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             existing = {r["id"].casefold(): r for r in store.list_missions(db)}
             result = _apply(checked, existing, store.MISSION_FIELDS, table, db_path, "missions",
                             lambda records, rows, **kw: store.save_missions(db, records, rows, **kw))
             result.total = store.count_missions(db)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -104,11 +101,9 @@ def _opportunity_ids(db_path: Path) -> list[str]:
     """Known opportunity ids, without creating a database that does not exist yet."""
     if not Path(db_path).exists():
         return []
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         return store.opportunity_ids(db)
-    finally:
-        db.conn.close()
 
 
 def _raise_if_problems(checked: Checked) -> None:
@@ -187,19 +182,17 @@ def list_opportunities(db_path: Path, country: str | None = None, sector: str | 
                        stage: str | None = None) -> tuple[OpportunityQuery, list[dict[str, Any]]]:
     """The opportunities matching the filters; StateError when the catalogue is empty."""
     query = opportunity_query(country, sector, stage)
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         _require(store.count_opportunities(db), "opportunities", "import the D1.1 catalogue with "
                  "`elca-match opportunities import FILE` or `elca-match opportunities import --builtin`")
         return query, store.list_opportunities(db, query.countries, query.sectors, query.stages)
-    finally:
-        db.conn.close()
 
 
 def show_opportunity(db_path: Path, opportunity_id: str) -> dict[str, Any]:
     """One opportunity with its provenance; NotFoundError (with the closest id) when there is none."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         record = store.get_opportunity(db, opportunity_id)
         if record is None:
             ids = store.opportunity_ids(db)
@@ -207,22 +200,59 @@ def show_opportunity(db_path: Path, opportunity_id: str) -> dict[str, Any]:
                                    suggestion=did_you_mean(closest(opportunity_id, ids)),
                                    hint="elca-match opportunities list")
         return record
-    finally:
-        db.conn.close()
 
 
 def list_missions(db_path: Path, country: str | None = None) -> tuple[list[str] | None, list[dict[str, Any]]]:
     """The missions to the given countries or regions (all when None); StateError when there are none."""
     countries = markets.resolve_markets(country) if country is not None else None
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         _require(store.count_missions(db), "missions", "import the calendar with `elca-match missions import "
                  "FILE` or `elca-match missions import --builtin`")
         return countries, store.list_missions(db, countries)
-    finally:
-        db.conn.close()
 
 
 def _require(count: int, what: str, hint: str) -> None:
     if not count:
         raise StateError.of("empty_database", what=what, hint=hint)
+
+
+@dataclass
+class CatalogueCheck:
+    """`opportunities check`: what to re-check before citing the catalogue, and as of when."""
+
+    today: str
+    opportunities: int
+    warnings: list[CatalogueWarning]
+
+    @property
+    def flagged(self) -> list[str]:
+        """The ids with at least one warning, each once, in order."""
+        return list(dict.fromkeys(w.opportunity for w in self.warnings))
+
+
+def check_catalogue(db_path: Path, today: dt.date | None = None) -> CatalogueCheck:
+    """Opportunities whose driver ends before the missions to their country, or that are not
+    verified, never checked, or checked more than a year ago."""
+    today = today or dt.date.today()
+    with session(db_path, create=False) as opened:
+        _require(store.count_opportunities(opened.db), "opportunities", "import the D1.1 catalogue with "
+                 "`elca-match opportunities import FILE` or `elca-match opportunities import --builtin`")
+        records = store.list_opportunities(opened.db)
+        missions = store.list_missions(opened.db)
+    return CatalogueCheck(today.isoformat(), len(records), catalogue_warnings(records, missions, today))
+
+
+def citation_note(db_path: Path, today: dt.date | None = None) -> str | None:
+    """One line for `plan` and `export` when some opportunities need checking before they are cited."""
+    try:
+        check = check_catalogue(db_path, today)
+    except StateError:
+        return None
+    if not check.warnings:
+        return None
+    expired = sorted({w.opportunity for w in check.warnings if w.kind == "expired"})
+    line = f"{len(check.flagged)} of {check.opportunities} opportunities need checking before they are cited"
+    if expired:
+        line += f" ({', '.join(expired)}: driver ends before a mission)"
+    return line + "; see `elca-match opportunities check`."

@@ -1,8 +1,10 @@
 """`check`: verify that the database is whole and that every stored answer is what its raw answers give.
 
-Four checks, each listing what it found:
+Five checks, each listing what it found:
 
 - **integrity**: SQLite's own ``integrity_check`` (damaged pages, broken indexes);
+- **schema**: the tables and columns are those this version creates (a database of an
+  older schema version is compared as its upgrade will leave it);
 - **foreign keys**: no row points at a row that does not exist;
 - **orphans**: no raw answers, plans, outcome parties or profile builds left behind
   for an organisation that is gone (personal data `forget` should have erased), and
@@ -24,13 +26,14 @@ from pathlib import Path
 
 from ..errors import ElcaError
 from ..questionnaire import load_questionnaire
-from ..store import open_db
+from ..store import session
 from ..store import check as store_check
 from ..store.check import Finding
 from .ingest import reprocess
 
 CHECKS: dict[str, str] = {
     "integrity": "SQLite integrity_check: pages and indexes are sound",
+    "schema": "the tables and columns are the ones this version expects",
     "foreign_keys": "every reference points at an existing row",
     "orphans": "no data outlives its organisation; one current submission per organisation",
     "rederivable": "every normalised answer is re-derived from its raw answers unchanged",
@@ -67,27 +70,32 @@ class CheckResult:
 
 def check_database(db_path: Path, *, rederive: bool = True) -> CheckResult:
     """Run every check on the database at ``db_path`` (which must exist); never writes to it."""
-    db = open_db(db_path, create=False)
     outcomes: list[CheckOutcome] = []
-    try:
+    with session(db_path, create=False, upgrade=False) as opened:
+        db = opened.db
         outcomes.append(_outcome("integrity", store_check.integrity(db)))
         if outcomes[0].findings:
             # a damaged file gives misleading answers to every later query
             outcomes += [CheckOutcome(name, CHECKS[name], "skipped", note="the file is damaged")
-                         for name in ("foreign_keys", "orphans", "rederivable")]
+                         for name in ("schema", "foreign_keys", "orphans", "rederivable")]
             return CheckResult(str(db_path), outcomes)
+        findings, note = store_check.schema(db)
+        outcomes.append(_outcome("schema", findings))
+        outcomes[-1].note = note
         with store_check.snapshot(db):
             outcomes.append(_outcome("foreign_keys", store_check.foreign_keys(db)))
             outcomes.append(_outcome("orphans", store_check.orphans(db)))
-        if rederive:
-            findings, submissions = rederivation_findings(db)
-            outcomes.append(_outcome("rederivable", findings))
-            outcomes[-1].note = f"{submissions} submissions re-derived"
-        else:
+        submissions = 0
+        if not rederive:
             outcomes.append(CheckOutcome("rederivable", CHECKS["rederivable"], "skipped", note="--quick"))
-            submissions = 0
-    finally:
-        db.close()
+        elif findings:
+            # re-deriving runs the ingest code, which needs the expected tables
+            outcomes.append(CheckOutcome("rederivable", CHECKS["rederivable"], "skipped",
+                                         note="the tables are not the expected ones"))
+        else:
+            found, submissions = rederivation_findings(db)
+            outcomes.append(_outcome("rederivable", found))
+            outcomes[-1].note = f"{submissions} submissions re-derived"
     return CheckResult(str(db_path), outcomes, submissions)
 
 
@@ -105,11 +113,8 @@ def rederivation_findings(db) -> tuple[list[Finding], int]:
     with tempfile.TemporaryDirectory(prefix="elca-check-") as tmp:
         snapshot = Path(tmp) / "snapshot.db"
         store_check.copy_database(db, snapshot)
-        copy = open_db(snapshot, create=False)
-        try:
-            versions, submissions = store_check.versions_and_count(copy)
-        finally:
-            copy.close()
+        with session(snapshot, create=False) as copy:
+            versions, submissions = store_check.versions_and_count(copy.db)
         for number, version in enumerate(versions):
             try:
                 questionnaire = load_questionnaire(version)
@@ -119,19 +124,13 @@ def rederivation_findings(db) -> tuple[list[Finding], int]:
                 continue
             work = Path(tmp) / f"rederived-{number}.db"
             shutil.copyfile(snapshot, work)
-            copy = open_db(work, create=False)
-            try:
-                store_check.clear_answers(copy, version)
-            finally:
-                copy.close()
+            with session(work, create=False) as copy:
+                store_check.clear_answers(copy.db, version)
             result = reprocess(work, questionnaire)
             reasons = {(f["file"], f["row"]): " ".join(f["reasons"]) for f in result.failed}
-            copy = open_db(work, create=False)
-            try:
-                for difference in store_check.rederived_differences(copy, snapshot, version):
+            with session(work, create=False) as copy:
+                for difference in store_check.rederived_differences(copy.db, snapshot, version):
                     findings += _compare(difference, reasons)
-            finally:
-                copy.close()
     return findings, submissions
 
 

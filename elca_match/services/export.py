@@ -9,19 +9,22 @@ details pass through the one consent filter (:func:`elca_match.export.release_co
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import markets
-from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
+from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import open_db
-from ..store import plans as plans_store
+from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
+from . import plan_record
+from .catalogue import citation_note
 
 DEFAULT_TOP = 10
 # Profile fields shown as labels in every shortlist row (question code, column title).
@@ -46,6 +49,9 @@ class ShortlistEntry:
     status: str = ""  # missions: assigned | alternate
     contact_name: str | None = None
     contact_email: str | None = None
+    region: str = ""
+    trl: int | None = None
+    market_experience: list[str] = field(default_factory=list)  # alpha-2 codes with partners or customers
 
 
 @dataclass
@@ -78,6 +84,7 @@ class ShortlistResult:
     shortlists: list[Shortlist] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     organisations_per_cluster: dict[str, int] = field(default_factory=dict)  # distinct organisations listed
+    catalogue_note: str | None = None  # opportunities to check before citing (see `opportunities check`)
 
     def members_per_cluster(self) -> dict[str, int]:
         """Distinct organisations listed, per cluster."""
@@ -109,8 +116,10 @@ class ReportResult:
 
 def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | None = None,
               mission: str | None = None, top: int | None = None, lang: str = "en", with_contacts: bool = False,
-              questionnaire: Questionnaire | None = None) -> ShortlistResult:
-    """Shortlists for one country, one opportunity or one mission of the saved plan (exactly one of them).
+              questionnaire: Questionnaire | None = None, plan_id: int | None = None) -> ShortlistResult:
+    """Shortlists for one country, one opportunity or one mission of a saved plan (exactly one of them).
+
+    A mission's shortlist comes from the plan of record, or the saved plan ``plan_id``.
 
     ``top`` is the number of organisations per shortlist (default 10 for countries
     and opportunities; every assigned member and alternate for a mission).
@@ -124,8 +133,11 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
                             + (f" (got {' and '.join(given)})" if given else ""))
     if top is not None and top < 1:
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+    if plan_id is not None and not mission:
+        raise UsageError.of("bad_option", detail="--plan chooses the saved plan a --mission shortlist comes from; "
+                            "add --mission, or drop --plan")
     if mission:
-        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire)
+        return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
     query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP,
@@ -177,46 +189,122 @@ def check_lang(lang: str, questionnaire: Questionnaire) -> str:
 # --- documents ---------------------------------------------------------------------------------
 
 def shortlist_document(result: ShortlistResult, title: str | None = None) -> Document:
-    """A shortlist result as a Document: a summary, then one table per opportunity or mission."""
+    """A shortlist result as a Document: a summary, then one table per opportunity or mission.
+
+    Every word a reader sees comes from the message catalogue in the result's language;
+    a workbook also opens on an invitation list (:func:`invite_section`).
+    """
+    lang = result.lang
     sections = [_section(s, result) for s in result.shortlists]
     summary: dict[str, Any] = {
-        "query": result.query,
-        "date": result.generated_at,
-        "database": result.database,
-        "model version": result.model_version,
-        "scores from": result.source,
-        "labels language": result.lang,
-        "top": result.top if result.top is not None else "all",
-        "shortlists": len(result.shortlists),
-        "organisations listed": len({e.org_key for s in result.shortlists for e in s.entries}),
-        "organisations per cluster": result.members_per_cluster() or {"(none)": 0},
-        "contacts": _contacts_line(result),
+        phrase("sum.query", lang): result.query,
+        phrase("sum.date", lang): result.generated_at,
+        phrase("sum.database", lang): result.database,
+        phrase("sum.model_version", lang): result.model_version,
+        phrase("sum.scores_from", lang): result.source,
+        phrase("sum.labels_language", lang): result.lang,
+        phrase("sum.top", lang): result.top if result.top is not None else phrase("word.all", lang),
+        phrase("sum.shortlists", lang): len(result.shortlists),
+        phrase("sum.organisations_listed", lang): len({e.org_key for s in result.shortlists for e in s.entries}),
+        phrase("sum.organisations_per_cluster", lang): result.members_per_cluster() or {phrase("word.none", lang): 0},
+        phrase("sum.contacts", lang): _contacts_line(result),
     }
-    return Document(title or f"Shortlist: {result.query}", sections, summary=summary, notes=list(result.notes),
-                    data=result, lang=result.lang)
+    if result.catalogue_note:
+        summary[phrase("sum.catalogue", lang)] = result.catalogue_note
+    document = Document(title or phrase("title.shortlist", lang, query=result.query), sections, summary=summary,
+                        notes=list(result.notes), data=result, lang=lang,
+                        words=words(("sheet.summary", "word.notes", "word.sheet", "word.about", "word.rows"), lang))
+    if any(s.entries for s in result.shortlists):
+        document.workbook_front = [invite_section(result)]
+    return document
+
+
+def invite_section(result: ShortlistResult) -> Section:
+    """Each organisation once, best fit first, with columns the organisers fill in (drop-down for the invitation)."""
+    lang = result.lang
+    countries = list(dict.fromkeys(s.country for s in result.shortlists))
+    where = ", ".join(_country(c, lang) for c in countries)
+    best: dict[str, list[tuple[ShortlistEntry, Shortlist]]] = {}
+    for s in result.shortlists:
+        for e in s.entries:
+            best.setdefault(e.org_key, []).append((e, s))
+    columns = [phrase(k, lang) for k in ("col.organisation", "col.cluster", "col.type", "col.region", "col.country",
+                                         "col.trl")]
+    columns += [phrase("col.market_experience", lang, country=where),
+                *(phrase(k, lang) for k in ("col.best_opportunities", "col.best_fit", "col.why_best",
+                                            "col.consent"))]
+    if result.with_contacts:
+        columns += [phrase("col.contact_name", lang), phrase("col.contact_email", lang)]
+    organiser = [phrase(k, lang) for k in ("col.invitation", "col.meeting_slot", "col.notes")]
+    columns += organiser
+    rows = []
+    ordered = sorted(best.values(), key=lambda fits: (-max(e.score for e, _ in fits), fits[0][0].name))
+    for fits in ordered:
+        fits.sort(key=lambda fs: -fs[0].score)
+        top, _ = fits[0]
+        experience = [_country(c, lang) for c in countries if c in top.market_experience]
+        row: list[Any] = [top.name, top.cluster, top.org_type, top.region, top.country, top.trl,
+                          ", ".join(experience) or phrase("word.no", lang),
+                          "; ".join(f"{s.id} {e.score:.2f}" for e, s in fits[:3]), round(top.score, 6), top.why,
+                          phrase("word.yes" if top.consent else "word.no", lang)]
+        if result.with_contacts:
+            row += [top.contact_name or "", top.contact_email or ""]
+        rows.append(row + ["", "", ""])
+    email = phrase("col.contact_email", lang)
+    return Section(phrase("title.invite", lang), columns, rows, notes=[phrase("note.invite", lang)],
+                   table="invite", sheet=phrase("sheet.invite", lang),
+                   wrap_columns=(phrase("col.why_best", lang), phrase("col.best_opportunities", lang),
+                                 phrase("col.notes", lang)),
+                   number_formats={phrase("col.best_fit", lang): "0.000"},
+                   choices={organiser[0]: [phrase(k, lang) for k in ("status.invited", "status.confirmed",
+                                                                        "status.declined")]},
+                   links={email: "mailto:"} if result.with_contacts else {})
 
 
 def report_document(result: ReportResult) -> Document:
     """A report result as a Document with heatmaps (drawn by the html writer) and the shortlist tables."""
-    document = shortlist_document(result.shortlist, title=f"Report: {result.country_name}")
+    lang = result.shortlist.lang
+    document = shortlist_document(result.shortlist, title=phrase("title.report", lang, country=result.country_name))
     document.heatmaps = [Heatmap(m.title, list(m.rows), list(m.columns),
-                                 [[float("nan") if v is None else v for v in row] for row in m.values])
+                                 [[float("nan") if v is None else v for v in row] for row in m.values],
+                                 explanation=phrase("heat.explain", lang, depth=CLUSTER_FIT_DEPTH),
+                                 reading=reading(m, lang))
                          for m in result.fit]
-    document.notes = [f"Fit of a cluster = mean score of its {CLUSTER_FIT_DEPTH} best members for the opportunity "
-                      "(0 = nothing shared, 1 = identical profile); grey: the cluster has no member.",
-                      *document.notes]
+    document.words.update(words(("heat.fit", "heat.weak", "heat.strong", "heat.no_data", "word.contents"), lang))
+    document.notes = [phrase("note.cluster_fit", lang, depth=CLUSTER_FIT_DEPTH), *document.notes]
     document.data = result
     return document
+
+
+def reading(matrix: FitMatrix, lang: str) -> str:
+    """One line that reads a fit matrix: where the strongest fit is, and which cluster fits best on average."""
+    cells = [(v, r, c) for r, row in zip(matrix.rows, matrix.values) for c, v in zip(matrix.columns, row)
+             if v is not None]
+    if not cells or max(v for v, _, _ in cells) <= 0:
+        return phrase("heat.reading_none", lang)
+    value, row, column = max(cells, key=lambda cell: cell[0])
+    means = {r: sum(v for v in vs if v is not None) / max(1, sum(v is not None for v in vs))
+             for r, vs in zip(matrix.rows, matrix.values)}
+    best = max(means, key=lambda r: means[r])
+    return phrase("heat.reading", lang, row=row, column=column, value=f"{value:.2f}", best=best,
+                  mean=f"{means[best]:.2f}")
 
 
 # --- internals ----------------------------------------------------------------------------------
 
 def _members(db_path: Path) -> dict[str, Any]:
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
+
+
+def driver_provenance(o: Any) -> dict[str, str]:
+    """What a reader needs next to a policy driver before citing it: its sources (official first),
+    how sure it is and since when, its end date and caveats; empty entries left out."""
+    facts = {"sources": "; ".join(o.sources),
+             "status": f"{o.status} (checked {o.checked_on})" if o.status and o.checked_on else o.status,
+             "valid to": o.valid_to, "caveats": o.caveats}
+    return {k: v for k, v in facts.items() if v}
 
 
 def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
@@ -229,6 +317,7 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
             "value-chain stage": questionnaire.choice_label("value_chain_stages", o.stage, lang),
             "TRL": o.trl,
             "policy driver": o.policy_driver,
+            **driver_provenance(o),
         }
         entries = [_entry(i, members.get(m.org_key), m, m.score, m.why, "", lang, questionnaire)
                    for i, m in enumerate(o.matches[:top], 1)]
@@ -236,25 +325,24 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
     query = result.query.describe()
     if scope == "country" and result.query.countries:
         query = "country " + ", ".join(f"{c} ({_country(c, 'en')})" for c in result.query.countries)
+    # the build's number, model and date say where scores come from; its content hash is internal
+    build = result.build
+    source = f"profiles: build #{build.id} (model {build.model_version}, built {build.built_at})"
     out = _finish(shortlists, members, query, scope, top, lang, with_contacts, db_path,
-                  result.build.model_version, result.build.describe())
+                  build.model_version, source)
     if not result.members_considered:
-        out.notes.append("No member passed the filters.")
+        out.notes.append(phrase("note.no_filter", lang))
     return out
 
 
 def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, with_contacts: bool,
-                       questionnaire: Questionnaire) -> ShortlistResult:
+                       questionnaire: Questionnaire, plan_id: int | None) -> ShortlistResult:
     # The saved plan is read as stored (``Plan.as_dict()``): rebuilding the dataclass
     # would import the planner and scipy, seconds a shortlist should not cost.
-    db = open_db(db_path, create=False)
-    try:
-        saved = plans_store.latest_plan(db)
-        if saved is None:
-            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+    with session(db_path, create=False) as opened:
+        db = opened.db
+        saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
-    finally:
-        db.conn.close()
     plan = saved.plan
     ids = [str(m["id"]) for m in plan["missions"]]
     chosen = next((m for m in plan["missions"] if fold(m["id"]) == fold(mission)), None)
@@ -282,12 +370,12 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
     }
     title = f"{kind.replace('_', ' ')} mission to {_country(country, 'en')}".strip()
     shortlists = [Shortlist("mission", mission_id, title, country, facts, entries)]
-    source = f"saved plan #{saved.id} of {saved.created_at}; {saved.meta.get('profiles', '')}".rstrip("; ")
-    out = _finish(shortlists, members, f"mission {mission_id} (saved plan #{saved.id})", "mission", top, lang,
+    source = f"{plan_record.describe(saved)}; {saved.meta.get('profiles', '')}".rstrip("; ")
+    out = _finish(shortlists, members, f"mission {mission_id} ({plan_record.describe(saved)})", "mission", top, lang,
                   with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
     unfilled = sum(int(u["count"]) for u in plan.get("unfilled", ()) if u["mission"] == mission_id)
     if unfilled:
-        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in the saved plan.")
+        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in plan #{saved.id}.")
     return out
 
 
@@ -297,11 +385,54 @@ def _entry(rank: int, member: Any, match: Any, score: float, why: str, status: s
     source = member if member is not None else match
     labels = {code: [questionnaire.choice_label(code, c, lang) for c in (answers.get(code) or [])]
               for code, _ in LABEL_COLUMNS}
+    trl = answers.get("trl")
     return ShortlistEntry(
         rank=rank, org_key=source.org_key, name=source.name, cluster=source.cluster, country=source.country,
-        org_type=questionnaire.choice_label("org_type", source.org_type, lang), score=float(score), why=why or "",
-        consent=bool(source.consent), labels=labels, status=status,
+        org_type=questionnaire.choice_label("org_type", source.org_type, lang), score=float(score),
+        why=why_labels(why or "", lang, questionnaire), consent=bool(source.consent), labels=labels, status=status,
+        region=str(answers.get("region") or ""), trl=int(trl) if isinstance(trl, (int, float)) else None,
+        market_experience=[str(c) for c in (answers.get("market_experience") or [])],
     )
+
+
+# Questions whose choice codes a "why" names, and the model's prefixes of the other parts (models/default.yaml).
+_WHY_QUESTIONS = ("sectors", "value_chain_stages", "materials", "technologies", "certifications",
+                  "cooperation_types")
+_WHY_PREFIXES = {"certified ": "why.certified", "market ": "why.market", "cooperation: ": "why.cooperation",
+                 "text: ": "why.text"}
+_TRL_WHY = re.compile(r"TRL (?P<level>[\d-]+) (?P<how>in|near) (?P<band>[\d-]+)")
+
+
+def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
+    """A ranking's "why" for readers: choice codes as the questionnaire's labels, countries and phrases in ``lang``.
+
+    ``production; cfrp; market JP`` -> ``Production of parts; CFRP; market Japan``. Free-text
+    terms (after ``text:``) stay as they are.
+    """
+    parts = []
+    for part in why.split("; ") if why else []:
+        prefix = next((p for p in _WHY_PREFIXES if part.startswith(p)), "")
+        body = part[len(prefix):]
+        trl = _TRL_WHY.fullmatch(body)
+        if trl:
+            key = "why.trl_in" if trl["how"] == "in" else "why.trl_near"
+            parts.append(phrase(key, lang, level=trl["level"], band=trl["band"]))
+            continue
+        if prefix == "text: ":
+            terms = body
+        elif prefix == "market ":
+            terms = ", ".join(_country(c, lang) for c in body.split(", "))
+        else:
+            terms = ", ".join(_choice_label(t, lang, questionnaire) for t in body.split(", "))
+        parts.append((phrase(_WHY_PREFIXES[prefix], lang) if prefix else "") + terms)
+    return "; ".join(parts)
+
+
+def _choice_label(code: str, lang: str, questionnaire: Questionnaire) -> str:
+    for question in _WHY_QUESTIONS:
+        if code in questionnaire.choice_codes(question):
+            return questionnaire.choice_label(question, code, lang)
+    return code
 
 
 def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, scope: str, top: int | None,
@@ -313,10 +444,9 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
             contact = release.contact(e.org_key)
             if contact is not None:
                 e.contact_name, e.contact_email = contact.name, contact.email
-    notes = ["fit: cosine similarity of the member's and the opportunity's competence profiles "
-             "(0 = nothing shared, 1 = identical); why: what they share."]
+    notes = [phrase("note.fit", lang)]
     if with_contacts:
-        notes.append("Contacts are shown only for organisations that consented to sharing them.")
+        notes.append(phrase("note.contacts_consent", lang))
     return ShortlistResult(
         query=query, scope=scope, lang=lang, top=top,
         generated_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -324,33 +454,41 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
         contacts_shown=len(release.contacts), contacts_withheld=release.withheld,
         shortlists=shortlists, notes=notes,
         organisations_per_cluster=dict(sorted(Counter(members[k].cluster for k in {m.org_key for m in listed}).items())),
+        catalogue_note=citation_note(db_path),
     )
 
 
 def _contacts_line(result: ShortlistResult) -> str:
     if not result.with_contacts:
-        return (f"not included (add --with-contacts); {result.contacts_withheld} organisations' contacts withheld")
-    return (f"{result.contacts_shown} shown (consent given); {result.contacts_withheld} withheld "
-            "(no consent to sharing contact details)")
+        return phrase("contacts.not_included", result.lang, withheld=result.contacts_withheld)
+    return phrase("contacts.shown", result.lang, shown=result.contacts_shown, withheld=result.contacts_withheld)
 
 
 def _section(s: Shortlist, result: ShortlistResult) -> Section:
-    columns = ["rank", *(["status"] if s.kind == "mission" else []), "organisation", "cluster", "country", "type",
-               "fit", "why", *(title for _, title in LABEL_COLUMNS), "consent",
-               *(["contact name", "contact e-mail"] if result.with_contacts else [])]
+    lang = result.lang
+    col = {k: phrase(f"col.{k}", lang) for k in ("rank", "status", "organisation", "cluster", "country", "type",
+                                                  "fit", "why", "sectors", "stages", "materials", "consent",
+                                                  "contact_name", "contact_email")}
+    labels = {"sectors": col["sectors"], "value_chain_stages": col["stages"], "materials": col["materials"]}
+    columns = [col["rank"], *([col["status"]] if s.kind == "mission" else []), col["organisation"], col["cluster"],
+               col["country"], col["type"], col["fit"], col["why"], *(labels[code] for code, _ in LABEL_COLUMNS),
+               col["consent"], *([col["contact_name"], col["contact_email"]] if result.with_contacts else [])]
     rows = []
     for e in s.entries:
-        row: list[Any] = [e.rank, *([e.status] if s.kind == "mission" else []), e.name, e.cluster, e.country,
+        status = phrase(f"status.{e.status}", lang) if e.status else ""
+        row: list[Any] = [e.rank, *([status] if s.kind == "mission" else []), e.name, e.cluster, e.country,
                           e.org_type, round(e.score, 6), e.why,
-                          *(e.labels.get(code, []) for code, _ in LABEL_COLUMNS), "yes" if e.consent else "no"]
+                          *(e.labels.get(code, []) for code, _ in LABEL_COLUMNS),
+                          phrase("word.yes" if e.consent else "word.no", lang)]
         if result.with_contacts:
             row += [e.contact_name or "", e.contact_email or ""]
         rows.append(row)
-    notes = [] if s.entries else [f"No member fits this {s.kind}."]
+    notes = [] if s.entries else [phrase("note.no_member", lang, kind=phrase(f"kind.{s.kind}", lang))]
     meta = {"id": s.id, "title": s.title, **s.facts}
     return Section(f"{s.id} {s.title}", columns, rows, notes=notes, meta=meta,
-                   wrap_columns=("why", "materials", "value-chain stages", "sectors"),
-                   number_formats={"fit": "0.000"})
+                   wrap_columns=(col["why"], col["materials"], col["stages"], col["sectors"]),
+                   number_formats={col["fit"]: "0.000"},
+                   links={col["contact_email"]: "mailto:"} if result.with_contacts else {})
 
 
 def _country(code: str, lang: str) -> str:
@@ -375,7 +513,7 @@ def _cluster_fit(ranking: Any, clusters: list[str], questionnaire: Questionnaire
         by_opp.append([sum(v) / len(v) if v else 0.0 for v in (scores[c] for c in clusters)])
     # A cluster with members but no match for an opportunity shares nothing with it: fit 0.
     values: list[list[float | None]] = [[by_opp[j][i] for j in range(len(by_opp))] for i in range(len(clusters))]
-    opportunity = FitMatrix("Fit by cluster and opportunity", clusters,
+    opportunity = FitMatrix(phrase("heat.by_opportunity", lang), clusters,
                             [f"{o.id} {o.title}" for o in ranking.opportunities], values)
     stages = [s for s in questionnaire.choice_codes("value_chain_stages")
               if any(o.stage == s for o in ranking.opportunities)]
@@ -387,6 +525,6 @@ def _cluster_fit(ranking: Any, clusters: list[str], questionnaire: Questionnaire
             known = [v for v in cells if v is not None]
             row.append(sum(known) / len(known) if known else None)
         stage_values.append(row)
-    stage = FitMatrix("Fit by cluster and value-chain stage (mean over the stage's opportunities)", clusters,
+    stage = FitMatrix(phrase("heat.by_stage", lang), clusters,
                       [questionnaire.choice_label("value_chain_stages", s, lang) for s in stages], stage_values)
     return [opportunity, stage]

@@ -1,4 +1,4 @@
-"""Use cases of the survey: ingest files, reprocess raw answers, list, show and forget members.
+"""Use cases of the survey: ingest files and reprocess raw answers (members: :mod:`.members`).
 
 Every file is read and validated before the database is opened for writing; all files
 of one call are then stored in one transaction, so a rejected file changes nothing.
@@ -14,16 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..errors import NotFoundError, Problem, UsageError, ValidationError, did_you_mean
+from ..errors import Problem, ValidationError
 from ..ingest.adapters import read_with_adapter
 from ..ingest.model import AdapterOutput, ColumnMapping
 from ..ingest.validate import InvalidRow, ValidRow, organisation_keys, validate_rows
 from ..questionnaire import Questionnaire, load_questionnaire
-from ..store import open_db, schema, secure_delete, survey, transaction, vacuum
+from ..store import session, survey, transaction
 from ..tabular import Row, SourceInfo, Table, read_table
-from ..text import closest
 
 Progress = Callable[[str, int, int], None]
 
@@ -46,6 +44,7 @@ class FileResult:
     per_cluster: dict[str, int] = field(default_factory=dict)
     mapping: list[ColumnMapping] = field(default_factory=list)
     set_aside_reasons: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # read, but worth a look (ignored columns, no dates)
 
 
 @dataclass
@@ -77,8 +76,9 @@ def analyse_file(path: Path, adapter: str | None = None, ignore_unknown: bool = 
                  questionnaire: Questionnaire | None = None) -> _Analysed:
     """Read, map and validate one file without touching any database."""
     questionnaire = questionnaire or load_questionnaire()
-    table = read_table(path)
+    table = read_table(path, lazy=True)  # a header the adapter refuses costs no row parsing
     output = read_with_adapter(table, questionnaire, adapter, ignore_unknown)
+    output.warnings[:0] = table.warnings  # filled as the rows were read (repaired bytes, a foreign script)
     valid, invalid = validate_rows(output.rows, questionnaire, table.source.name)
     return _Analysed(output, questionnaire, valid, invalid)
 
@@ -127,12 +127,10 @@ def _ingest_files(db_path: Path, paths: list[Path], *, skip_invalid: bool, dry_r
             problems)
     if dry_run:
         return IngestResult([_dry_result(a) for a in analysed], str(db_path), dry_run=True)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             results = [_store(db, item, progress) for item in analysed]
-    finally:
-        db.close()
     return IngestResult(results, str(db_path))
 
 
@@ -143,7 +141,8 @@ def _dry_result(item: _Analysed) -> FileResult:
                       per_cluster=dict(Counter(v.answers["cluster"] for v in item.valid)),
                       mapping=item.output.mapping,
                       set_aside_reasons=[{"row": bad.row.number, "reasons": [p.message() for p in bad.problems]}
-                                         for bad in item.invalid])
+                                         for bad in item.invalid],
+                      warnings=[p.message() for p in item.output.warnings])
 
 
 def _store(db, item: _Analysed, progress: Progress | None) -> FileResult:
@@ -249,8 +248,8 @@ def reprocess(db_path: Path, questionnaire: Questionnaire | None = None) -> Repr
     from ..ingest.adapters import ADAPTERS
 
     questionnaire = questionnaire or load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with _bulk(), transaction(db):
             rows = survey.all_raw_rows(db)
             by_source: dict[int, list[dict]] = {}
@@ -279,96 +278,4 @@ def reprocess(db_path: Path, questionnaire: Questionnaire | None = None) -> Repr
                     failed.append({"file": first["file_name"], "row": bad.row.number,
                                    "reasons": [p.message() for p in bad.problems]})
             survey.update_answers(db, updates)
-    finally:
-        db.close()
     return ReprocessResult(len(rows), changed, questionnaire.version, failed)
-
-
-# --- members ---------------------------------------------------------------------------
-
-def find_member(db, text: str) -> dict:
-    """The one organisation named by key, org_id or name; a clear error otherwise."""
-    hits = survey.find_organisations(db, text)
-    if len(hits) == 1:
-        return hits[0]
-    names = survey.organisation_names(db)
-    if not hits:
-        raise NotFoundError.of("not_found", what="organisation", value=text,
-                               suggestion=did_you_mean(closest(text, names)), hint="elca-match members list")
-    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
-
-
-@dataclass
-class ForgetResult:
-    """What `forget` erased."""
-
-    org_key: str
-    name: str
-    deleted: dict[str, int]
-
-
-def forget(db_path: Path, text: str) -> ForgetResult:
-    """Erase an organisation everywhere (answers, raw rows, set-aside rows, derived data), then vacuum."""
-    db = open_db(db_path, create=False)
-    try:
-        try:
-            org = find_member(db, text)
-        except NotFoundError:
-            from .partners import forget_partner
-
-            secure_delete(db)
-            with transaction(db):
-                partner = forget_partner(db, text)  # a third-country partner: same rules as members
-            if partner is not None:
-                vacuum(db)
-                return ForgetResult(f"partner {partner[0].id}", partner[0].name, partner[1])
-            # an organisation whose every row was set aside still has its answers stored there
-            rows = survey.find_set_aside(db, text)
-            if not rows:
-                raise
-            secure_delete(db)
-            with transaction(db):
-                deleted = {"set_aside": survey.forget_set_aside(db, rows)}
-            vacuum(db)
-            return ForgetResult(f"set aside: {text}", text, deleted)
-        secure_delete(db)
-        with transaction(db):
-            deleted = survey.forget_organisation(db, org["key"], org["name_key"], org["name"])
-            for module in schema.SCHEMA_MODULES:
-                hook = getattr(module, "forget", None)
-                if hook is not None and module is not survey:
-                    deleted.update(hook(db, org["key"]) or {})
-        vacuum(db)
-    finally:
-        db.close()
-    return ForgetResult(org["key"], org["name"], deleted)
-
-
-def member_filter(members: list[survey.Member], *, clusters: list[str] | None = None,
-                  countries: list[str] | None = None, sectors: list[str] | None = None,
-                  stages: list[str] | None = None, markets: list[str] | None = None) -> list[survey.Member]:
-    """Members matching every given filter (each filter: any of its values)."""
-    def has(member: survey.Member, code: str, wanted: list[str] | None) -> bool:
-        if not wanted:
-            return True
-        value = member.answers.get(code)
-        values = value if isinstance(value, list) else [value]
-        return any(v in wanted for v in values)
-
-    result = []
-    for m in members:
-        if clusters and m.cluster not in clusters:
-            continue
-        if countries and m.country not in countries:
-            continue
-        if not (has(m, "sectors", sectors) and has(m, "value_chain_stages", stages)):
-            continue
-        if markets and not any(c in markets for c in
-                               (m.answers.get("target_markets") or []) + (m.answers.get("market_experience") or [])):
-            continue
-        result.append(m)
-    return result
-
-
-def summary_of(members: list[Any]) -> dict[str, int]:
-    return dict(sorted(Counter(m.cluster for m in members).items()))

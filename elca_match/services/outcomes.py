@@ -17,20 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError, ValidationError, did_you_mean
-from ..outcomes import indicators, reader
-from ..outcomes.model import Directory, MemberRef, Outcomes, Party
+from ..outcomes import agreements, indicators, reader
+from ..outcomes.action import Action, load_action, month_bounds
+from ..outcomes.model import LISTS, Directory, MemberRef, Outcomes, Party
 from ..outcomes.vocabulary import RECORD_KINDS, codes, lookup
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as missions_store
-from ..store import open_db, survey, transaction
+from ..store import session, survey, transaction
 from ..store import outcomes as store
 from ..tabular import read_table
 from ..text import closest
 
-KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case
-_LISTS = {"org": "orgs", "event": "events", "meeting": "meetings", "case": "cases"}
-# Ids given to records added on the command line without --id.
-ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-"}
+KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case, steps, dissemination ...
+_LISTS = LISTS
+# Ids given to records added on the command line without --id (steps, milestones and
+# deliverables name an existing case or planned item instead).
+ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-", "dissemination": "DIS-",
+             "consortium_meeting": "CM-", "partnership": "PS-", "contact": "CT-"}
 COMMAND_LINE = "command line"
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
@@ -68,7 +71,7 @@ def add_outcome(db_path: Path, kind: str, values: dict[str, str],
     values = {k: ("" if v is None else str(v)) for k, v in values.items()}
 
     def check(directory: Directory):
-        if not values.get("id", "").strip():
+        if not values.get("id", "").strip() and code in ID_PREFIX:
             values["id"] = _next_id(code, directory)
         return reader.check_record(code, values, directory, questionnaire)
 
@@ -89,12 +92,15 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
     db_path = Path(db_path)
     if not db_path.exists():
         # Check against an empty directory first, so a rejected file creates no database.
+        action = load_action()
         checked = check(Directory(clusters=questionnaire_clusters,
-                                  excluded_countries=indicators.load_targets().excluded_countries))
+                                  excluded_countries=indicators.load_targets().excluded_countries,
+                                  milestones={m.id: m.name for m in action.milestones},
+                                  deliverables={d.id: d.name for d in action.deliverables}))
         if checked.problems:
             raise _rejected(what, file, checked.problems)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             stored = store.load(db)
             directory = build_directory(db, stored)
@@ -108,8 +114,6 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
             sources = {key: source_of(key, row) for key, row in checked.rows.items()}
             store.save(db, changed, sources, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             result.totals = store.counts(db)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -120,6 +124,11 @@ def _rejected(what: str | None, file: str, problems) -> ValidationError:
 
 
 def _compare(new: Outcomes, stored: Outcomes, result: OutcomeImportResult) -> OutcomeImportResult:
+    # A case row without steps keeps the steps recorded for it before (by a steps record).
+    steps = {c.id.casefold(): c for c in stored.cases}
+    new.cases = [dataclasses.replace(c, main_steps=steps[c.id.casefold()].main_steps,
+                                     next_steps=steps[c.id.casefold()].next_steps)
+                 if not (c.main_steps or c.next_steps) and c.id.casefold() in steps else c for c in new.cases]
     for kind, attr in _LISTS.items():
         old = {r.id.casefold(): r for r in getattr(stored, attr)}
         for record in getattr(new, attr):
@@ -138,6 +147,7 @@ def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionn
     questionnaire = questionnaire or load_questionnaire()
     stored = stored if stored is not None else store.load(db)
     clusters = _cluster_labels(questionnaire)
+    action = load_action()
     by_key, _, _ = survey.organisation_index(db)
     members = []
     for member in survey.current_members(db):
@@ -150,17 +160,18 @@ def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionn
         orgs=list(stored.orgs), events={e.id: e for e in stored.events},
         excluded_countries=indicators.load_targets().excluded_countries,
         stored_ids={kind: frozenset(r.id.casefold() for r in getattr(stored, attr)) for kind, attr in _LISTS.items()},
+        cases=frozenset(c.id.casefold() for c in stored.cases),
+        milestones={m.id: m.name for m in action.milestones},
+        deliverables={d.id: d.name for d in action.deliverables},
     )
     return directory
 
 
 def list_outcomes(db_path: Path, kind: str | None = None) -> Outcomes:
     """Stored outcome records, all kinds or one (``event``, ``meeting``, ``org``, ``case``)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         stored = _current(db, store.load(db))
-    finally:
-        db.conn.close()
     if kind is None:
         return stored
     code = lookup(RECORD_KINDS, kind)
@@ -179,18 +190,20 @@ def _current(db, outcomes: Outcomes) -> Outcomes:
                                          cluster=members[p.ref].cluster)
                      if p.kind == "member" and p.ref in members else p for p in parties)
 
-    return Outcomes(
-        events=[dataclasses.replace(e, parties=fresh(e.parties)) for e in outcomes.events],
-        meetings=[dataclasses.replace(m, parties=fresh(m.parties)) for m in outcomes.meetings],
-        orgs=outcomes.orgs,
-        cases=[dataclasses.replace(c, parties=fresh(c.parties)) for c in outcomes.cases],
-    )
+    current = dataclasses.replace(outcomes)
+    for attr in ("events", "meetings", "cases", "consortium_meetings", "partnerships", "contacts"):
+        setattr(current, attr, [dataclasses.replace(r, parties=fresh(r.parties)) for r in getattr(outcomes, attr)])
+    return current
 
 
-def parse_date(text: str | None, option: str) -> str | None:
-    """An ISO date from a command-line value (``2027-06-30`` or ``30.06.2027``); None when empty."""
+def parse_date(text: str | None, option: str, last: bool = False) -> str | None:
+    """An ISO date from a command-line value (``2027-06-30``, ``30.06.2027`` or the month
+    ``2027-06``: its first day, or with ``last`` its last day); None when empty."""
     if text is None or not str(text).strip():
         return None
+    month = month_bounds(str(text))
+    if month is not None:
+        return month[1] if last else month[0]
     for pattern in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(str(text).strip(), pattern).date().isoformat()
@@ -199,19 +212,54 @@ def parse_date(text: str | None, option: str) -> str | None:
     raise UsageError.of("bad_date", column=option, value=text)
 
 
-def indicator_report(db_path: Path, start: str | None = None, end: str | None = None,
-                     targets_path: Path | None = None, today: dt.date | None = None) -> indicators.IndicatorReport:
-    """The progress report's tables for records dated ``start``..``end`` (default: the start of the action to today)."""
+def report_window(start: str | None, end: str | None, period: int | None, action: Action,
+                  today: dt.date | None = None) -> tuple[str | None, str, str]:
+    """The days a report counts, and the period in words: ``--period N`` or ``--from``/``--to``
+    (default: from the start of the action to today)."""
+    if period is not None:
+        if start or end:
+            raise UsageError.of("bad_option", detail="--period cannot go with --from or --to; give one or the other")
+        if not 1 <= period <= action.periods:
+            raise UsageError.of("bad_option", detail=f"--period {period} is not a reporting period of the action "
+                                f"(1 to {action.periods}, {action.period_months} months each from {action.start_date})")
+        first, last = action.period(period)
+        months = f"months {(period - 1) * action.period_months + 1}-{period * action.period_months}"
+        return first, last, f"from {first} to {last} (reporting period {period}, {months} of the action)"
     start_date = parse_date(start, "--from")
-    end_date = parse_date(end, "--to") or (today or dt.date.today()).isoformat()
+    end_date = parse_date(end, "--to", last=True)
+    words_end = f"to {end_date}" if end_date else f"to today, {(today or dt.date.today()).isoformat()}"
+    end_date = end_date or (today or dt.date.today()).isoformat()
     if start_date and start_date > end_date:
         raise UsageError.of("bad_option", detail=f"--from {start_date} is after --to {end_date}; swap or correct them")
+    words_start = f"from {start_date}" if start_date else f"from the start of the action ({action.start_date})"
+    return start_date, end_date, f"{words_start} {words_end}"
+
+
+def indicator_report(db_path: Path, start: str | None = None, end: str | None = None,
+                     targets_path: Path | None = None, today: dt.date | None = None,
+                     period: int | None = None) -> indicators.IndicatorReport:
+    """The template's tables for records dated ``start``..``end`` (default: the start of the action to today),
+    or for reporting period ``period``."""
+    action = load_action()
+    start_date, end_date, words = report_window(start, end, period, action, today)
     targets = indicators.load_targets(targets_path)
     questionnaire = load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         outcomes = _current(db, store.load(db))
-    finally:
-        db.conn.close()
+        smes = [p.ref for c in outcomes.cases for p in c.parties if p.is_sme]
+        measures = store.survey_measures(db, smes)
     labels = {code: questionnaire.choice_label("sectors", code) for code in questionnaire.choice_codes("sectors")}
-    return indicators.compute_report(outcomes, targets, start_date, end_date, labels)
+    return indicators.compute_report(outcomes, targets, start_date, end_date, labels, action, measures, words)
+
+
+def agreements_register(db_path: Path, start: str | None = None, end: str | None = None,
+                        today: dt.date | None = None, period: int | None = None) -> agreements.AgreementRegister:
+    """Deliverable D2.2's register: the cooperation and business agreements dated in the window."""
+    action = load_action()
+    start_date, end_date, words = report_window(start, end, period, action, today)
+    questionnaire = load_questionnaire()
+    with session(db_path, create=False) as opened:
+        outcomes = _current(opened.db, store.load(opened.db))
+    labels = {code: questionnaire.choice_label("sectors", code) for code in questionnaire.choice_codes("sectors")}
+    return agreements.register(outcomes, start_date, end_date, labels, words)

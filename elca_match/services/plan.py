@@ -17,8 +17,8 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,62 +28,92 @@ from ..errors import NotFoundError, StateError, UsageError, did_you_mean
 from ..planning import Plan, PlanMember, PlanMission, PlanParams, load_rules, make_plan
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
-from . import required
+from . import plan_record, required
+from .catalogue import citation_note
+from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
 EXTRA_ATTRIBUTES = ("cluster", "country", "org_type", "sectors")
+# `plan --from record`: re-plan from the plan of record.
+RECORD = "record"
+# Parameters that are sets: a re-plan adds the new ones to the base plan's.
+SET_FIELDS = ("exclude", "require", "lock")
 
 
 @dataclass
 class PlanResult:
-    """A plan as the CLI shows it: the plan, its saved id, member names and how it was made."""
+    """A plan as the CLI shows it: the plan, its saved id and status, member names and how it was made."""
 
     plan: Plan
     plan_id: int
-    reused: bool  # the latest saved plan had the same input, so it was kept
+    reused: bool  # a saved plan had the same input, so it was kept
     input_hash: str
     names: dict[str, str] = field(default_factory=dict)  # org key -> name
     countries: dict[str, str] = field(default_factory=dict)  # mission id -> country name
     profiles: str = ""  # which profile build the scores came from
     seconds: float = 0.0  # time spent in the planner
+    status: str = plans_store.DRAFT  # adopted (the plan of record) | draft
+    created_at: str = ""
+    based_on: int | None = None  # the plan it was re-planned from (plan --from)
+    catalogue_note: str | None = None  # opportunities to check before citing (see `opportunities check`)
+
+    @property
+    def label(self) -> str:
+        """How outputs name this plan, e.g. ``plan #3 (adopted, 2026-11-30T07:00:00+00:00)``."""
+        return f"plan #{self.plan_id} ({self.status}, {self.created_at})"
 
 
-def parse_requires(values: Sequence[str]) -> list[tuple[str, str]]:
+def parse_requires(values: Sequence[str], option: str = "--require") -> list[tuple[str, str]]:
     """Split ``ORG@MISSION`` options (the last ``@`` separates, so an organisation name may contain one)."""
     pairs = []
     for value in values:
         org, sep, mission = str(value).rpartition("@")
         if not sep or not org.strip() or not mission.strip():
             raise UsageError.of("bad_option", value=value,
-                                detail="--require takes ORGANISATION@MISSION, e.g. --require ACME@JP-2027-03")
+                                detail=f"{option} takes ORGANISATION@MISSION, e.g. {option} ACME@JP-2027-03")
         pairs.append((org.strip(), mission.strip()))
     return pairs
 
 
 def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] = (),
                   require: Sequence[str] = (), rules_path: Path | None = None,
-                  questionnaire: Questionnaire | None = None) -> PlanResult:
-    """Make, explain and save the plan for the database at ``db_path``.
+                  questionnaire: Questionnaire | None = None, adopt: bool = False, lock: Sequence[str] = (),
+                  base: int | str | None = None, given: Collection[str] | None = None) -> PlanResult:
+    """Make, explain and save the plan for the database at ``db_path`` (a draft; ``adopt`` adopts it).
 
-    ``exclude`` and ``require`` are what a person typed: organisations by key, org_id
-    or name, and ``ORG@MISSION`` pairs; they replace ``params.exclude``/``params.require``.
+    ``exclude``, ``require`` and ``lock`` are what a person typed: organisations by key,
+    org_id or name, and ``ORG@MISSION`` pairs; they replace ``params.exclude``,
+    ``params.require`` and ``params.lock``.
+
+    ``base`` re-plans with the fewest changes from a saved plan (its id, or
+    :data:`RECORD` for the plan of record): its assignments that are still allowed stay
+    and only the freed seats are filled again (``Plan.changes`` says who left, who
+    joined and why). The base plan's parameters apply except the ``PlanParams`` fields
+    named in ``given`` (None: all of ``params``); its exclusions, requirements and locks
+    are kept and the new ones added.
     """
     questionnaire = questionnaire or load_questionnaire()
     rules = load_rules(rules_path, known_attributes=[*questionnaire.codes, *EXTRA_ATTRIBUTES])
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         state = survey_store.members_state(db)
         members = required.members(db)
         missions = required.missions(db)
         opportunities = required.opportunities(db)
         params = replace(params,
                          exclude=frozenset(_member_key(db, text) for text in exclude),
-                         require=frozenset((_member_key(db, org), _mission_id(missions, mission))
-                                           for org, mission in parse_requires(require)))
+                         require=_pairs(db, missions, require, "--require"),
+                         lock=_pairs(db, missions, lock, "--lock"))
+        keep, based_on = None, None
+        if base is not None:
+            saved_base = plan_record.saved_plan(db, None if base == RECORD else _plan_id(base))
+            params = _inherit(PlanParams.from_dict(saved_base.params), params, given)
+            keep = sorted((a["member"], a["mission"]) for a in saved_base.plan["assignments"])
+            based_on = saved_base.id
         from ..matching import mission_scores
         from .rank import ensure_profiles
 
@@ -98,40 +128,51 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
         plan_members = [_plan_member(m) for m in members]
         plan_missions_ = [_plan_mission(x) for x in missions]
         started = time.perf_counter()
-        plan = make_plan(plan_members, plan_missions_, scores, params, rules)
+        plan = make_plan(plan_members, plan_missions_, scores, params, rules, keep=keep)
         seconds = time.perf_counter() - started
         plan = _with_why(plan, build, opportunities, members, missions, rows, best)
-        digest = input_hash(plan_members, plan_missions_, scores, params, rules.source)
+        digest = input_hash(plan_members, plan_missions_, scores, params, rules.source, keep)
         meta = {"profiles": info.describe(), "profile_build": info.id, "model_version": info.model_version}
+        if based_on is not None:
+            meta["based_on"] = based_on
         with transaction(db):
             if survey_store.members_state(db) != state:
                 raise StateError.of("data_changed")
+            now = _now()
             plan_id, reused = plans_store.save_plan(db, plan.as_dict(), input_hash=digest, meta=meta,
-                                                    created_at=_now())
-    finally:
-        db.conn.close()
+                                                    created_at=now)
+            if adopt and plans_store.record_id(db) != plan_id:
+                plans_store.adopt(db, plan_id, now)
+            saved = plans_store.get_plan(db, plan_id)
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
-                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds)
+                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
+                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
+                      catalogue_note=citation_note(db_path))
 
 
-def latest_plan(db_path: Path) -> PlanResult:
-    """The most recently saved plan, with member names; StateError when none was made yet."""
-    db = open_db(db_path, create=False)
-    try:
-        saved = plans_store.latest_plan(db)
-        if saved is None:
-            raise StateError.of("empty_database", what="mission plan", hint="make one with `elca-match plan`")
+def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
+    """The plan a command should read: ``plan_id``, or the plan of record (the adopted plan) when None.
+
+    The result names its id (``plan_id``), ``status`` (adopted | draft) and ``label``.
+    Raises StateError when no plan was made yet, NotFoundError for an unknown id.
+    """
+    with session(db_path, create=False) as opened:
+        db = opened.db
+        saved = plan_record.saved_plan(db, plan_id)
         names = {m.org_key: m.name for m in survey_store.current_members(db)}
         missions = catalogue_store.list_missions(db)
-    finally:
-        db.conn.close()
+    return _result(saved, names, missions)
+
+
+def _result(saved: plans_store.SavedPlan, names: dict[str, str], missions: list[dict[str, Any]]) -> PlanResult:
     return PlanResult(Plan.from_dict(saved.plan), saved.id, True, saved.input_hash, names=names,
-                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""))
+                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""),
+                      status=saved.status, created_at=saved.created_at, based_on=saved.based_on)
 
 
 def input_hash(members: Sequence[PlanMember], missions: Sequence[PlanMission], scores: np.ndarray,
-               params: PlanParams, rules_source: str) -> str:
-    """sha256 of everything the planner reads, independent of row order."""
+               params: PlanParams, rules_source: str, keep: Sequence[tuple[str, str]] | None = None) -> str:
+    """sha256 of everything the planner reads (with a re-plan's base assignments), independent of row order."""
     digest = hashlib.sha256()
     order = sorted(range(len(members)), key=lambda i: members[i].key)
     morder = sorted(range(len(missions)), key=lambda j: missions[j].id)
@@ -142,6 +183,8 @@ def input_hash(members: Sequence[PlanMember], missions: Sequence[PlanMission], s
                       x.region] for x in (missions[j] for j in morder)],
         "params": params.as_dict(),
     }
+    if keep is not None:  # only re-plans carry the key, so plain plans keep their hash
+        payload["keep"] = sorted(f"{m}@{j}" for m, j in keep)
     digest.update(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode())
     if len(order) and len(morder):
         digest.update(np.ascontiguousarray(np.round(scores[np.ix_(order, morder)], 12)).tobytes())
@@ -168,15 +211,28 @@ def _plan_mission(x: dict[str, Any]) -> PlanMission:
                        region=x.get("region") or None)
 
 
+def _pairs(db, missions: list[dict[str, Any]], values: Sequence[str], option: str) -> frozenset[tuple[str, str]]:
+    return frozenset((_member_key(db, org), _mission_id(missions, mission))
+                     for org, mission in parse_requires(values, option))
+
+
+def _plan_id(value: int | str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError.of("bad_option", detail=f"--from takes a saved plan's id (see `elca-match plan list`) "
+                            f"or {RECORD} for the plan of record, not {value!r}") from None
+
+
+def _inherit(base: PlanParams, params: PlanParams, given: Collection[str] | None) -> PlanParams:
+    """The base plan's parameters, overridden by those a person gave; pair and exclusion sets add up."""
+    chosen = {f.name for f in fields(PlanParams)} if given is None else set(given)
+    merged = replace(base, **{name: getattr(params, name) for name in chosen if name not in SET_FIELDS})
+    return replace(merged, **{name: getattr(base, name) | getattr(params, name) for name in SET_FIELDS})
+
+
 def _member_key(db, text: str) -> str:
-    hits = survey_store.find_organisations(db, text)
-    if len(hits) == 1:
-        return hits[0]["key"]
-    if not hits:
-        names = survey_store.organisation_names(db)
-        raise NotFoundError.of("not_found", what="organisation", value=text,
-                               suggestion=did_you_mean(closest(text, names)), hint="elca-match members list")
-    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))
+    return find_member(db, text)["key"]
 
 
 def _mission_id(missions: list[dict[str, Any]], text: str) -> str:
@@ -211,7 +267,7 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
     for k, a in enumerate(plan.assignments):
         why = whys.get(k, "no shared features")
         if a.required:
-            why = f"required by a person (--require); {why}"
+            why = f"{a.why}; {why}"  # the planner's words: required (--require) or locked (--lock)
         assignments.append(replace(a, why=why))
     return replace(plan, assignments=tuple(assignments))
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
+from ..profiles.labels import text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import profiles as profile_store
 from ..store import survey as survey_store
 from ..store.profiles import ProfileBuild
@@ -29,6 +30,7 @@ from ..text import closest
 from . import required
 
 BY = ("opportunity", "member")
+READER_LANGUAGES = ("en", "de", "it", "pl", "fr", "es")
 # Profile matrices up to this many cells are used dense (numpy only; a demo-sized
 # database has ~0.4 M): `rank` then answers without importing scipy.
 DENSE_MAX_CELLS = 4_000_000
@@ -49,6 +51,7 @@ class RankQuery:
     min_score: float = 0.0
     consented_only: bool = False
     by: str = "opportunity"
+    lang: str = "en"  # the reader's language: thesaurus concepts in a "why" are named in it
 
     def describe(self) -> str:
         """The filters in words, for titles and notes."""
@@ -111,6 +114,12 @@ class OpportunityRanking:
     policy_driver: str
     trl: str
     matches: list[Match] = field(default_factory=list)
+    # where the driver can be read (official first), how sure it is, and what to know before citing it
+    sources: list[str] = field(default_factory=list)
+    status: str = ""
+    checked_on: str = ""
+    valid_to: str = ""
+    caveats: str = ""
 
 
 @dataclass
@@ -146,7 +155,7 @@ class RankResult:
 def resolve_query(*, country: str | None = None, region: str | None = None, opportunity: str | None = None,
                   sector: str | None = None, stage: str | None = None, cluster: str | None = None,
                   org_type: str | None = None, top: int = 10, min_score: float = 0.0,
-                  consented_only: bool = False, by: str = "opportunity",
+                  consented_only: bool = False, by: str = "opportunity", lang: str = "en",
                   questionnaire: Questionnaire | None = None) -> RankQuery:
     """Check and resolve command-line filters (countries and regions in any spelling, codes or labels)."""
     from .catalogue import opportunity_query, resolve_choices
@@ -159,6 +168,9 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
     if by not in BY:
         raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
                             allowed=", ".join(BY))
+    if lang not in READER_LANGUAGES:
+        raise UsageError.of("unknown_name", what="--lang language", value=lang,
+                            suggestion=did_you_mean(closest(lang, READER_LANGUAGES)), allowed=", ".join(READER_LANGUAGES))
     countries: list[str] | None = None
     for text in (country, region):
         if text is not None:
@@ -170,7 +182,7 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
         countries=countries, opportunity_ids=ids, sectors=opp.sectors, stages=opp.stages,
         clusters=resolve_choices(cluster, "cluster", "cluster", questionnaire),
         org_types=resolve_choices(org_type, "org_type", "organisation type", questionnaire),
-        top=int(top), min_score=float(min_score), consented_only=consented_only, by=by,
+        top=int(top), min_score=float(min_score), consented_only=consented_only, by=by, lang=lang,
     )
 
 
@@ -195,7 +207,7 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
 
     Rows follow ``store.survey.current_members`` (by key) and
     ``store.catalogue.list_opportunities`` (by country, id). Writes in its own
-    transaction unless the caller already holds one.
+    transaction (a savepoint inside the caller's, if it holds one).
     """
     questionnaire = questionnaire or load_questionnaire()
     state = survey_store.members_state(db)
@@ -209,14 +221,11 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
         return build, _info(build, rebuilt=False)
     build = build_profiles(members, opportunities, questionnaire)
     build.content_hash = digest
-    if getattr(db.conn, "in_transaction", False):
-        profile_store.save_build(db, build)
-    else:
-        with transaction(db):
-            # another process may have ingested or forgotten members meanwhile: a build of
-            # what is no longer there must not be stored (it could hold a forgotten member)
-            if survey_store.members_state(db) == state:
-                profile_store.save_build(db, build)
+    with transaction(db):
+        # another process may have ingested or forgotten members meanwhile: a build of
+        # what is no longer there must not be stored (it could hold a forgotten member)
+        if survey_store.members_state(db) == state:
+            profile_store.save_build(db, build)
     return build, _info(build, rebuilt=True)
 
 
@@ -249,9 +258,15 @@ def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any
         member_trl=[x.trl for x in m_inputs],
         opportunity_trl=[x.trl for x in o_inputs],
         settings={"explain": [{"blocks": list(g.blocks), "prefix": g.prefix} for g in model.explain],
-                  "why_terms": model.text.why_terms, "blocks": list(vectoriser.blocks_)},
+                  "why_terms": model.text.why_terms, "blocks": list(vectoriser.blocks_),
+                  "concepts": text_concept_labels(vectoriser.concepts_, model.glossary)},
         vectoriser_blob=pickle.dumps(vectoriser, protocol=pickle.HIGHEST_PROTOCOL),
     )
+
+
+def concept_labels(settings: dict[str, Any], lang: str) -> dict[str, str]:
+    """Text feature -> how a reader of ``lang`` sees it, for the thesaurus concepts of a build."""
+    return {code: names.get(lang) or names.get("en") or code for code, names in (settings.get("concepts") or {}).items()}
 
 
 def _info(build: ProfileBuild, rebuilt: bool) -> BuildInfo:
@@ -279,14 +294,12 @@ def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
 def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None) -> RankResult:
     """Rank members against the selected opportunities (see :class:`RankQuery`)."""
     questionnaire = questionnaire or load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         members = required.members(db)
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         build, info = ensure_profiles(db, questionnaire, members, opportunities)
-    finally:
-        db.conn.close()
     chosen = [m for m in members if _member_wanted(m, query)]
     return _rank(build, info, members, chosen, selected, query)
 
@@ -355,9 +368,11 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
     groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
     why_terms = int(build.settings.get("why_terms", 3))
 
+    labels = concept_labels(build.settings, query.lang)
+
     def explain(pairs: list[tuple[int, int]]):
         return contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
-                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms)
+                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms, labels=labels)
 
     def match(c) -> Match:
         m = by_key[build.member_keys[c.member]]
@@ -393,4 +408,6 @@ def _opportunity_ranking(o: dict[str, Any], matches: list[Match]) -> Opportunity
     low, high = o.get("trl_min"), o.get("trl_max")
     trl = "" if low is None and high is None else f"{low if low is not None else 1}-{high if high is not None else 9}"
     return OpportunityRanking(str(o["id"]), o["title"], o["country"], o["sector"], o["value_chain_stage"],
-                              o.get("policy_driver") or "", trl, matches)
+                              o.get("policy_driver") or "", trl, matches, list(o.get("sources") or ()),
+                              o.get("status") or "", o.get("checked_on") or "", o.get("valid_to") or "",
+                              o.get("caveats") or "")

@@ -1,5 +1,10 @@
-"""The only place with SQL: schema, reads and writes."""
+"""The only place with SQL: schema, reads and writes.
 
-from .db import open_db, secure_delete, transaction, vacuum
+``store.session`` is the function that opens the database (``with session(path) as s:``), defined
+in the module ``store/session.py``; inside ``store`` import it as ``from .session import session``.
+"""
 
-__all__ = ["open_db", "secure_delete", "transaction", "vacuum"]
+from .db import open_db
+from .session import Session, secure_delete, session, transaction, vacuum
+
+__all__ = ["Session", "open_db", "secure_delete", "session", "transaction", "vacuum"]

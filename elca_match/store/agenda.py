@@ -14,6 +14,12 @@ from typing import Any
 
 import sqlite_utils
 
+from .erasure import FreeText
+
+# Requests of other participants may quote a member's contact data in their note or reason
+# (a member's own requests are deleted by `forget`).
+FREE_TEXT = (FreeText("agenda_requests", ("note", "why"), key="rowid"),)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS agenda_sessions (
     mission_id TEXT NOT NULL COLLATE NOCASE,

@@ -8,10 +8,13 @@ an id updates the same opportunity. Each row remembers the file, hash and row it
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlite_utils
+
+from .erasure import FreeText
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS opportunities (
@@ -34,7 +37,13 @@ CREATE TABLE IF NOT EXISTS opportunities (
     source_file TEXT NOT NULL,
     source_sha256 TEXT NOT NULL,
     source_row INTEGER NOT NULL,
-    imported_at TEXT NOT NULL
+    imported_at TEXT NOT NULL,
+    sources TEXT NOT NULL DEFAULT '[]',             -- JSON list, official sources first
+    status TEXT NOT NULL DEFAULT 'unverified',      -- verified | partly_verified | unverified
+    checked_on TEXT,                                -- ISO date the driver was last checked
+    valid_from TEXT,                                -- time-limited programmes: ISO dates
+    valid_to TEXT,
+    caveats TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS opportunities_country ON opportunities(country);
 CREATE TABLE IF NOT EXISTS missions (
@@ -56,13 +65,34 @@ CREATE TABLE IF NOT EXISTS missions (
 CREATE INDEX IF NOT EXISTS missions_country ON missions(country);
 """
 
+# Opportunities involve no member, but their text may quote a member's contact data.
+FREE_TEXT = (FreeText("opportunities", ("title", "description", "policy_driver", "source")),)
+
 OPPORTUNITY_FIELDS = ("id", "title", "country", "region", "sector", "value_chain_stage", "description",
                       "materials", "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity",
-                      "policy_driver", "priority", "source")
+                      "policy_driver", "priority", "source", "sources", "status", "checked_on", "valid_from",
+                      "valid_to", "caveats")
+# Columns added after the first release, with their definitions (see add_provenance_columns).
+PROVENANCE_COLUMNS = {"sources": "TEXT NOT NULL DEFAULT '[]'", "status": "TEXT NOT NULL DEFAULT 'unverified'",
+                      "checked_on": "TEXT", "valid_from": "TEXT", "valid_to": "TEXT",
+                      "caveats": "TEXT NOT NULL DEFAULT ''"}
 MISSION_FIELDS = ("id", "country", "type", "seats", "region", "start_date", "end_date", "lead_cluster",
                   "sectors", "opportunities")
 PROVENANCE_FIELDS = ("source_file", "source_sha256", "source_row", "imported_at")
-_LISTS = {"materials", "technologies", "cooperation_types", "sectors", "opportunities"}
+_LISTS = {"materials", "technologies", "cooperation_types", "sectors", "opportunities", "sources"}
+
+
+def add_provenance_columns(conn: sqlite3.Connection) -> None:
+    """Add the opportunity provenance columns to a database made before they existed (idempotent).
+
+    A catalogue imported then keeps its one ``source`` as its only source, marked unverified.
+    """
+    have = {row[1] for row in conn.execute("PRAGMA table_info(opportunities)")}
+    for name, definition in PROVENANCE_COLUMNS.items():
+        if name not in have:
+            conn.execute(f"ALTER TABLE opportunities ADD COLUMN {name} {definition}")
+    if "sources" not in have:
+        conn.execute("UPDATE opportunities SET sources = json_array(source) WHERE source != ''")
 
 
 def _where(filters: Sequence[tuple[str, Iterable[str] | None]]) -> tuple[str, list[Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ MAX_LISTED = 50
 class Finding:
     """One thing wrong in the database: which check found it, where, and what."""
 
-    check: str  # integrity | foreign_keys | orphans | rederivable
+    check: str  # integrity | schema | foreign_keys | orphans | rederivable
     table: str | None
     row: int | None  # rowid in that table, when there is one
     detail: str
@@ -42,6 +43,31 @@ def integrity(db: sqlite_utils.Database) -> list[Finding]:
     if lines == ["ok"]:
         return []
     return [Finding("integrity", None, None, line) for line in lines]
+
+
+def schema(db: sqlite_utils.Database) -> tuple[list[Finding], str]:
+    """The live tables and columns against those this version creates, and a note on the schema version.
+
+    A database of an older version is compared as it will be after its upgrade (run on a copy,
+    since checking never writes): what the upgrade adds is not a problem.
+    """
+    from . import migrations
+    from .session import session
+
+    stored = migrations.version(db.conn)
+    note = f"schema version {stored}"
+    try:
+        if stored >= migrations.LATEST:
+            found = migrations.differences(db.conn)
+        else:
+            note += f", upgraded to {migrations.LATEST} by the next command that writes"
+            with tempfile.TemporaryDirectory(prefix="elca-check-") as tmp:
+                copy_database(db, Path(tmp) / "upgraded.db")
+                with session(Path(tmp) / "upgraded.db", create=False) as upgraded:
+                    found = migrations.differences(upgraded.conn)
+    except sqlite3.DatabaseError as exc:
+        return [Finding("schema", None, None, f"the schema could not be compared: {exc}")], note
+    return [Finding("schema", table, None, what) for table, what in found], note
 
 
 def foreign_keys(db: sqlite_utils.Database) -> list[Finding]:

@@ -13,14 +13,15 @@ organisation that :func:`forget` has erased, without saying who it was.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
 
-from ..outcomes.model import Case, Event, Meeting, Outcomes, Party
+from ..outcomes.model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
+                              Outcomes, Partnership, Party, Status)
+from . import erasure
 from . import partners as partner_store
 
 SCHEMA = """
@@ -81,18 +82,116 @@ CREATE TABLE IF NOT EXISTS outcome_parties (
     PRIMARY KEY (record, record_id, side, position)
 );
 CREATE INDEX IF NOT EXISTS outcome_parties_ref ON outcome_parties(kind, ref);
+-- Whether the partnership organised an event (call indicator 4) rather than only attended it.
+CREATE TABLE IF NOT EXISTS outcome_event_roles (
+    event_id TEXT PRIMARY KEY COLLATE NOCASE,
+    organised INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS outcome_steps (
+    id TEXT PRIMARY KEY COLLATE NOCASE,  -- outcome_cases.id
+    main_steps TEXT NOT NULL DEFAULT '',
+    next_steps TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outcome_disseminations (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    date TEXT NOT NULL,
+    channel TEXT NOT NULL,               -- event | website | social_media | newsletter | article
+    smes INTEGER NOT NULL DEFAULT 0,     -- stakeholders reached, by type
+    rtos INTEGER NOT NULL DEFAULT 0,
+    clusters INTEGER NOT NULL DEFAULT 0,
+    policy INTEGER NOT NULL DEFAULT 0,
+    description TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outcome_consortium_meetings (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    date TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outcome_partnerships (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,                  -- cluster_partnership | eu_initiative | other
+    description TEXT NOT NULL DEFAULT '',
+    main_steps TEXT NOT NULL DEFAULT '',
+    next_steps TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outcome_contacts (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+-- Status of the milestones and deliverables listed in builtin/action.yaml.
+CREATE TABLE IF NOT EXISTS outcome_status (
+    record TEXT NOT NULL,                -- milestone | deliverable
+    id TEXT NOT NULL COLLATE NOCASE,
+    achieved INTEGER NOT NULL,
+    date TEXT NOT NULL DEFAULT '',
+    comment TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (record, id)
+);
 """
 
 ERASED_NAME = "(erased organisation)"
-ERASED_TEXT = "[erased organisation]"
-_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "partners", "case": "outcome_cases"}
+_TABLES = {"event": "outcome_events", "meeting": "outcome_meetings", "org": "partners", "case": "outcome_cases",
+           "steps": "outcome_steps", "dissemination": "outcome_disseminations",
+           "consortium_meeting": "outcome_consortium_meetings", "partnership": "outcome_partnerships",
+           "contact": "outcome_contacts"}
 _COLUMNS = {
     "event": ("id", "name", "date", "kind", "countries", "mission_id", "description"),
     "meeting": ("id", "name", "date", "kind", "country", "event_id", "mission_id", "description"),
     "case": ("id", "name", "date", "case_type", "countries", "objectives", "status", "agreement", "sectors",
              "technology", "description", "confidential", "mission_id"),
+    "steps": ("id", "main_steps", "next_steps"),
+    "dissemination": ("id", "name", "date", "channel", "smes", "rtos", "clusters", "policy", "description"),
+    "consortium_meeting": ("id", "name", "date", "description"),
+    "partnership": ("id", "name", "date", "kind", "description", "main_steps", "next_steps"),
+    "contact": ("id", "name", "date", "description"),
 }
+# Kinds whose records have European parties or third-country partners (outcome_parties).
+_WITH_PARTIES = ("event", "meeting", "case", "consortium_meeting", "partnership", "contact")
+_STATUS_KINDS = {"milestone": "milestones", "deliverable": "deliverables"}
 _JSON = {"countries", "objectives", "sectors"}
+
+
+def _involving(kind: str, table: str) -> str:
+    return (f"SELECT r.id FROM {table} r JOIN outcome_parties p ON p.record = '{kind}' AND p.record_id = r.id"
+            " WHERE p.kind = 'member' AND p.ref = :org_key")
+
+
+# Typed text of the outcome records; a third-country organisation is involved with a member
+# when they share an event, meeting or case.
+FREE_TEXT = (
+    erasure.FreeText("outcome_events", ("name", "description"), involves=_involving("event", "outcome_events")),
+    erasure.FreeText("outcome_meetings", ("name", "description"), involves=_involving("meeting", "outcome_meetings")),
+    erasure.FreeText("outcome_cases", ("name", "technology", "description"),
+                     involves=_involving("case", "outcome_cases")),
+    erasure.FreeText("partners", ("description", "needs", "offers"), involves=(
+        "SELECT t.ref FROM outcome_parties t JOIN outcome_parties m ON m.record = t.record"
+        " AND m.record_id = t.record_id WHERE t.side = 'third' AND m.kind = 'member' AND m.ref = :org_key")),
+    # a case's steps involve the members that are parties to the case
+    erasure.FreeText("outcome_steps", ("main_steps", "next_steps"), involves=_involving("case", "outcome_cases")),
+    # records without parties: only contact data quoted in them is erased
+    erasure.FreeText("outcome_disseminations", ("name", "description")),
+    erasure.FreeText("outcome_consortium_meetings", ("name", "description")),
+    erasure.FreeText("outcome_partnerships", ("name", "description", "main_steps", "next_steps")),
+    erasure.FreeText("outcome_contacts", ("name", "description")),
+)
 
 
 def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str, str], str], recorded_at: str) -> None:
@@ -100,8 +199,8 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
 
     ``sources`` maps (kind, id) to where the record came from.
     """
-    for kind, records in (("org", outcomes.orgs), ("event", outcomes.events), ("meeting", outcomes.meetings),
-                          ("case", outcomes.cases)):
+    for kind, table in _TABLES.items():
+        records = getattr(outcomes, LISTS[kind])
         if not records:
             continue
         if kind == "org":
@@ -109,11 +208,36 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
             continue
         columns = _COLUMNS[kind] + ("source", "recorded_at")
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
-        sql = (f"INSERT INTO {_TABLES[kind]} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
                f"ON CONFLICT(id) DO UPDATE SET {updates}")
         db.conn.executemany(sql, [[_encode(getattr(r, c)) for c in _COLUMNS[kind]]
                                   + [sources.get((kind, r.id), ""), recorded_at] for r in records])
-        _save_parties(db, kind, records)
+        if kind in _WITH_PARTIES:
+            _save_parties(db, kind, records)
+        if kind == "case":
+            # Steps given on the case row itself; a case row without them keeps earlier steps.
+            _save_steps(db, [r for r in records if r.main_steps or r.next_steps], sources, recorded_at)
+        if kind == "event":
+            db.conn.executemany("INSERT INTO outcome_event_roles (event_id, organised) VALUES (?, ?) "
+                                "ON CONFLICT(event_id) DO UPDATE SET organised = excluded.organised",
+                                [(r.id, int(r.organised)) for r in records])
+    for kind, attr in _STATUS_KINDS.items():
+        db.conn.executemany(
+            "INSERT INTO outcome_status (record, id, achieved, date, comment, source, recorded_at) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(record, id) DO UPDATE SET achieved = excluded.achieved, "
+            "date = excluded.date, comment = excluded.comment, source = excluded.source, "
+            "recorded_at = excluded.recorded_at",
+            [(kind, r.id, int(r.achieved), r.date, r.comment, sources.get((kind, r.id), ""), recorded_at)
+             for r in getattr(outcomes, attr)])
+
+
+def _save_steps(db: sqlite_utils.Database, cases: Sequence[Case], sources: dict[tuple[str, str], str],
+                recorded_at: str) -> None:
+    db.conn.executemany(
+        "INSERT INTO outcome_steps (id, main_steps, next_steps, source, recorded_at) VALUES (?,?,?,?,?) "
+        "ON CONFLICT(id) DO UPDATE SET main_steps = excluded.main_steps, next_steps = excluded.next_steps, "
+        "source = excluded.source, recorded_at = excluded.recorded_at",
+        [(c.id, c.main_steps, c.next_steps, sources.get(("case", c.id), ""), recorded_at) for c in cases])
 
 
 def _encode(value: Any) -> Any:
@@ -131,7 +255,7 @@ def _save_parties(db: sqlite_utils.Database, kind: str, records: Sequence[Event 
     for record in records:
         rows += [(kind, record.id, "eu", i, p.kind, p.ref, p.name, p.org_type, p.cluster)
                  for i, p in enumerate(record.parties)]
-        rows += [(kind, record.id, "third", i, "org", ref, "", "", "") for i, ref in enumerate(record.partners)]
+        rows += [(kind, record.id, "third", i, "org", ref, "", "", "") for i, ref in enumerate(getattr(record, "partners", ()))]
     conn.executemany("INSERT INTO outcome_parties (record, record_id, side, position, kind, ref, name, org_type, cluster)"
                      " VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
@@ -152,11 +276,30 @@ def load(db: sqlite_utils.Database) -> Outcomes:
         key = (kind, record_id.casefold())
         return {"parties": tuple(parties.get(key, ())), "partners": tuple(partners.get(key, ()))}
 
+    organised = {r[0].casefold() for r in db.conn.execute("SELECT event_id FROM outcome_event_roles WHERE organised")}
+    steps = {r["id"].casefold(): r for r in _rows(db, "steps", "ORDER BY id")}
+
+    def with_steps(record: dict[str, Any]) -> dict[str, Any]:
+        found = steps.get(record["id"].casefold(), {})
+        return {**record, "main_steps": found.get("main_steps", ""), "next_steps": found.get("next_steps", "")}
+
+    by_date = "ORDER BY date, id"
     result = Outcomes()
     result.orgs = partner_store.load_orgs(db)
-    result.events = [Event(**r, **linked("event", r["id"])) for r in _rows(db, "event", "ORDER BY date, id")]
-    result.meetings = [Meeting(**r, **linked("meeting", r["id"])) for r in _rows(db, "meeting", "ORDER BY date, id")]
-    result.cases = [Case(**r, **linked("case", r["id"])) for r in _rows(db, "case", "ORDER BY date, id")]
+    result.events = [Event(**r, **linked("event", r["id"]), organised=r["id"].casefold() in organised)
+                     for r in _rows(db, "event", by_date)]
+    result.meetings = [Meeting(**r, **linked("meeting", r["id"])) for r in _rows(db, "meeting", by_date)]
+    result.cases = [Case(**with_steps(r), **linked("case", r["id"])) for r in _rows(db, "case", by_date)]
+    result.steps = [CaseSteps(**r) for r in steps.values()]
+    result.disseminations = [Dissemination(**r) for r in _rows(db, "dissemination", by_date)]
+    result.consortium_meetings = [ConsortiumMeeting(**r, parties=linked("consortium_meeting", r["id"])["parties"])
+                                  for r in _rows(db, "consortium_meeting", by_date)]
+    result.partnerships = [Partnership(**r, parties=linked("partnership", r["id"])["parties"])
+                           for r in _rows(db, "partnership", by_date)]
+    result.contacts = [Contact(**r, **linked("contact", r["id"])) for r in _rows(db, "contact", by_date)]
+    for kind, attr in _STATUS_KINDS.items():
+        setattr(result, attr, [Status(r["id"], bool(r["achieved"]), r["date"], r["comment"]) for r in db.query(
+            "SELECT id, achieved, date, comment FROM outcome_status WHERE record = ? ORDER BY id", [kind])])
     return result
 
 
@@ -180,8 +323,11 @@ def provenance(db: sqlite_utils.Database, kind: str) -> dict[str, tuple[str, str
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """How many records of each kind are stored."""
-    return {kind: db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for kind, table in _TABLES.items()}
+    """How many records of each kind are stored (events, meetings, orgs and cases always; other kinds when any)."""
+    found = {kind: db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for kind, table in _TABLES.items()}
+    for kind in _STATUS_KINDS:
+        found[kind] = db.conn.execute("SELECT COUNT(*) FROM outcome_status WHERE record = ?", [kind]).fetchone()[0]
+    return {kind: n for kind, n in found.items() if n or kind in ("event", "meeting", "org", "case")}
 
 
 def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
@@ -189,23 +335,34 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
 
     Its party rows keep their org type and cluster under an opaque token, so indicators
     already reported (SMEs benefited, cooperation cases) keep their counts; its name is
-    removed from every name and description of events, meetings and cases.
+    removed, as whole words, from the text of the records it took part in.
     """
     conn = db.conn
     names = {r[0] for r in conn.execute(
         "SELECT DISTINCT name FROM outcome_parties WHERE kind = 'member' AND ref = ?", [org_key]) if r[0].strip()}
+    rows = erasure.involved(db, org_key, list(FREE_TEXT))
     token = f"erased:{secrets.token_hex(8)}"
     changed = {"outcome_parties": conn.execute(
         "UPDATE outcome_parties SET ref = ?, name = ? WHERE kind = 'member' AND ref = ?",
         [token, ERASED_NAME, org_key]).rowcount}
-    texts = 0
-    if names:
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
-        for table in ("outcome_events", "outcome_meetings", "outcome_cases"):
-            for row in conn.execute(f"SELECT id, name, description FROM {table}").fetchall():
-                name, description = pattern.sub(ERASED_TEXT, row[1]), pattern.sub(ERASED_TEXT, row[2])
-                if (name, description) != (row[1], row[2]):
-                    conn.execute(f"UPDATE {table} SET name = ?, description = ? WHERE id = ?", [name, description, row[0]])
-                    texts += 1
-    changed["outcome_texts"] = texts
+    changed["outcome_texts"] = sum(erasure.scrub(db, rows, names, (), list(FREE_TEXT)).values())
     return changed
+
+
+def survey_measures(db: sqlite_utils.Database, org_keys: Sequence[str]) -> dict[str, list[tuple[str, Any, Any]]]:
+    """Every survey submission (current and superseded) of these members: key -> [(submitted_at,
+    export_share, employees)] in submission order, for call indicator 7."""
+    found: dict[str, list[tuple[str, Any, Any]]] = {}
+    keys = list(dict.fromkeys(org_keys))
+    for chunk in range(0, len(keys), 500):
+        part = keys[chunk:chunk + 500]
+        for row in db.conn.execute(
+                "SELECT org_key, COALESCE(submitted_at, ''), json_extract(answers, '$.export_share'), "
+                f"json_extract(answers, '$.employees') FROM submissions WHERE org_key IN ({', '.join('?' * len(part))}) "
+                "ORDER BY id", part):
+            found.setdefault(row[0], []).append((row[1], _whole(row[2]), _whole(row[3])))
+    return found
+
+
+def _whole(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,9 +49,8 @@ _LISTS = {"sectors", "value_chain_stages", "materials", "technologies", "languag
 ORG_FIELDS = ("id", "name", "country", "kind", "description")
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+def fold_outcome_orgs(conn: sqlite3.Connection) -> None:
     """Move the third-country organisations of outcome records (``outcome_orgs``) into the register."""
-    conn = db.conn
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outcome_orgs'").fetchone():
         conn.execute("INSERT OR IGNORE INTO partners (id, name, country, kind, description, source, recorded_at) "
                      "SELECT id, name, country, org_type, description, source, recorded_at FROM outcome_orgs")

@@ -1,11 +1,15 @@
 """Tables and queries for saved mission plans (D2.1): each plan with its parameters and input hash.
 
 A plan is stored as one ``plans`` row (parameters, objective, certificate and the
-per-mission facts as JSON) plus one ``plan_rows`` row per assignment, waitlist entry
-and left-out member, keyed by organisation so that ``forget`` can erase a member from
+per-mission facts as JSON) plus one ``plan_rows`` row per assignment, waitlist entry,
+left-out member and change against the base plan, keyed by organisation so that ``forget`` can erase a member from
 every saved plan. The ``input_hash`` covers everything the planner read (members,
 missions, scores, parameters, rules): saving a plan whose input equals the latest
 saved plan's keeps the existing row, so re-running ``plan`` does not pile up copies.
+
+Every saved plan is a draft until adopted; ``plan_adoptions`` is the audit trail of
+adoptions and its newest row names the *plan of record*, the one exports read. The
+first plan ever saved is adopted when it is saved.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from typing import Any
 
 import sqlite_utils
 
+from .erasure import FreeText
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids of discarded plans are never reused
     created_at TEXT NOT NULL,
     input_hash TEXT NOT NULL,        -- sha256 of members, missions, scores, parameters and rules
     params TEXT NOT NULL,            -- JSON: the planner's parameters (PlanParams.as_dict)
@@ -30,7 +36,7 @@ CREATE TABLE IF NOT EXISTS plans (
 CREATE INDEX IF NOT EXISTS plans_input_hash ON plans(input_hash);
 CREATE TABLE IF NOT EXISTS plan_rows (
     plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,              -- assignments | waitlist | left_out
+    kind TEXT NOT NULL,              -- assignments | waitlist | left_out | changes (a re-plan's, against its base)
     position INTEGER NOT NULL,       -- order within the kind, as the plan lists them
     org_key TEXT NOT NULL,
     mission_id TEXT NOT NULL,
@@ -38,9 +44,21 @@ CREATE TABLE IF NOT EXISTS plan_rows (
     PRIMARY KEY (plan_id, kind, position)
 );
 CREATE INDEX IF NOT EXISTS plan_rows_org ON plan_rows(org_key);
+CREATE TABLE IF NOT EXISTS plan_adoptions (
+    seq INTEGER PRIMARY KEY,         -- the newest row names the plan of record
+    plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    adopted_at TEXT NOT NULL
+);
 """
 
-ROW_KINDS = ("assignments", "waitlist", "left_out")
+ADOPTED, DRAFT = "adopted", "draft"
+
+ROW_KINDS = ("assignments", "waitlist", "left_out", "changes")
+# a plan's body (missions, certificate) may quote the names of the members it placed
+FREE_TEXT = (FreeText("plans", json_columns=("body",),
+                      involves="SELECT DISTINCT plan_id FROM plan_rows WHERE org_key = :org_key"),)
+# Parameters that hold ORG@MISSION pairs (forget removes the member's pairs from them).
+PAIR_PARAMS = ("require", "lock")
 
 
 @dataclass(frozen=True)
@@ -61,18 +79,26 @@ class SavedPlan:
     params: dict[str, Any]
     plan: dict[str, Any]
     meta: dict[str, Any]
+    status: str = DRAFT  # adopted (the plan of record) | draft
+
+    @property
+    def based_on(self) -> int | None:
+        """The plan this one was re-planned from (``plan --from``), if any."""
+        value = self.meta.get("based_on")
+        return None if value is None else int(value)
 
 
 def save_plan(db: sqlite_utils.Database, plan: dict[str, Any], *, input_hash: str, created_at: str,
               meta: dict[str, Any] | None = None) -> tuple[int, bool]:
-    """Store ``plan`` (a ``Plan.as_dict()``) unless the latest plan has the same input; call inside a transaction.
+    """Store ``plan`` (a ``Plan.as_dict()``) as a draft unless a saved plan has the same input; call inside a transaction.
 
-    Returns ``(plan id, reused)``: ``reused`` is True when the latest saved plan had the
-    same ``input_hash`` and was kept instead.
+    Returns ``(plan id, reused)``: ``reused`` is True when a saved plan had the same
+    ``input_hash`` and was kept instead. The first plan saved becomes the plan of record.
     """
-    latest = db.conn.execute("SELECT id, input_hash FROM plans ORDER BY id DESC LIMIT 1").fetchone()
-    if latest is not None and latest[1] == input_hash:
-        return int(latest[0]), True
+    same = db.conn.execute("SELECT id FROM plans WHERE input_hash = ? ORDER BY id DESC LIMIT 1",
+                           [input_hash]).fetchone()
+    if same is not None:
+        return int(same[0]), True
     body = {k: v for k, v in plan.items() if k not in ROW_KINDS and k != "params"}
     body["meta"] = meta or {}
     cert = plan["certificate"]
@@ -89,7 +115,32 @@ def save_plan(db: sqlite_utils.Database, plan: dict[str, Any], *, input_hash: st
     ]
     db.conn.executemany(
         "INSERT INTO plan_rows (plan_id, kind, position, org_key, mission_id, data) VALUES (?,?,?,?,?,?)", rows)
+    if record_id(db) == plan_id:
+        adopt(db, plan_id, created_at)
     return plan_id, False
+
+
+def record_id(db: sqlite_utils.Database) -> int | None:
+    """The id of the plan of record: the latest adopted, else the first plan saved; None when there is no plan.
+
+    (Databases saved before adoption existed have plans but no adoption: their first
+    plan is the one the first-plan rule would have adopted.)
+    """
+    row = db.conn.execute("SELECT plan_id FROM plan_adoptions ORDER BY seq DESC LIMIT 1").fetchone()
+    if row is None:
+        row = db.conn.execute("SELECT MIN(id) FROM plans").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def adopt(db: sqlite_utils.Database, plan_id: int, adopted_at: str) -> None:
+    """Make ``plan_id`` the plan of record (call inside a transaction; the id must exist)."""
+    db.conn.execute("INSERT INTO plan_adoptions (plan_id, adopted_at) VALUES (?, ?)", [plan_id, adopted_at])
+
+
+def discard(db: sqlite_utils.Database, plan_id: int) -> None:
+    """Delete a saved plan and its rows (the caller refuses the plan of record)."""
+    db.conn.execute("DELETE FROM plan_rows WHERE plan_id = ?", [plan_id])
+    db.conn.execute("DELETE FROM plans WHERE id = ?", [plan_id])
 
 
 def latest_plan(db: sqlite_utils.Database) -> SavedPlan | None:
@@ -110,13 +161,27 @@ def get_plan(db: sqlite_utils.Database, plan_id: int) -> SavedPlan | None:
     for kind, data in db.conn.execute(
             "SELECT kind, data FROM plan_rows WHERE plan_id = ? ORDER BY kind, position", [plan_id]):
         plan[kind].append(json.loads(data))
-    return SavedPlan(int(row[0]), row[1], row[2], plan["params"], plan, meta)
+    status = ADOPTED if record_id(db) == int(row[0]) else DRAFT
+    return SavedPlan(int(row[0]), row[1], row[2], plan["params"], plan, meta, status)
 
 
 def list_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Every saved plan's id, date, input hash, objective and gap, newest first."""
-    return [dict(zip(("id", "created_at", "input_hash", "objective", "dual_bound", "gap"), r)) for r in
-            db.conn.execute("SELECT id, created_at, input_hash, objective, dual_bound, gap FROM plans ORDER BY id DESC")]
+    """Every saved plan, newest first: id, date, input hash, objective, gap, parameters, seats filled,
+    status (adopted | draft) and the plan it was based on."""
+    record = record_id(db)
+    out = []
+    for row in db.conn.execute(
+            "SELECT p.id, p.created_at, p.input_hash, p.objective, p.dual_bound, p.gap, p.params, p.body, "
+            "(SELECT COUNT(*) FROM plan_rows r WHERE r.plan_id = p.id AND r.kind = 'assignments') "
+            "FROM plans p ORDER BY p.id DESC"):
+        item = dict(zip(("id", "created_at", "input_hash", "objective", "dual_bound", "gap"), row[:6]))
+        body = json.loads(row[7])
+        item.update(params=json.loads(row[6]), assigned=int(row[8]),
+                    seats=sum(int(m.get("seats") or 0) for m in body.get("missions", ())),
+                    status=ADOPTED if record == row[0] else DRAFT,
+                    based_on=body.get("meta", {}).get("based_on"))
+        out.append(item)
+    return out
 
 
 def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
@@ -126,9 +191,10 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
     for plan_id, params in db.conn.execute("SELECT id, params FROM plans").fetchall():
         p = json.loads(params)
         exclude = [k for k in p.get("exclude", []) if k != org_key]
-        require = [r for r in p.get("require", []) if r.rsplit("@", 1)[0] != org_key]
-        if exclude != p.get("exclude", []) or require != p.get("require", []):
-            p["exclude"], p["require"] = exclude, require
+        pinned = {name: [r for r in p.get(name, []) if r.rsplit("@", 1)[0] != org_key] for name in PAIR_PARAMS}
+        if exclude != p.get("exclude", []) or any(pinned[k] != p.get(k, []) for k in pinned):
+            p["exclude"] = exclude
+            p.update({k: v for k, v in pinned.items() if k in p})
             db.conn.execute("UPDATE plans SET params = ? WHERE id = ?", [_dumps(p), plan_id])
             scrubbed += 1
     return {"plan_rows": deleted, "plans_scrubbed": scrubbed}

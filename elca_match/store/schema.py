@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlite_utils
 
 from . import agenda, catalogue, outcomes, partners, plans, profiles, survey
@@ -14,7 +16,16 @@ def ensure(db: sqlite_utils.Database) -> None:
     for module in SCHEMA_MODULES:
         if module.SCHEMA.strip():
             db.conn.executescript(module.SCHEMA)
+
+
+def statements() -> list[str]:
+    """Every module's DDL as single statements (for running inside a transaction, which executescript cannot)."""
+    found: list[str] = []
     for module in SCHEMA_MODULES:
-        migrate = getattr(module, "migrate", None)
-        if migrate is not None:
-            migrate(db)
+        pending = ""
+        for line in module.SCHEMA.splitlines(keepends=True):
+            pending += line
+            if sqlite3.complete_statement(pending):
+                found.append(pending.strip())
+                pending = ""
+    return found

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from ..text import slug
+from .erasure import FreeText
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -72,6 +72,17 @@ CREATE TABLE IF NOT EXISTS set_aside (
 );
 CREATE INDEX IF NOT EXISTS set_aside_org ON set_aside(org_key);
 """
+
+# Typed text that may name a member: source file names (a member's own sheet named after
+# it); set-aside rows, raw rows and answers of other members may quote its contact data.
+FREE_TEXT = (
+    FreeText("sources", ("file_name",), involves=(
+        "SELECT r.source_id FROM raw_rows r JOIN submissions s ON s.raw_row_id = r.id WHERE s.org_key = :org_key"
+        " UNION SELECT source_id FROM set_aside WHERE org_key = :org_key")),
+    FreeText("set_aside", ("org_name",), ("cells", "reasons")),
+    FreeText("raw_rows", json_columns=("cells",)),
+    FreeText("submissions", json_columns=("answers",)),
+)
 
 
 @dataclass
@@ -202,31 +213,52 @@ def members_state(db: sqlite_utils.Database) -> int:
     return hash(tuple(members_fingerprint_rows(db)))
 
 
-def find_organisations(db: sqlite_utils.Database, text: str) -> list[dict]:
-    """Organisations whose key, org_id or name (case, accents and spacing aside) is ``text``.
+def find_organisations(db: sqlite_utils.Database, text: str, org_id: str, name_slug: str) -> list[dict]:
+    """Organisations whose key, org_id or current name is ``text`` (the name also by its ``name_slug``).
 
     A name shared by organisations in several countries matches all of them, so that the
     caller can say it is ambiguous rather than pick one.
     """
     return list(db.query(
-        "SELECT * FROM organisations WHERE key = ? OR org_id = ? OR lower(name) = lower(?)"
-        " OR substr(name_key, 1, ?) = ? ORDER BY key",
-        [text, text.replace(" ", "").upper(), text.strip(), len(slug(text)) + 1, slug(text) + "|"],
-    ))
+        "SELECT * FROM organisations WHERE key = :text OR key = :id_key OR org_id = :org_id"
+        " OR lower(name) = lower(:name) OR substr(name_key, 1, :length) = :prefix ORDER BY key",
+        {"text": text, "id_key": f"id:{org_id}", "org_id": org_id, "name": text.strip(),
+         "length": len(name_slug) + 1, "prefix": name_slug + "|"}))
 
 
-def find_set_aside(db: sqlite_utils.Database, text: str) -> list[int]:
-    """Ids of set-aside rows of an organisation that was never accepted, by name or VAT/PIC id."""
-    org_id = "id:" + text.replace(" ", "").upper()
-    return [r[0] for r in db.conn.execute(
-        "SELECT id FROM set_aside WHERE org_key = ? OR lower(trim(org_name)) = lower(trim(?))"
-        " OR substr(org_key, 1, ?) = ?",
-        [org_id, text, len(slug(text)) + 6, "name:" + slug(text) + "|"])]
+def organisation(db: sqlite_utils.Database, key: str) -> dict | None:
+    """One organisation's row by key, or None."""
+    rows = list(db.query("SELECT * FROM organisations WHERE key = ?", [key]))
+    return rows[0] if rows else None
 
 
-def forget_set_aside(db: sqlite_utils.Database, ids: list[int]) -> int:
-    """Delete set-aside rows by id; return how many went."""
-    return db.conn.executemany("DELETE FROM set_aside WHERE id = ?", [(i,) for i in ids]).rowcount
+def former_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(key, name) for every name an organisation answered under in a superseded submission."""
+    return [tuple(r) for r in db.conn.execute(
+        "SELECT DISTINCT org_key, json_extract(answers, '$.org_name') FROM submissions"
+        " WHERE status = 'superseded' AND json_extract(answers, '$.org_name') IS NOT NULL")]
+
+
+def submitted_answers(db: sqlite_utils.Database, key: str) -> list[dict[str, Any]]:
+    """The answers of every submission of an organisation, oldest first."""
+    return [json.loads(r[0]) for r in db.conn.execute(
+        "SELECT answers FROM submissions WHERE org_key = ? ORDER BY id", [key])]
+
+
+def set_aside_rows(db: sqlite_utils.Database) -> list[dict]:
+    """Every set-aside row's id, key, name and cells (header -> text), to find an organisation's rows among them."""
+    return [{**row, "cells": json.loads(row["cells"])}
+            for row in db.query("SELECT id, org_key, org_name, cells FROM set_aside ORDER BY id")]
+
+
+def claim_set_aside(db: sqlite_utils.Database, ids: list[int], key: str) -> None:
+    """File set-aside rows under ``key`` (the organisation `forget` is erasing)."""
+    db.conn.executemany("UPDATE set_aside SET org_key = ? WHERE id = ?", [(key, i) for i in ids])
+
+
+def organisation_keys(db: sqlite_utils.Database) -> set[str]:
+    """The key of every organisation."""
+    return {r[0] for r in db.conn.execute("SELECT key FROM organisations")}
 
 
 def organisation_names(db: sqlite_utils.Database) -> list[str]:
@@ -242,8 +274,11 @@ def submission_history(db: sqlite_utils.Database, org_key: str) -> list[dict]:
         "WHERE s.org_key = ? ORDER BY s.id", [org_key]))
 
 
-def forget_organisation(db: sqlite_utils.Database, key: str, name_key: str, name: str) -> dict[str, int]:
-    """Delete an organisation everywhere its answers are kept; return counts per table."""
+def forget_organisation(db: sqlite_utils.Database, key: str) -> dict[str, int]:
+    """Delete an organisation's answers, raw rows, set-aside rows (claimed under ``key``) and record.
+
+    Returns how many rows went, per table.
+    """
     conn = db.conn
     counts = {}
     raw_ids = [r[0] for r in conn.execute("SELECT raw_row_id FROM submissions WHERE org_key = ?", [key])]
@@ -251,11 +286,17 @@ def forget_organisation(db: sqlite_utils.Database, key: str, name_key: str, name
     counts["raw_rows"] = conn.execute(
         f"DELETE FROM raw_rows WHERE org_key = ? OR id IN ({','.join('?' * len(raw_ids)) or 'NULL'})",
         [key, *raw_ids]).rowcount
-    counts["set_aside"] = conn.execute(
-        "DELETE FROM set_aside WHERE org_key = ? OR org_key = ? OR lower(trim(org_name)) = lower(trim(?))",
-        [key, f"name:{name_key}", name]).rowcount
+    counts["set_aside"] = conn.execute("DELETE FROM set_aside WHERE org_key = ?", [key]).rowcount
     counts["organisations"] = conn.execute("DELETE FROM organisations WHERE key = ?", [key]).rowcount
     return counts
+
+
+def submission_rows(db: sqlite_utils.Database, key: str) -> list[dict]:
+    """Every submission of an organisation with its source and row (provenance), answers decoded, oldest first."""
+    rows = submission_history(db, key)
+    for row in rows:
+        row["answers"] = json.loads(row["answers"])
+    return rows
 
 
 def all_raw_rows(db: sqlite_utils.Database) -> list[dict]:

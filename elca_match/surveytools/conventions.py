@@ -108,9 +108,20 @@ def limesurvey_layout_for(question: Question) -> list[LimeColumn]:
     return [LimeColumn(code, question.code)]
 
 
+# "Convert Y to" / "Convert N to" (Export responses > Format) write any one character in
+# place of Y and N; LimeSurvey offers 1 and 2, and people pick 1 and 0.
+LIMESURVEY_YES = frozenset({"y", "1"})
+LIMESURVEY_NO = frozenset({"n", "0", "2"})
+
+
+def is_yes_no(question: Question) -> bool:
+    """A question LimeSurvey asks as Yes/No: consent, or any question whose choices are yes and no."""
+    return question.type == "consent" or {c.code for c in question.choices} == {"yes", "no"}
+
+
 def limesurvey_answer_code(question: Question, choice_code: str) -> str:
     """The LimeSurvey answer code of a choice of a list or Yes/No question."""
-    if question.type == "consent":
+    if is_yes_no(question):
         return "Y" if choice_code == _consent_codes(question)[0] else "N"
     if is_country_list(question):
         return choice_code
@@ -123,9 +134,13 @@ def limesurvey_answer_code(question: Question, choice_code: str) -> str:
 def limesurvey_answer_choice(question: Question, answer: str) -> str | None:
     """The choice code a LimeSurvey answer code stands for (None when it is not an answer code)."""
     text = answer.strip()
-    if question.type == "consent":
+    if is_yes_no(question):
+        # a Yes/No question (Y/N, or converted to 1/0 or 1/2), or one built as a list (A1/A2)
         yes, no = _consent_codes(question)
-        return {"Y": yes, "N": no}.get(text.upper())
+        if text.casefold() in LIMESURVEY_YES:
+            return yes
+        if text.casefold() in LIMESURVEY_NO:
+            return no
     match = re.fullmatch(r"[Aa](\d+)", text)
     if match and question.choices and 1 <= int(match.group(1)) <= len(question.choices):
         return question.choices[int(match.group(1)) - 1].code
@@ -197,6 +212,29 @@ def parse_google_timestamp(text: str, lang: str | None) -> str | None:
 
 MSFORMS_META = ("ID", "Start time", "Completion time", "Email", "Name", "Last modified time")
 MSFORMS_SUBMITTED = "Completion time"
+# The same six columns as Forms names them in the account's interface language, in the order
+# of MSFORMS_META. Confirmed: en (the real sample in ../shared/real-exports/ms-forms/), de
+# "ID, Startzeit, Abschlusszeit, E-Mail, Name" (a public app that reads German Forms
+# workbooks), es (a Spanish cluster's export, quoted in issue 18). The others, and the
+# German and Spanish "last modified" names, could not be confirmed: the adapter also
+# recognises the columns by position and type (MSFORMS_POSITIONS), so a name that differs
+# still reads.
+MSFORMS_META_NAMES = {
+    "en": MSFORMS_META,
+    "de": ("ID", "Startzeit", "Abschlusszeit", "E-Mail", "Name", "Zeitpunkt der letzten Änderung"),
+    "es": ("Id", "Hora de inicio", "Hora de finalización", "Correo electrónico", "Nombre",
+           "Hora de la última modificación"),
+    "it": ("ID", "Ora di inizio", "Ora di completamento", "Posta elettronica", "Nome", "Ora dell'ultima modifica"),
+    "fr": ("ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
+           "Heure de la dernière modification"),
+    "pl": ("Identyfikator", "Godzina rozpoczęcia", "Godzina ukończenia", "Adres e-mail", "Nazwa",
+           "Godzina ostatniej modyfikacji"),
+}
+MSFORMS_CONFIRMED = {"en": 6, "de": 5, "es": 6}  # how many of each language's names were confirmed
+# Position -> (what the column holds, the MSFORMS_META name it stands for): every export
+# starts with a whole-number id, two date-times, then e-mail and name.
+MSFORMS_POSITIONS = ((0, "integer", "ID"), (1, "datetime", "Start time"), (2, "datetime", "Completion time"),
+                     (3, "text", "Email"), (4, "text", "Name"), (5, "datetime", "Last modified time"))
 MSFORMS_MULTI_SEPARATOR = ";"  # and a trailing ';' after the last choice
 
 

@@ -22,6 +22,7 @@ from .. import markets
 from ..questionnaire import Question, Questionnaire
 from ..text import split_multi
 from . import conventions as C
+from .forms import form_fields, form_group
 
 Rows = list[dict[str, str]]
 _UUID_NAMESPACE = uuid.UUID("6f1c1f5e-3c3a-4c59-9f57-5ad1e2a0d120")
@@ -121,8 +122,6 @@ def write_kobo(rows: Rows, path: Path, lang: str, questionnaire: Questionnaire, 
     ``details`` (select_multiple as one column, split columns, or both). CSV is
     ``;``-separated with every field quoted.
     """
-    from ..templates import form_fields, form_group
-
     fmt = _fmt(path, options, ("xlsx", "csv"))
     labels = options.get("headers", "xml") == "labels"
     groups = options.get("groups", True)
@@ -201,11 +200,15 @@ def write_limesurvey(rows: Rows, path: Path, lang: str, questionnaire: Questionn
 
     ``headings``: ``code`` (default), ``codetext`` (``code. question text``) or ``full``
     (question text only, which the adapter refuses); ``answers``: ``code`` (default) or
-    ``text`` (full answer texts in ``lang``). CSV is UTF-8 with BOM, CRLF, every field quoted.
+    ``text`` (full answer texts in ``lang``); ``convert_y``/``convert_n``: the "Convert Y to" and
+    "Convert N to" settings (e.g. ``1`` and ``0``); ``yes_no_as_list``: Yes/No questions built as
+    list questions (answers ``A1``/``A2``). CSV is UTF-8 with BOM, CRLF, every field quoted.
     """
     fmt = _fmt(path, options, ("csv", "xlsx"))
     headings = options.get("headings", "code")
     as_text = options.get("answers", "code") == "text"
+    convert = {"Y": options.get("convert_y", "Y"), "N": options.get("convert_n", "N")}
+    as_list = options.get("yes_no_as_list", False)
     layout = C.limesurvey_layout(questionnaire)
     header = [code if headings == "code" else text if headings == "full" else f"{code}. {text}"
               for code, text in C.LIMESURVEY_META.items() if code not in ("ipaddr", "refurl", "token")]
@@ -214,7 +217,7 @@ def write_limesurvey(rows: Rows, path: Path, lang: str, questionnaire: Questionn
         text = q.label(lang) + (f" [{label_of(questionnaire, q, column.choice, lang)}]" if column.choice else "")
         header.append(column.code if headings == "code" else text if headings == "full" else f"{column.code}. {text}")
     table: list[list[Any]] = [header]
-    yes = _consent_label(questionnaire, lang, 0) if as_text else "Y"
+    yes = _consent_label(questionnaire, lang, 0) if as_text else convert["Y"]
     for position, row in enumerate(rows):
         moment = _moment(row, questionnaire, position)
         stamp = moment.isoformat(sep=" ") if moment else ""
@@ -231,9 +234,14 @@ def write_limesurvey(rows: Rows, path: Path, lang: str, questionnaire: Questionn
             elif C.is_country_list(q) and q.is_multi:
                 line.append("; ".join(label_of(questionnaire, q, c, lang) for c in _codes(value)) if as_text
                             else ";".join(_codes(value)))
-            elif q.is_choice or q.type == "consent":
-                line.append(label_of(questionnaire, q, value.strip(), lang) if as_text
-                            else C.limesurvey_answer_code(q, value.strip()))
+            elif as_text and (q.is_choice or q.type == "consent"):
+                line.append(label_of(questionnaire, q, value.strip(), lang))
+            elif C.is_yes_no(q) and as_list:
+                line.append(f"A{[c.code for c in q.choices].index(value.strip()) + 1}")
+            elif C.is_yes_no(q):
+                line.append(convert[C.limesurvey_answer_code(q, value.strip())])
+            elif q.is_choice:
+                line.append(C.limesurvey_answer_code(q, value.strip()))
             elif q.type in ("integer", "likert"):
                 line.append(C.limesurvey_number(value))
             else:
@@ -276,10 +284,15 @@ def write_googleforms(rows: Rows, path: Path, lang: str, questionnaire: Question
 # --- Microsoft Forms --------------------------------------------------------------------
 
 def write_msforms(rows: Rows, path: Path, lang: str, questionnaire: Questionnaire, **options: Any) -> None:
-    """A Microsoft Forms "Open results in Excel" workbook of a form in ``lang``."""
+    """A Microsoft Forms "Open results in Excel" workbook of a form in ``lang``.
+
+    ``interface``: the language of the downloading account, which names the metadata columns
+    (default ``en``); ``meta_names``: the six metadata names themselves, to override that.
+    """
     _fmt(path, options, ("xlsx",))
     questions = C.asked_questions(questionnaire)
-    table: list[list[Any]] = [list(C.MSFORMS_META) + [q.label(lang) for q in questions]]
+    meta = list(options.get("meta_names") or C.MSFORMS_META_NAMES[options.get("interface", "en")])
+    table: list[list[Any]] = [meta + [q.label(lang) for q in questions]]
     for position, row in enumerate(rows):
         moment = _moment(row, questionnaire, position)
         line: list[Any] = [position + 1, moment - dt.timedelta(minutes=9) if moment else None, moment,

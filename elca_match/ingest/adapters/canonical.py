@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from ...errors import InputError, Problem, did_you_mean
 from ...questionnaire import Questionnaire
-from ...surveytools.reading import fuzzy_header
+from ...surveytools.forms import is_help_row
 from ...tabular import Table
-from ...templates import is_help_row
 from ..model import AdapterOutput, CanonicalRow, ColumnMapping
+from .reading import fuzzy_header, ignored_columns
 
 
 class CanonicalAdapter:
@@ -33,14 +33,16 @@ class CanonicalAdapter:
         rows = []
         columns = {code: table.header[index] for code, index in positions.items()}  # shared by every row
         for row in table.rows:
-            if row.number == 2 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
+            if row.number == table.header_row + 1 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
                 continue
             values = {code: row.get(index) for code, index in positions.items()}
             raw = {header: row.get(index) for index, header in enumerate(table.header) if header}
             rows.append(CanonicalRow(row.number, values, raw, {}, columns))
         if table.rows and not rows:
             raise InputError.of("file_header_only", file=table.source.name)
-        return AdapterOutput(self.name, table, rows, mapping)
+        ignored = [m.column for m in mapping if m.how == "ignored"]
+        warnings = [ignored_columns(table.source.name, ignored)] if ignored else []
+        return AdapterOutput(self.name, table, rows, mapping, warnings)
 
 
 def map_headers(table: Table, questionnaire: Questionnaire, ignore_unknown: bool,

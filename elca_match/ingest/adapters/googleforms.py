@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, header_language, match_header, suggest
 from ...tabular import Table
+from .reading import ExportReader, Role, header_language, match_header, suggest
 
 
 def _names(table: dict[str, str]) -> dict[str, str]:
@@ -30,6 +30,7 @@ class GoogleFormsAdapter(ExportReader):
     """Google Forms: a ``Timestamp`` column (in the sheet's language) and question titles."""
 
     name = "googleforms"
+    submitted_name = C.GOOGLE_TIMESTAMP["en"]
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         if not any(h.casefold() in _TIMESTAMP for h in table.header):

@@ -19,9 +19,9 @@ import re
 from ...errors import InputError
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role
 from ...tabular import Table
 from ..model import AdapterOutput
+from .reading import ExportReader, Role
 
 _TIMING = re.compile(r"^(interviewtime|\d+X\d+(X\d+)?time)$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^\s*(?:[.:\-–]\s*)?")
@@ -31,6 +31,7 @@ class LimeSurveyAdapter(ExportReader):
     """LimeSurvey: response-table columns (``id``, ``submitdate``, ``lastpage``...) and question codes."""
 
     name = "limesurvey"
+    submitted_name = C.LIMESURVEY_SUBMITTED
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         meta = _meta_names()

@@ -18,9 +18,9 @@ from ... import markets
 from ...errors import InputError
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, match_header, suggest
 from ...tabular import Table
 from ...text import fold
+from .reading import ExportReader, Role, match_header, suggest
 
 _META = {name.casefold(): name for name in C.SURVEYMONKEY_META}
 _GENERIC = {fold(C.SURVEYMONKEY_ANSWER), fold(C.SURVEYMONKEY_OPEN), ""}
@@ -30,6 +30,7 @@ class SurveyMonkeyAdapter(ExportReader):
     """SurveyMonkey: ``Respondent ID`` and a second header row of answer options."""
 
     name = "surveymonkey"
+    submitted_name = C.SURVEYMONKEY_SUBMITTED
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         if not any(h.casefold() == "respondent id" for h in table.header):
@@ -58,7 +59,7 @@ class SurveyMonkeyAdapter(ExportReader):
             below = options.get(index).strip()
             # only an option (a label in row 2) inherits the question text from the left
             header.append(f"{question}{C.FLAT_SEPARATOR}{below}" if below else top)
-        return Table(table.source, header, table.rows[1:])
+        return Table(table.source, header, table.rows[1:], table.header_row + 1, table.warnings)
 
     def roles(self, table: Table, questionnaire: Questionnaire) -> list[Role]:
         roles = []
@@ -102,7 +103,7 @@ class SurveyMonkeyAdapter(ExportReader):
 
 
 def _has_option_row(table: Table) -> bool:
-    if not table.rows or table.rows[0].number != 2:
+    if not table.rows or table.rows[0].number != table.header_row + 1:
         return False
     row = table.rows[0]
     respondent = next((i for i, h in enumerate(table.header) if h.casefold() == "respondent id"), None)

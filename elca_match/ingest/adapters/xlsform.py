@@ -15,15 +15,16 @@ from __future__ import annotations
 from ... import markets
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
-from ...surveytools.reading import ExportReader, Role, fuzzy_header, suggest
 from ...tabular import Table
 from ...text import fold
+from .reading import ExportReader, Role, fuzzy_header, suggest
 
 
 class XLSFormAdapter(ExportReader):
     """Kobo/ODK: metadata columns ``_uuid``/``_submission_time`` and ``group/question`` paths."""
 
     name = "xlsform"
+    submitted_name = C.KOBO_SUBMITTED[0]
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
         roles = self.roles(table, questionnaire)

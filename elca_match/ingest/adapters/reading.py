@@ -14,12 +14,12 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import InputError, Problem, did_you_mean
-from ..ingest.model import AdapterOutput, CanonicalRow, ColumnMapping
-from ..questionnaire import Question, Questionnaire
-from ..tabular import Row, Table
-from ..text import slug
-from . import conventions as C
+from ...errors import InputError, Problem, did_you_mean
+from ...questionnaire import Question, Questionnaire
+from ...surveytools import conventions as C
+from ...tabular import Row, Table
+from ...text import slug
+from ..model import AdapterOutput, CanonicalRow, ColumnMapping
 
 FUZZY_CUTOFF = 0.85
 
@@ -85,10 +85,17 @@ def suggest(questionnaire: Questionnaire, header: str) -> str | None:
     return questionnaire.suggest_header(header)
 
 
+def ignored_columns(file: str, columns: list[str]) -> Problem:
+    """The warning that names every column --ignore-unknown-columns left out."""
+    return Problem("columns_ignored", file=file, row=1,
+                   params={"count": len(columns), "columns": ", ".join(map(repr, columns))})
+
+
 class ExportReader:
     """The reading every survey-tool adapter shares; subclasses say what columns and values mean."""
 
     name = "export"
+    submitted_name = ""  # the tool's completion-time column, as its English interface names it
 
     # --- what a subclass provides ---------------------------------------------------
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
@@ -144,7 +151,26 @@ class ExportReader:
                                  (r.how or r.kind) + (" (summary; its option columns are read)"
                                                       if r.kind == "answer" and r.question in split else ""))
                    for r in roles]
-        return AdapterOutput(self.name, table, rows, mapping)
+        return AdapterOutput(self.name, table, rows, mapping, self.warnings(table, roles, rows, questionnaire))
+
+    def warnings(self, table: Table, roles: list[Role], rows: list[CanonicalRow],
+                 questionnaire: Questionnaire) -> list[Problem]:
+        """Columns ignored, and a submission date no column answered: said, never silently dropped."""
+        name = table.source.name
+        ignored = [r.header for r in roles if r.kind == "ignored"]
+        found: list[Problem] = []
+        date_question = C.submission_question(questionnaire)
+        answered = {r.question for r in roles if r.kind in ("answer", "option")}
+        if date_question and date_question not in answered and not any(r.kind == "submitted" for r in roles):
+            undated = sum(1 for row in rows if not row.values.get(date_question, "").strip())
+            if undated:
+                shown = f" (ignored: {', '.join(map(repr, ignored))})" if ignored else ""
+                found.append(Problem("submission_date_unmapped", file=name, row=1, params={
+                    "count": undated, "rows": len(rows), "question": date_question, "ignored": shown,
+                    "expected": repr(self.submitted_name or date_question)}))
+        if ignored:
+            found.append(ignored_columns(name, ignored))
+        return found
 
     def check(self, table: Table, roles: list[Role], questionnaire: Questionnaire) -> None:
         name = table.source.name
