@@ -347,3 +347,17 @@ def test_forget__a_partner__erased_from_register_requests_agenda_and_file_bytes(
     assert len(meetings) == 1 and meetings[0]["description"] == "Met [erased organisation] at the fair"
     raw = db.read_bytes()
     assert CONSENTED.encode() not in raw and b"Hanako Sato" not in raw and b"Chubu Aerospace" not in raw
+
+
+def test_agenda_schedule__locked_meeting_whose_participant_became_unavailable__refused_naming_both(db, tmp_path):
+    ok("agenda", "schedule", "--mission", "M06", db=db)
+    data = json.loads(ok("agenda", "show", "--mission", "M06", "--format", "json", db=db).stdout)
+    meeting = next(m for m in data["meetings"] if m["requested"] == "Leichtbau Sachsen GmbH")
+    ok("agenda", "lock", "--mission", "M06", "Leichtbau Sachsen GmbH", "JP-CAC", db=db)
+    other = "2027-02-17" if meeting["day"] == "2027-02-16" else "2027-02-16"
+    ok("agenda", "import", "availability", write(tmp_path / "a.csv", f"participant,day,from,to\n"
+                                                  f"JP-CAC,{other},09:00,17:00\n"), "--mission", "M06", db=db)
+    result = run("agenda", "schedule", "--mission", "M06", db=db)
+    assert result.exit_code == 7
+    assert ("value 'Leichtbau Sachsen GmbH / Chubu Aerospace Cluster': the meeting is locked at "
+            f"{meeting['day']} {meeting['start']} but Chubu Aerospace Cluster is not available then") in result.stderr

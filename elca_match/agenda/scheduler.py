@@ -228,11 +228,15 @@ def schedule(instance: Instance, time_limit: float = 10.0, workers: int = 2, see
 
     status_name = "optimal" if objective >= bound else "feasible"
     if objective < bound:
+        start = set(hint)
         status = solve(met_value, True, remaining() * STAGE_ONE_SHARE)
         if status is not None and round(solver.ObjectiveValue()) >= objective:
             objective = round(solver.ObjectiveValue())
             bound = min(bound, int(solver.BestObjectiveBound() + 1e-6))
             status_name = "optimal" if status == cp_model.OPTIMAL or objective >= bound else "feasible"
+        else:  # the solver found nothing better than the start in its time: keep the start
+            hint.clear()
+            hint.update(start)
     model.Add(met_value >= objective)
     stages = []
     if previous:
