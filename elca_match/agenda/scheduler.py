@@ -321,7 +321,7 @@ def _start(instance, slots, candidates, requests, locked, previous, selected) ->
                     key=lambda r: (-requests[r].weight, len(candidates[r]), r))
     placed = first_come(order, slots, candidates, requests,
                         preferred={**{r: s for r, (s, _t) in previous.items()},
-                                   **{r: s for r, (s, _t) in locked.items()}})
+                                   **{r: s for r, (s, _t) in locked.items()}}, compact=True)
     return set(placed.items())
 
 
