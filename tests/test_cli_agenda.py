@@ -361,3 +361,14 @@ def test_agenda_schedule__locked_meeting_whose_participant_became_unavailable__r
     assert result.exit_code == 7
     assert ("value 'Leichtbau Sachsen GmbH / Chubu Aerospace Cluster': the meeting is locked at "
             f"{meeting['day']} {meeting['start']} but Chubu Aerospace Cluster is not available then") in result.stderr
+
+
+def test_agenda_import__xlsx_requests__read_like_csv(db, tmp_path):
+    path = tmp_path / "requests.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mission", "From", "To", "Priority"])
+    sheet.append(["m06", "Compositi Emilia Srl", "Chubu Aerospace Cluster", 1])
+    workbook.save(path)
+    done = json.loads(ok("agenda", "import", "requests", path, "--format", "json", db=db).stdout)
+    assert (done["added"], done["missions"]) == (1, ["M06"])
