@@ -224,10 +224,6 @@ def adopt(app: typer.Typer, prefix: str = "") -> None:
     for group in app.registered_groups:
         if _default(group.cls, TyperGroup):
             group.cls = ElcaGroup
-        # a group that runs by itself (`plan`) shows its examples too
-        examples = epilog(f"{prefix}{group.name}")
-        if examples and group.typer_instance is not None:
-            group.typer_instance.info.epilog = examples
         if group.typer_instance is not None:
             # a group that runs on its own (`plan`) shows its examples like a command
             sub = group.typer_instance.info
