@@ -51,7 +51,8 @@ def digest(path: Path) -> str:
 
 
 def commands() -> list[tuple[str, object]]:
-    """Every leaf command of the real command tree, by its path below elca-match."""
+    """Every command that runs something (a leaf, or a group that runs without a subcommand, such as
+    `plan`), by its path below elca-match."""
     found = []
 
     def walk(command, path):
