@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +32,9 @@ class Section:
         a-z0-9 words and hyphens."""
         if self.name or self.table:
             return self.name or self.table
-        words = re.findall(r"[a-z0-9]+", self.title.split(":")[0].lower())
-        return "-".join(words[:4])
+        from .json_writer import table_name  # the module imports this one
+
+        return table_name(self.title)
 
 
 @dataclass
