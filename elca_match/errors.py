@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 # One catalogue of message templates. Placeholders are filled from Problem.params
@@ -128,16 +129,24 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# The closed set of error codes: one per catalogue entry, so that a code without a message cannot be raised.
+ErrorCode = StrEnum("ErrorCode", [(code, code) for code in MESSAGES])
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where it is, what it is and what to do."""
 
-    code: str
+    code: str  # an ErrorCode (a plain string naming one is turned into it)
     file: str | None = None
     row: int | None = None
     column: str | None = None
     value: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # ValueError for a code the catalogue does not have: a bug, caught where it is made
+        object.__setattr__(self, "code", ErrorCode(self.code))
 
     def where(self) -> str:
         parts = []

@@ -65,8 +65,7 @@ def plan(
     as a numbered draft."""
     if ctx.invoked_subcommand:
         return
-    from ..planning import PlanParams
-    from ..services.plan import plan_missions
+    from ..services.plan import PlanParams, plan_missions
 
     params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
                         cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
