@@ -118,7 +118,9 @@ def test_shortlist__country__xlsx_summary_then_one_filterable_sheet_per_opportun
     path = tmp_path / "japan.xlsx"
     ok(db, "shortlist", "--country", "japan", "--out", path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "JP-1 CFRP body panels- (EV)-roo", "JP-2 Aluminium crash structures"]
+    # the invitation list first; opportunity sheet names cut between words, never inside one
+    assert book.sheetnames == ["Invite", "Summary", "JP-1 CFRP body panels", "JP-2 Aluminium crash structures"]
+    assert book.active.title == "Invite"
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True) if row[0]}
     assert summary["query"] == "country JP (Japan)"
     assert summary["database"] == str(db)
@@ -126,10 +128,10 @@ def test_shortlist__country__xlsx_summary_then_one_filterable_sheet_per_opportun
     assert summary["contacts"].startswith("not included") and "5 organisations' contacts withheld" in summary["contacts"]
     assert {summary[c] for c in ("AMZ", "MECH", "BIC")} <= {1, 2, 3}  # organisations per cluster
     links = {c.value: c.hyperlink.location for c in book["Summary"]["A"] if c.hyperlink}
-    assert links == {name: f"'{name}'!A1" for name in book.sheetnames[1:]}  # internal links, not formulas
+    assert links == {name: f"'{name}'!A1" for name in book.sheetnames if name != "Summary"}  # not formulas
     about = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0] in book.sheetnames}
-    assert "policy driver: Top Runner fuel economy" in about[book.sheetnames[1]]
-    for sheet in book.worksheets[1:]:
+    assert "policy driver: Top Runner fuel economy" in about[book.sheetnames[2]]
+    for sheet in book.worksheets[2:]:
         assert [c.value for c in sheet[1]] == SHORTLIST_COLUMNS
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == f"A1:K{sheet.max_row}"
@@ -143,7 +145,7 @@ def test_shortlist__country__xlsx_summary_then_one_filterable_sheet_per_opportun
                 assert cell.data_type != "f"
                 if isinstance(cell.value, str):
                     assert cell.quotePrefix == formula_like(cell.value)
-    names = {row[1].value for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2)}
+    names = {row[1].value for sheet in book.worksheets[2:] for row in sheet.iter_rows(min_row=2)}
     assert {NAMES[0], NAMES[1], NAMES[3]} <= names  # hostile names kept exactly, as text
     assert _formula_cells(path) == 0
 
@@ -222,9 +224,9 @@ def test_shortlist__with_contacts__xlsx_has_contact_columns_and_says_how_many_wi
     path = tmp_path / "c.xlsx"
     ok(db, "shortlist", "--country", "japan", "--with-contacts", "--out", path)
     book = openpyxl.load_workbook(path)
-    sheet = book.worksheets[1]
+    sheet = book.worksheets[2]  # after the invitation list and the summary
     assert [c.value for c in sheet[1]][-2:] == ["contact name", "contact e-mail"]
-    emails = {row[-1] for s in book.worksheets[1:] for row in s.iter_rows(min_row=2, values_only=True)}
+    emails = {row[-1] for s in book.worksheets[2:] for row in s.iter_rows(min_row=2, values_only=True)}
     assert "bernd@beta.example" not in emails and "dario@zeta.example" not in emails
     assert "anna@alpha.example" in emails
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -27,13 +28,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(
 WIDTH, HEIGHT = 1280, 2000
 
 
-def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
+def chromium(page: Path, profile: Path, *args: str, width: int = WIDTH) -> subprocess.CompletedProcess:
     """Run headless chromium on ``page`` with every network feature off."""
     command = [
         CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-        f"--window-size={WIDTH},{HEIGHT}", *args, page.resolve().as_uri(),
+        f"--window-size={width},{HEIGHT}", *args, page.resolve().as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
@@ -99,3 +100,46 @@ def test_report__command_output__opens_offline(tmp_path):
     dom = chromium(page, tmp_path / "profile-dom", "--dump-dom").stdout
     assert "Report: Japan" in dom and dom.count("<svg") == 2
     assert "JP-T-01" in dom and "<script" not in dom
+
+
+# Measures every table against the page in a copy of the report (the report itself forbids scripts).
+MEASURE = """<script>
+document.addEventListener("DOMContentLoaded", () => {
+  const page = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("table")].filter(
+    t => t.getBoundingClientRect().right > page + 1 || t.scrollWidth > t.parentElement.clientWidth + 1);
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = "page=" + page + " tables=" + document.querySelectorAll("table").length + " too-wide=" + wide.length;
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+@pytest.mark.slow
+def test_report__at_1400_px__every_table_fits_the_page_with_contents_and_readings(tmp_path):
+    db = tmp_path / "elca.db"
+    ingest_files(db, [FIXTURES / "survey" / "canonical_en.csv", FIXTURES / "outcomes" / "members.csv"])
+    import_opportunities(db, FIXTURES / "catalogue" / "opportunities.csv")
+    page = tmp_path / "japan.html"
+    result = CliRunner().invoke(app, ["--db", str(db), "export", "report", "--country", "japan", "--with-contacts",
+                                      "--out", str(page)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert '<nav class="toc">' in html and 'href="#hm1"' in html and 'id="s1"' in html
+    assert html.count('class="reading"') == 2 and "0.00" in html and "1.00" in html  # absolute 0-1 scale
+    assert not re.search(r"\b[0-9a-f]{12,}\b", html) and ".part" not in html  # no hash, no temporary file name
+
+    shot = tmp_path / "japan.png"
+    chromium(page, tmp_path / "profile-shot", f"--screenshot={shot}", width=1400)
+    assert png_facts(shot)[:2] == (1400, HEIGHT) and png_facts(shot)[2] > 20
+
+    measured = tmp_path / "measured.html"
+    measured.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+                        .replace("</head>", MEASURE + "</head>"), encoding="utf-8")
+    dom = chromium(measured, tmp_path / "profile-dom", "--virtual-time-budget=3000", "--dump-dom", width=1400).stdout
+    facts = re.search(r'<pre id="measured">page=(\d+) tables=(\d+) too-wide=(\d+)</pre>', dom)
+    assert facts, dom[-500:]
+    page_width, tables, too_wide = map(int, facts.groups())
+    assert page_width >= 1300 and tables >= 1
+    assert too_wide == 0, f"{too_wide} tables wider than the page at 1,400 px"

@@ -11,6 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
+try:  # typer >= 0.2x carries its own copy of click
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover - older typer on top of click
+    from click import get_current_context
 from rich.console import Console
 
 from ..errors import UsageError
@@ -116,6 +121,11 @@ def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None)
     if table is not None:
         document.table = table
         document.one_table()
+    if document.query is None:
+        document.query = asked()
+        resolved = getattr(document.data, "query", None)
+        if resolved is not None and not isinstance(resolved, (str, int, float)):
+            document.query["resolved"] = resolved
     if is_stdout(out):
         if fmt is Format.table:
             _print_tables(document)
@@ -143,6 +153,17 @@ def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None)
         err_console().print(f"Wrote {out}", markup=False)
     if fmt is Format.csv:
         _other_tables_note(document)
+
+
+def asked() -> dict[str, Any]:
+    """The command and the options given to it, for the ``query`` of a JSON output (docs/json.md)."""
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return {"command": ""}
+    path = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ""
+    options = {name: value for name, value in ctx.params.items()
+               if name not in ("fmt", "out") and value not in (None, False, (), [])}
+    return {"command": path, **{k: (str(v) if isinstance(v, Path) else v) for k, v in options.items()}}
 
 
 SUFFIX_FORMATS = {".csv": Format.csv, ".json": Format.json, ".md": Format.md, ".markdown": Format.md,

@@ -135,7 +135,7 @@ def _opportunity_section(o: Any, blocks: list[str], screen: bool) -> Section:
             "trl": o.trl, "policy_driver": o.policy_driver}
     # on screen the opportunity's facts go on a second title line, above its members
     title = f"{o.id} · {o.title}" + (f"\n{head}" if screen else f" ({head})")
-    return Section(title, columns, rows, notes=notes, meta=meta,
+    return Section(title, columns, rows, notes=notes, meta=meta, table="matches",
                    wrap_columns=("why", "member"), number_formats={c: "0.000" for c in ("score", *blocks)})
 
 
@@ -151,7 +151,8 @@ def _members_section(result: Any, blocks: list[str], screen: bool) -> Section:
                  m.best.opportunity_id, _fits(m.fits), *(_num(m.best.breakdown.get(b, 0.0)) for b in blocks),
                  m.best.why] for i, m in enumerate(result.members, 1)]
     notes = [] if result.members else ["No member shares anything with these opportunities (or none passes the filters)."]
-    return Section("Members", columns, rows, notes=notes, wrap_columns=("why", "why (best)", "fits", "member"),
+    return Section("Members", columns, rows, notes=notes, table="members",
+                   wrap_columns=("why", "why (best)", "fits", "member"),
                    number_formats={c: "0.000" for c in ("score", *blocks)})
 
 

@@ -62,13 +62,22 @@ def table_widths(columns: list[str], rows: list[list[str]], width: int) -> list[
         return None
     widths = list(need)
     spare = width - overhead - sum(widths)
-    # share what is left among the columns that would wrap, in proportion to what they lack
-    lacking = [n - w for n, w in zip(natural, widths)]
-    total = sum(lacking)
-    if total <= spare:
-        return natural
-    for i, lack in enumerate(lacking):
-        widths[i] += spare * lack // total if total else 0
+    # share what is left fairly (max-min): columns that lack little get all they need and do
+    # not wrap; the long texts share the rest equally
+    lacking = {i: n - w for i, (n, w) in enumerate(zip(natural, widths)) if n > w}
+    while lacking and spare > 0:
+        share = spare // len(lacking)
+        settled = {i: lack for i, lack in lacking.items() if lack <= share}
+        if not settled:
+            for i in sorted(lacking)[: spare - share * len(lacking)]:
+                widths[i] += 1
+            for i in lacking:
+                widths[i] += share
+            break
+        for i, lack in settled.items():
+            widths[i] += lack
+            spare -= lack
+            del lacking[i]
     return widths
 
 

@@ -22,14 +22,19 @@ class Section:
     wrap_columns: tuple[str, ...] = ("why",)  # long text columns wrapped in xlsx/html
     number_formats: dict[str, str] = field(default_factory=dict)  # column -> Excel number format
     name: str = ""  # short name for --table (default: the title's first words, see table_name)
+    table: str | None = None  # the name of the table it belongs to in JSON (and CSV --table); else from title
+    sheet: str | None = None  # a short sheet name for xlsx; else from the title, cut between words
+    choices: dict[str, list[str]] = field(default_factory=dict)  # column -> drop-down values (xlsx)
+    links: dict[str, str] = field(default_factory=dict)  # column -> URL prefix of its cells, e.g. "mailto:"
 
     @property
     def table_name(self) -> str:
-        """The name `--table` chooses this section by: ``name``, else the title folded to a-z0-9 words and hyphens."""
-        if self.name:
-            return self.name
+        """The name `--table` and JSON choose this section by: ``name`` or ``table``, else the title folded to
+        a-z0-9 words and hyphens."""
+        if self.name or self.table:
+            return self.name or self.table
         words = re.findall(r"[a-z0-9]+", self.title.split(":")[0].lower())
-        return "-".join(words[:4])
+        return "-".join(words[:4]) or "rows"
 
 
 @dataclass
@@ -40,6 +45,8 @@ class Heatmap:
     row_labels: list[str]
     column_labels: list[str]
     values: list[list[float]]
+    explanation: str = ""  # how to read it: what a value means
+    reading: str = ""  # one line that reads it for the reader ("MECH is strongest in maritime")
 
 
 @dataclass
@@ -54,6 +61,13 @@ class Document:
     data: Any = None  # the result dataclass itself, serialised whole by the json writer when present
     lang: str = "en"  # language of the labels (html lang attribute)
     table: str | None = None  # the section a one-table format (csv) writes; None: the first
+    # what was asked (command and options); set by the command line, which then gets the
+    # documented JSON shape of docs/json.md (query, summary, tables)
+    query: dict[str, Any] | None = None
+    # sheets only a workbook has, before the summary: worksheets to fill in (an invitation list)
+    workbook_front: list[Section] = field(default_factory=list)
+    # the writers' own words (Summary, Notes, Sheet, About, Rows) in the document's language
+    words: dict[str, str] = field(default_factory=dict)
 
     def one_table(self) -> Section | None:
         """The section a one-table format writes: the one named ``table``, else the first.

@@ -41,18 +41,16 @@ def _short(label: str) -> str:
 
 
 def scale_range(heatmap: Heatmap) -> tuple[float, float]:
-    """The value range the colours span: the data's own, so that differences show (the legend says it)."""
-    values = [v for row in heatmap.values for v in row if _finite(v)]
-    if not values:
-        return 0.0, 1.0
-    low, high = min(values), max(values)
-    if high - low < 1e-9:
-        return (low - 0.5, high + 0.5) if not 0.0 <= low <= 1.0 else (0.0, 1.0)
-    return low, high
+    """The value range the colours span: always 0 to 1, so that one colour means one fit in every report."""
+    return 0.0, 1.0
 
 
-def svg(heatmap: Heatmap, ident: str = "hm") -> str:
-    """``heatmap`` as an ``<svg>`` element: coloured cells with values, axis labels and a legend."""
+def svg(heatmap: Heatmap, ident: str = "hm", words: dict[str, str] | None = None) -> str:
+    """``heatmap`` as an ``<svg>`` element: coloured cells with values, axis labels and a legend.
+
+    ``words`` gives the legend's words (Fit, weak, strong, no data) in the reader's language.
+    """
+    word = (words or {}).get
     rows, cols = [str(r) for r in heatmap.row_labels], [str(c) for c in heatmap.column_labels]
     low, high = scale_range(heatmap)
     left = 12 + CHAR_W * max([len(_short(r)) for r in rows] + [4])
@@ -103,13 +101,14 @@ def svg(heatmap: Heatmap, ident: str = "hm") -> str:
                 f'fill="{ink}">{shown}</text></g>'
             )
     parts += [
-        f'<text x="{left:.1f}" y="{legend_y - 6:.1f}" font-weight="600">Fit</text>',
+        f'<text x="{left:.1f}" y="{legend_y - 6:.1f}" font-weight="600">{escape(word("Fit", "Fit"))}</text>',
         f'<rect x="{left + 30:.1f}" y="{legend_y - 18:.1f}" width="{bar_w:.0f}" height="14" '
         f'fill="url(#{ident}-scale)" stroke="#999" stroke-width="0.5"/>',
-        f'<text x="{left + 30:.1f}" y="{legend_y + 12:.1f}">{low:.2f} weak</text>',
-        f'<text x="{left + 30 + bar_w:.1f}" y="{legend_y + 12:.1f}" text-anchor="end">strong {high:.2f}</text>',
+        f'<text x="{left + 30:.1f}" y="{legend_y + 12:.1f}">{low:.2f} {escape(word("weak", "weak"))}</text>',
+        f'<text x="{left + 30 + bar_w:.1f}" y="{legend_y + 12:.1f}" text-anchor="end">'
+        f'{escape(word("strong", "strong"))} {high:.2f}</text>',
         f'<rect x="{left + 40 + bar_w:.1f}" y="{legend_y - 18:.1f}" width="14" height="14" fill="{_MISSING}"/>',
-        f'<text x="{left + 60 + bar_w:.1f}" y="{legend_y - 6:.1f}">no data</text>',
+        f'<text x="{left + 60 + bar_w:.1f}" y="{legend_y - 6:.1f}">{escape(word("no data", "no data"))}</text>',
         "</svg>",
     ]
     return "\n".join(parts)

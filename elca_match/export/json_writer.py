@@ -50,8 +50,58 @@ def section_objects(section: Section) -> list[dict[str, Any]]:
     return [dict(zip(columns, (jsonable(v) for v in row))) for row in section.rows]
 
 
+def named_tables(document: Document) -> dict[str, list[dict[str, Any]]]:
+    """The document's sections as named tables of row objects, keyed like the CSV columns.
+
+    Table names are the ones ``--table`` takes (:attr:`Section.table_name`). Sections with
+    the same name and the same columns form one table, and so do all sections of a
+    document whose sections share their columns (named after the document), each row
+    led by a ``section`` key holding its section's title, as in CSV; a name taken by
+    other columns gets ``-2``, ``-3``...
+    """
+    sections = document.sections
+    same_columns = len(sections) > 1 and all(list(s.columns) == list(sections[0].columns) for s in sections)
+    shared = None
+    if same_columns:
+        names = {s.table_name for s in sections}
+        shared = names.pop() if len(names) == 1 else Section(document.title, [], []).table_name
+    groups: dict[str, list[Section]] = {}
+    for section in sections:
+        name = shared or section.table_name
+        candidate, n = name, 1
+        while candidate in groups and list(groups[candidate][0].columns) != list(section.columns):
+            n += 1
+            candidate = f"{name}-{n}"
+        groups.setdefault(candidate, []).append(section)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, members in groups.items():
+        rows = []
+        for section in members:
+            for row in section_objects(section):
+                rows.append({"section": section.title, **row} if len(members) > 1 else row)
+        tables[name] = rows
+    return tables
+
+
 def document_payload(document: Document) -> Any:
-    """What the json writer serialises for ``document``."""
+    """What the json writer serialises for ``document``.
+
+    With a ``query`` (set by the command line): the shape of docs/json.md, an object
+    with ``query``, ``summary`` and ``tables``, followed by the result's own fields.
+    Without one (a library caller): the result itself, or the sections as objects.
+    """
+    legacy = _result_payload(document)
+    if document.query is None:
+        return legacy
+    payload: dict[str, Any] = {"query": jsonable(document.query), "summary": jsonable(document.summary),
+                               "tables": named_tables(document)}
+    if isinstance(legacy, dict):
+        for key, value in legacy.items():
+            payload.setdefault(key, value)
+    return payload
+
+
+def _result_payload(document: Document) -> Any:
     if document.data is not None:
         return jsonable(document.data)
     payload: dict[str, Any] = {

@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .cells import formula_like, is_number, plain, text
@@ -58,32 +59,65 @@ def sheet_names(titles: list[str], taken: tuple[str, ...] = (SUMMARY_SHEET,)) ->
         base = re.sub(r"\s+", " ", base).strip().strip("'").strip()
         if not base or base.casefold() in _RESERVED_SHEET_NAMES:
             base = f"{base} sheet".strip() if base else "Sheet"
-        base = base[:MAX_SHEET_NAME].rstrip().rstrip("'")
+        base = _cut(base, MAX_SHEET_NAME)
         name, n = base, 1
         while name.casefold() in used:
             n += 1
             suffix = f" ({n})"
-            name = base[: MAX_SHEET_NAME - len(suffix)].rstrip().rstrip("'") + suffix
+            name = _cut(base, MAX_SHEET_NAME - len(suffix)) + suffix
         used.add(name.casefold())
         names.append(name)
     return names
 
 
-def write_xlsx(document: Document, path: Path) -> None:
-    """Write ``document`` as an .xlsx workbook at ``path``."""
+def _cut(name: str, limit: int) -> str:
+    """``name`` in at most ``limit`` characters, cut between words (a single long word is cut)."""
+    name = name.strip()
+    if len(name) > limit:
+        head = name[:limit + 1]
+        space = head.rfind(" ")
+        name = head[:space] if space > limit // 3 else name[:limit]
+    return name.rstrip(" -,;.(").rstrip().rstrip("'").strip() or name[:limit]
+
+
+def write_xlsx(document: Document, path: Any) -> None:
+    """Write ``document`` as an .xlsx workbook at ``path`` (a path or a binary stream).
+
+    Worksheets to fill in (``document.workbook_front``) come first and the workbook opens
+    on them; then the summary, the pictures and one sheet per section. Every sheet prints
+    landscape, fitted to the page width, with its header row repeated on each page.
+    """
     workbook = Workbook()
     summary = workbook.active
-    summary.title = SUMMARY_SHEET
+    front = list(document.workbook_front)
+    summary_name = document.words.get(SUMMARY_SHEET, SUMMARY_SHEET)
+    summary.title = summary_name
     _write_summary(summary, document)
-    titles = [s.title for s in document.sections] + [h.title for h in document.heatmaps]
-    names = sheet_names(titles)
+    titles = [s.sheet or s.title for s in (*front, *document.sections)] + [h.title for h in document.heatmaps]
+    names = sheet_names(titles, taken=(summary_name,))
+    for index, (section, name) in enumerate(zip(front, names)):
+        sheet = workbook.create_sheet(name, index)
+        _write_section(sheet, section)
+    rest = names[len(front):]
     # Pictures first: the overview people look at before reading the tables.
-    for heatmap, name in zip(document.heatmaps, names[len(document.sections):]):
+    for heatmap, name in zip(document.heatmaps, rest[len(document.sections):]):
         _write_heatmap(workbook.create_sheet(name), heatmap)
-    for section, name in zip(document.sections, names):
+    for section, name in zip(document.sections, rest):
         _write_section(workbook.create_sheet(name), section)
+    for sheet in workbook.worksheets:
+        _print_setup(sheet)
+    workbook.active = 0
     workbook.properties.title = document.title[:255]
     workbook.save(path)
+
+
+def _print_setup(sheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.max_row > 1 and sheet.print_title_rows is None:
+        sheet.print_title_rows = "1:1"
 
 
 def set_cell(cell: Cell, value: Any, number_format: str | None = None) -> None:
@@ -128,17 +162,20 @@ def _write_summary(sheet, document: Document) -> None:
             row += 1
     if document.notes:
         row += 1
-        set_cell(sheet.cell(row, 1), "Notes")
+        set_cell(sheet.cell(row, 1), document.words.get("Notes", "Notes"))
         sheet.cell(row, 1).font = _HEADER_FONT
         for note in document.notes:
             row += 1
             set_cell(sheet.cell(row, 1), note)
     if document.sections:
         row += 2
-        for col, head in enumerate(("Sheet", "About", "Rows"), 1):
+        for col, head in enumerate((document.words.get(w, w) for w in ("Sheet", "About", "Rows")), 1):
             set_cell(sheet.cell(row, col), head)
             sheet.cell(row, col).font = _HEADER_FONT
-        for section, name in zip(document.sections, sheet_names([s.title for s in document.sections])):
+        front = list(document.workbook_front)
+        names = sheet_names([s.sheet or s.title for s in (*front, *document.sections)],
+                            taken=(document.words.get(SUMMARY_SHEET, SUMMARY_SHEET),))
+        for section, name in zip((*front, *document.sections), names):
             row += 1
             link = sheet.cell(row, 1)
             set_cell(link, name)
@@ -172,9 +209,10 @@ def _write_heatmap(sheet, heatmap: Heatmap) -> None:
     sheet.freeze_panes = "B2"
     if heatmap.row_labels and heatmap.column_labels:
         area = f"B2:{get_column_letter(len(heatmap.column_labels) + 1)}{len(heatmap.row_labels) + 1}"
-        sheet.conditional_formatting.add(area, ColorScaleRule(start_type="min", start_color="F7FBFF",
-                                                              mid_type="percentile", mid_value=50,
-                                                              mid_color="6BAED6", end_type="max",
+        # the same absolute 0-1 scale as the HTML report: one colour means one fit in every workbook
+        sheet.conditional_formatting.add(area, ColorScaleRule(start_type="num", start_value=0, start_color="F7FBFF",
+                                                              mid_type="num", mid_value=0.5,
+                                                              mid_color="6BAED6", end_type="num", end_value=1,
                                                               end_color="08306B"))
     set_cell(sheet.cell(len(heatmap.row_labels) + 3, 1), heatmap.title)
 
@@ -196,13 +234,19 @@ def _write_section(sheet, section: Section) -> None:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _WRAP if wrapped[col - 1] else _TOP
+    links = [section.links.get(c) for c in columns]
     for r, values in enumerate(section.rows, 2):
         for col, value in enumerate(values, 1):
             cell = sheet.cell(r, col)
-            set_cell(cell, value, formats[col - 1] if col <= len(formats) else None)
+            set_cell(cell, as_date(value), formats[col - 1] if col <= len(formats) else None)
             if col <= len(wrapped) and wrapped[col - 1]:
                 cell.alignment = _WRAP
+            if col <= len(links) and links[col - 1] and isinstance(value, str) and value:
+                # a hyperlink object, not a HYPERLINK() formula: nothing is evaluated
+                cell.hyperlink = links[col - 1] + value
+                cell.font = _LINK_FONT
     last_row = len(section.rows) + 1
+    _drop_downs(sheet, section, columns, last_row)
     notes_row = last_row + 2
     for note in section.notes:
         set_cell(sheet.cell(notes_row, 1), note)
@@ -213,6 +257,41 @@ def _write_section(sheet, section: Section) -> None:
         sheet.print_title_rows = "1:1"
     for col, name in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(col)].width = _width(section, col - 1, name, wrapped[col - 1])
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+# Rows below the data that still get the drop-downs: room for organisations added by hand.
+_SPARE_ROWS = 200
+
+
+def as_date(value: Any) -> Any:
+    """An ISO date (``2027-03-09``) or date-time text as a date, so Excel sorts and filters it as one."""
+    if isinstance(value, str) and len(value) <= 19:
+        try:
+            if _ISO_DATE.fullmatch(value):
+                return _dt.date.fromisoformat(value)
+            if _ISO_DATETIME.fullmatch(value):
+                return _dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _drop_downs(sheet, section: Section, columns: list[str], last_row: int) -> None:
+    """List validation on the columns a person fills in (status: invited, confirmed, declined)."""
+    for name, values in section.choices.items():
+        if name not in columns or not values:
+            continue
+        letter = get_column_letter(columns.index(name) + 1)
+        # a list literal, quoted; commas separate the choices
+        rule = DataValidation(type="list", formula1='"' + ",".join(v.replace('"', "") for v in values) + '"',
+                              allow_blank=True, showDropDown=False)
+        rule.error = ", ".join(values)
+        rule.errorTitle = name
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{last_row + _SPARE_ROWS}")
 
 
 def _width(section: Section, index: int, name: str, wrapped: bool) -> float:

@@ -9,6 +9,7 @@ details pass through the one consent filter (:func:`elca_match.export.release_co
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
+from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import session
 from ..store import survey as survey_store
@@ -47,6 +49,9 @@ class ShortlistEntry:
     status: str = ""  # missions: assigned | alternate
     contact_name: str | None = None
     contact_email: str | None = None
+    region: str = ""
+    trl: int | None = None
+    market_experience: list[str] = field(default_factory=list)  # alpha-2 codes with partners or customers
 
 
 @dataclass
@@ -150,7 +155,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     A cluster's fit for an opportunity is the mean score of its
     :data:`CLUSTER_FIT_DEPTH` best members (fewer when it has fewer).
     """
-    from .rank import rank, resolve_query
+    from .rank import fit_scores, rank, resolve_query
 
     questionnaire = questionnaire or load_questionnaire()
     lang = check_lang(lang, questionnaire)
@@ -158,15 +163,17 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     if top < 1:
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
     members = _members(db_path)
-    # Every member's score is needed for the cluster picture; the tables keep the top.
-    query = resolve_query(country=country, top=max(len(members), 1), questionnaire=questionnaire)
+    # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
+    query = resolve_query(country=country, top=top, questionnaire=questionnaire)
     ranking = rank(db_path, query, questionnaire)
+    scores = fit_scores(db_path, resolve_query(country=country, top=max(len(members), 1),
+                                               questionnaire=questionnaire), questionnaire)
     codes = query.countries or []
     code = codes[0] if len(codes) == 1 else ", ".join(codes)
     # A region (latin-america) is named as typed; its countries are listed in the query.
     name = markets.country_name(code, lang) if len(codes) == 1 else country.replace("-", " ").strip().title()
     clusters = _cluster_order({m.cluster for m in members.values()}, questionnaire)
-    fit = _cluster_fit(ranking, clusters, questionnaire, lang)
+    fit = _cluster_fit(ranking, scores, members, clusters, questionnaire, lang)
     shortlists = _from_ranking(db_path, ranking, members, "country", top, lang, with_contacts, questionnaire)
     return ReportResult(code, name, shortlists, fit)
 
@@ -184,38 +191,105 @@ def check_lang(lang: str, questionnaire: Questionnaire) -> str:
 # --- documents ---------------------------------------------------------------------------------
 
 def shortlist_document(result: ShortlistResult, title: str | None = None) -> Document:
-    """A shortlist result as a Document: a summary, then one table per opportunity or mission."""
+    """A shortlist result as a Document: a summary, then one table per opportunity or mission.
+
+    Every word a reader sees comes from the message catalogue in the result's language;
+    a workbook also opens on an invitation list (:func:`invite_section`).
+    """
+    lang = result.lang
     sections = [_section(s, result) for s in result.shortlists]
     summary: dict[str, Any] = {
-        "query": result.query,
-        "date": result.generated_at,
-        "database": result.database,
-        "model version": result.model_version,
-        "scores from": result.source,
-        "labels language": result.lang,
-        "top": result.top if result.top is not None else "all",
-        "shortlists": len(result.shortlists),
-        "organisations listed": len({e.org_key for s in result.shortlists for e in s.entries}),
-        "organisations per cluster": result.members_per_cluster() or {"(none)": 0},
-        "contacts": _contacts_line(result),
+        phrase("sum.query", lang): result.query,
+        phrase("sum.date", lang): result.generated_at,
+        phrase("sum.database", lang): result.database,
+        phrase("sum.model_version", lang): result.model_version,
+        phrase("sum.scores_from", lang): result.source,
+        phrase("sum.labels_language", lang): result.lang,
+        phrase("sum.top", lang): result.top if result.top is not None else phrase("word.all", lang),
+        phrase("sum.shortlists", lang): len(result.shortlists),
+        phrase("sum.organisations_listed", lang): len({e.org_key for s in result.shortlists for e in s.entries}),
+        phrase("sum.organisations_per_cluster", lang): result.members_per_cluster() or {phrase("word.none", lang): 0},
+        phrase("sum.contacts", lang): _contacts_line(result),
     }
     if result.catalogue_note:
-        summary["catalogue"] = result.catalogue_note
-    return Document(title or f"Shortlist: {result.query}", sections, summary=summary, notes=list(result.notes),
-                    data=result, lang=result.lang)
+        summary[phrase("sum.catalogue", lang)] = result.catalogue_note
+    document = Document(title or phrase("title.shortlist", lang, query=result.query), sections, summary=summary,
+                        notes=list(result.notes), data=result, lang=lang,
+                        words=words(("sheet.summary", "word.notes", "word.sheet", "word.about", "word.rows"), lang))
+    if any(s.entries for s in result.shortlists):
+        document.workbook_front = [invite_section(result)]
+    return document
+
+
+def invite_section(result: ShortlistResult) -> Section:
+    """Each organisation once, best fit first, with columns the organisers fill in (drop-down for the invitation)."""
+    lang = result.lang
+    countries = list(dict.fromkeys(s.country for s in result.shortlists))
+    where = ", ".join(_country(c, lang) for c in countries)
+    best: dict[str, list[tuple[ShortlistEntry, Shortlist]]] = {}
+    for s in result.shortlists:
+        for e in s.entries:
+            best.setdefault(e.org_key, []).append((e, s))
+    columns = [phrase(k, lang) for k in ("col.organisation", "col.cluster", "col.type", "col.region", "col.country",
+                                         "col.trl")]
+    columns += [phrase("col.market_experience", lang, country=where),
+                *(phrase(k, lang) for k in ("col.best_opportunities", "col.best_fit", "col.why_best",
+                                            "col.consent"))]
+    if result.with_contacts:
+        columns += [phrase("col.contact_name", lang), phrase("col.contact_email", lang)]
+    organiser = [phrase(k, lang) for k in ("col.invitation", "col.meeting_slot", "col.notes")]
+    columns += organiser
+    rows = []
+    ordered = sorted(best.values(), key=lambda fits: (-max(e.score for e, _ in fits), fits[0][0].name))
+    for fits in ordered:
+        fits.sort(key=lambda fs: -fs[0].score)
+        top, _ = fits[0]
+        experience = [_country(c, lang) for c in countries if c in top.market_experience]
+        row: list[Any] = [top.name, top.cluster, top.org_type, top.region, top.country, top.trl,
+                          ", ".join(experience) or phrase("word.no", lang),
+                          "; ".join(f"{s.id} {e.score:.2f}" for e, s in fits[:3]), round(top.score, 6), top.why,
+                          phrase("word.yes" if top.consent else "word.no", lang)]
+        if result.with_contacts:
+            row += [top.contact_name or "", top.contact_email or ""]
+        rows.append(row + ["", "", ""])
+    email = phrase("col.contact_email", lang)
+    return Section(phrase("title.invite", lang), columns, rows, notes=[phrase("note.invite", lang)],
+                   table="invite", sheet=phrase("sheet.invite", lang),
+                   wrap_columns=(phrase("col.why_best", lang), phrase("col.best_opportunities", lang),
+                                 phrase("col.notes", lang)),
+                   number_formats={phrase("col.best_fit", lang): "0.000"},
+                   choices={organiser[0]: [phrase(k, lang) for k in ("status.invited", "status.confirmed",
+                                                                        "status.declined")]},
+                   links={email: "mailto:"} if result.with_contacts else {})
 
 
 def report_document(result: ReportResult) -> Document:
     """A report result as a Document with heatmaps (drawn by the html writer) and the shortlist tables."""
-    document = shortlist_document(result.shortlist, title=f"Report: {result.country_name}")
+    lang = result.shortlist.lang
+    document = shortlist_document(result.shortlist, title=phrase("title.report", lang, country=result.country_name))
     document.heatmaps = [Heatmap(m.title, list(m.rows), list(m.columns),
-                                 [[float("nan") if v is None else v for v in row] for row in m.values])
+                                 [[float("nan") if v is None else v for v in row] for row in m.values],
+                                 explanation=phrase("heat.explain", lang, depth=CLUSTER_FIT_DEPTH),
+                                 reading=reading(m, lang))
                          for m in result.fit]
-    document.notes = [f"Fit of a cluster = mean score of its {CLUSTER_FIT_DEPTH} best members for the opportunity "
-                      "(0 = nothing shared, 1 = identical profile); grey: the cluster has no member.",
-                      *document.notes]
+    document.words.update(words(("heat.fit", "heat.weak", "heat.strong", "heat.no_data", "word.contents"), lang))
+    document.notes = [phrase("note.cluster_fit", lang, depth=CLUSTER_FIT_DEPTH), *document.notes]
     document.data = result
     return document
+
+
+def reading(matrix: FitMatrix, lang: str) -> str:
+    """One line that reads a fit matrix: where the strongest fit is, and which cluster fits best on average."""
+    cells = [(v, r, c) for r, row in zip(matrix.rows, matrix.values) for c, v in zip(matrix.columns, row)
+             if v is not None]
+    if not cells or max(v for v, _, _ in cells) <= 0:
+        return phrase("heat.reading_none", lang)
+    value, row, column = max(cells, key=lambda cell: cell[0])
+    means = {r: sum(v for v in vs if v is not None) / max(1, sum(v is not None for v in vs))
+             for r, vs in zip(matrix.rows, matrix.values)}
+    best = max(means, key=lambda r: means[r])
+    return phrase("heat.reading", lang, row=row, column=column, value=f"{value:.2f}", best=best,
+                  mean=f"{means[best]:.2f}")
 
 
 # --- internals ----------------------------------------------------------------------------------
@@ -253,10 +327,13 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
     query = result.query.describe()
     if scope == "country" and result.query.countries:
         query = "country " + ", ".join(f"{c} ({_country(c, 'en')})" for c in result.query.countries)
+    # the build's number, model and date say where scores come from; its content hash is internal
+    build = result.build
+    source = f"profiles: build #{build.id} (model {build.model_version}, built {build.built_at})"
     out = _finish(shortlists, members, query, scope, top, lang, with_contacts, db_path,
-                  result.build.model_version, result.build.describe())
+                  build.model_version, source)
     if not result.members_considered:
-        out.notes.append("No member passed the filters.")
+        out.notes.append(phrase("note.no_filter", lang))
     return out
 
 
@@ -310,11 +387,54 @@ def _entry(rank: int, member: Any, match: Any, score: float, why: str, status: s
     source = member if member is not None else match
     labels = {code: [questionnaire.choice_label(code, c, lang) for c in (answers.get(code) or [])]
               for code, _ in LABEL_COLUMNS}
+    trl = answers.get("trl")
     return ShortlistEntry(
         rank=rank, org_key=source.org_key, name=source.name, cluster=source.cluster, country=source.country,
-        org_type=questionnaire.choice_label("org_type", source.org_type, lang), score=float(score), why=why or "",
-        consent=bool(source.consent), labels=labels, status=status,
+        org_type=questionnaire.choice_label("org_type", source.org_type, lang), score=float(score),
+        why=why_labels(why or "", lang, questionnaire), consent=bool(source.consent), labels=labels, status=status,
+        region=str(answers.get("region") or ""), trl=int(trl) if isinstance(trl, (int, float)) else None,
+        market_experience=[str(c) for c in (answers.get("market_experience") or [])],
     )
+
+
+# Questions whose choice codes a "why" names, and the model's prefixes of the other parts (models/default.yaml).
+_WHY_QUESTIONS = ("sectors", "value_chain_stages", "materials", "technologies", "certifications",
+                  "cooperation_types")
+_WHY_PREFIXES = {"certified ": "why.certified", "market ": "why.market", "cooperation: ": "why.cooperation",
+                 "text: ": "why.text"}
+_TRL_WHY = re.compile(r"TRL (?P<level>[\d-]+) (?P<how>in|near) (?P<band>[\d-]+)")
+
+
+def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
+    """A ranking's "why" for readers: choice codes as the questionnaire's labels, countries and phrases in ``lang``.
+
+    ``production; cfrp; market JP`` -> ``Production of parts; CFRP; market Japan``. Free-text
+    terms (after ``text:``) stay as they are.
+    """
+    parts = []
+    for part in why.split("; ") if why else []:
+        prefix = next((p for p in _WHY_PREFIXES if part.startswith(p)), "")
+        body = part[len(prefix):]
+        trl = _TRL_WHY.fullmatch(body)
+        if trl:
+            key = "why.trl_in" if trl["how"] == "in" else "why.trl_near"
+            parts.append(phrase(key, lang, level=trl["level"], band=trl["band"]))
+            continue
+        if prefix == "text: ":
+            terms = body
+        elif prefix == "market ":
+            terms = ", ".join(_country(c, lang) for c in body.split(", "))
+        else:
+            terms = ", ".join(_choice_label(t, lang, questionnaire) for t in body.split(", "))
+        parts.append((phrase(_WHY_PREFIXES[prefix], lang) if prefix else "") + terms)
+    return "; ".join(parts)
+
+
+def _choice_label(code: str, lang: str, questionnaire: Questionnaire) -> str:
+    for question in _WHY_QUESTIONS:
+        if code in questionnaire.choice_codes(question):
+            return questionnaire.choice_label(question, code, lang)
+    return code
 
 
 def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, scope: str, top: int | None,
@@ -326,10 +446,9 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
             contact = release.contact(e.org_key)
             if contact is not None:
                 e.contact_name, e.contact_email = contact.name, contact.email
-    notes = ["fit: cosine similarity of the member's and the opportunity's competence profiles "
-             "(0 = nothing shared, 1 = identical); why: what they share."]
+    notes = [phrase("note.fit", lang)]
     if with_contacts:
-        notes.append("Contacts are shown only for organisations that consented to sharing them.")
+        notes.append(phrase("note.contacts_consent", lang))
     return ShortlistResult(
         query=query, scope=scope, lang=lang, top=top,
         generated_at=dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -343,28 +462,35 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
 
 def _contacts_line(result: ShortlistResult) -> str:
     if not result.with_contacts:
-        return (f"not included (add --with-contacts); {result.contacts_withheld} organisations' contacts withheld")
-    return (f"{result.contacts_shown} shown (consent given); {result.contacts_withheld} withheld "
-            "(no consent to sharing contact details)")
+        return phrase("contacts.not_included", result.lang, withheld=result.contacts_withheld)
+    return phrase("contacts.shown", result.lang, shown=result.contacts_shown, withheld=result.contacts_withheld)
 
 
 def _section(s: Shortlist, result: ShortlistResult) -> Section:
-    columns = ["rank", *(["status"] if s.kind == "mission" else []), "organisation", "cluster", "country", "type",
-               "fit", "why", *(title for _, title in LABEL_COLUMNS), "consent",
-               *(["contact name", "contact e-mail"] if result.with_contacts else [])]
+    lang = result.lang
+    col = {k: phrase(f"col.{k}", lang) for k in ("rank", "status", "organisation", "cluster", "country", "type",
+                                                  "fit", "why", "sectors", "stages", "materials", "consent",
+                                                  "contact_name", "contact_email")}
+    labels = {"sectors": col["sectors"], "value_chain_stages": col["stages"], "materials": col["materials"]}
+    columns = [col["rank"], *([col["status"]] if s.kind == "mission" else []), col["organisation"], col["cluster"],
+               col["country"], col["type"], col["fit"], col["why"], *(labels[code] for code, _ in LABEL_COLUMNS),
+               col["consent"], *([col["contact_name"], col["contact_email"]] if result.with_contacts else [])]
     rows = []
     for e in s.entries:
-        row: list[Any] = [e.rank, *([e.status] if s.kind == "mission" else []), e.name, e.cluster, e.country,
+        status = phrase(f"status.{e.status}", lang) if e.status else ""
+        row: list[Any] = [e.rank, *([status] if s.kind == "mission" else []), e.name, e.cluster, e.country,
                           e.org_type, round(e.score, 6), e.why,
-                          *(e.labels.get(code, []) for code, _ in LABEL_COLUMNS), "yes" if e.consent else "no"]
+                          *(e.labels.get(code, []) for code, _ in LABEL_COLUMNS),
+                          phrase("word.yes" if e.consent else "word.no", lang)]
         if result.with_contacts:
             row += [e.contact_name or "", e.contact_email or ""]
         rows.append(row)
-    notes = [] if s.entries else [f"No member fits this {s.kind}."]
+    notes = [] if s.entries else [phrase("note.no_member", lang, kind=phrase(f"kind.{s.kind}", lang))]
     meta = {"id": s.id, "title": s.title, **s.facts}
     return Section(f"{s.id} {s.title}", columns, rows, notes=notes, meta=meta,
-                   wrap_columns=("why", "materials", "value-chain stages", "sectors"),
-                   number_formats={"fit": "0.000"})
+                   wrap_columns=(col["why"], col["materials"], col["stages"], col["sectors"]),
+                   number_formats={col["fit"]: "0.000"},
+                   links={col["contact_email"]: "mailto:"} if result.with_contacts else {})
 
 
 def _country(code: str, lang: str) -> str:
@@ -379,17 +505,19 @@ def _cluster_order(clusters: set[str], questionnaire: Questionnaire) -> list[str
     return known + sorted(clusters - set(known))
 
 
-def _cluster_fit(ranking: Any, clusters: list[str], questionnaire: Questionnaire, lang: str) -> list[FitMatrix]:
+def _cluster_fit(ranking: Any, fits: dict[str, list[tuple[str, float]]], members: dict[str, Any],
+                 clusters: list[str], questionnaire: Questionnaire, lang: str) -> list[FitMatrix]:
     by_opp: list[list[float | None]] = []
     for o in ranking.opportunities:
         scores: dict[str, list[float]] = {c: [] for c in clusters}
-        for m in o.matches:  # best first, so the first few per cluster are its best
-            if m.cluster in scores and len(scores[m.cluster]) < CLUSTER_FIT_DEPTH:
-                scores[m.cluster].append(m.score)
+        for key, score in fits.get(o.id, []):  # best first, so the first few per cluster are its best
+            cluster = members[key].cluster if key in members else None
+            if cluster in scores and len(scores[cluster]) < CLUSTER_FIT_DEPTH:
+                scores[cluster].append(score)
         by_opp.append([sum(v) / len(v) if v else 0.0 for v in (scores[c] for c in clusters)])
     # A cluster with members but no match for an opportunity shares nothing with it: fit 0.
     values: list[list[float | None]] = [[by_opp[j][i] for j in range(len(by_opp))] for i in range(len(clusters))]
-    opportunity = FitMatrix("Fit by cluster and opportunity", clusters,
+    opportunity = FitMatrix(phrase("heat.by_opportunity", lang), clusters,
                             [f"{o.id} {o.title}" for o in ranking.opportunities], values)
     stages = [s for s in questionnaire.choice_codes("value_chain_stages")
               if any(o.stage == s for o in ranking.opportunities)]
@@ -401,6 +529,6 @@ def _cluster_fit(ranking: Any, clusters: list[str], questionnaire: Questionnaire
             known = [v for v in cells if v is not None]
             row.append(sum(known) / len(known) if known else None)
         stage_values.append(row)
-    stage = FitMatrix("Fit by cluster and value-chain stage (mean over the stage's opportunities)", clusters,
+    stage = FitMatrix(phrase("heat.by_stage", lang), clusters,
                       [questionnaire.choice_label("value_chain_stages", s, lang) for s in stages], stage_values)
     return [opportunity, stage]
