@@ -95,6 +95,8 @@ class Glossary:
     tries: dict[str, dict[str, Any]] = field(default_factory=dict)
     # language -> one-word term -> concept code (language detection, compounds, close spellings)
     single: dict[str, dict[str, str]] = field(default_factory=dict)
+    # codes of the core glossary (questionnaire-level concepts); the rest are finer thesaurus concepts
+    core: frozenset[str] = frozenset()
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:  # a pickled vectoriser carries no per-word memos
@@ -108,18 +110,22 @@ class Glossary:
 
     @classmethod
     def from_files(cls, files: Iterable[tuple[str, Any]],
-                   lemmatise: Callable[[str, str], str] | None = None) -> "Glossary":
+                   lemmatise: Callable[[str, str], str] | None = None, core: int = 1) -> "Glossary":
         """Merge several parsed files (glossary, thesaurus domains): a code in two files joins their terms.
 
         A file may carry a top-level ``source`` note that its concepts without their own inherit.
+        The concepts of the first ``core`` files are the core glossary (see :attr:`core`).
         With ``lemmatise(word, lang)``, each word of a multi-word term also matches through its lemma, so an
         adjective written in one gender meets the text's other ("klapa tylna", "klapy tylnej").
         """
         merged: dict[str, dict[str, Any]] = {}
-        for name, data in files:
+        core_codes: set[str] = set()
+        for position, (name, data) in enumerate(files):
             if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
                 raise DefinitionError.of("definition_invalid", detail=f"{name}: expected a 'concepts' mapping")
             file_source = str(data.get("source") or "")
+            if position < core:
+                core_codes.update(str(code) for code in data["concepts"])
             for code, entry in data["concepts"].items():
                 if not isinstance(entry, dict):
                     raise DefinitionError.of("definition_invalid", detail=f"{name}: concept {code!r} is not a mapping")
@@ -141,7 +147,7 @@ class Glossary:
         if unknown:
             raise DefinitionError.of("definition_invalid",
                                      detail=f"glossary: 'implies'/'broader' name unknown concepts {', '.join(unknown)}")
-        glossary = cls(concepts)
+        glossary = cls(concepts, core=frozenset(core_codes))
         for concept in concepts.values():
             for lang, terms in concept.terms.items():
                 for term in terms:
@@ -168,14 +174,14 @@ class Glossary:
         """The compiled form, as plain JSON data (see :meth:`from_json`)."""
         return {"concepts": {c.code: [list(c.implies), list(c.broader), c.source, {k: list(v) for k, v in c.terms.items()}]
                              for c in self.concepts.values()},
-                "tries": self.tries, "single": self.single}
+                "tries": self.tries, "single": self.single, "core": sorted(self.core)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Glossary":
         """Rebuild from :meth:`to_json` without parsing or compiling the YAML again."""
         concepts = {code: Concept(code, tuple(i), tuple(b), s, {k: tuple(v) for k, v in t.items()})
                     for code, (i, b, s, t) in data["concepts"].items()}
-        return cls(concepts, data["tries"], data["single"])
+        return cls(concepts, data["tries"], data["single"], frozenset(data["core"]))
 
     # -- reading --------------------------------------------------------------------------
     @property
