@@ -140,7 +140,7 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
         return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
-    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP,
+    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP, lang=lang,
                           questionnaire=questionnaire)
     result = rank(db_path, query, questionnaire)
     members = _members(db_path)
@@ -164,7 +164,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
     members = _members(db_path)
     # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
-    query = resolve_query(country=country, top=top, questionnaire=questionnaire)
+    query = resolve_query(country=country, top=top, lang=lang, questionnaire=questionnaire)
     ranking = rank(db_path, query, questionnaire)
     scores = fit_scores(db_path, resolve_query(country=country, top=max(len(members), 1),
                                                questionnaire=questionnaire), questionnaire)
