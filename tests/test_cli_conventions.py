@@ -51,16 +51,16 @@ def digest(path: Path) -> str:
 
 
 def commands() -> list[tuple[str, object]]:
-    """Every leaf command of the real command tree, by its path below elca-match."""
+    """Every command that runs something (a leaf, or a group that runs without a subcommand, such as
+    `plan`), by its path below elca-match."""
     found = []
 
     def walk(command, path):
         subs = getattr(command, "commands", None)
-        if subs:
-            for name, sub in subs.items():
-                walk(sub, [*path, name])
-        else:
+        if not subs or (path and getattr(command, "invoke_without_command", False)):
             found.append((" ".join(path), command))
+        for name, sub in (subs or {}).items():
+            walk(sub, [*path, name])
 
     walk(typer.main.get_command(app), [])
     return found

@@ -111,7 +111,7 @@ def run(args: list[str]) -> int:
     except Exception as exc:
         if os.environ.get("ELCA_MATCH_DEBUG"):
             raise
-        from ..store.db import failure
+        from ..services.database import failure
 
         error = failure(exc)  # a full disk, a read-only folder, a damaged database: not a bug
         if error is not None:

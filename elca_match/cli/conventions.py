@@ -207,6 +207,10 @@ def adopt(app: typer.Typer, prefix: str = "") -> None:
     for group in app.registered_groups:
         if _default(group.cls, TyperGroup):
             group.cls = ElcaGroup
+        # a group that runs by itself (`plan`) shows its examples too
+        examples = epilog(f"{prefix}{group.name}")
+        if examples and group.typer_instance is not None:
+            group.typer_instance.info.epilog = examples
         if group.typer_instance is not None:
             adopt(group.typer_instance, f"{prefix}{group.name} ")
 

@@ -24,7 +24,7 @@ from ..errors import (InfeasibleError, NotFoundError, Problem, StateError, Usage
 from ..outcomes.model import Meeting, Outcomes, Party
 from ..store import agenda as store
 from ..store import catalogue as catalogue_store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import outcomes as outcomes_store
 from ..store import partners as partner_store
 from ..store import survey as survey_store
@@ -223,8 +223,8 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
         raise UsageError.of("unknown_name", what="agenda file", value=what,
                             suggestion=did_you_mean(closest(what, ["requests", "sessions", "availability"])),
                             allowed="requests, sessions, availability")
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with transaction(db):
             missions, _, _ = _directory(db, plan_id)
             if what == "availability":
@@ -258,8 +258,6 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
                 store.replace_availability(db, info.id, rows)
                 result.added = len(rows)
             result.missions = sorted({r["mission_id"] if "mission_id" in r else info.id for r in rows})
-    finally:
-        db.conn.close()
     return result
 
 
@@ -297,8 +295,8 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
 def suggest(db_path: Path, mission: str, per_member: int = 5, accept: bool = False,
             plan_id: int | None = None) -> SuggestResult:
     """The partners each travelling member should meet, best fit first; ``accept`` stores them as requests."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         travellers = [members[p.ref] for p in info.participants if p.kind == "member"]
@@ -325,8 +323,6 @@ def suggest(db_path: Path, mission: str, per_member: int = 5, accept: bool = Fal
                                           "fit": s.score, "why": s.why, "source": SUGGESTED, "recorded_at": recorded}
                                          for s in result.suggestions])
             result.accepted = len(result.suggestions)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -381,8 +377,8 @@ def _instance(db, info: MissionInfo, members, partners) -> tuple[Instance, dict[
 def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, require_all: bool = False,
                      plan_id: int | None = None) -> AgendaResult:
     """Schedule a mission's requests (keeping locks, moving as few meetings as possible) and store the schedule."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         instance, _ = _instance(db, info, members, partners)
@@ -406,8 +402,6 @@ def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, requ
         result = _view(db, info, members, partners)
         result.standby_minutes = {instance.name(k): v for k, v in solved.standby_minutes.items()}
         result.without_meeting = [instance.name(p) for p in solved.participants_without_meeting]
-    finally:
-        db.conn.close()
     return result
 
 
@@ -484,19 +478,17 @@ def _contacts(ids, members, partners, name) -> dict[str, dict[str, str]]:
 def agenda(db_path: Path, mission: str, participant: str | None = None, with_contacts: bool = False,
            plan_id: int | None = None) -> AgendaResult:
     """The stored schedule of a mission (or one participant's agenda); contacts only with consent and on request."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         return _view(db, _mission(missions, mission), members, partners, participant, with_contacts)
-    finally:
-        db.conn.close()
 
 
 def lock(db_path: Path, mission: str, first: str, second: str, remove: bool = False,
          plan_id: int | None = None) -> AgendaMeeting:
     """Keep the scheduled meeting of two participants where it is on every re-schedule (or release it)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         ends = []
@@ -511,8 +503,6 @@ def lock(db_path: Path, mission: str, first: str, second: str, remove: bool = Fa
             if not store.set_locked(db, info.id, key, not remove):
                 raise NotFoundError.of("agenda_no_meeting", value=f"{first} and {second}", mission=info.id)
         view = _view(db, info, members, partners)
-    finally:
-        db.conn.close()
     return next(m for m in view.meetings if _pair_key(m.requester_id, m.requested_id) == key)
 
 
@@ -527,8 +517,8 @@ def held(db_path: Path, mission: str, file: Path | None = None, plan_id: int | N
     from ..questionnaire import load_questionnaire
 
     questionnaire = load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         stored = store.meetings(db, info.id)
@@ -557,8 +547,6 @@ def held(db_path: Path, mission: str, file: Path | None = None, plan_id: int | N
             store.drop_outcome_meetings(db, dropped)
             outcomes_store.save(db, Outcomes(meetings=meetings),
                                 {("meeting", x.id): f"agenda held, mission {info.id}" for x in meetings}, _now())
-    finally:
-        db.conn.close()
     count = sum(1 for v in marks.values() if v)
     return HeldResult(info.id, count, len(marks) - count, [x.id for x in meetings])
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
-from ..profiles.labels import text_concept_labels
+from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
@@ -232,8 +232,6 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
 def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any]],
                    questionnaire: Questionnaire | None = None) -> ProfileBuild:
     """Fit the vectoriser on members and opportunities together and return the (unsaved) build."""
-    import pickle
-
     from ..profiles import load_model, member_inputs, opportunity_inputs
     from ..profiles.vectoriser import Vectoriser
 
@@ -259,8 +257,8 @@ def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any
         opportunity_trl=[x.trl for x in o_inputs],
         settings={"explain": [{"blocks": list(g.blocks), "prefix": g.prefix} for g in model.explain],
                   "why_terms": model.text.why_terms, "blocks": list(vectoriser.blocks_),
-                  "concepts": text_concept_labels(vectoriser.concepts_, model.glossary)},
-        vectoriser_blob=pickle.dumps(vectoriser, protocol=pickle.HIGHEST_PROTOCOL),
+                  "concepts": text_concept_labels(vectoriser.concepts_, model.glossary),
+                  "implied": text_concept_implied(vectoriser.concepts_, model.glossary)},
     )
 
 
@@ -372,7 +370,8 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
 
     def explain(pairs: list[tuple[int, int]]):
         return contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
-                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms, labels=labels)
+                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms, labels=labels,
+                             implied=build.settings.get("implied") or {})
 
     def match(c) -> Match:
         m = by_key[build.member_keys[c.member]]
