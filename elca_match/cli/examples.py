@@ -55,13 +55,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "outcomes add org": ('elca-match outcomes add org --name "Chubu Composites Cluster" --country Japan --kind cluster',),
     "outcomes add case": ('elca-match outcomes add case --name "Composite MoU" --date 2027-02-18 --kind 2 '
                           "--party AMZ --partner ORG-1 --objective rd",),
-    "plan list": ("elca-match plan list",),
-    "plan show": ("elca-match plan show 2", "elca-match plan show 2 --format csv --table unfilled --out unfilled.csv"),
-    "plan diff": ("elca-match plan diff 1 2",),
-    "plan adopt": ("elca-match plan adopt 2",),
-    "plan discard": ("elca-match plan discard 3",),
-    "export calendar": ("elca-match export calendar --format ics --out missions.ics",
-                        'elca-match export calendar --cluster AMZ --format ics --out amz-trips.ics'),
     "survey limesurvey": ("elca-match survey limesurvey --out d12.txt",),
     "survey googleforms": ("elca-match survey googleforms --lang fr --out d12-fr.gs",),
     "outcomes add steps": ('elca-match outcomes add steps --case CASE-1 --main-steps "MoU signed in Nagoya" '
