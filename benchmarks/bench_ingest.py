@@ -1,8 +1,9 @@
 """Ingest speed and memory for a 100,000-row canonical response file, CSV and XLSX.
 
 Run: ``python benchmarks/bench_ingest.py`` (``--rows N``, ``--formats csv,xlsx``).
-Targets (2 cores): a 100,000-row CSV in under 10 s and under 1 GiB. XLSX has no target
-(openpyxl parses about 5,000 rows a second); its memory must still stay under 1 GiB.
+Targets (2 cores): 100,000 rows in under 10 s and under 1 GiB, as CSV and as XLSX (read by
+python-calamine after ``elca_match.workbooks`` has measured the sheet; openpyxl took 24 s to
+parse the same workbook).
 
 For each format the file is written once (22 questions, every organisation distinct, as
 ``tests/conftest.py:survey_rows`` makes them), then ``elca-match ingest`` runs on a fresh
@@ -110,8 +111,8 @@ def main() -> None:
             results[fmt] = bench(options.rows, fmt, Path(tmp))
     print(f"\n{'format':<8}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}   target")
     for fmt, (run, _) in results.items():
-        target = "< 10 s, < 1024 MiB" if fmt == "csv" else "< 1024 MiB"
-        ok = run.peak_bytes < 1024 * MIB and (fmt != "csv" or run.seconds < 10)
+        target = "< 10 s, < 1024 MiB"
+        ok = run.peak_bytes < 1024 * MIB and run.seconds < 10
         print(f"{fmt:<8}{run.seconds:>9.2f}{options.rows / run.seconds:>10,.0f}{run.peak_bytes / MIB:>10.0f}   "
               f"{target} {'met' if ok else 'MISSED'}")
     print("\nwhere the time goes (in-process, seconds):")

@@ -107,7 +107,6 @@ MESSAGES: dict[str, str] = {
     "plan_cluster_min_total": "cluster minimum: --cluster-min-seats {minimum} for {clusters} clusters needs {needed} seats but the missions have {seats} (short by {short}); lower --cluster-min-seats to {suggested}.",
     "plan_cluster_min": "cluster minimum: cluster {cluster} can fill at most {capacity} seats ({detail}) but --cluster-min-seats is {minimum} (short by {short}); lower --cluster-min-seats to {capacity}, or let more of its members qualify (--include-unconsented, --allow-zero-fit, fewer --exclude, a higher --max-per-member or --cluster-max-share).",
     "plan_discard_record": "plan #{value} is the plan of record, so it cannot be discarded; adopt another plan first (`elca-match plan adopt ID`), then discard it.",
-    "plan_lock_gone": "--lock {value}: {detail}; drop the --lock or correct it (see `elca-match members list` and `elca-match missions list`).",
     "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower --cluster-min-seats to {suggested} or raise --cluster-max-share.",
     # meeting agenda (issue 21): the scheduler's hard constraints and capacity, partners, requests
     "agenda_no_slots": "the mission has no meeting slot (no session, or breaks cover every slot); add a session with `elca-match agenda session` or `elca-match agenda import sessions FILE`.",

@@ -161,3 +161,13 @@ def write_survey(path: Path, rows: Iterable[dict[str, str]], *, encoding: str = 
 def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
     yield first
     yield from rest
+
+
+def json_result(payload: dict):
+    """The result in a command's JSON output (docs/json.md): a list command's one table of records,
+    or the result's own fields, which follow ``query``, ``summary`` and ``tables``."""
+    fields = {k: v for k, v in payload.items() if k not in ("query", "summary", "tables")}
+    if fields:
+        return fields
+    tables = list(payload["tables"].values())
+    return tables[0] if len(tables) == 1 else payload["tables"]

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from elca_match.cli import app
 from elca_match.errors import ElcaError, StateError, UsageError, ValidationError
 
-from conftest import FIXTURES
+from conftest import FIXTURES, json_result
 
 CATALOGUE = FIXTURES / "catalogue"
 FIELDS = ["id", "country", "type", "seats", "region", "start_date", "end_date", "lead_cluster", "sectors",
@@ -29,7 +29,7 @@ def run(db: Path, *args: object):
 def data(db: Path, *args: object):
     result = CliRunner().invoke(app, ["--db", str(db), *map(str, args), "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return json_result(json.loads(result.stdout))
 
 
 def failure(db: Path, *args: object, kind: type[ElcaError] = ElcaError) -> ElcaError:

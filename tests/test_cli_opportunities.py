@@ -16,7 +16,7 @@ from elca_match.errors import (ElcaError, InputError, NotFoundError, Problem, St
 from elca_match.markets import regions
 from elca_match.questionnaire import load_questionnaire
 
-from conftest import FIXTURES
+from conftest import FIXTURES, json_result
 
 CATALOGUE = FIXTURES / "catalogue"
 Q = load_questionnaire()
@@ -49,7 +49,7 @@ def failure(db: Path, *args: object, kind: type[ElcaError] = ElcaError) -> ElcaE
 
 
 def data(db: Path, *args: object):
-    return json.loads(ok(db, *args, "--format", "json").stdout)
+    return json_result(json.loads(ok(db, *args, "--format", "json").stdout))
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = FIELDS) -> Path:

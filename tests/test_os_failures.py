@@ -3,6 +3,7 @@ not saved: a full disk during ingest and forget, a read-only --out folder, a dam
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import subprocess
@@ -11,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from elca_match.errors import StorageError
-from elca_match.services import ingest as ingest_service
 from elca_match.services.ingest import ingest_files
-from elca_match.store import open_db
 
 from conftest import run_main, survey_rows, write_survey
+
+# the module, not the function of the same name that elca_match.store exports
+session_module = importlib.import_module("elca_match.store.session")
 
 
 def counts(db: Path) -> tuple[int, int]:
@@ -34,14 +36,16 @@ def small_db(tmp_path) -> Path:
 
 
 def test_ingest__disk_full__clear_error_nothing_saved(small_db, tmp_path, monkeypatch):
-    def full_soon(path, create=True):
+    connect = session_module.connect
+
+    def full_soon(path, **options):
         # SQLite's page limit fails writes exactly as a full disk does (SQLITE_FULL), without a mount
-        db = open_db(path, create)
+        db = connect(path, **options)
         pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
         db.conn.execute(f"PRAGMA max_page_count = {pages + 3}")
         return db
 
-    monkeypatch.setattr(ingest_service, "open_db", full_soon)
+    monkeypatch.setattr(session_module, "connect", full_soon)
     before = counts(small_db)
     big = write_survey(tmp_path / "big.csv", survey_rows(2000, prefix="Big"))
     result = run_main("ingest", big, db=small_db)

@@ -9,18 +9,16 @@ refused naming its row before any reader builds a row.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from elca_match.errors import InputError
-from elca_match.tabular import MAX_COLUMNS, _read_sheet, read_table
+from elca_match.tabular import MAX_COLUMNS, SourceInfo, _read_sheet, read_table
 from elca_match.workbooks import (SheetShape, _calamine_sheets, _openpyxl_sheets, check_workbook, column_number,
                                   read_sheets, sheet_parts)
-from elca_match.tabular import SourceInfo
 
 from conftest import FIXTURES
-from test_tabular import HEADER_ONLY, cell, hand_made_xlsx
+from test_tabular import cell, hand_made_xlsx
 
 XLSX_FIXTURES = sorted(p for p in (FIXTURES / "exports").glob("*.xlsx")) + sorted((FIXTURES / "survey").glob("*.xlsx"))
 

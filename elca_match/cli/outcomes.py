@@ -310,4 +310,6 @@ def outcomes_document(outcomes) -> Document:
                                     [[s.id, "yes" if s.achieved else "no", s.date, s.comment] for s in statuses]))
     counts = outcomes.count()
     notes = [", ".join(f"{n} {kind}" for kind, n in counts.items())]
-    return Document("Outcomes", sections, summary=counts, notes=notes, data=outcomes)
+    # JSON: the four first kinds always, the others when there are any (as count() does).
+    data = {kind: getattr(outcomes, kind) for kind in counts}
+    return Document("Outcomes", sections, summary=counts, notes=notes, data=data)

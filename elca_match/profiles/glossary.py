@@ -25,6 +25,20 @@ WORD = re.compile(r"[^\W_]+")
 # commonest German/English inflections. Anything longer is left to the lemmatiser, so that
 # 'training' never reads as 'train' + 'ing'.
 _ENDINGS = ("es", "en", "s", "e", "n")
+# Inside multi-word terms, words also meet by a light stem (case and gender endings off), so
+# "ramy pomocnicze" meets "rama pomocnicza" and "carenature del tetto" meets "carenatura del
+# tetto" even where the lemmatiser does not know a folded word. Longest ending first.
+_STEM_ENDINGS = {
+    "pl": ("owego", "owych", "owej", "owym", "owa", "owe", "owy", "ach", "ami", "ego", "ych", "ej", "ow", "om",
+           "ie", "a", "e", "i", "y", "u", "o"),
+    "it": ("i", "e", "o", "a"),
+    "es": ("es", "os", "as", "s", "a", "o", "e"),
+    "fr": ("aux", "es", "s", "x", "e"),
+    "de": ("en", "er", "es", "e", "n", "s"),
+    "en": ("es", "s"),
+}
+_MIN_STEM_KEY = 3
+_STEM_MARK = "~"
 _MIN_STEM = 5
 ANY = "any"
 LANGUAGES = ("en", "de", "it", "pl", "fr", "es")
@@ -142,7 +156,8 @@ class Glossary:
         nodes = [self.tries.setdefault(lang, {})]
         for word, part in zip(raw, parts):
             # one-word terms are written in their base form; a lemma there would let 'trains' take 'training'
-            forms = dict.fromkeys((part, lemmatise(word, lang) if lemmatise and len(parts) > 1 else part))
+            forms = dict.fromkeys((part, lemmatise(word, lang) if lemmatise and len(parts) > 1 else part,
+                                   stem_key(part, lang) if len(parts) > 1 else part))
             nodes = [node.setdefault(form, {}) for node in nodes for form in forms]
         for node in nodes:
             node.setdefault(_END, code)  # the first concept to claim a term keeps it
@@ -223,7 +238,7 @@ class Glossary:
         tokens no term took are split as compounds (when ``compound``) and, when
         ``fuzzy``, matched to a close spelling of a one-word term of any language.
         """
-        keys = [word_keys(t, m) for t, m in zip(tokens, lemmas)]
+        keys = [word_keys(t, m, lang) for t, m in zip(tokens, lemmas)]
         return self.find_keys(tokens, lemmas, keys, lang, compound, compound_min, fuzzy)
 
     def find_keys(self, tokens: Sequence[str], lemmas: Sequence[str], keys: Sequence[tuple[str, ...]], lang: str,
@@ -337,11 +352,24 @@ class Glossary:
         return ()
 
 
-def word_keys(token: str, lemma: str) -> tuple[str, ...]:
-    """The forms under which a word may match a term word: itself, its lemma, its stem before a short ending."""
+def stem_key(word: str, lang: str) -> str:
+    """The light stem of ``word`` in ``lang`` as a trie key (marked, so it never equals a word), or ``word``."""
+    for ending in _STEM_ENDINGS.get(lang, ()):
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM_KEY:
+            return f"{_STEM_MARK}{lang}{_STEM_MARK}{word[: -len(ending)]}"
+    return f"{_STEM_MARK}{lang}{_STEM_MARK}{word}" if len(word) >= _MIN_STEM_KEY else word
+
+
+def word_keys(token: str, lemma: str, lang: str | None = None) -> tuple[str, ...]:
+    """The forms under which a word may match a term word: itself, its lemma, its stem before a short
+    ending and, in ``lang``, its light stem (which only words of multi-word terms carry)."""
     keys = [token]
     if lemma != token:
         keys.append(lemma)
+    if lang is not None:
+        stem = stem_key(token, lang)
+        if stem != token:
+            keys.append(stem)
     for ending in _ENDINGS:
         if token.endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
             stem = token[: -len(ending)]

@@ -25,7 +25,7 @@ from .lemmas import lemma, save_lemmas
 
 NORMS = ("l2", "max", "band")
 # Bumped when the compiled thesaurus changes shape, so older cache files are not read.
-COMPILED_FORMAT = "c1"
+COMPILED_FORMAT = "c3"
 _COMPILED: dict[str, Glossary] = {}
 TRL_BLOCK = "trl"
 TEXT_BLOCK = "text"

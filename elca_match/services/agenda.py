@@ -8,6 +8,7 @@ transaction that would store them; any problem rejects the whole file and nothin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -18,17 +19,18 @@ from typing import Any
 from ..agenda import Instance, Placement, Request, Session, Window, schedule
 from ..agenda.files import MissionInfo, Participant, check_availability, check_requests, check_sessions
 from ..agenda.model import hhmm
-from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
+from ..errors import (InfeasibleError, NotFoundError, Problem, StateError, UsageError, ValidationError,
+                      did_you_mean)
 from ..outcomes.model import Meeting, Outcomes, Party
 from ..store import agenda as store
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
 from ..store import outcomes as outcomes_store
 from ..store import partners as partner_store
-from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..tabular import Row, SourceInfo, Table, read_table
 from ..text import closest, fold
+from . import plan_record
 
 COMMAND_LINE = "command line"
 SUGGESTED = "agenda suggest"
@@ -138,9 +140,10 @@ class HeldResult:
 
 def _directory(db, plan_id: int | None = None) -> tuple[dict[str, MissionInfo], dict[str, Any], dict[str, Any]]:
     """Every mission with its participants; also members by key and partners by id."""
-    saved = plans_store.get_plan(db, plan_id) if plan_id is not None else plans_store.latest_plan(db)
-    if plan_id is not None and saved is None:
-        raise NotFoundError.of("not_found", what="plan", value=str(plan_id), hint="elca-match plan list")
+    try:
+        saved = plan_record.saved_plan(db, plan_id)
+    except StateError:
+        saved = None  # no plan yet: nobody travels, partners can still be named
     travelling: dict[str, list[str]] = defaultdict(list)
     for row in (saved.plan.get("assignments", []) if saved else []):
         travelling[fold(row["mission"])].append(row["member"])
@@ -179,8 +182,6 @@ def _one_row(columns: list[str], values: dict[str, Any]) -> Table:
 
 
 def _as_options(problems):
-    import dataclasses
-
     return [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
             for p in problems]
 
@@ -384,7 +385,10 @@ def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, requ
             raise StateError.of("empty_database", what=f"meeting request for mission {info.id}",
                                 hint="add them with `elca-match agenda import requests FILE`, `agenda request` "
                                      "or `agenda suggest --accept`")
-        solved = schedule(instance, time_limit=time_limit, require_all=require_all)
+        try:
+            solved = schedule(instance, time_limit=time_limit, require_all=require_all)
+        except InfeasibleError as exc:
+            raise InfeasibleError("", [_named(p, instance) for p in exc.problems]) from None
         with transaction(db):
             store.save_schedule(db, info.id,
                                 [{"request": m.request.id, "day": m.day, "start": m.start, "end": m.end,
@@ -397,6 +401,17 @@ def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, requ
         result = _view(db, info, members, partners)
         result.standby_minutes = {instance.name(k): v for k, v in solved.standby_minutes.items()}
     return result
+
+
+def _named(problem: Problem, instance: Instance) -> Problem:
+    """A scheduler problem with pair keys ("kind:ref" ids) replaced by the participants' names."""
+    def names(value):
+        if isinstance(value, str) and store.PAIR_SEPARATOR in value:
+            return " / ".join(instance.name(p) for p in value.split(store.PAIR_SEPARATOR))
+        return value
+
+    return dataclasses.replace(problem, value=names(problem.value),
+                               params={k: names(v) for k, v in problem.params.items()})
 
 
 def _view(db, info: MissionInfo, members, partners, participant: str | None = None,

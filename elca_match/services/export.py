@@ -155,7 +155,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     A cluster's fit for an opportunity is the mean score of its
     :data:`CLUSTER_FIT_DEPTH` best members (fewer when it has fewer).
     """
-    from .rank import rank, resolve_query
+    from .rank import fit_scores, rank, resolve_query
 
     questionnaire = questionnaire or load_questionnaire()
     lang = check_lang(lang, questionnaire)
@@ -163,15 +163,17 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     if top < 1:
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
     members = _members(db_path)
-    # Every member's score is needed for the cluster picture; the tables keep the top.
-    query = resolve_query(country=country, top=max(len(members), 1), questionnaire=questionnaire)
+    # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
+    query = resolve_query(country=country, top=top, questionnaire=questionnaire)
     ranking = rank(db_path, query, questionnaire)
+    scores = fit_scores(db_path, resolve_query(country=country, top=max(len(members), 1),
+                                               questionnaire=questionnaire), questionnaire)
     codes = query.countries or []
     code = codes[0] if len(codes) == 1 else ", ".join(codes)
     # A region (latin-america) is named as typed; its countries are listed in the query.
     name = markets.country_name(code, lang) if len(codes) == 1 else country.replace("-", " ").strip().title()
     clusters = _cluster_order({m.cluster for m in members.values()}, questionnaire)
-    fit = _cluster_fit(ranking, clusters, questionnaire, lang)
+    fit = _cluster_fit(ranking, scores, members, clusters, questionnaire, lang)
     shortlists = _from_ranking(db_path, ranking, members, "country", top, lang, with_contacts, questionnaire)
     return ReportResult(code, name, shortlists, fit)
 
@@ -503,13 +505,15 @@ def _cluster_order(clusters: set[str], questionnaire: Questionnaire) -> list[str
     return known + sorted(clusters - set(known))
 
 
-def _cluster_fit(ranking: Any, clusters: list[str], questionnaire: Questionnaire, lang: str) -> list[FitMatrix]:
+def _cluster_fit(ranking: Any, fits: dict[str, list[tuple[str, float]]], members: dict[str, Any],
+                 clusters: list[str], questionnaire: Questionnaire, lang: str) -> list[FitMatrix]:
     by_opp: list[list[float | None]] = []
     for o in ranking.opportunities:
         scores: dict[str, list[float]] = {c: [] for c in clusters}
-        for m in o.matches:  # best first, so the first few per cluster are its best
-            if m.cluster in scores and len(scores[m.cluster]) < CLUSTER_FIT_DEPTH:
-                scores[m.cluster].append(m.score)
+        for key, score in fits.get(o.id, []):  # best first, so the first few per cluster are its best
+            cluster = members[key].cluster if key in members else None
+            if cluster in scores and len(scores[cluster]) < CLUSTER_FIT_DEPTH:
+                scores[cluster].append(score)
         by_opp.append([sum(v) / len(v) if v else 0.0 for v in (scores[c] for c in clusters)])
     # A cluster with members but no match for an opportunity shares nothing with it: fit 0.
     values: list[list[float | None]] = [[by_opp[j][i] for j in range(len(by_opp))] for i in range(len(clusters))]

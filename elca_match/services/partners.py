@@ -155,3 +155,17 @@ def merge_partners(db_path: Path, keep: str, drop: str) -> MergeResult:
             moved = store.merge(db, kept.id, dropped.id)
             moved.update(agenda_store.rename_participant(db, "partner", dropped.id, kept.id))
     return MergeResult(kept, dropped, moved)
+
+
+def forget_partner(db, text: str) -> tuple[Partner, dict[str, int]] | None:
+    """Erase the partner with this id or exact name everywhere (inside the caller's transaction); None if none."""
+    from ..store import agenda as agenda_store
+
+    wanted = fold(text)
+    hits = [p for p in store.load(db) if not p.id.startswith(ERASED) and wanted in (fold(p.id), fold(p.name))]
+    if len(hits) != 1:
+        return None
+    partner = hits[0]
+    deleted = store.forget_partner(db, partner.id)
+    deleted.update(agenda_store.forget_participant(db, "partner", partner.id))
+    return partner, deleted

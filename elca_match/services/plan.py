@@ -143,7 +143,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
                 plans_store.adopt(db, plan_id, now)
             saved = plans_store.get_plan(db, plan_id)
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
-                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
+                      # the stored plan's profiles: a reused plan was made from them, not from this run's
+                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""), seconds=seconds,
                       status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
                       catalogue_note=citation_note(db_path))
 
@@ -223,10 +224,17 @@ def _plan_id(value: int | str) -> int:
 
 
 def _inherit(base: PlanParams, params: PlanParams, given: Collection[str] | None) -> PlanParams:
-    """The base plan's parameters, overridden by those a person gave; pair and exclusion sets add up."""
+    """The base plan's parameters, overridden by those a person gave; pair and exclusion sets add up.
+
+    A member excluded now loses the base plan's --require and --lock pairs: the later word wins
+    (cancelling a locked member must not need a plan from scratch).
+    """
     chosen = {f.name for f in fields(PlanParams)} if given is None else set(given)
     merged = replace(base, **{name: getattr(params, name) for name in chosen if name not in SET_FIELDS})
-    return replace(merged, **{name: getattr(base, name) | getattr(params, name) for name in SET_FIELDS})
+    kept = {name: frozenset(p for p in getattr(base, name) if p[0] not in params.exclude)
+            for name in ("require", "lock")}
+    return replace(merged, exclude=base.exclude | params.exclude, require=kept["require"] | params.require,
+                   lock=kept["lock"] | params.lock)
 
 
 def _member_key(db, text: str) -> str:
