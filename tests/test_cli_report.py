@@ -464,6 +464,8 @@ def test_agreements__d22_register__cooperation_and_business_agreements(history):
     result = run("report", "agreements", *FULL_YEAR, "--format", "json", db=history)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
+    assert list(data["tables"]) == ["agreements"]  # a name a program can rely on, not a cut title
+    assert [row["Agreement"] for row in data["tables"]["agreements"]][:1] == [data["rows"][0]["name"]]
     assert [(r["id"], r["kind"]) for r in data["rows"]] == [
         ("CASE-1", "cooperation"), ("CASE-4", "cooperation"), ("CASE-2", "business"), ("CASE-006", "cooperation")]
     detroit = data["rows"][2]
