@@ -291,6 +291,40 @@ def test_agenda_export__ics__parses_back_with_one_event_per_meeting(scheduled_db
     assert events == 2 * len(data["meetings"])
 
 
+def test_agenda_export__out_not_fit_for_the_format__refused_and_nothing_written(scheduled_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "old.ics"
+    existing.write_text("kept", encoding="utf-8")
+    for fmt, out in (("ics", existing), ("ics", "-"), ("xlsx", tmp_path)):
+        refused = run("agenda", "export", "--mission", "M06", "--format", fmt, "--out", out, db=scheduled_db)
+        assert refused.exit_code == 2 and f"--out {out} is" in refused.stderr and "internal error" not in refused.stderr
+    assert existing.read_text(encoding="utf-8") == "kept" and not (tmp_path / "-").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.ics"]
+
+
+def test_agenda_export__ics_for_one_participant__one_file_or_standard_output(scheduled_db, tmp_path):
+    one = tmp_path / "tokai.ics"
+    ok("agenda", "export", "--mission", "M06", "--format", "ics", "--participant", "JP-TKB", "--out", one,
+       db=scheduled_db)
+    shown = ok("agenda", "export", "--mission", "M06", "--format", "ics", "--participant", "JP-TKB", "--out", "-",
+               db=scheduled_db).stdout
+    for data in (one.read_bytes(), shown.encode("utf-8")):
+        events = Calendar.from_ical(data).walk("VEVENT")
+        assert events and all(str(e.get("location")).startswith("Table ") for e in events)
+
+
+def test_agenda_and_plan__json_table_names__fixed_by_the_command_not_taken_from_data(scheduled_db):
+    def tables(*args):
+        return list(json.loads(ok(*args, "--format", "json", db=scheduled_db).stdout)["tables"])
+
+    assert tables("agenda", "show", "--mission", "M06") == ["meetings", "room-grid"]
+    assert tables("agenda", "show", "--mission", "M06", "--participant", "JP-TKB") == ["agendas"]
+    assert tables("agenda", "suggest", "--mission", "M06") == ["suggestions"]
+    assert tables("partners", "show", "JP-TKB") == ["partner"]
+    assert tables("export", "calendar") == ["calendar"]
+    assert tables("plan", "diff", "1", "1") == ["changes"]
+
+
 def test_agenda_show__participant_in_german__only_its_meetings(scheduled_db):
     shown = ok("agenda", "show", "--mission", "M06", "--participant", "JP-TKB", "--lang", "de", db=scheduled_db).stdout
     assert "Agenda von Tokai Bonding K.K." in shown and "warum sie passen" in shown

@@ -104,7 +104,7 @@ def show(
     hidden = set() if with_contacts and p.consent else {"contact_name", "contact_email"}
     rows = [[name, "; ".join(value) if isinstance(value, tuple) else ("yes" if value else "no")
              if isinstance(value, bool) else value] for name, value in p.as_dict().items() if name not in hidden]
-    emit(Document(f"Partner {p.name}", [Section(f"{p.name} ({p.id})", ["field", "value"], rows)],
+    emit(Document(f"Partner {p.name}", [Section(f"{p.name} ({p.id})", ["field", "value"], rows, name="partner")],
                   notes=_contact_note(with_contacts) if not with_contacts or not p.consent else []), fmt, out)
 
 

@@ -64,12 +64,12 @@ def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, per
                     row.append(f"{c['name']} <{c['email']}>" if c else "")
                 rows.append(row)
             columns = [day, time, table, with_, who, why] + ([contact] if with_contacts else [])
-            sections.append(Section(f"{agenda_of} {person}", columns, rows))
+            sections.append(Section(f"{agenda_of} {person}", columns, rows, name="agendas"))
     else:
         rows = [[m.day, f"{m.start}-{m.end}", m.table, m.requester, m.requested, m.why,
                  "locked" if m.locked else ""] for m in result.meetings]
         sections.append(Section(f"Meetings, mission {result.mission}",
-                                [day, time, table, requester, requested, why, "lock"], rows))
+                                [day, time, table, requester, requested, why, "lock"], rows, name="meetings"))
     if grid and result.meetings:
         tables = sorted({m.table for m in result.meetings})
         cells = {}
