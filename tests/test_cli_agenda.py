@@ -169,6 +169,13 @@ def test_agenda_import__bad_file__refused_with_file_row_column_and_database_unch
     assert db.read_bytes() == before
 
 
+def test_agenda_import__header_only__says_to_add_the_rows_not_to_export_survey_answers(db, tmp_path):
+    empty = write(tmp_path / "sessions.csv", "mission,day,start,end,slot_minutes,tables\n")
+    result = run("agenda", "import", "sessions", empty, db=db)
+    assert result.exit_code == 3 and "sessions.csv: the file has a header row but no rows under it; add the rows" \
+        in result.stderr
+
+
 def test_agenda_import__unknown_participant__names_the_closest(db, tmp_path):
     bad = write(tmp_path / "requests.csv", "mission,from,to\nM06,Chubu Aerospace Clustr,Leichtbau Sachsen GmbH\n")
     result = run("agenda", "import", "requests", bad, db=db)
