@@ -441,7 +441,8 @@ def test_report__default_period__ends_today_and_says_so(history):
     (("--period", "9"), "--period 9 is not a reporting period of the action (1 to 4"),
     (("--period", "2", "--to", "2027-06"), "--period cannot go with --from or --to"),
     (("--table", "evnts"), "did you mean 'events'?"),
-    (("--to", "2027-13"), "--to"),
+    (("--to", "2027-13"), "--to 2027-13: not a day or a month; write YYYY-MM-DD or YYYY-MM"),
+    (("--from", "June 2027"), "--from June 2027: not a day or a month"),
 ])
 def test_report__bad_period_or_table__usage_error(history, args, needle):
     result = run("report", "indicators", *args, db=history)
