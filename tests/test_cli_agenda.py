@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -330,6 +331,19 @@ def test_agenda_and_plan__json_table_names__fixed_by_the_command_not_taken_from_
     assert tables("partners", "show", "JP-TKB") == ["partner"]
     assert tables("export", "calendar") == ["calendar"]
     assert tables("plan", "diff", "1", "1") == ["changes"]
+
+
+def test_agenda_show_and_export__why_names_labels_not_codes(scheduled_db, tmp_path):
+    shown = json.loads(ok("agenda", "show", "--mission", "M06", "--format", "json", db=scheduled_db).stdout)
+    whys = [m["why they fit"] for m in shown["tables"]["meetings"] if m["why they fit"]]
+    assert whys
+    coded = re.compile(r"\b(cfrp|gfrp|iatf16949|[a-z]+_[a-z_]+)\b")
+    for why in whys:  # free-text terms (after "text:") stay as the model read them
+        assert not coded.search("; ".join(p for p in why.split("; ") if not p.startswith("text: "))), why
+    out = tmp_path / "a.csv"
+    ok("agenda", "export", "--mission", "M06", "--format", "csv", "--out", out, "--lang", "de", db=scheduled_db)
+    exported = out.read_text(encoding="utf-8-sig")
+    assert not coded.search(re.sub(r"(?i)text: [^\n\";]*", "", exported))  # "Text:" in German
 
 
 def test_agenda_show__participant_in_german__only_its_meetings(scheduled_db):

@@ -168,7 +168,7 @@ def show(
     """The schedule, or one participant's agenda: time, table, with whom, who they are, why they fit."""
     from ..services.agenda import agenda
 
-    result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
+    result = agenda(db_path(ctx), mission, participant, with_contacts, plan, lang=_lang(lang))
     emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None),
          fmt, out)
 
@@ -185,7 +185,7 @@ def export(
     """Agendas people carry: a personal agenda per participant, the room grid, and .ics calendars."""
     from ..services.agenda import agenda
 
-    result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
+    result = agenda(db_path(ctx), mission, participant, with_contacts, plan, lang=_lang(lang))
     if fmt is ExportFormat.ics:
         from ..export.agenda_ics import calendar, write_calendars
 

@@ -117,7 +117,7 @@ def run_agenda(db_path: Path, out_dir: Path, seed: int) -> AgendaDemo:
                            "12:30-13:30" if end > "13:00" else None)
     suggested = agenda.suggest(db_path, mission["id"], SUGGESTIONS_PER_MEMBER, accept=True)
     agenda.schedule_mission(db_path, mission["id"], time_limit=TIME_LIMIT)
-    result = agenda.agenda(db_path, mission["id"])
+    result = agenda.agenda(db_path, mission["id"], lang="en")
     workbook = out_dir / f"agenda-{mission['id']}.xlsx"
     export.write(agenda_document(result, "en", with_contacts=False, grid=True, personal=True), "xlsx", workbook)
     names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
