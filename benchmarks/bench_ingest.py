@@ -2,9 +2,9 @@
 
 Run: ``python benchmarks/bench_ingest.py`` (``--rows N``, default 50,000; ``--formats csv,xlsx``).
 Targets (2 cores): ingest of the CSV within 4x the floor, in the same run (the ratio holds
-under load, absolute seconds do not); a 100,000-row CSV in under 10 s and under 1 GiB.
-XLSX has no time target (openpyxl parses about 5,000 rows a second); its memory must
-still stay under 1 GiB.
+under load, absolute seconds do not); 100,000 rows in under 10 s and under 1 GiB, as CSV
+and as XLSX (read by python-calamine after ``elca_match.workbooks`` has measured the
+sheet; openpyxl took 24 s to parse the same workbook).
 
 The floor is the least any ingest can do with the same file: read it with the csv
 module, check every choice cell against its question's code list (a set lookup), and
@@ -178,8 +178,8 @@ def main() -> None:
           f"ratio {ratio:.2f}x   target <= 4x {'met' if ratio <= 4 else 'MISSED'}")
     print(f"\n{'format':<8}{'seconds':>9}{'rows/s':>10}{'peak MiB':>10}   target")
     for fmt, (run, _) in results.items():
-        target = "< 10 s, < 1024 MiB" if fmt == "csv" else "< 1024 MiB"
-        ok = run.peak_bytes < 1024 * MIB and (fmt != "csv" or run.seconds < 10)
+        target = "< 10 s, < 1024 MiB"
+        ok = run.peak_bytes < 1024 * MIB and run.seconds < 10
         print(f"{fmt:<8}{run.seconds:>9.2f}{options.rows / run.seconds:>10,.0f}{run.peak_bytes / MIB:>10.0f}   "
               f"{target} {'met' if ok else 'MISSED'}")
     print("\nwhere the time goes (in-process, seconds):")

@@ -105,6 +105,10 @@ def main() -> int:
                   f"former names, ids in 4 spellings, keys, set-aside rows; others kept: {'yes' if kept else 'NO'}; "
                   f"{time.perf_counter() - started:.1f} s"))
 
+    for name, figure, detail, good in file_figures():
+        ok &= good
+        lines.append((name, figure, detail))
+
     width = max(len(name) for name, _, _ in lines)
     print(f"Reliability figures ({os.cpu_count()} cores)")
     for name, figure, detail in lines:
@@ -157,6 +161,82 @@ def forget_cases(count: int) -> tuple[int, int, bool]:
         left = sum(1 for trace in traces if trace in data)
         kept = all(f"Forgettable {i:04d} GmbH".encode() in data for i in range(count, total))
     return count, left, kept
+
+
+# --- files that cannot be read whole, or not at all (issue 15 items 3 and 4) ----------------
+
+BIG_CSV_TARGET = 2 * 1024 * MIB
+XFD_ROWS = 50_000
+
+
+def file_figures() -> list[tuple[str, str, str, bool]]:
+    """(name, figure, detail, target met) for a 512 MiB CSV, the XFD workbook and a FIFO."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import survey_rows, write_survey
+
+    from elca_match.tabular import MAX_FILE_BYTES
+
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="elca-files-") as tmp:
+        folder = Path(tmp)
+        # answers with long free text up to the file-size limit: the size of file the tool accepts at most
+        text = "Lightweight structures by resin transfer moulding, adhesive bonding and testing. " * 40
+        rows = survey_rows(int(MAX_FILE_BYTES * 0.97) // 3_000, seed=5, prefix="Big")
+        big = write_survey(folder / "big.csv", ({**row, "capabilities": text[:3_000]} for row in rows))
+        size = big.stat().st_size
+        for label, args in (("ingested", ["ingest", big]),
+                            ("refused for its header", ["ingest", _bad_header(big, folder / "bad.csv")])):
+            run = run_measured("--db", folder / f"{label[:3]}.db", *args, "--format", "json")
+            good = run.peak_bytes < BIG_CSV_TARGET and (run.exit_code == 0) == (label == "ingested")
+            figures.append((f"peak memory, {size / MIB:.0f} MiB CSV {label}", f"{run.peak_bytes / MIB:.0f} MiB",
+                            f"{run.seconds:.1f} s, exit {run.exit_code}; target < {BIG_CSV_TARGET // MIB} MiB", good))
+        xfd = folder / "xfd.xlsx"
+        xfd.write_bytes(_xfd_workbook(XFD_ROWS))
+        run = run_measured("--db", folder / "xfd.db", "ingest", xfd)
+        figures.append(("time to refuse the XFD workbook", f"{run.seconds:.1f} s",
+                        f"{xfd.stat().st_size / MIB:.1f} MiB, {XFD_ROWS:,} rows each with an empty cell in column "
+                        f"XFD; exit {run.exit_code}; {run.peak_bytes / MIB:.0f} MiB peak (122 s before)",
+                        run.exit_code == 3 and run.seconds < 30))
+        fifo = folder / "pipe.csv"
+        os.mkfifo(fifo)
+        run = run_measured("--db", folder / "fifo.db", "ingest", fifo)
+        figures.append(("time to refuse a FIFO", f"{run.seconds:.1f} s", f"exit {run.exit_code} (hung before)",
+                        run.exit_code == 3))
+    return figures
+
+
+def _bad_header(source: Path, target: Path) -> Path:
+    """The same file with one header that matches no question."""
+    with source.open("rb") as handle, target.open("wb") as out:
+        out.write(handle.readline().replace(b"org_type", b"organisation_colour", 1))
+        while chunk := handle.read(64 * MIB):
+            out.write(chunk)
+    return target
+
+
+def _xfd_workbook(rows: int) -> bytes:
+    """A workbook whose every row has an empty, styled cell in column XFD (Excel's last column)."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["org_name", "country"])
+    workbook.save(buffer)
+    parts = {i.filename: zipfile.ZipFile(buffer).read(i.filename) for i in zipfile.ZipFile(buffer).infolist()}
+    body = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Org {r}</t></is></c><c r="XFD{r}" s="0"/></row>'
+            for r in range(2, rows + 2)]
+    parts["xl/worksheets/sheet1.xml"] = (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>org_name</t></is></c></row>'
+        + "".join(body) + "</sheetData></worksheet>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 # One catalogue of message templates. Placeholders are filled from Problem.params
@@ -106,7 +107,6 @@ MESSAGES: dict[str, str] = {
     "plan_cluster_min_total": "cluster minimum: --cluster-min-seats {minimum} for {clusters} clusters needs {needed} seats but the missions have {seats} (short by {short}); lower --cluster-min-seats to {suggested}.",
     "plan_cluster_min": "cluster minimum: cluster {cluster} can fill at most {capacity} seats ({detail}) but --cluster-min-seats is {minimum} (short by {short}); lower --cluster-min-seats to {capacity}, or let more of its members qualify (--include-unconsented, --allow-zero-fit, fewer --exclude, a higher --max-per-member or --cluster-max-share).",
     "plan_discard_record": "plan #{value} is the plan of record, so it cannot be discarded; adopt another plan first (`elca-match plan adopt ID`), then discard it.",
-    "plan_lock_gone": "--lock {value}: {detail}; drop the --lock or correct it (see `elca-match members list` and `elca-match missions list`).",
     "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower --cluster-min-seats to {suggested} or raise --cluster-max-share.",
     # meeting agenda (issue 21): the scheduler's hard constraints and capacity, partners, requests
     "agenda_no_slots": "the mission has no meeting slot (no session, or breaks cover every slot); add a session with `elca-match agenda session` or `elca-match agenda import sessions FILE`.",
@@ -129,16 +129,24 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# The closed set of error codes: one per catalogue entry, so that a code without a message cannot be raised.
+ErrorCode = StrEnum("ErrorCode", [(code, code) for code in MESSAGES])
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where it is, what it is and what to do."""
 
-    code: str
+    code: str  # an ErrorCode (a plain string naming one is turned into it)
     file: str | None = None
     row: int | None = None
     column: str | None = None
     value: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # ValueError for a code the catalogue does not have: a bug, caught where it is made
+        object.__setattr__(self, "code", ErrorCode(self.code))
 
     def where(self) -> str:
         parts = []

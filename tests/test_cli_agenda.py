@@ -331,3 +331,44 @@ def test_agenda_held__bad_attendance_file__refused_and_nothing_recorded(schedule
     result = run("agenda", "held", "--mission", "M06", "--file", bad, db=scheduled_db)
     assert result.exit_code == 4 and "att.csv, row 2, column 'held': value 'perhaps'" in result.stderr
     assert scheduled_db.read_bytes() == before
+
+
+def test_forget__a_partner__erased_from_register_requests_agenda_and_file_bytes(scheduled_db, tmp_path):
+    db = tmp_path / "elca.db"
+    shutil.copy(scheduled_db, db)
+    ok("outcomes", "add", "meeting", "--date", "2027-02-16", "--kind", "b2b", "--party", "Leichtbau Sachsen GmbH",
+       "--partner", "JP-CAC", "--description", "Met Chubu Aerospace Cluster at the fair", db=db)
+    done = ok("forget", "Chubu Aerospace Cluster", "--yes", db=db)
+    assert "Forgot Chubu Aerospace Cluster" in done.stderr
+    assert "JP-CAC" not in ok("partners", "list", db=db).stdout
+    data = json.loads(ok("agenda", "show", "--mission", "M06", "--format", "json", db=db).stdout)
+    assert all("partner:JP-CAC" not in (m["requester_id"], m["requested_id"]) for m in data["meetings"])
+    meetings = json.loads(ok("outcomes", "list", "--kind", "meeting", "--format", "json", db=db).stdout)["meetings"]
+    assert len(meetings) == 1 and meetings[0]["description"] == "Met [erased organisation] at the fair"
+    raw = db.read_bytes()
+    assert CONSENTED.encode() not in raw and b"Hanako Sato" not in raw and b"Chubu Aerospace" not in raw
+
+
+def test_agenda_schedule__locked_meeting_whose_participant_became_unavailable__refused_naming_both(db, tmp_path):
+    ok("agenda", "schedule", "--mission", "M06", db=db)
+    data = json.loads(ok("agenda", "show", "--mission", "M06", "--format", "json", db=db).stdout)
+    meeting = next(m for m in data["meetings"] if m["requested"] == "Leichtbau Sachsen GmbH")
+    ok("agenda", "lock", "--mission", "M06", "Leichtbau Sachsen GmbH", "JP-CAC", db=db)
+    other = "2027-02-17" if meeting["day"] == "2027-02-16" else "2027-02-16"
+    ok("agenda", "import", "availability", write(tmp_path / "a.csv", f"participant,day,from,to\n"
+                                                  f"JP-CAC,{other},09:00,17:00\n"), "--mission", "M06", db=db)
+    result = run("agenda", "schedule", "--mission", "M06", db=db)
+    assert result.exit_code == 7
+    assert ("value 'Leichtbau Sachsen GmbH / Chubu Aerospace Cluster': the meeting is locked at "
+            f"{meeting['day']} {meeting['start']} but Chubu Aerospace Cluster is not available then") in result.stderr
+
+
+def test_agenda_import__xlsx_requests__read_like_csv(db, tmp_path):
+    path = tmp_path / "requests.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mission", "From", "To", "Priority"])
+    sheet.append(["m06", "Compositi Emilia Srl", "Chubu Aerospace Cluster", 1])
+    workbook.save(path)
+    done = json.loads(ok("agenda", "import", "requests", path, "--format", "json", db=db).stdout)
+    assert (done["added"], done["missions"]) == (1, ["M06"])

@@ -58,7 +58,7 @@ def commands() -> list[tuple[str, object]]:
     def walk(command, path):
         subs = getattr(command, "commands", None)
         if not subs or (path and getattr(command, "invoke_without_command", False)):
-            found.append((" ".join(path), command))
+            found.append((" ".join(path), command))  # a command, or a group that also runs on its own (plan)
         for name, sub in (subs or {}).items():
             walk(sub, [*path, name])
 
@@ -91,7 +91,7 @@ def test_examples__name_only_real_commands():
     (["rank", "--top", "x"], "Invalid value for '--top'"),
     (["rank", "--no-such-option"], "No such option: --no-such-option"),
     (["nosuch"], "No such command 'nosuch'"),
-    (["forget"], "Missing argument"),
+    (["opportunities", "show"], "Missing argument"),
 ])
 def test_usage_error__one_paragraph_error_exit_2(capsys, args, says):
     status, out, err = cli(capsys, *args)

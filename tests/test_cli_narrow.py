@@ -36,26 +36,74 @@ TABLE_COMMANDS = {
                            "2027-03-09", "--kind", "c2c", "--country", "JP", "--party", "AMZ"],
     "outcomes add meeting": ["outcomes", "add", "meeting", "--date", "2027-03-10", "--kind", "b2b", "--party",
                              "Leichtbau Sachsen GmbH", "--partner", "ORG-1"],
-    "outcomes add org": ["outcomes", "add", "org", "--name", "Chubu Composites Cluster", "--country", "Japan",
-                         "--kind", "cluster"],
+    "outcomes add org": ["outcomes", "add", "org", "--name", "Hamamatsu Light Alloy Forum", "--country", "Japan",
+                         "--kind", "intermediary"],
     "outcomes add case": ["outcomes", "add", "case", "--name", "Composite MoU", "--date", "2027-02-18", "--kind",
                           "2", "--party", "AMZ", "--partner", "ORG-1", "--objective", "rd"],
     "report indicators": ["report", "indicators", "--to", "2027-12-31"],
+    "report agreements": ["report", "agreements", "--to", "2027-12"],
+    "opportunities check": ["opportunities", "check", "--today", "2027-01-15"],
+    "model coverage": ["model", "coverage"],
+    "plan list": ["plan", "list"],
+    "plan show": ["plan", "show", "2"],
+    "plan diff": ["plan", "diff", "1", "2"],
+    "export calendar": ["export", "calendar", "--format", "table"],
+    "outcomes add steps": ["outcomes", "add", "steps", "--case", "CASE-1", "--main-steps", "MoU signed in Nagoya",
+                           "--next-steps", "Joint supplier day"],
+    "outcomes add dissemination": ["outcomes", "add", "dissemination", "--name", "Press release", "--date",
+                                   "2027-01-15", "--channel", "article", "--smes", "120", "--rtos", "20",
+                                   "--clusters", "8", "--policy-actors", "5"],
+    "outcomes add consortium-meeting": ["outcomes", "add", "consortium-meeting", "--name", "Jour fixe", "--date",
+                                        "2027-02-09", "--party", "AMZ", "--party", "MECH"],
+    "outcomes add partnership": ["outcomes", "add", "partnership", "--name", "Other Cluster Go International",
+                                 "--date", "2027-04-20", "--kind", "cluster_partnership", "--party", "AMZ"],
+    "outcomes add contact": ["outcomes", "add", "contact", "--date", "2027-02-01", "--partner", "ORG-1",
+                             "--party", "MAV"],
+    "outcomes add milestone": ["outcomes", "add", "milestone", "MS1", "--achieved", "--date", "2026-06-30"],
+    "outcomes add deliverable": ["outcomes", "add", "deliverable", "D4.1", "--achieved", "--date", "2026-06-28"],
+    "partners import": ["partners", "import", FIXTURES / "agenda" / "partners.csv"],
+    "partners add": ["partners", "add", "--name", "Nagoya Light Metals", "--country", "JP", "--kind", "sme",
+                     "--sectors", "automotive", "--offers", "Magnesium die casting"],
+    "partners list": ["partners", "list", "--country", "japan"],
+    "partners show": ["partners", "show", "JP-CAC", "--with-contacts"],
+    "agenda suggest": ["agenda", "suggest", "--mission", "M06", "--per-member", "2"],
+    "agenda import sessions": ["agenda", "import", "sessions", FIXTURES / "agenda" / "sessions.csv"],
+    "agenda import requests": ["agenda", "import", "requests", FIXTURES / "agenda" / "requests.csv"],
+    "agenda import availability": ["agenda", "import", "availability", FIXTURES / "agenda" / "availability.csv",
+                                   "--mission", "M06"],
+    "agenda session": ["agenda", "session", "--mission", "M06", "--day", "2027-02-18", "--start", "09:00", "--end",
+                       "10:00", "--slot-minutes", "20", "--tables", "1"],
+    "agenda request": ["agenda", "request", "--mission", "M06", "--from", "Compositi Emilia Srl", "--to", "JP-TKB",
+                       "--priority", "1"],
+    "agenda schedule": ["agenda", "schedule", "--mission", "M06", "--time-limit", "5"],
+    "agenda show": ["agenda", "show", "--mission", "M06"],
 }
+# The database every command above reads: the README's own-data walk-through, with an agenda for M06.
+SETUP = [
+    ["ingest", FIXTURES / "survey" / "canonical_en.csv", FIXTURES / "outcomes" / "members.csv"],
+    ["opportunities", "import", "--builtin"],
+    ["missions", "import", FIXTURES / "outcomes" / "missions.csv"],
+    ["outcomes", "import", FIXTURES / "outcomes" / "history.csv"],
+    ["partners", "import", FIXTURES / "agenda" / "partners.csv"],
+    ["plan", "--include-unconsented"],
+    ["plan", "--include-unconsented", "--max-per-member", "3", "--require", "Compositi Emilia Srl@M06",
+     "--require", "Leichtbau Sachsen GmbH@M06", "--require", "Plasturgie Alpes SAS@M06"],
+    ["plan", "adopt", "2"],
+    ["agenda", "suggest", "--mission", "M06", "--per-member", "2", "--accept"],
+    ["agenda", "import", "sessions", FIXTURES / "agenda" / "sessions.csv"],
+    ["agenda", "import", "requests", FIXTURES / "agenda" / "requests.csv"],
+    ["agenda", "schedule", "--mission", "M06", "--time-limit", "5"],
+]
 # Commands that write files rather than print tables.
-FILE_COMMANDS = {"export shortlist", "export report", "survey template"}
+FILE_COMMANDS = {"export shortlist", "export report", "survey template", "agenda export"}
 BOX = re.compile(r"[│┃┏┓┗┛┡┩└┘┌┐├┤┬┴┼╇╈╋━─┳┻]")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("narrow") / "elca.db"
-    for args in (["ingest", FIXTURES / "survey" / "canonical_en.csv", FIXTURES / "outcomes" / "members.csv"],
-                 ["opportunities", "import", "--builtin"],
-                 ["missions", "import", FIXTURES / "outcomes" / "missions.csv"],
-                 ["plan", "--include-unconsented"],
-                 ["outcomes", "import", FIXTURES / "outcomes" / "history.csv"]):
-        assert run(["--db", str(db), "-q", *map(str, args), "--format", "json"]) == 0
+    for args in SETUP:
+        assert run(["--db", str(db), "-q", *map(str, args)]) == 0, args
     return db
 
 

@@ -426,9 +426,9 @@ def test_report__period_and_months__same_window_and_header_says_what_is_outside(
     by_months = report(history, "--from", "2027-01", "--to", "2027-06")
     assert by_period.split("## Part I")[1] == by_months.split("## Part I")[1]
     assert "- **period**: from 2027-01-01 to 2027-06-30 (reporting period 3, months 13-18 of the action)" in by_period
-    # The three records added after mid-year, the milestone and deliverable statuses of 2026.
-    assert ("- **outside the period**: not counted: 2 records dated before it (1 deliverables, 1 milestones); "
-            "3 records dated after it (1 cases, 1 events, 1 meetings)") in by_period
+    # The three records added after mid-year; the milestone and deliverable statuses of 2026 still show in part I.
+    assert ("- **outside the period**: not counted: 3 records dated after it (1 cases, 1 events, 1 meetings)"
+            in by_period)
 
 
 def test_report__default_period__ends_today_and_says_so(history):
@@ -470,3 +470,46 @@ def test_agreements__d22_register__cooperation_and_business_agreements(history):
     assert detroit["partners"] == ["confidential (large company)"] and detroit["countries"] == ["United States"]
     mid = run("report", "agreements", *MID_YEAR, "--format", "md", db=history).stdout
     assert "Kobe MoU" not in mid and "not listed: 1 after it" in mid and "Detroit Forming" not in mid
+
+
+def test_report__screen_and_csv__state_the_period_too(history):
+    screen = run("report", "indicators", *MID_YEAR, "--table", "events", db=history)
+    assert screen.exit_code == 0, screen.stderr
+    assert screen.stdout.startswith("Period: from the start of the action (2026-01-01) to 2027-06-30\n"
+                                    "Outside the period: not counted: 3 records dated after it")
+    csv_ = run("report", "agreements", *MID_YEAR, "--format", "csv", db=history)
+    assert "Period: from the start of the action (2026-01-01) to 2027-06-30" in csv_.stderr
+    assert csv_.stdout.startswith("No.,Agreement,")
+
+
+def test_report__typed_text__never_a_formula_or_markup(history, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(history, db)
+    hostile = "=HYPERLINK(\"http://x\")|[red]pipe[/red]"
+    added = run("outcomes", "add", "case", "--name", hostile, "--date", "2027-03-01", "--kind", "1", "--party", "AMZ",
+                "--partner", "ORG-1", "--objective", "rd", "--main-steps", "@SUM(A1)", db=db)
+    assert added.exit_code == 0, added.stderr
+    out = tmp_path / "r.xlsx"
+    assert run("report", "indicators", *MID_YEAR, "--out", out, db=db).exit_code == 0
+    cells = [c for sheet in openpyxl.load_workbook(out).worksheets for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith(("=", "@"))]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)  # text shown as typed, never run
+    md = report(db, *MID_YEAR, "--table", "cluster-details")
+    assert r'=HYPERLINK("http://x")\|\[red\]pipe\[/red\]' in md  # escaped for Markdown, the text kept
+    screen = run("report", "indicators", *MID_YEAR, "--table", "cluster-details", db=db).stdout
+    assert "[red]" in screen  # shown as typed, not taken as rich markup
+
+
+def test_report__xlsx_to_standard_output__the_template_workbook(history, capsysbinary, monkeypatch):
+    import io
+    import sys
+
+    from elca_match.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["elca-match", "--db", str(history), "report", "indicators", *MID_YEAR,
+                                      "--table", "events", "--format", "xlsx", "--out", "-"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    book = openpyxl.load_workbook(io.BytesIO(capsysbinary.readouterr().out))
+    assert book.sheetnames == ["2 Events"]

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.slow  # child processes
 HEAVY = ("numpy", "scipy", "sklearn", "openpyxl")
 PROBE = """
 import json, sys, time
-started = time.perf_counter()
+started = time.process_time()
 import elca_match.cli
-print(json.dumps({"seconds": time.perf_counter() - started, "loaded": sorted(m for m in %r if m in sys.modules)}))
+print(json.dumps({"seconds": time.process_time() - started, "loaded": sorted(m for m in %r if m in sys.modules)}))
 """
 
 

@@ -112,6 +112,14 @@ def _bomb(sheet_body: bytes) -> bytes:
     return _zip(parts)
 
 
+def _one_valid_row() -> bytes:
+    """A canonical header and one valid answer row, as bytes."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_survey(Path(folder) / "one.csv", survey_rows(1)).read_bytes()
+
+
 HOSTILE = [
     # name, bytes, where the message must point
     ("cells.xlsx", lambda: _bomb(b'<row r="1"><c r="A1" t="inlineStr"><is><t>org_name</t></is></c></row><row r="2">'
@@ -122,7 +130,8 @@ HOSTILE = [
      "unpacks to"),
     ("million-columns.csv", lambda: b",".join(b"c%d" % i for i in range(1_000_000)) + b"\r\nA\r\n",
      "row 1: the file is refused because the row has 1000000 columns"),
-    ("million-columns-row-3.csv", lambda: b"org_name,x\r\nA,b\r\n" + b"," * 1_000_000 + b"\r\n",
+    # a valid header and row 2 (a header the adapter refuses is now refused before any row is read)
+    ("million-columns-row-3.csv", lambda: _one_valid_row() + b"," * 1_000_000 + b"\r\n",
      "row 3: the file is refused because the row has 1000001 columns"),
 ]
 

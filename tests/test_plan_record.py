@@ -38,7 +38,7 @@ def test_what_if__leaves_the_adopted_plan_and_the_mission_shortlist_unchanged(db
     assert len(what_if["assignments"]) < len(first["assignments"])
     after = shortlist(db, "--mission", "JP-EXP")
     assert after["shortlists"] == before["shortlists"]
-    assert "plan #1 (adopted" in after["query"] and "plan #1 (adopted" in after["source"]
+    assert "plan #1 (adopted" in after["source"] and "plan #1 (adopted" in json.dumps(after["summary"])
     record = plan_of_record(db)
     assert (record.plan_id, record.status) == (1, "adopted")
     assert record.plan.as_dict()["assignments"] == first["assignments"]
@@ -46,7 +46,7 @@ def test_what_if__leaves_the_adopted_plan_and_the_mission_shortlist_unchanged(db
     chosen = shortlist(db, "--mission", "JP-EXP", "--plan", 2)
     assigned = [a["member"] for a in what_if["assignments"] if a["mission"] == "JP-EXP"]
     assert [e["org_key"] for e in chosen["shortlists"][0]["entries"] if e["status"] == "assigned"] == assigned
-    assert "plan #2 (draft" in chosen["query"]
+    assert "plan #2 (draft" in chosen["source"]
     draft = plan_of_record(db, 2)
     assert (draft.plan_id, draft.status) == (2, "draft")
 
@@ -83,7 +83,7 @@ def cli(db, *args):
 def test_plan_list_show_diff_adopt_discard__through_the_command_line(db):  # noqa: F811
     first = plan_json(db)
     what_if = plan_json(db, "--cluster-max-share", "0.05")
-    listed = json.loads(cli(db, "plan", "list", "--format", "json").stdout)
+    listed = json.loads(cli(db, "plan", "list", "--format", "json").stdout)["plans"]
     assert [(p["id"], p["status"]) for p in listed] == [(2, "draft"), (1, "adopted")]
     assert listed[0]["changed"] == {"cluster_max_share": 0.05} and listed[1]["changed"] == {}
     assert listed[0]["assigned"] == len(what_if["assignments"]) and listed[0]["seats"] == 9
@@ -101,8 +101,12 @@ def test_plan_list_show_diff_adopt_discard__through_the_command_line(db):  # noq
     assert cli(db, "plan", "adopt", 2).exit_code == 0
     assert plan_of_record(db).plan_id == 2
     assert cli(db, "plan", "discard", 1).exit_code == 0
-    assert [p["id"] for p in json.loads(cli(db, "plan", "list", "--format", "json").stdout)] == [2]
+    assert [p["id"] for p in json.loads(cli(db, "plan", "list", "--format", "json").stdout)["plans"]] == [2]
     assert isinstance(cli(db, "plan", "show", 1).exception, NotFoundError)
+    assert cli(db, "plan", "adopt", 2).exit_code == 0  # adopting the plan of record again changes nothing
+    assert plan_json(db, "--max-per-member", "3")["plan_id"] == 3
+    assert cli(db, "plan", "discard", 3).exit_code == 0
+    assert plan_json(db, "--max-per-member", "2")["plan_id"] == 4  # a discarded number is never reused
 
 
 def test_plan__adopt_option__becomes_the_plan_of_record(db):  # noqa: F811
@@ -232,3 +236,13 @@ def test_replan__option_given_again__overrides_the_base_plans(db):  # noqa: F811
     kept = pairs(base) & pairs(replan)
     assert {(c["member"], c["mission"]) for c in replan["changes"] if c["change"] == "leaves"} == pairs(base) - kept
     assert all(c["reason"] == "cluster_quota" for c in replan["changes"] if c["change"] == "leaves")
+
+
+def test_replan__excluding_a_locked_member__drops_its_lock(db):  # noqa: F811
+    base = plan_json(db)
+    a = base["assignments"][0]
+    locked = plan_json(db, "--lock", f"{a['member']}@{a['mission']}")
+    replan = plan_json(db, "--from", locked["plan_id"], "--exclude", a["member"])
+    assert a["member"] not in {m for m, _ in pairs(replan)} and "lock" not in replan["params"]
+    assert [(c["member"], c["reason"]) for c in replan["changes"] if c["change"] == "leaves"] == [
+        (a["member"], "excluded")]

@@ -174,7 +174,8 @@ def test_code_pages_of_the_languages__still_read_exactly(tmp_path, lang, text, e
 
 def test_cyrillic_file__read_but_said(tmp_path):
     path = tmp_path / "ru.csv"
-    path.write_bytes("org_name,capabilities\r\nЛегкие конструкции,Сварка и склеивание деталей\r\n".encode("cp1251"))
+    text = "org_name,capabilities\r\nЛегкие конструкции,Сварка и склеивание деталей\r\n"
+    path.write_bytes(text.encode("cp1251"))
     table = read_table(path)
     assert [w.code for w in table.warnings] == ["foreign_script"]
     assert "Cyrillic" in table.warnings[0].message()
@@ -227,3 +228,8 @@ def test_comma_separated_choices__ambiguous__reported_with_both_readings(monkeyp
     assert (value, problem) == (None, "ambiguous_choices")
     assert Problem(problem, params=params).message() == ("the commas can be read as energy; sports or automotive; "
                                                          "medical; separate the answers with ';' as the template does.")
+
+
+def test_folder__refused_as_a_folder(tmp_path):
+    code, output = run("--db", tmp_path / "elca.db", "ingest", tmp_path)
+    assert code == 3 and "this is a folder" in output

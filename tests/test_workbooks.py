@@ -8,18 +8,16 @@ refused naming its row before any reader builds a row.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from elca_match.errors import InputError
-from elca_match.tabular import MAX_COLUMNS, _read_sheet, read_table
+from elca_match.tabular import MAX_COLUMNS, SourceInfo, _read_sheet, read_table
 from elca_match.workbooks import (SheetShape, _calamine_sheets, _openpyxl_sheets, check_workbook, column_number,
                                   read_sheets, sheet_parts)
-from elca_match.tabular import SourceInfo
 
 from conftest import FIXTURES
-from test_tabular import HEADER_ONLY, cell, hand_made_xlsx
+from test_tabular import cell, hand_made_xlsx
 
 XLSX_FIXTURES = sorted(p for p in (FIXTURES / "exports").glob("*.xlsx")) + sorted((FIXTURES / "survey").glob("*.xlsx"))
 
@@ -113,3 +111,31 @@ def test_read_sheets__dense_workbook__read_by_calamine(monkeypatch):
 
     monkeypatch.setattr(workbooks, "_openpyxl_sheets", lambda data: pytest.fail("openpyxl used"))
     assert next(iter(read_sheets(data, shapes)))[0]
+
+
+_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 2 else "&lol;" * 10}">' for n in range(2, 10))
+           + "]>")
+_XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize("dtd,entity", [(_LAUGHS, "&lol9;"), (_XXE, "&xxe;")], ids=["billion-laughs", "xxe"])
+def test_hostile_xml__entities_never_expanded__refused_as_broken(tmp_path, dtd, entity):
+    import io
+    import zipfile
+
+    from test_tabular import _xlsx_parts
+
+    parts = _xlsx_parts(f'<row r="1">{cell("A1", "org_name")}</row><row r="2">{cell("A2", entity)}</row>')
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0"?>' + dtd)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(InputError) as caught:  # how soon: benchmarks/bench_latency.py
+        read_table(path)
+    assert caught.value.problems[0].code == "file_broken_xlsx"
+    assert "root:" not in str(caught.value)

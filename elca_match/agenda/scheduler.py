@@ -32,7 +32,6 @@ from .model import (
     CapacityNote,
     Instance,
     Meeting,
-    Placement,
     Request,
     Schedule,
     Slot,
@@ -229,11 +228,15 @@ def schedule(instance: Instance, time_limit: float = 10.0, workers: int = 2, see
 
     status_name = "optimal" if objective >= bound else "feasible"
     if objective < bound:
+        start = set(hint)
         status = solve(met_value, True, remaining() * STAGE_ONE_SHARE)
         if status is not None and round(solver.ObjectiveValue()) >= objective:
             objective = round(solver.ObjectiveValue())
             bound = min(bound, int(solver.BestObjectiveBound() + 1e-6))
             status_name = "optimal" if status == cp_model.OPTIMAL or objective >= bound else "feasible"
+        else:  # the solver found nothing better than the start in its time: keep the start
+            hint.clear()
+            hint.update(start)
     model.Add(met_value >= objective)
     stages = []
     if previous:
@@ -318,7 +321,7 @@ def _start(instance, slots, candidates, requests, locked, previous, selected) ->
                     key=lambda r: (-requests[r].weight, len(candidates[r]), r))
     placed = first_come(order, slots, candidates, requests,
                         preferred={**{r: s for r, (s, _t) in previous.items()},
-                                   **{r: s for r, (s, _t) in locked.items()}})
+                                   **{r: s for r, (s, _t) in locked.items()}}, compact=True)
     return set(placed.items())
 
 

@@ -18,7 +18,7 @@ import_app = typer.Typer(help="Import meeting requests, sessions or availability
                          no_args_is_help=True)
 
 MISSION = typer.Option(..., "--mission", "-m", help="Mission id (see `elca-match missions list`).")
-PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the latest plan).")
+PLAN = typer.Option(None, "--plan", help="Read who travels from this saved plan (default: the plan of record).")
 WITH_CONTACTS = typer.Option(False, "--with-contacts",
                              help="Add contact name and e-mail (personal data), only where the organisation consented.")
 
@@ -193,7 +193,11 @@ def export(
         err_console().print(f"Wrote {len(written)} calendars into {out}", markup=False)
         return
     check_suffix(out, fmt.value)
-    emit(agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True), Format(fmt.value), out)
+    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True)
+    if fmt is ExportFormat.csv and document.sections:
+        # one table: the personal agendas share their columns (a 'section' column names whose agenda)
+        document.sections = [s for s in document.sections if s.columns == document.sections[0].columns]
+    emit(document, Format(fmt.value), out)
 
 
 @agenda_app.command("held")

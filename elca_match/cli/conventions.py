@@ -31,8 +31,11 @@ def _hide_flag_metavars(params: Iterable[Any]) -> None:
             param.metavar = ""
 
 
-def merge_repeated(command: Any, ctx: Any, args: list[str]) -> list[str]:
-    """``args`` with repeated list options merged into one comma list; a repeated single-valued option refused."""
+def merge_repeated(command: Any, ctx: Any, args: list[str], stop_at: frozenset[str] = frozenset()) -> list[str]:
+    """``args`` with repeated list options merged into one comma list; a repeated single-valued option refused.
+
+    Scanning stops at ``--`` and at a word in ``stop_at`` (a group's subcommand, whose options are its own).
+    """
     options: dict[str, Any] = {}
     for param in command.params:
         if getattr(param, "param_type_name", "") == "option" and not param.is_flag and not param.multiple \
@@ -43,7 +46,7 @@ def merge_repeated(command: Any, ctx: Any, args: list[str]) -> list[str]:
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg == "--":
+        if arg == "--" or arg in stop_at:
             break
         name, value, stop = arg, None, i + 1
         if arg.startswith("--") and "=" in arg:
@@ -134,7 +137,7 @@ def shared_flags(tables: bool) -> list[Any]:
     """Fresh ``--quiet`` (and, for commands that print tables, ``--wide``) options for one command."""
     from .context import set_quiet, set_wide
 
-    flags = typer.Typer()
+    flags = typer.Typer(add_completion=False)
 
     @flags.command()
     def _flags(
@@ -175,12 +178,26 @@ class ElcaCommand(TyperCommand):
 
 
 class ElcaGroup(TyperGroup):
-    """A typer group whose help shows flags without a ``<bool>`` metavar."""
+    """A typer group with the shared conventions; a group that runs on its own (``plan``) gets them all."""
+
+    def __init__(self, *args: Any, params: list[Any] | None = None, **kwargs: Any) -> None:
+        params = list(params or [])
+        if any(p.name == "fmt" for p in params):
+            taken = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
+            params += [flag for flag in shared_flags(True) if not taken & set(flag.opts)]
+        super().__init__(*args, params=params, **kwargs)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _hide_flag_metavars(params)
         return params
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, merge_repeated(self, ctx, list(args), frozenset(self.commands)))
+
+    def invoke(self, ctx: Any) -> Any:
+        guard_out(ctx)
+        return super().invoke(ctx)
 
 
 def _default(cls: Any, typer_class: type) -> bool:
@@ -207,11 +224,11 @@ def adopt(app: typer.Typer, prefix: str = "") -> None:
     for group in app.registered_groups:
         if _default(group.cls, TyperGroup):
             group.cls = ElcaGroup
-        # a group that runs by itself (`plan`) shows its examples too
-        examples = epilog(f"{prefix}{group.name}")
-        if examples and group.typer_instance is not None:
-            group.typer_instance.info.epilog = examples
         if group.typer_instance is not None:
+            # a group that runs on its own (`plan`) shows its examples like a command
+            sub = group.typer_instance.info
+            if _default(sub.epilog, type(None)):
+                sub.epilog = epilog(f"{prefix}{group.name}")
             adopt(group.typer_instance, f"{prefix}{group.name} ")
 
 

@@ -46,7 +46,7 @@ def list_(
     """List missions in date order, optionally to some countries or a region."""
     from ..services.catalogue import list_missions
 
-    from ..store.catalogue import MISSION_FIELDS
+    from ..services.catalogue import MISSION_FIELDS
 
     countries, records = list_missions(db_path(ctx), country)
     columns = SCREEN_COLUMNS if fmt is Format.table and out is None else list(MISSION_FIELDS)

@@ -64,7 +64,7 @@ def list_(
     """List opportunities, optionally for some countries, sectors or value-chain stages."""
     from ..services.catalogue import list_opportunities
 
-    from ..store.catalogue import OPPORTUNITY_FIELDS
+    from ..services.catalogue import OPPORTUNITY_FIELDS
 
     query, records = list_opportunities(db_path(ctx), country, sector, stage)
     if fmt is Format.table and out is None:

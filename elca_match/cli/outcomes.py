@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from ..outcomes.model import LISTS
 from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
 
 outcomes_app = typer.Typer(help="Record the action's outcomes: events, meetings, partners, cooperation cases.",
@@ -248,6 +247,8 @@ def list_(
 
 def result_document(result) -> Document:
     """What an import or `add` did, as one row per record kind."""
+    from ..services.outcomes import LISTS
+
     kinds = [kind for kind in LISTS if kind in ("org", "event", "meeting", "case") or result.totals.get(kind)
              or any(kind in bucket for bucket in (result.added, result.updated, result.unchanged))]
     rows = [[kind, len(result.added.get(kind, [])), len(result.updated.get(kind, [])),
@@ -309,4 +310,6 @@ def outcomes_document(outcomes) -> Document:
                                     [[s.id, "yes" if s.achieved else "no", s.date, s.comment] for s in statuses]))
     counts = outcomes.count()
     notes = [", ".join(f"{n} {kind}" for kind, n in counts.items())]
-    return Document("Outcomes", sections, summary=counts, notes=notes, data=outcomes)
+    # JSON: the four first kinds always, the others when there are any (as count() does).
+    data = {kind: getattr(outcomes, kind) for kind in counts}
+    return Document("Outcomes", sections, summary=counts, notes=notes, data=data)

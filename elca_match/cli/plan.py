@@ -65,8 +65,7 @@ def plan(
     as a numbered draft."""
     if ctx.invoked_subcommand:
         return
-    from ..planning import PlanParams
-    from ..services.plan import plan_missions
+    from ..services.plan import PlanParams, plan_missions
 
     params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
                         cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
@@ -100,7 +99,7 @@ def list_plans(ctx: typer.Context, fmt: Format = FORMAT_OPTION, out: Path = OUT_
     notes = [f"Plan of record: #{record} (exports read it; `elca-match plan adopt ID` changes it)." if record
              else "No plan yet: make one with `elca-match plan`."]
     emit(Document("Saved mission plans", [section], summary={"plans": len(plans), "plan of record": record},
-                  notes=notes, data=plans), fmt, out)
+                  notes=notes, data={"plan_of_record": record, "plans": plans}), fmt, out)
 
 
 def show(ctx: typer.Context, plan_id: int = typer.Argument(..., help="The saved plan's id (see `plan list`)."),

@@ -3,13 +3,16 @@ register of agreements, from the outcome records."""
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import typer
 
 from ..errors import UsageError, did_you_mean
 from ..text import closest
-from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console
+from .context import (FORMAT_OPTION, OUT_OPTION, Format, check_suffix, console, db_path, emit, err_console,
+                      is_quiet, is_stdout)
 
 report_app = typer.Typer(help="Reports for the funding agency.", no_args_is_help=True)
 
@@ -45,7 +48,7 @@ def indicators(
     start: str = START,
     end: str = END,
     period: int = PERIOD,
-    table: list[str] = typer.Option(None, "--table", help="Only this template table (repeatable): milestones, "
+    table: list[str] = typer.Option(None, "--table", metavar="NAME", help="Only this template table (repeatable): milestones, "
                                     "deliverables, call-indicators, project-indicators, events, stakeholders, "
                                     "cluster-cases, sme-cases, objective-types, cluster-details, sme-details, "
                                     "other-cases."),
@@ -62,19 +65,41 @@ def indicators(
     report = indicator_report(db_path(ctx), start, end, targets, period=period)
     if _wants_xlsx(fmt, out):
         if out is None:
-            raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx")
-        from ..outcomes.template_xlsx import write_template_xlsx
+            raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (or --out - for standard "
+                                                     "output)")
+        from ..outcomes.template_xlsx import template_workbook, write_template_xlsx
 
+        if is_stdout(out):
+            buffer = io.BytesIO()  # a zip needs to seek; a pipe cannot
+            template_workbook(report, names).save(buffer)
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.buffer.flush()
+            return
         check_suffix(out, "xlsx")
         write_template_xlsx(report, out, names)
         err_console().print(f"Wrote {out}", markup=False)
         return
     document = report_document(report, names)
-    if out is not None and len(document.sections) > 1 and (
+    _state_period(document, fmt, out)
+    if out is not None and not is_stdout(out) and len(document.sections) > 1 and (
             fmt is Format.csv or (fmt is Format.table and out.suffix.lower() == ".csv")):
         _csv_per_table(document, out)
         return
     emit(document, fmt, out)
+
+
+def _state_period(document, fmt: Format, out: Path | None) -> None:
+    """Say which period a report counts where its format has no header: above the tables on
+    the screen, on standard error for CSV (md, json and xlsx carry it in their header)."""
+    lines = [f"{key.capitalize()}: {value}" for key, value in document.summary.items()
+             if key in ("period", "outside the period")]
+    if fmt is Format.table and out is None:
+        if not is_quiet():
+            for line in lines:
+                console().print(line, markup=False, highlight=False)
+    elif fmt is Format.csv or (fmt is Format.table and out is not None and out.suffix.lower() == ".csv"):
+        for line in lines:
+            err_console().print(line, markup=False, highlight=False)
 
 
 def _csv_per_table(document, out: Path) -> None:
@@ -103,4 +128,6 @@ def agreements(
     from ..outcomes.agreements import register_document
     from ..services.outcomes import agreements_register
 
-    emit(register_document(agreements_register(db_path(ctx), start, end, period=period)), fmt, out)
+    document = register_document(agreements_register(db_path(ctx), start, end, period=period))
+    _state_period(document, fmt, out)
+    emit(document, fmt, out)

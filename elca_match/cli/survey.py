@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from ..export import Document, Section
 from .context import FORMAT_OPTION, OUT_OPTION, STDOUT, Format, check_out, check_suffix, emit, err_console
 
 survey_app = typer.Typer(help="The D1.2 questionnaire: blank templates, the XLSForm, the questions.",
@@ -27,7 +26,7 @@ def template(
     out: Path = typer.Option(..., "--out", "-o", help="File to write, e.g. d12-de.xlsx.", callback=check_out),
 ) -> None:
     """Write the blank response sheet in one language; fill it in and `ingest` it as it is."""
-    from ..templates import write_template
+    from ..services.survey import write_template
 
     if fmt and fmt.lower() in ("csv", "xlsx"):  # an unknown format gets its own message below
         check_suffix(out, fmt.lower())
@@ -39,7 +38,7 @@ def template(
 def xlsform(out: Path = typer.Option(..., "--out", "-o", help="XLSForm workbook to write, e.g. d12.xlsx.",
                                  callback=check_out)) -> None:
     """Write the questionnaire as an XLSForm (six languages) for KoboToolbox or ODK."""
-    from ..templates import write_xlsform
+    from ..services.survey import write_xlsform
 
     check_suffix(out, "xlsx")
     path = write_xlsform(out)
@@ -55,13 +54,12 @@ def limesurvey(
 
     Example: elca-match survey limesurvey --out d12.txt
     """
-    from ..questionnaire import load_questionnaire
-    from ..surveytools.definitions import limesurvey_structure_text
+    from ..services.survey import limesurvey_structure
 
     if version is not None:
         _check_version(version)
     check_suffix(out, "txt")
-    _write_text(out, limesurvey_structure_text(load_questionnaire(version)), "\r\n")
+    _write_text(out, limesurvey_structure(version), "\r\n")
 
 
 @survey_app.command("googleforms")
@@ -74,17 +72,13 @@ def googleforms(
 
     Example: elca-match survey googleforms --lang fr --out d12-fr.gs
     """
-    from ..questionnaire import load_questionnaire
-    from ..surveytools.definitions import google_apps_script
-    from ..templates import check_language
+    from ..services.survey import google_script
 
     if version is not None:
         _check_version(version)
-    questionnaire = load_questionnaire(version)
-    lang = lang.strip().lower()
-    check_language(lang, questionnaire)
+    script = google_script(lang.strip().lower(), version)
     check_suffix(out, "gs")
-    _write_text(out, google_apps_script(questionnaire, lang), "\n")
+    _write_text(out, script, "\n")
 
 
 def _write_text(out: Path, text: str, newline: str) -> None:
@@ -105,6 +99,8 @@ def show(
     out: Path = OUT_OPTION,
 ) -> None:
     """Print the questionnaire: each question's code, type, label, choices and LimeSurvey code."""
+    from ..services.survey import questionnaire_document
+
     if version is not None:
         _check_version(version)
     emit(questionnaire_document(lang.strip().lower(), version), fmt, out)
@@ -119,31 +115,3 @@ def _check_version(version: str) -> None:
     if version not in known:
         raise UsageError.of("unknown_name", what="questionnaire version", value=version,
                             suggestion=did_you_mean(closest(version, known)), allowed=", ".join(known))
-
-
-def questionnaire_document(lang: str, version: str | None = None) -> Document:
-    """The questionnaire as a table of questions, labels and choices in ``lang``."""
-    from ..questionnaire import load_questionnaire
-    from ..surveytools import conventions as C
-    from ..templates import check_language
-
-    q = load_questionnaire(version)
-    check_language(lang, q)
-    rows = []
-    for question in q.questions:
-        if C.is_country_list(question):
-            choices = "countries (ISO code or name)"
-        else:
-            choices = "; ".join(f"{c.code} = {c.labels.get(lang, c.code)}" for c in question.choices)
-        if question.type in ("integer", "likert") and question.min is not None:
-            choices = f"{question.min}..{question.max if question.max is not None else ''}"
-        lime = ", ".join(c.code for c in C.limesurvey_layout_for(question)) \
-            if question.code != C.submission_question(q) else C.LIMESURVEY_SUBMITTED
-        block = f"{question.profile_block} x{question.profile_weight:g}" if question.profile_block else ""
-        rows.append([question.code, question.type, "yes" if question.required else "", question.label(lang),
-                     choices, block, lime])
-    section = Section(f"{q.title.get(lang, q.version)} ({q.version})",
-                      ["code", "type", "required", "label", "choices", "profile", "LimeSurvey code"], rows,
-                      wrap_columns=("label", "choices", "LimeSurvey code"))
-    return Document("Questionnaire", [section], summary={"version": q.version, "language": lang},
-                    notes=[f"{len(q.questions)} questions, {len(q.required_codes())} required."], lang=lang)

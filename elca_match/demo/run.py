@@ -289,11 +289,9 @@ def _import_summary(imported: Any, what: str) -> str:
 
 def _settle(db_path: Path) -> None:
     """Fold the write-ahead log into the database file so it can be moved on its own."""
-    from ..store import session, vacuum
+    from ..services.database import settle
 
-    with session(db_path) as opened:
-        db = opened.db
-        vacuum(db)
+    settle(db_path)
 
 
 def _remove_database(path: Path) -> None:

@@ -34,7 +34,7 @@ class Section:
         if self.name or self.table:
             return self.name or self.table
         words = re.findall(r"[a-z0-9]+", self.title.split(":")[0].lower())
-        return "-".join(words[:4])
+        return "-".join(words[:4]) or "rows"
 
 
 @dataclass
@@ -61,6 +61,13 @@ class Document:
     data: Any = None  # the result dataclass itself, serialised whole by the json writer when present
     lang: str = "en"  # language of the labels (html lang attribute)
     table: str | None = None  # the section a one-table format (csv) writes; None: the first
+    # what was asked (command and options); set by the command line, which then gets the
+    # documented JSON shape of docs/json.md (query, summary, tables)
+    query: dict[str, Any] | None = None
+    # sheets only a workbook has, before the summary: worksheets to fill in (an invitation list)
+    workbook_front: list[Section] = field(default_factory=list)
+    # the writers' own words (Summary, Notes, Sheet, About, Rows) in the document's language
+    words: dict[str, str] = field(default_factory=dict)
 
     def one_table(self) -> Section | None:
         """The section a one-table format writes: the one named ``table``, else the first.
@@ -76,10 +83,3 @@ class Document:
             return self.sections[names.index(self.table)]
         raise UsageError.of("unknown_name", what="table", value=self.table,
                             suggestion=did_you_mean(closest(self.table, names)), allowed=", ".join(names))
-    # what was asked (command and options); set by the command line, which then gets the
-    # documented JSON shape of docs/json.md (query, summary, tables)
-    query: dict[str, Any] | None = None
-    # sheets only a workbook has, before the summary: worksheets to fill in (an invitation list)
-    workbook_front: list[Section] = field(default_factory=list)
-    # the writers' own words (Summary, Notes, Sheet, About, Rows) in the document's language
-    words: dict[str, str] = field(default_factory=dict)

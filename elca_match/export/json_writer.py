@@ -9,13 +9,11 @@ import dataclasses
 import datetime as _dt
 import json
 import math
-import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import PurePath
 from typing import IO, Any
 
-from ..text import fold
 from .document import Document, Section
 
 
@@ -52,26 +50,24 @@ def section_objects(section: Section) -> list[dict[str, Any]]:
     return [dict(zip(columns, (jsonable(v) for v in row))) for row in section.rows]
 
 
-def table_name(title: str) -> str:
-    """A table's JSON name from a section title: ``'Rows set aside'`` -> ``'rows-set-aside'``."""
-    head = re.split(r" · |: | \(|\n", str(title or ""), maxsplit=1)[0]
-    name = "-".join(re.findall(r"[a-z0-9]+", fold(head)))
-    return name[:48].rstrip("-") or "rows"
-
-
 def named_tables(document: Document) -> dict[str, list[dict[str, Any]]]:
     """The document's sections as named tables of row objects, keyed like the CSV columns.
 
-    Sections with the same table name (given, or from their titles) and the same
-    columns form one table, each row led by a ``section`` key holding its section's
-    title, as in CSV; a name taken by other columns gets ``-2``, ``-3``...
+    Table names are the ones ``--table`` takes (:attr:`Section.table_name`). Sections with
+    the same name and the same columns form one table, and so do all sections of a
+    document whose sections share their columns (named after the document), each row
+    led by a ``section`` key holding its section's title, as in CSV; a name taken by
+    other columns gets ``-2``, ``-3``...
     """
     sections = document.sections
     same_columns = len(sections) > 1 and all(list(s.columns) == list(sections[0].columns) for s in sections)
-    shared = table_name(document.title) if same_columns else None
+    shared = None
+    if same_columns:
+        names = {s.table_name for s in sections}
+        shared = names.pop() if len(names) == 1 else Section(document.title, [], []).table_name
     groups: dict[str, list[Section]] = {}
     for section in sections:
-        name = section.name or section.table or shared or table_name(section.title)
+        name = shared or section.table_name
         candidate, n = name, 1
         while candidate in groups and list(groups[candidate][0].columns) != list(section.columns):
             n += 1

@@ -7,7 +7,7 @@ names only features both sides have, and the breakdown sums to the score.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,12 +66,14 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
                   member_trl: Sequence[tuple[int, int] | None] | None = None,
                   opp_trl: Sequence[tuple[int, int] | None] | None = None,
                   groups: Sequence[Any] = (), why_terms: int = 3,
-                  labels: Mapping[str, str] | None = None) -> list[Contribution]:
+                  labels: Mapping[str, str] | None = None,
+                  implied: Mapping[str, Collection[str]] | None = None) -> list[Contribution]:
     """Breakdown and explanation of each (member row, opportunity row) pair, vectorised over pairs.
 
     ``groups`` are objects with ``blocks`` and ``prefix`` (the model's explain groups);
     ``member_trl``/``opp_trl`` give the TRL levels and ranges the TRL part names;
-    ``labels`` names the thesaurus concepts among the text features in the reader's language.
+    ``labels`` names the thesaurus concepts among the text features in the reader's language;
+    ``implied`` says which broader concepts each one brings (left out of a "why" that names it).
     The score is the sum of the breakdown (``math.fsum``), so the two always agree.
     """
     if not pairs:
@@ -91,7 +93,7 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
         breakdown = {b: float(per_block[i]) for i, b in enumerate(space.blocks)}
         why = explain(shared, groups, space.blocks,
                       member_trl[m] if member_trl is not None else None,
-                      opp_trl[o] if opp_trl is not None else None, why_terms, labels)
+                      opp_trl[o] if opp_trl is not None else None, why_terms, labels, implied)
         score = math.fsum(breakdown.values())
         out.append(Contribution(int(m), int(o), score, breakdown, shared, why))
     return out
@@ -117,7 +119,8 @@ def _shared_entries(members_X: Any, opps_X: Any, m_idx: np.ndarray, o_idx: np.nd
 
 def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], blocks: Sequence[str],
             member_trl: tuple[int, int] | None = None, opp_trl: tuple[int, int] | None = None,
-            why_terms: int = 3, labels: Mapping[str, str] | None = None) -> str:
+            why_terms: int = 3, labels: Mapping[str, str] | None = None,
+            implied: Mapping[str, Collection[str]] | None = None) -> str:
     """The readable "why": ``automotive, production; cfrp, rtm; TRL 7 in 6-9; market JP; text: tailgate, crash``.
 
     Only blocks with shared features appear; features within a block are listed by
@@ -137,7 +140,7 @@ def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], b
             if block == TRL_BLOCK:
                 names.append(_trl_phrase(member_trl, opp_trl, features))
             elif block == TEXT_BLOCK:
-                names.extend(_text_names(features, labels or {}, why_terms))
+                names.extend(_text_names(features, labels or {}, implied or {}, why_terms))
             else:
                 names.extend(f for f, _ in features)
         if names:
@@ -145,9 +148,16 @@ def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], b
     return "; ".join(parts)
 
 
-def _text_names(features: list[tuple[str, float]], labels: Mapping[str, str], why_terms: int) -> list[str]:
-    """The ``why_terms`` strongest shared concepts by label, then plain words while there are fewer."""
-    concepts = [labels[f] for f, _ in features if f in labels][:why_terms]
+def _text_names(features: list[tuple[str, float]], labels: Mapping[str, str],
+                implied: Mapping[str, Collection[str]], why_terms: int) -> list[str]:
+    """The ``why_terms`` strongest shared concepts by label, then plain words while there are fewer.
+
+    A broader concept that a shared narrower one brings is not named again (tailgate, not
+    tailgate and body panel).
+    """
+    shared = [f for f, _ in features if f in labels]
+    brought = {b for f in shared for b in implied.get(f, ()) if b != f}
+    concepts = [labels[f] for f in shared if f not in brought][:why_terms]
     words = [f for f, _ in features if f not in labels][: max(0, why_terms - len(concepts))]
     return list(dict.fromkeys(concepts)) + words
 

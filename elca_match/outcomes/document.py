@@ -231,7 +231,7 @@ def _sme_details(report: IndicatorReport) -> TemplateTable:
 
 
 def _other_cases(report: IndicatorReport) -> TemplateTable:
-    rows = [[v.term(v.PARTNERSHIP_KINDS, c.kind).label.join((f"{c.number}) ", "")), c.name, c.date, c.parties,
+    rows = [[f"{c.number}) {v.term(v.PARTNERSHIP_KINDS, c.kind).label}", c.name, c.date, c.parties,
              c.description, c.main_steps, c.next_steps] for c in report.other_cases]
     return TemplateTable(OTHER_CASES, rows, [] if rows else ["(no other relevant cooperation case in this period)"],
                          total_row=False)

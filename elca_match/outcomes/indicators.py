@@ -300,7 +300,6 @@ class Period:
     label: str  # "from 2027-01-01 to 2027-06-30 (period 3, months 13-18)"
     before: dict[str, int] = field(default_factory=dict)  # record kind -> records dated before the start
     after: dict[str, int] = field(default_factory=dict)  # record kind -> records dated after the end
-    undated: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -343,13 +342,17 @@ def in_window(date: str, start: str | None, end: str | None) -> bool:
 
 
 def outside(outcomes: Outcomes, start: str | None, end: str | None) -> tuple[dict[str, int], dict[str, int]]:
-    """How many dated records of each kind fall before ``start`` and after ``end``."""
+    """How many dated records of each kind fall before ``start`` and after ``end``.
+
+    Milestone and deliverable statuses are never "before": part I shows every one up to ``end``.
+    """
     before: dict[str, int] = {}
     after: dict[str, int] = {}
     for attr in ("events", "meetings", "cases", "disseminations", "consortium_meetings", "partnerships", "contacts",
                  "milestones", "deliverables"):
+        cumulative = attr in ("milestones", "deliverables")
         for record in getattr(outcomes, attr):
-            if record.date and start and record.date < start:
+            if record.date and start and record.date < start and not cumulative:
                 before[attr] = before.get(attr, 0) + 1
             elif record.date and end and record.date > end:
                 after[attr] = after.get(attr, 0) + 1

@@ -41,10 +41,8 @@ _WRAPPED = Alignment(vertical="top", wrap_text=True)
 _NUMBER_WIDTH, _TEXT_WIDTH, _FIRST_WIDTH = 12, 42, 26
 
 
-def write_template_xlsx(report: IndicatorReport, path: str | Path, names: tuple[str, ...] = ()) -> None:
-    """Write the report's tables (those in ``names``, or all) to ``path`` as a workbook in the template's
-    layout (atomically)."""
-    path = Path(path)
+def template_workbook(report: IndicatorReport, names: tuple[str, ...] = ()) -> Workbook:
+    """The report's tables (those in ``names``, or all) as a workbook in the template's layout."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     tables = report_tables(report, names)
@@ -52,6 +50,13 @@ def write_template_xlsx(report: IndicatorReport, path: str | Path, names: tuple[
     for table, name in zip(tables, titles):
         _write_table(workbook.create_sheet(name), table, period(report), outside_words(report))
     workbook.properties.title = TITLE
+    return workbook
+
+
+def write_template_xlsx(report: IndicatorReport, path: str | Path, names: tuple[str, ...] = ()) -> None:
+    """Write :func:`template_workbook` to ``path`` atomically."""
+    path = Path(path)
+    workbook = template_workbook(report, names)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent if str(path.parent) else ".")
     os.close(fd)
     try:

@@ -43,8 +43,8 @@ RECORD_KINDS: tuple[Term, ...] = (
     Term("deliverable", "Deliverable status", aliases=("deliverables",)),
 )
 
-# Events in the targeted third countries (work package 2, table 2) and the European
-# events of work package 3 ("events for cross-fertilisation and monitoring").
+# Events in the targeted third countries (work package 2, table 2: the first three) and the
+# European events of work package 3 ("events for cross-fertilisation and monitoring").
 EVENT_KINDS: tuple[Term, ...] = (
     Term("preparatory", "Preparatory event (workshop, seminar, visit)",
          aliases=("preparatory event", "workshop", "seminar", "visit")),
@@ -57,7 +57,6 @@ EVENT_KINDS: tuple[Term, ...] = (
          "Other international event with clusters not initially included in the consortium (WP 3)",
          aliases=("other international event", "international event")),
 )
-THIRD_COUNTRY_EVENT_KINDS = frozenset({"preparatory", "c2c", "b2b"})  # work package 2, table 2
 WP3_EVENT_KINDS = ("national_workshop", "international_meeting", "international_event")
 
 # Dissemination channels (work package 4); an article or press release counts towards

@@ -111,7 +111,7 @@ class TextAnalyser:
             if not digit and len(lem) >= self.settings.min_token_length \
                     and token not in self._stop and lem not in self._stop:
                 feature = cognate_key(lem) if self.settings.cognates else lem
-            hit = self._words[key] = (token, lem, word_keys(token, lem), feature)
+            hit = self._words[key] = (token, lem, word_keys(token, lem, lang), feature)
         return hit
 
     def analyse(self, text: str, lang: str | None = None) -> Analysis:

@@ -8,6 +8,7 @@ transaction that would store them; any problem rejects the whole file and nothin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -18,17 +19,18 @@ from typing import Any
 from ..agenda import Instance, Placement, Request, Session, Window, schedule
 from ..agenda.files import MissionInfo, Participant, check_availability, check_requests, check_sessions
 from ..agenda.model import hhmm
-from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
+from ..errors import (InfeasibleError, NotFoundError, Problem, StateError, UsageError, ValidationError,
+                      did_you_mean)
 from ..outcomes.model import Meeting, Outcomes, Party
 from ..store import agenda as store
 from ..store import catalogue as catalogue_store
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import outcomes as outcomes_store
 from ..store import partners as partner_store
-from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..tabular import Row, SourceInfo, Table, read_table
 from ..text import closest, fold
+from . import plan_record
 
 COMMAND_LINE = "command line"
 SUGGESTED = "agenda suggest"
@@ -98,7 +100,8 @@ class AgendaResult:
     meetings: list[AgendaMeeting]
     unscheduled: list[AgendaUnscheduled]
     capacity: list[dict[str, Any]] = field(default_factory=list)
-    standby_minutes: dict[str, int] = field(default_factory=dict)
+    standby_minutes: dict[str, int] = field(default_factory=dict)  # participant -> minutes waiting (on scheduling)
+    without_meeting: list[str] = field(default_factory=list)  # could have met someone, meet no one (on scheduling)
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)  # participant name -> name, email
     participant: str | None = None  # the one participant shown, when asked
 
@@ -138,9 +141,10 @@ class HeldResult:
 
 def _directory(db, plan_id: int | None = None) -> tuple[dict[str, MissionInfo], dict[str, Any], dict[str, Any]]:
     """Every mission with its participants; also members by key and partners by id."""
-    saved = plans_store.get_plan(db, plan_id) if plan_id is not None else plans_store.latest_plan(db)
-    if plan_id is not None and saved is None:
-        raise NotFoundError.of("not_found", what="plan", value=str(plan_id), hint="elca-match plan list")
+    try:
+        saved = plan_record.saved_plan(db, plan_id)
+    except StateError:
+        saved = None  # no plan yet: nobody travels, partners can still be named
     travelling: dict[str, list[str]] = defaultdict(list)
     for row in (saved.plan.get("assignments", []) if saved else []):
         travelling[fold(row["mission"])].append(row["member"])
@@ -179,8 +183,6 @@ def _one_row(columns: list[str], values: dict[str, Any]) -> Table:
 
 
 def _as_options(problems):
-    import dataclasses
-
     return [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
             for p in problems]
 
@@ -221,8 +223,8 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
         raise UsageError.of("unknown_name", what="agenda file", value=what,
                             suggestion=did_you_mean(closest(what, ["requests", "sessions", "availability"])),
                             allowed="requests, sessions, availability")
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with transaction(db):
             missions, _, _ = _directory(db, plan_id)
             if what == "availability":
@@ -256,8 +258,6 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
                 store.replace_availability(db, info.id, rows)
                 result.added = len(rows)
             result.missions = sorted({r["mission_id"] if "mission_id" in r else info.id for r in rows})
-    finally:
-        db.conn.close()
     return result
 
 
@@ -295,8 +295,8 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
 def suggest(db_path: Path, mission: str, per_member: int = 5, accept: bool = False,
             plan_id: int | None = None) -> SuggestResult:
     """The partners each travelling member should meet, best fit first; ``accept`` stores them as requests."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         travellers = [members[p.ref] for p in info.participants if p.kind == "member"]
@@ -323,8 +323,6 @@ def suggest(db_path: Path, mission: str, per_member: int = 5, accept: bool = Fal
                                           "fit": s.score, "why": s.why, "source": SUGGESTED, "recorded_at": recorded}
                                          for s in result.suggestions])
             result.accepted = len(result.suggestions)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -379,8 +377,8 @@ def _instance(db, info: MissionInfo, members, partners) -> tuple[Instance, dict[
 def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, require_all: bool = False,
                      plan_id: int | None = None) -> AgendaResult:
     """Schedule a mission's requests (keeping locks, moving as few meetings as possible) and store the schedule."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         instance, _ = _instance(db, info, members, partners)
@@ -388,7 +386,10 @@ def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, requ
             raise StateError.of("empty_database", what=f"meeting request for mission {info.id}",
                                 hint="add them with `elca-match agenda import requests FILE`, `agenda request` "
                                      "or `agenda suggest --accept`")
-        solved = schedule(instance, time_limit=time_limit, require_all=require_all)
+        try:
+            solved = schedule(instance, time_limit=time_limit, require_all=require_all)
+        except InfeasibleError as exc:
+            raise InfeasibleError("", [_named(p, instance) for p in exc.problems]) from None
         with transaction(db):
             store.save_schedule(db, info.id,
                                 [{"request": m.request.id, "day": m.day, "start": m.start, "end": m.end,
@@ -400,9 +401,19 @@ def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, requ
                                  "capacity": [vars(n) for n in solved.capacity], "solved_at": _now()})
         result = _view(db, info, members, partners)
         result.standby_minutes = {instance.name(k): v for k, v in solved.standby_minutes.items()}
-    finally:
-        db.conn.close()
+        result.without_meeting = [instance.name(p) for p in solved.participants_without_meeting]
     return result
+
+
+def _named(problem: Problem, instance: Instance) -> Problem:
+    """A scheduler problem with pair keys ("kind:ref" ids) replaced by the participants' names."""
+    def names(value):
+        if isinstance(value, str) and store.PAIR_SEPARATOR in value:
+            return " / ".join(instance.name(p) for p in value.split(store.PAIR_SEPARATOR))
+        return value
+
+    return dataclasses.replace(problem, value=names(problem.value),
+                               params={k: names(v) for k, v in problem.params.items()})
 
 
 def _view(db, info: MissionInfo, members, partners, participant: str | None = None,
@@ -467,19 +478,17 @@ def _contacts(ids, members, partners, name) -> dict[str, dict[str, str]]:
 def agenda(db_path: Path, mission: str, participant: str | None = None, with_contacts: bool = False,
            plan_id: int | None = None) -> AgendaResult:
     """The stored schedule of a mission (or one participant's agenda); contacts only with consent and on request."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         return _view(db, _mission(missions, mission), members, partners, participant, with_contacts)
-    finally:
-        db.conn.close()
 
 
 def lock(db_path: Path, mission: str, first: str, second: str, remove: bool = False,
          plan_id: int | None = None) -> AgendaMeeting:
     """Keep the scheduled meeting of two participants where it is on every re-schedule (or release it)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         ends = []
@@ -494,8 +503,6 @@ def lock(db_path: Path, mission: str, first: str, second: str, remove: bool = Fa
             if not store.set_locked(db, info.id, key, not remove):
                 raise NotFoundError.of("agenda_no_meeting", value=f"{first} and {second}", mission=info.id)
         view = _view(db, info, members, partners)
-    finally:
-        db.conn.close()
     return next(m for m in view.meetings if _pair_key(m.requester_id, m.requested_id) == key)
 
 
@@ -510,8 +517,8 @@ def held(db_path: Path, mission: str, file: Path | None = None, plan_id: int | N
     from ..questionnaire import load_questionnaire
 
     questionnaire = load_questionnaire()
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         missions, members, partners = _directory(db, plan_id)
         info = _mission(missions, mission)
         stored = store.meetings(db, info.id)
@@ -540,8 +547,6 @@ def held(db_path: Path, mission: str, file: Path | None = None, plan_id: int | N
             store.drop_outcome_meetings(db, dropped)
             outcomes_store.save(db, Outcomes(meetings=meetings),
                                 {("meeting", x.id): f"agenda held, mission {info.id}" for x in meetings}, _now())
-    finally:
-        db.conn.close()
     count = sum(1 for v in marks.values() if v)
     return HeldResult(info.id, count, len(marks) - count, [x.id for x in meetings])
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export.ics import CalendarEvent
-from ..store import open_db
+from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
+from .members import find_member
 
 
 @dataclass
@@ -46,13 +47,10 @@ def calendar(db_path: Path, *, plan_id: int | None = None, member: str | None = 
     """
     if member and cluster:
         raise UsageError.of("bad_option", detail="give --member or --cluster, not both")
-    db = open_db(db_path, create=False)
-    try:
-        saved = plan_record.saved_plan(db, plan_id)
-        names = {m.org_key: m.name for m in survey_store.current_members(db)}
-        member_key = _member_key(db, member) if member else None
-    finally:
-        db.conn.close()
+    with session(db_path, create=False) as opened:
+        saved = plan_record.saved_plan(opened.db, plan_id)
+        names = {m.org_key: m.name for m in survey_store.current_members(opened.db)}
+        member_key = find_member(opened.db, member)["key"] if member else None
     plan = saved.plan
     travellers: dict[str, list[dict]] = {}
     for a in plan["assignments"]:
@@ -101,13 +99,3 @@ def _country(code: str) -> str:
     except Exception:  # an unknown code still shows as itself
         return code
 
-
-def _member_key(db, text: str) -> str:
-    hits = survey_store.find_organisations(db, text)
-    if len(hits) == 1:
-        return hits[0]["key"]
-    if not hits:
-        raise NotFoundError.of("not_found", what="organisation", value=text,
-                               suggestion=did_you_mean(closest(text, survey_store.organisation_names(db))),
-                               hint="elca-match members list")
-    raise UsageError.of("ambiguous", what="organisation", value=text, allowed=", ".join(h["key"] for h in hits))

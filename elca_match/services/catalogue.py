@@ -23,6 +23,7 @@ from ..questionnaire import Questionnaire, load_questionnaire
 from ..resources import builtin_path
 from ..store import catalogue as store
 from ..store import session, transaction
+from ..store.catalogue import MISSION_FIELDS, OPPORTUNITY_FIELDS
 from ..tabular import Table, read_table
 from ..text import closest, split_multi
 
@@ -67,7 +68,7 @@ def import_opportunities(db_path: Path, path: Path | None = None, *, builtin: bo
         db = opened.db
         with transaction(db):
             existing = {r["id"].casefold(): r for r in store.list_opportunities(db)}
-            result = _apply(checked, existing, store.OPPORTUNITY_FIELDS, table, db_path, "opportunities",
+            result = _apply(checked, existing, OPPORTUNITY_FIELDS, table, db_path, "opportunities",
                             lambda records, rows, **kw: store.save_opportunities(db, records, rows, **kw))
             result.total = store.count_opportunities(db)
     return result
@@ -91,7 +92,7 @@ def import_missions(db_path: Path, path: Path | None = None, *, builtin: bool = 
         db = opened.db
         with transaction(db):
             existing = {r["id"].casefold(): r for r in store.list_missions(db)}
-            result = _apply(checked, existing, store.MISSION_FIELDS, table, db_path, "missions",
+            result = _apply(checked, existing, MISSION_FIELDS, table, db_path, "missions",
                             lambda records, rows, **kw: store.save_missions(db, records, rows, **kw))
             result.total = store.count_missions(db)
     return result

@@ -184,13 +184,20 @@ def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None)
                 key, name = f"set aside: {text.strip()}", text.strip()
                 names, contacts, countries = {text.strip()}, set(), set()
             claimed = _set_aside_of(db, key, names, contacts, countries)
+            partner = None
             if org is None and not claimed:
-                raise not_found
-            survey.claim_set_aside(db, [r["id"] for r in claimed], key)
-            names |= {r["org_name"] for r in claimed if r["org_name"]}
-            rows = erasure.involved(db, key)
-            deleted = survey.forget_organisation(db, key)
-            scrubbed = erasure.scrub(db, rows, names, contacts)
+                from .partners import forget_partner
+
+                partner = forget_partner(db, text)  # a third-country partner: the same rules as members
+                if partner is None:
+                    raise not_found
+                key, name, deleted, scrubbed = f"partner {partner[0].id}", partner[0].name, partner[1], {}
+            if partner is None:
+                survey.claim_set_aside(db, [r["id"] for r in claimed], key)
+                names |= {r["org_name"] for r in claimed if r["org_name"]}
+                rows = erasure.involved(db, key)
+                deleted = survey.forget_organisation(db, key)
+                scrubbed = erasure.scrub(db, rows, names, contacts)
             if org is not None:
                 for module in schema.SCHEMA_MODULES:
                     hook = getattr(module, "forget", None)

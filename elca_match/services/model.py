@@ -14,17 +14,15 @@ from typing import Any
 from ..profiles import load_model, member_input
 from ..profiles.coverage import Coverage, TextReport, coverage, text_report
 from ..questionnaire import load_questionnaire
-from ..store import open_db
+from ..store import session
 from . import required
 
 
 def model_coverage(db_path: Path, top: int = 20) -> Coverage:
     """Coverage of the current members' free text (see :func:`profiles.coverage.coverage`)."""
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         members = required.members(db)
-    finally:
-        db.conn.close()
     questionnaire = load_questionnaire()
     model = load_model(questionnaire)
     texts = (member_input(m, questionnaire, model).text for m in members)

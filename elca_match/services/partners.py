@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import NotFoundError, UsageError, ValidationError, did_you_mean
 from ..partners import Partner, check_partners, partner_from_values
 from ..questionnaire import load_questionnaire
-from ..store import open_db, transaction
+from ..store import session, transaction
 from ..store import partners as store
 from ..tabular import read_table
 from ..text import closest, fold
@@ -74,8 +74,8 @@ def _store(db_path: Path, file: str, check, source_of, single: bool = False) -> 
         checked = check([])
         if checked.problems:
             raise _rejected(file, checked.problems, single)
-    db = open_db(db_path)
-    try:
+    with session(db_path) as opened:
+        db = opened.db
         with transaction(db):
             stored = store.load(db)
             checked = check(stored)
@@ -94,8 +94,6 @@ def _store(db_path: Path, file: str, check, source_of, single: bool = False) -> 
                 sources[record.id] = source_of(row)
             store.save(db, changed, sources, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             result.total = store.count(db)
-    finally:
-        db.conn.close()
     return result
 
 
@@ -116,11 +114,9 @@ def list_partners(db_path: Path, country: str | None = None) -> list[Partner]:
             raise UsageError.of("unknown_market", value=country,
                                 suggestion=did_you_mean(markets.suggest_country(country, regions=False)),
                                 regions="")
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         return [p for p in store.load(db, code) if not p.id.startswith(ERASED)]
-    finally:
-        db.conn.close()
 
 
 def find_partner(partners: list[Partner], text: str) -> Partner:
@@ -148,8 +144,8 @@ def merge_partners(db_path: Path, keep: str, drop: str) -> MergeResult:
     """Join partner ``drop`` into ``keep``: every meeting request, agenda and outcome record follows."""
     from ..store import agenda as agenda_store
 
-    db = open_db(db_path, create=False)
-    try:
+    with session(db_path, create=False) as opened:
+        db = opened.db
         with transaction(db):
             partners = [p for p in store.load(db) if not p.id.startswith(ERASED)]
             kept, dropped = find_partner(partners, keep), find_partner(partners, drop)
@@ -158,6 +154,18 @@ def merge_partners(db_path: Path, keep: str, drop: str) -> MergeResult:
                                                           "name two different partners")
             moved = store.merge(db, kept.id, dropped.id)
             moved.update(agenda_store.rename_participant(db, "partner", dropped.id, kept.id))
-    finally:
-        db.conn.close()
     return MergeResult(kept, dropped, moved)
+
+
+def forget_partner(db, text: str) -> tuple[Partner, dict[str, int]] | None:
+    """Erase the partner with this id or exact name everywhere (inside the caller's transaction); None if none."""
+    from ..store import agenda as agenda_store
+
+    wanted = fold(text)
+    hits = [p for p in store.load(db) if not p.id.startswith(ERASED) and wanted in (fold(p.id), fold(p.name))]
+    if len(hits) != 1:
+        return None
+    partner = hits[0]
+    deleted = store.forget_partner(db, partner.id)
+    deleted.update(agenda_store.forget_participant(db, "partner", partner.id))
+    return partner, deleted

@@ -2,8 +2,8 @@
 
 Reads the missions (``store.catalogue.list_missions``), the current members
 (``store.survey.current_members``) and their fit for each mission (the ranking
-model's profiles through ``services.rank.ensure_profiles`` and
-``matching.mission_scores``), runs the pure planner (:mod:`elca_match.planning`), fills
+model's profiles and ``matching.mission_scores``, through
+``services.rank.mission_fit``), runs the pure planner (:mod:`elca_match.planning`), fills
 in *why* each assigned member fits (the shared features with the mission's best
 opportunity for it) and stores the plan in one transaction. (A profile build the scores
 need is cached in its own transaction by ``ensure_profiles``, so an infeasible plan does
@@ -114,11 +114,9 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
             params = _inherit(PlanParams.from_dict(saved_base.params), params, given)
             keep = sorted((a["member"], a["mission"]) for a in saved_base.plan["assignments"])
             based_on = saved_base.id
-        from ..matching import mission_scores
-        from .rank import ensure_profiles
+        from .rank import mission_fit
 
-        build, info = ensure_profiles(db, questionnaire, members, opportunities)
-        fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
+        build, _, fit, info = mission_fit(db, missions, questionnaire, members=members, opportunities=opportunities)
         row = {key: i for i, key in enumerate(build.member_keys)}
         rows = np.array([row[m.org_key] for m in members], dtype=np.int64)
         # rounded like the input hash, so that an equal hash means an equal plan to the last digit
@@ -145,7 +143,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
                 plans_store.adopt(db, plan_id, now)
             saved = plans_store.get_plan(db, plan_id)
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
-                      countries=_country_names(missions), profiles=info.describe(), seconds=seconds,
+                      # the stored plan's profiles: a reused plan was made from them, not from this run's
+                      countries=_country_names(missions), profiles=saved.meta.get("profiles", ""), seconds=seconds,
                       status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
                       catalogue_note=citation_note(db_path))
 
@@ -225,10 +224,17 @@ def _plan_id(value: int | str) -> int:
 
 
 def _inherit(base: PlanParams, params: PlanParams, given: Collection[str] | None) -> PlanParams:
-    """The base plan's parameters, overridden by those a person gave; pair and exclusion sets add up."""
+    """The base plan's parameters, overridden by those a person gave; pair and exclusion sets add up.
+
+    A member excluded now loses the base plan's --require and --lock pairs: the later word wins
+    (cancelling a locked member must not need a plan from scratch).
+    """
     chosen = {f.name for f in fields(PlanParams)} if given is None else set(given)
     merged = replace(base, **{name: getattr(params, name) for name in chosen if name not in SET_FIELDS})
-    return replace(merged, **{name: getattr(base, name) | getattr(params, name) for name in SET_FIELDS})
+    kept = {name: frozenset(p for p in getattr(base, name) if p[0] not in params.exclude)
+            for name in ("require", "lock")}
+    return replace(merged, exclude=base.exclude | params.exclude, require=kept["require"] | params.require,
+                   lock=kept["lock"] | params.lock)
 
 
 def _member_key(db, text: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
-from ..profiles.labels import text_concept_labels
+from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import catalogue as catalogue_store
@@ -232,8 +232,6 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
 def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any]],
                    questionnaire: Questionnaire | None = None) -> ProfileBuild:
     """Fit the vectoriser on members and opportunities together and return the (unsaved) build."""
-    import pickle
-
     from ..profiles import load_model, member_inputs, opportunity_inputs
     from ..profiles.vectoriser import Vectoriser
 
@@ -259,8 +257,8 @@ def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any
         opportunity_trl=[x.trl for x in o_inputs],
         settings={"explain": [{"blocks": list(g.blocks), "prefix": g.prefix} for g in model.explain],
                   "why_terms": model.text.why_terms, "blocks": list(vectoriser.blocks_),
-                  "concepts": text_concept_labels(vectoriser.concepts_, model.glossary)},
-        vectoriser_blob=pickle.dumps(vectoriser, protocol=pickle.HIGHEST_PROTOCOL),
+                  "concepts": text_concept_labels(vectoriser.concepts_, model.glossary),
+                  "implied": text_concept_implied(vectoriser.concepts_, model.glossary)},
     )
 
 
@@ -275,18 +273,21 @@ def _info(build: ProfileBuild, rebuilt: bool) -> BuildInfo:
 
 
 def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
-                questionnaire: Questionnaire | None = None) -> tuple[list[str], list[str], Any, BuildInfo]:
-    """Member x mission fit for the planner: (member keys, mission ids, ``MissionScores``, build used).
+                questionnaire: Questionnaire | None = None, *, members: Sequence[Any] | None = None,
+                opportunities: Sequence[dict[str, Any]] | None = None,
+                ) -> tuple[ProfileBuild, list[str], Any, BuildInfo]:
+    """Member x mission fit for the planner: (the profile build used, mission ids, ``MissionScores``, build info).
 
-    ``missions`` defaults to every stored mission. See ``matching.mission_scores``.
+    ``missions`` and ``opportunities`` default to every stored one, ``members`` to the current
+    members. See ``matching.mission_scores``.
     """
     from ..matching import mission_scores
 
-    opportunities = catalogue_store.list_opportunities(db)
-    build, info = ensure_profiles(db, questionnaire, opportunities=opportunities)
+    opportunities = catalogue_store.list_opportunities(db) if opportunities is None else opportunities
+    build, info = ensure_profiles(db, questionnaire, members, opportunities)
     missions = catalogue_store.list_missions(db) if missions is None else list(missions)
     fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
-    return build.member_keys, [str(m["id"]) for m in missions], fit, info
+    return build, [str(m["id"]) for m in missions], fit, info
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -302,6 +303,38 @@ def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = 
         build, info = ensure_profiles(db, questionnaire, members, opportunities)
     chosen = [m for m in members if _member_wanted(m, query)]
     return _rank(build, info, members, chosen, selected, query)
+
+
+def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None
+               ) -> dict[str, list[tuple[str, float]]]:
+    """Each selected opportunity's members and scores, best first, without the "why" (for pictures).
+
+    The same members, order and ties as :func:`rank`, at a fraction of its cost: explaining
+    thousands of pairs is what a ranking spends its time on.
+    """
+    import numpy as np
+
+    from ..matching import top_k
+
+    questionnaire = questionnaire or load_questionnaire()
+    with session(db_path, create=False) as opened:
+        db = opened.db
+        members = required.members(db)
+        opportunities = required.opportunities(db)
+        selected = _select_opportunities(opportunities, query)
+        build, _ = ensure_profiles(db, questionnaire, members, opportunities)
+    chosen = [m for m in members if _member_wanted(m, query)]
+    if not chosen:
+        return {str(o["id"]): [] for o in selected}
+    member_row = {key: i for i, key in enumerate(build.member_keys)}
+    opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
+    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
+    o_rows = np.array([opp_row[str(o["id"])] for o in selected], dtype=np.int64)
+    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
+    best = top_k(build.opportunity_X[o_rows], build.member_X[m_rows], query.top,
+                 min_score=max(query.min_score - 1e-12, 0.0), tiebreak=member_rank)
+    return {str(o["id"]): [(chosen[j].org_key, float(score)) for j, score in best.pairs(i)]
+            for i, o in enumerate(selected)}
 
 
 def _select_opportunities(opportunities: list[dict[str, Any]], query: RankQuery) -> list[dict[str, Any]]:
@@ -372,7 +405,8 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
 
     def explain(pairs: list[tuple[int, int]]):
         return contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
-                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms, labels=labels)
+                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms, labels=labels,
+                             implied=build.settings.get("implied") or {})
 
     def match(c) -> Match:
         m = by_key[build.member_keys[c.member]]

@@ -172,13 +172,6 @@ def list_missions(db: sqlite_utils.Database, countries: Iterable[str] | None = N
     return [_decode(row, MISSION_FIELDS) for row in rows]
 
 
-def get_mission(db: sqlite_utils.Database, mission_id: str) -> dict[str, Any] | None:
-    """One mission record with where it was imported from, or None (id matched without case)."""
-    fields = MISSION_FIELDS + PROVENANCE_FIELDS
-    rows = _rows(db, f"SELECT {', '.join(fields)} FROM missions WHERE id = ?", [str(mission_id).strip()])
-    return _decode(rows[0], fields) if rows else None
-
-
 def save_missions(db: sqlite_utils.Database, records: Sequence[dict[str, Any]], rows: Sequence[int], *,
                   source_file: str, sha256: str, imported_at: str) -> None:
     """Insert new missions and overwrite existing ones with the same id (call inside a transaction)."""

@@ -24,8 +24,9 @@ from ..outcomes.model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact
 from . import erasure
 from . import partners as partner_store
 
+# Third-country organisations live in the partners register (store/partners.py, one id space).
+# Comments stay inside the statements: schema.statements() splits SCHEMA into statements.
 SCHEMA = """
--- third-country organisations live in the partners register (store/partners.py, one id space)
 CREATE TABLE IF NOT EXISTS outcome_events (
     id TEXT PRIMARY KEY COLLATE NOCASE,
     name TEXT NOT NULL,
@@ -82,10 +83,9 @@ CREATE TABLE IF NOT EXISTS outcome_parties (
     PRIMARY KEY (record, record_id, side, position)
 );
 CREATE INDEX IF NOT EXISTS outcome_parties_ref ON outcome_parties(kind, ref);
--- Whether the partnership organised an event (call indicator 4) rather than only attended it.
 CREATE TABLE IF NOT EXISTS outcome_event_roles (
     event_id TEXT PRIMARY KEY COLLATE NOCASE,
-    organised INTEGER NOT NULL DEFAULT 0
+    organised INTEGER NOT NULL DEFAULT 0 -- organised by the partnership (call indicator 4), not only attended
 );
 CREATE TABLE IF NOT EXISTS outcome_steps (
     id TEXT PRIMARY KEY COLLATE NOCASE,  -- outcome_cases.id
@@ -134,9 +134,8 @@ CREATE TABLE IF NOT EXISTS outcome_contacts (
     source TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 );
--- Status of the milestones and deliverables listed in builtin/action.yaml.
 CREATE TABLE IF NOT EXISTS outcome_status (
-    record TEXT NOT NULL,                -- milestone | deliverable
+    record TEXT NOT NULL,                -- milestone | deliverable (of builtin/action.yaml)
     id TEXT NOT NULL COLLATE NOCASE,
     achieved INTEGER NOT NULL,
     date TEXT NOT NULL DEFAULT '',

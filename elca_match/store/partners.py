@@ -18,6 +18,7 @@ import sqlite_utils
 
 from ..outcomes.model import PartnerOrg
 from ..partners.records import Partner
+from . import erasure
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS partners (
@@ -126,16 +127,23 @@ def merge(db: sqlite_utils.Database, keep: str, drop: str) -> dict[str, int]:
 
 
 def forget_partner(db: sqlite_utils.Database, partner_id: str) -> dict[str, int]:
-    """Erase a partner: its row goes, outcome records keep an opaque token and its kind (inside a transaction)."""
+    """Erase a partner (inside a transaction): its row goes, outcome records keep an opaque token with its
+    country and kind (so reported counts stand), its name goes from the records it took part in and its
+    contact data from wherever it is quoted."""
     conn = db.conn
-    row = conn.execute("SELECT name, country, kind FROM partners WHERE id = ?", [partner_id]).fetchone()
+    row = conn.execute("SELECT name, country, kind, contact_name, contact_email FROM partners WHERE id = ?",
+                       [partner_id]).fetchone()
     if row is None:
         return {}
+    involved: dict[str, set] = {}
+    for record, table in (("event", "outcome_events"), ("meeting", "outcome_meetings"), ("case", "outcome_cases")):
+        involved[table] = {r[0] for r in conn.execute(
+            "SELECT record_id FROM outcome_parties WHERE record = ? AND kind = 'org' AND ref = ?", [record, partner_id])}
     token = f"erased:{secrets.token_hex(8)}"
-    # the report still counts the meeting's third-country side by kind and country, not by name
     conn.execute("INSERT INTO partners (id, name, country, kind, source, recorded_at) VALUES (?, ?, ?, ?, '', '')",
-                 [token, "(erased organisation)", row[1], row[2]])
+                 [token, erasure.ERASED_NAME, row[1], row[2]])
     parties = conn.execute("UPDATE outcome_parties SET ref = ? WHERE kind = 'org' AND ref = ?",
                            [token, partner_id]).rowcount
     conn.execute("DELETE FROM partners WHERE id = ?", [partner_id])
-    return {"partners": 1, "outcome_parties": parties}
+    scrubbed = erasure.scrub(db, involved, [row[0]], [c for c in row[3:] if c])
+    return {"partners": 1, "outcome_parties": parties, **scrubbed}

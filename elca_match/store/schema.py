@@ -24,6 +24,8 @@ def statements() -> list[str]:
     for module in SCHEMA_MODULES:
         pending = ""
         for line in module.SCHEMA.splitlines(keepends=True):
+            if not pending and (not line.strip() or line.lstrip().startswith("--")):
+                continue  # a blank line or a comment between statements
             pending += line
             if sqlite3.complete_statement(pending):
                 found.append(pending.strip())

@@ -90,8 +90,8 @@ def limesurvey_structure_rows(questionnaire: Questionnaire) -> list[dict[str, st
                  {"class": "SL", "name": "surveyls_language", "text": lang, "language": lang}]
     questions = C.asked_questions(questionnaire)
     for lang in languages:
-        rows.append({"id": "1", "class": "G", "type/scale": "0", "name": questionnaire.title.get(lang, questionnaire.name),
-                     "relevance": "1", "text": "", "language": lang})
+        rows.append({"id": "1", "class": "G", "type/scale": "0", "relevance": "1", "text": "", "language": lang,
+                     "name": questionnaire.title.get(lang, questionnaire.name)})
         next_id = len(questions) + 1  # subquestions share the questions' id space
         for qid, question in enumerate(questions, 1):
             kind = limesurvey_type(question)
