@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,10 +62,15 @@ def best_cpu(action: Callable[[], object], repeats: int) -> float:
     return min(times)
 
 
-def whole_process(db: Path, repeats: int) -> None:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
+def whole_process(db: Path, repeats: int, folder: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160", "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
     env.pop("ELCA_MATCH_DB", None)
+    # an installed package has its bytecode compiled; without it every run recompiles the
+    # modules it imports (PYTHONDONTWRITEBYTECODE is set on some machines)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     entry = [sys.executable, "-m", "elca_match", "--db", str(db)]
+    for args, _ in COMMANDS:  # warm the bytecode cache
+        run_process([*entry, *args], env)
     print(f"\nwhole process on the demo database (best of {repeats}):")
     print(f"  {'command':<24}{'seconds':>9}{'python -c pass':>16}{'ratio':>8}   target (quiet machine)")
     for args, target in COMMANDS:
@@ -143,12 +149,14 @@ def main() -> None:
     options = parser.parse_args()
     print(f"Latency ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})")
     with tempfile.TemporaryDirectory(prefix="elca-latency-") as tmp:
-        db = options.db
-        if db is None:
+        db = Path(tmp) / "bench.db"
+        if options.db is not None:  # a copy: `plan` records a plan each time
+            shutil.copyfile(options.db, db)
+        else:
             db = Path(tmp) / "demo" / "demo.db"
             subprocess.run([sys.executable, "-m", "elca_match", "demo", "--out", str(db.parent)], check=True,
                            capture_output=True)
-        whole_process(db, options.repeats)
+        whole_process(db, options.repeats, Path(tmp))
         former_assertions(db, options.repeats, Path(tmp))
 
 
