@@ -1,0 +1,98 @@
+"""The plan workbook is for people: labelled headers, member names, Excel dates, labels, any language."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from elca_match.cli import run
+from elca_match.i18n import LANGUAGES, catalogue
+
+from test_cli_narrow import built  # noqa: F401  (the fixture database)
+
+CODE = re.compile(r"[a-z]+(_[a-z]+)+")  # a column code such as start_date or seats_empty
+KEY = re.compile(r"(id|name|pic):")  # how member keys begin
+
+
+def workbook(db: Path, tmp_path: Path, *args: str) -> openpyxl.Workbook:
+    path = tmp_path / "plan.xlsx"
+    assert run(["--db", str(db), "-q", *args, "--out", str(path)]) == 0
+    return openpyxl.load_workbook(path)
+
+
+def tables(book: openpyxl.Workbook) -> dict[str, tuple[list, list[tuple]]]:
+    """Sheet title -> (header, data rows up to the first empty row)."""
+    out = {}
+    for sheet in book.worksheets[1:]:
+        header = [c.value for c in sheet[1]]
+        rows = []
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            if not any(v is not None for v in row):
+                break
+            rows.append(row)
+        out[sheet.title] = (header, rows)
+    return out
+
+
+def test_plan_xlsx__labels_names_dates_keys_last(built, tmp_path):  # noqa: F811
+    book = workbook(built, tmp_path, "plan", "--format", "xlsx")
+    en = catalogue("en")
+    assert book.sheetnames == [en["sheet.summary"], *(en[f"plan.sheet.{k}"] for k in (
+        "calendar", "assignments", "unfilled", "waitlist", "left_out", "certificate"))]
+    sheets = tables(book)
+    for title, (header, _) in sheets.items():
+        assert not [h for h in header if CODE.fullmatch(str(h))], (title, header)
+    header, rows = sheets[en["plan.sheet.assignments"]]
+    assert rows and header[0] == en["col.organisation"] and header[-1] == en["plan.col.member_key"]
+    for row in rows:
+        assert all(KEY.match(row[-1]) for row in rows)
+        assert not any(isinstance(v, str) and KEY.match(v) for v in row[:-1]), row  # the key only at the end
+        assert isinstance(row[header.index(en["col.fit"])], float)
+        assert "_" not in row[header.index(en["col.why"])].split(" text: ")[0]  # labels, not codes
+    cells = book[en["plan.sheet.assignments"]]
+    start = header.index(en["plan.col.start"])
+    dates = [row[start] for row in cells.iter_rows(min_row=2, max_row=len(rows) + 1)]
+    assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in dates)
+    calendar_header, calendar = sheets[en["plan.sheet.calendar"]]
+    assert all(isinstance(row[calendar_header.index(en["plan.col.end"])], dt.datetime) for row in calendar)
+    assert {row[calendar_header.index(en["col.type"])] for row in calendar} <= {
+        en[f"mtype.{t}"] for t in ("exploratory", "showcase", "expert_visit", "final")}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_plan_xlsx__lang_leaves_no_english_header(built, tmp_path, lang):  # noqa: F811
+    book = workbook(built, tmp_path, "plan", "--format", "xlsx", "--lang", lang)
+    english = {v for k, v in catalogue("en").items() if k.startswith(("col.", "plan.", "sheet.", "word."))}
+    translated = set(catalogue(lang).values())
+    assert book.sheetnames[0] == catalogue(lang)["sheet.summary"]
+    assert not (set(book.sheetnames) & english) - translated
+    for title, (header, _) in tables(book).items():
+        assert not (set(header) & english) - translated, (title, (set(header) & english) - translated)
+    keys = {row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert not (keys & english) - translated
+
+
+def test_plan_show__xlsx_by_suffix_in_german(built, tmp_path):  # noqa: F811
+    assert run(["--db", str(built), "-q", "plan", "--format", "json", "--out", str(tmp_path / "p.json")]) == 0
+    book = workbook(built, tmp_path, "plan", "show", "1", "--lang", "de")
+    assert catalogue("de")["plan.sheet.calendar"] in book.sheetnames
+
+
+def test_plan_csv__keeps_its_column_codes_whatever_the_language(built, tmp_path):  # noqa: F811
+    path = tmp_path / "plan.csv"
+    assert run(["--db", str(built), "-q", "plan", "--format", "csv", "--lang", "de", "--out", str(path)]) == 0
+    header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert header[:3] == ["mission", "start_date", "end_date"] and "member" in header
+
+
+def test_plan__unknown_language_is_a_usage_error(built, tmp_path, capsys):  # noqa: F811
+    assert run(["--db", str(built), "plan", "--format", "xlsx", "--lang", "dee",
+                "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "de" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
