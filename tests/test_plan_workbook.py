@@ -1,4 +1,4 @@
-"""The plan workbook is for people: labelled headers, member names, Excel dates, labels, any language."""
+"""Workbooks for people (plan, agenda): labelled headers, member names, Excel dates, labels, any language."""
 
 from __future__ import annotations
 
@@ -96,3 +96,31 @@ def test_plan__unknown_language_is_a_usage_error(built, tmp_path, capsys):  # no
                 "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "de" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_agenda_xlsx__lang_de__catalogue_headings_and_labelled_why(built, tmp_path):  # noqa: F811
+    book = workbook(built, tmp_path, "agenda", "export", "--mission", "M06", "--lang", "de")
+    de, en = catalogue("de"), catalogue("en")
+    english = {v for k, v in en.items() if k.startswith("agenda.")} - set(de.values())
+    assert book.sheetnames[0] == de["sheet.summary"] and de["agenda.room_grid"] in book.sheetnames
+    assert all(name.startswith(("Agenda von", de["agenda.room_grid"])) for name in book.sheetnames[1:])
+    for title, (header, rows) in tables(book).items():
+        assert not set(header) & english, title
+    keys = {row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert de["agenda.sum.meetings"] in keys and not keys & english
+    header, rows = tables(book)[book.sheetnames[1]]
+    why = [row[header.index(de["agenda.why"])] for row in rows]
+    assert why and not [w for w in why if "_" in w.split("Text: ")[0]]  # labels, not codes such as adhesive_bonding
+    assert all(isinstance(row[0], dt.datetime) for row in rows)  # the day is an Excel date
+
+
+def test_agenda_json__table_names_the_same_in_every_language(built, tmp_path):  # noqa: F811
+    import json
+
+    names = []
+    for lang in ("en", "de"):
+        path = tmp_path / f"agenda-{lang}.json"
+        assert run(["--db", str(built), "-q", "agenda", "export", "--mission", "M06", "--format", "json",
+                    "--lang", lang, "--out", str(path)]) == 0
+        names.append(list(json.loads(path.read_text(encoding="utf-8"))["tables"]))
+    assert names[0] == names[1] and "room-grid" in names[0]
