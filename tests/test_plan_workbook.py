@@ -81,7 +81,25 @@ def test_plan_xlsx__lang_leaves_no_english_header(built, tmp_path, lang):  # noq
 def test_plan_show__xlsx_by_suffix_in_german(built, tmp_path):  # noqa: F811
     assert run(["--db", str(built), "-q", "plan", "--format", "json", "--out", str(tmp_path / "p.json")]) == 0
     book = workbook(built, tmp_path, "plan", "show", "1", "--lang", "de")
-    assert catalogue("de")["plan.sheet.calendar"] in book.sheetnames
+    de, en = catalogue("de"), catalogue("en")
+    assert de["plan.sheet.calendar"] in book.sheetnames
+    items = {row[0] for row in book[de["plan.sheet.certificate"]].iter_rows(min_row=2, values_only=True)}
+    assert de["plan.cert.dual_bound"] in items and not items & {v for k, v in en.items() if k.startswith("plan.cert.")}
+    notes = [row[5] for row in book[de["plan.sheet.waitlist"]].iter_rows(min_row=2, values_only=True) if row[5]]
+    assert not [n for n in notes if "now on" in n or n == "free"]
+
+
+def test_waitlist_notes__in_the_readers_language():
+    from types import SimpleNamespace
+
+    from elca_match.questionnaire import load_questionnaire
+    from elca_match.services.plan_workbook import _Book
+
+    book = _Book(SimpleNamespace(plan=SimpleNamespace(missions=())), "de", load_questionnaire())
+    note = "now on M06, M07; AMZ is at its quota here: can only replace a AMZ member"
+    assert book.note(note) == ("jetzt auf M06, M07; AMZ hat hier seine Quote erreicht: kann nur ein Mitglied von "
+                               "AMZ ersetzen")
+    assert book.note("free") == "frei" and book.note("something new") == "something new"
 
 
 def test_plan_csv__keeps_its_column_codes_whatever_the_language(built, tmp_path):  # noqa: F811

@@ -21,6 +21,9 @@ from .export import check_lang, why_labels
 
 # The planner's "why" starts with the opportunity the member fits best there: ``JP-AUT-02: automotive; ...``.
 _OPPORTUNITY_PREFIX = re.compile(r"(?P<id>[A-Z0-9][A-Z0-9-]*): (?P<rest>.*)")
+# The waitlist notes the planner writes (planning/explain.py).
+_NOW_ON = re.compile(r"now on (?P<missions>.*)")
+_QUOTA = re.compile(r"(?P<cluster>\S+) is at its quota here: can only replace a (?P=cluster) member")
 # The planner's own words before the fit (``required by a person (--require); JP-AUT-02: ...``): left out,
 # the "set by a person" column says it in the reader's language.
 _PLANNER_WORDS = ("required by a person", "locked by a person")
@@ -90,6 +93,19 @@ class _Book:
         opportunity, fit = (match["id"] + ": ", match["rest"]) if match else ("", rest)
         return opportunity + why_labels(fit, self.lang, self.questionnaire)
 
+    def note(self, text: str) -> str:
+        """A waitlist note (``now on M07; AMZ is at its quota here: ...``, ``free``) in the reader's language."""
+        parts = []
+        for part in text.split("; "):
+            now_on, quota = _NOW_ON.fullmatch(part), _QUOTA.fullmatch(part)
+            if now_on:
+                parts.append(self.t("plan.note.now_on", missions=now_on["missions"]))
+            elif quota:
+                parts.append(self.t("plan.note.quota", cluster=quota["cluster"]))
+            else:
+                parts.append(self.t("plan.note.free") if part == "free" else part)
+        return "; ".join(parts)
+
     def _section(self, title_key: str, name: str, column_keys: list[str], rows: list[list[Any]],
                  wrap: tuple[str, ...] = (), fit: tuple[str, ...] = ()) -> Section:
         columns = [self.t(k) for k in column_keys]
@@ -134,7 +150,7 @@ class _Book:
                              rows, wrap=("plan.col.detail",))
 
     def waitlist(self) -> Section:
-        rows = [[w.mission, w.rank, self.name(w.member), w.cluster, round(w.score, 4), w.note, w.member]
+        rows = [[w.mission, w.rank, self.name(w.member), w.cluster, round(w.score, 4), self.note(w.note), w.member]
                 for w in self.plan.waitlist]
         return self._section("plan.sheet.waitlist", "waitlist",
                              ["plan.col.mission", "col.rank", "col.organisation", "col.cluster", "col.fit",
@@ -158,13 +174,15 @@ class _Book:
 
     def certificate(self) -> Section:
         c, plan = self.plan.certificate, self.plan
-        rows = [[self.t("plan.sum.total_fit"), round(plan.objective, 6)], ["dual bound", round(c.dual_bound, 6)],
-                ["gap", round(c.gap, 9)], [self.t("plan.sum.optimal"), self.yes_no(c.optimal)], ["method", c.method],
-                ["pairs solved / candidate pairs", f"{c.solved_pairs} / {c.candidate_pairs}"],
-                ["pruning rounds", c.rounds],
+        rows = [[self.t("plan.sum.total_fit"), round(plan.objective, 6)],
+                [self.t("plan.cert.dual_bound"), round(c.dual_bound, 6)], [self.t("plan.cert.gap"), round(c.gap, 9)],
+                [self.t("plan.sum.optimal"), self.yes_no(c.optimal)], [self.t("plan.cert.method"), c.method],
+                [self.t("plan.cert.pairs"), f"{c.solved_pairs} / {c.candidate_pairs}"],
+                [self.t("plan.cert.rounds"), c.rounds],
                 *[[f"--{k.replace('_', '-')}", "; ".join(v) if isinstance(v, list) else v]
                   for k, v in plan.params.as_dict().items()],
-                ["input hash", self.result.input_hash], ["profiles", self.result.profiles]]
+                [self.t("plan.cert.input_hash"), self.result.input_hash],
+                [self.t("plan.cert.profiles"), self.result.profiles]]
         return self._section("plan.sheet.certificate", "certificate", ["plan.col.item", "plan.col.value"], rows,
                              wrap=("plan.col.value",))
 
