@@ -92,25 +92,8 @@ def run_cli_subprocess(*args: object, db: Path | None = None, cwd: Path | None =
 
 
 def run_main(*args: object, db: Path | None = None) -> CliResult:
-    """The real entry point (``main``, which turns errors into messages and exit codes), in-process."""
-    import io
-
-    from elca_match.cli import main
-
-    patch = pytest.MonkeyPatch()
-    out, err = io.StringIO(), io.StringIO()
-    patch.setattr(sys, "argv", ["elca-match", *(["--db", str(db)] if db else []), *map(str, args)])
-    patch.setenv("COLUMNS", "200")
-    patch.setattr(sys, "stdout", out)
-    patch.setattr(sys, "stderr", err)
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        patch.undo()
-    return CliResult(code, out.getvalue(), err.getvalue())
+    """The real entry point in-process: the same as :func:`run_cli` (kept for the tests that call it so)."""
+    return run_cli(*args, db=db)
 
 
 @pytest.fixture

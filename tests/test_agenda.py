@@ -226,3 +226,10 @@ def test_request_weight__priority_mutual_and_fit_order_the_value():
     assert Request("x", "a", "b", priority=1).weight > Request("x", "a", "b", priority=2).weight
     assert Request("x", "a", "b", mutual=True).weight > Request("x", "a", "b").weight
     assert Request("x", "a", "b", fit=0.8).weight > Request("x", "a", "b", fit=0.1).weight
+
+
+def test_schedule__fairness__among_equal_schedules_everyone_who_can_meets_someone():
+    # two table-slots for three equal requests: (a,b)+(c,b) leaves d without a meeting, (a,b)+(c,d) does not
+    result = schedule(event([("a", "b"), ("c", "b"), ("c", "d")], tables=1, slots=2))
+    assert {m.request.pair for m in result.meetings} == {("a", "b"), ("c", "d")}
+    assert result.participants_without_meeting == []

@@ -229,10 +229,11 @@ def test_profiles__forget_erases_stored_builds_holding_the_member(db):
 def test_mission_fit__member_by_mission_scores_from_the_stored_build(db):
     conn = open_db(db)
     try:
-        keys, missions, fit, info = mission_fit(conn, [{"id": "M", "country": "JP", "sectors": [],
-                                                        "opportunities": []}])
+        build, missions, fit, info = mission_fit(conn, [{"id": "M", "country": "JP", "sectors": [],
+                                                         "opportunities": []}])
     finally:
         conn.conn.close()
+    keys = build.member_keys
     assert missions == ["M"] and fit.scores.shape == (len(keys), 1) and not info.rebuilt
     japan = rank(db, resolve_query(country="japan", top=50)).opportunities[0].matches
     best = {m.org_key: m.score for m in japan}

@@ -133,6 +133,7 @@ def test_demo__next_commands__all_succeed_on_the_demo_database(demo_run):
         assert done.exit_code == 0, (command, done.stderr)
 
 
+@pytest.mark.slow  # a whole demo run
 def test_demo__progress_report__every_template_table_filled(demo_run):
     from elca_match.outcomes.document import report_document
     from elca_match.services.outcomes import indicator_report

@@ -187,3 +187,21 @@ def test_session__missing_file_without_create__refused_and_not_created(tmp_path)
     with pytest.raises(StateError), session(tmp_path / "none.db", create=False):
         pass
     assert not (tmp_path / "none.db").exists()
+
+
+def test_newer_database__session_refuses_with_db_too_new(tmp_path):
+    db = tmp_path / "future.db"
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 5}")
+    conn.close()
+    with pytest.raises(SchemaError) as caught, session(db):
+        pass
+    assert [p.code for p in caught.value.problems] == ["db_too_new"]
+
+
+def test_renamed_column__use_case_raises_db_schema_differs(renamed_column_db):
+    from elca_match.services.members import list_members
+
+    with pytest.raises(SchemaError) as caught:
+        list_members(renamed_column_db)
+    assert [p.code for p in caught.value.problems] == ["db_schema_differs"]

@@ -103,6 +103,10 @@ def test_plan_list_show_diff_adopt_discard__through_the_command_line(db):  # noq
     assert cli(db, "plan", "discard", 1).exit_code == 0
     assert [p["id"] for p in json.loads(cli(db, "plan", "list", "--format", "json").stdout)["plans"]] == [2]
     assert isinstance(cli(db, "plan", "show", 1).exception, NotFoundError)
+    assert cli(db, "plan", "adopt", 2).exit_code == 0  # adopting the plan of record again changes nothing
+    assert plan_json(db, "--max-per-member", "3")["plan_id"] == 3
+    assert cli(db, "plan", "discard", 3).exit_code == 0
+    assert plan_json(db, "--max-per-member", "2")["plan_id"] == 4  # a discarded number is never reused
 
 
 def test_plan__adopt_option__becomes_the_plan_of_record(db):  # noqa: F811

@@ -84,15 +84,16 @@ def run(args: list[str]) -> int:
     Everything the library raises as ElcaError, and click's own usage errors (exit 2),
     becomes one paragraph ``Error: ...`` on stderr, without a traceback or a boxed panel.
     """
-    import click
-    from typer import _click
+    try:  # typer carries its own click since 0.2x; before, it ran on click itself
+        from typer._click import exceptions as click_errors
+    except ImportError:  # pragma: no cover
+        from click import exceptions as click_errors
 
-    usage_errors = (_click.exceptions.UsageError, click.exceptions.UsageError)
     try:
         status = app(args=args, prog_name="elca-match", standalone_mode=False)
         return status if isinstance(status, int) else 0
-    except usage_errors as exc:
-        if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
+    except click_errors.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `elca-match` alone: the help, as before
             exc.show()
             return 0
         _error(UsageError.of("bad_option", detail=usage_message(exc)))
@@ -100,10 +101,10 @@ def run(args: list[str]) -> int:
     except ElcaError as exc:
         _error(exc)
         return exc.exit_code
-    except (typer.Abort, click.exceptions.Abort):
+    except typer.Abort:
         _error_text("Aborted; nothing was changed.")
         return 1
-    except (typer.Exit, click.exceptions.Exit) as exc:
+    except typer.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
         _error_text("Interrupted; nothing half-written was kept.")

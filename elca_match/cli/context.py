@@ -73,6 +73,8 @@ def stdin_files(files: list[Path]) -> Iterator[list[Path]]:
         copy = Path(folder) / name
         copy.write_bytes(data)
         yield [copy if str(f) == STDOUT else f for f in files]
+
+
 TABLE_OPTION = typer.Option(None, "--table", help="Which table a CSV file holds when the output has several "
                             "(a CSV is one table; json keeps everything).", show_default=False)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit, err_console
 
 members_app = typer.Typer(help="List and show member organisations.", no_args_is_help=True)
 
@@ -79,6 +79,7 @@ def show_member(
     lang: str = typer.Option("en", "--lang", help="Language of the concept names: en, de, it, pl, fr or es."),
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
+    table: str = TABLE_OPTION,
 ) -> None:
     """Show one organisation: current answers and every submission with its source file and row."""
     from ..services.members import show_member as shown
@@ -95,11 +96,12 @@ def show_member(
                   ["words not mapped", "; ".join(read.unmapped)],
                   ["share mapped", f"{read.mapped_share:.0%}"]]
     emit(Document(f"Member {member.name}", [
-        Section(f"{member.name} ({member.key}), cluster {member.cluster}", ["question", "answer"], rows),
+        Section(f"{member.name} ({member.key}), cluster {member.cluster}", ["question", "answer"], rows,
+                name="answers"),
         Section("Free text as the model read it", ["", "value"], understood),
         Section("Submissions (provenance)", ["submission", "status", "submitted_at", "file", "sha256", "row",
                                              "adapter", "questionnaire"], provenance),
-    ], notes=notes), fmt, out)
+    ], notes=notes), fmt, out, table=table)
 
 
 def _show(value) -> str:

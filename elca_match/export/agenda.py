@@ -39,6 +39,12 @@ def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, per
              f"objective {result.objective}, bound {result.bound}, gap {result.gap:.2%} ({result.status})."]
     notes += [f"Capacity ({c['constraint']}): {c['subject']} needs {c['demand']} slots but has {c['capacity']}; "
               f"{c['relaxation']}." for c in result.capacity]
+    if result.standby_minutes:
+        waits = sorted(result.standby_minutes.values())
+        notes.append(f"Stand-by between meetings: {sum(waits) / len(waits):.0f} min per participant on average, "
+                     f"{waits[-1]} min at most.")
+    if result.without_meeting:
+        notes.append("No meeting although one was requested: " + ", ".join(result.without_meeting) + ".")
     if not with_contacts:
         notes.append("Contact data hidden; pass --with-contacts to show it (where the organisation consented).")
     if personal:

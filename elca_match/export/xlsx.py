@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook

@@ -95,6 +95,8 @@ class Glossary:
     tries: dict[str, dict[str, Any]] = field(default_factory=dict)
     # language -> one-word term -> concept code (language detection, compounds, close spellings)
     single: dict[str, dict[str, str]] = field(default_factory=dict)
+    # codes of the core glossary (questionnaire-level concepts); the rest are finer thesaurus concepts
+    core: frozenset[str] = frozenset()
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:  # a pickled vectoriser carries no per-word memos
@@ -108,18 +110,22 @@ class Glossary:
 
     @classmethod
     def from_files(cls, files: Iterable[tuple[str, Any]],
-                   lemmatise: Callable[[str, str], str] | None = None) -> "Glossary":
+                   lemmatise: Callable[[str, str], str] | None = None, core: int = 1) -> "Glossary":
         """Merge several parsed files (glossary, thesaurus domains): a code in two files joins their terms.
 
         A file may carry a top-level ``source`` note that its concepts without their own inherit.
+        The concepts of the first ``core`` files are the core glossary (see :attr:`core`).
         With ``lemmatise(word, lang)``, each word of a multi-word term also matches through its lemma, so an
         adjective written in one gender meets the text's other ("klapa tylna", "klapy tylnej").
         """
         merged: dict[str, dict[str, Any]] = {}
-        for name, data in files:
+        core_codes: set[str] = set()
+        for position, (name, data) in enumerate(files):
             if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
                 raise DefinitionError.of("definition_invalid", detail=f"{name}: expected a 'concepts' mapping")
             file_source = str(data.get("source") or "")
+            if position < core:
+                core_codes.update(str(code) for code in data["concepts"])
             for code, entry in data["concepts"].items():
                 if not isinstance(entry, dict):
                     raise DefinitionError.of("definition_invalid", detail=f"{name}: concept {code!r} is not a mapping")
@@ -141,7 +147,7 @@ class Glossary:
         if unknown:
             raise DefinitionError.of("definition_invalid",
                                      detail=f"glossary: 'implies'/'broader' name unknown concepts {', '.join(unknown)}")
-        glossary = cls(concepts)
+        glossary = cls(concepts, core=frozenset(core_codes))
         for concept in concepts.values():
             for lang, terms in concept.terms.items():
                 for term in terms:
@@ -168,14 +174,14 @@ class Glossary:
         """The compiled form, as plain JSON data (see :meth:`from_json`)."""
         return {"concepts": {c.code: [list(c.implies), list(c.broader), c.source, {k: list(v) for k, v in c.terms.items()}]
                              for c in self.concepts.values()},
-                "tries": self.tries, "single": self.single}
+                "tries": self.tries, "single": self.single, "core": sorted(self.core)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Glossary":
         """Rebuild from :meth:`to_json` without parsing or compiling the YAML again."""
         concepts = {code: Concept(code, tuple(i), tuple(b), s, {k: tuple(v) for k, v in t.items()})
                     for code, (i, b, s, t) in data["concepts"].items()}
-        return cls(concepts, data["tries"], data["single"])
+        return cls(concepts, data["tries"], data["single"], frozenset(data["core"]))
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -246,6 +252,9 @@ class Glossary:
                   fuzzy: bool = False) -> tuple[list[str], list[bool]]:
         """:meth:`find` with each token's match keys given (:func:`word_keys`, computed once per word)."""
         tries, roots = self._tries_of(lang)
+        first = self._memo.setdefault(("first", lang), {})
+        walks = self._memo.setdefault(("walks", lang), {})
+        depth = self._depth()
         found: list[str] = []
         used = [False] * len(tokens)
         i, n = 0, len(tokens)
@@ -253,11 +262,21 @@ class Glossary:
             if roots.isdisjoint(keys[i]):  # most words start no term: skip the walk
                 i += 1
                 continue
-            best = None
-            for trie in tries:
-                hit = _walk(trie, keys, i)
-                if hit is not None and (best is None or hit[0] > best[0]):
-                    best = hit
+            # what a word matches on its own, and whether a longer term could start with it, are per word
+            alone = first.get(keys[i])
+            if alone is None:
+                alone = first[keys[i]] = _alone(tries, keys[i])
+            best = alone[0]
+            if alone[1]:  # the longest term here depends only on the next few words: texts repeat phrases
+                window = tuple(keys[i:i + depth])
+                if window in walks:
+                    best = walks[window]
+                else:
+                    for trie in tries:
+                        hit = _walk(trie, keys, i)
+                        if hit is not None and (best is None or hit[0] > best[0]):
+                            best = hit
+                    walks[window] = best
             if best is None:
                 i += 1
                 continue
@@ -287,6 +306,16 @@ class Glossary:
             tries = [self.tries[x] for x in dict.fromkeys((lang, "en", ANY)) if x in self.tries]
             hit = self._memo[key] = (tries, frozenset(w for trie in tries for w in trie))
         return hit
+
+    def _depth(self) -> int:
+        """The most words any term has."""
+        depth = self._memo.get("depth")
+        if depth is None:
+            def deepest(node: dict[str, Any]) -> int:
+                return 1 + max((deepest(child) for key, child in node.items() if key != _END), default=0)
+
+            depth = self._memo["depth"] = max((deepest(trie) - 1 for trie in self.tries.values()), default=0)
+        return depth
 
     def single_code(self, word: str, langs: Sequence[str]) -> str:
         """The concept of one-word term ``word`` in the first of ``langs`` that has it."""
@@ -346,7 +375,7 @@ class Glossary:
                 continue
             limit = 2 if len(word) >= 10 else 1
             codes = {code for term, code in index.get(word[:3], ())
-                     if abs(len(term) - len(word)) <= limit and edit_distance(word, term) <= limit}
+                     if abs(len(term) - len(word)) <= limit and edit_distance(word, term, limit) <= limit}
             if len(codes) == 1:
                 return tuple(codes)
         return ()
@@ -376,6 +405,21 @@ def word_keys(token: str, lemma: str, lang: str | None = None) -> tuple[str, ...
             if stem not in keys:
                 keys.append(stem)
     return tuple(keys)
+
+
+def _alone(tries: Sequence[dict[str, Any]], keys: tuple[str, ...]) -> tuple[tuple[int, str] | None, bool]:
+    """The one-word term a word matches (first trie, first key wins) and whether any term goes on after it."""
+    best = None
+    longer = False
+    for trie in tries:
+        for key in keys:
+            child = trie.get(key)
+            if child is not None:
+                code = child.get(_END)
+                if code is not None and best is None:
+                    best = (1, code)
+                longer = longer or len(child) > (code is not None)
+    return best, longer
 
 
 def _walk(trie: dict[str, Any], keys: Sequence[tuple[str, ...]], start: int) -> tuple[int, str] | None:
@@ -442,10 +486,15 @@ def _inner_terms(token: str, parts: dict[str, str], lengths: Sequence[int]) -> l
     return found
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps).
+
+    With ``limit``, gives up early and returns ``limit + 1`` once the distance must exceed it.
+    """
     if a == b:
         return 0
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -455,5 +504,7 @@ def edit_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if limit is not None and min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
     return previous[-1]

@@ -25,7 +25,7 @@ from .lemmas import lemma, save_lemmas
 
 NORMS = ("l2", "max", "band")
 # Bumped when the compiled thesaurus changes shape, so older cache files are not read.
-COMPILED_FORMAT = "c3"
+COMPILED_FORMAT = "c4"
 _COMPILED: dict[str, Glossary] = {}
 TRL_BLOCK = "trl"
 TEXT_BLOCK = "text"
@@ -43,6 +43,7 @@ class TextSettings:
     compound_languages: tuple[str, ...] = ("de",)
     fuzzy: bool = False          # long words one edit from a thesaurus term count as that term
     cognates: bool = False       # unknown long words compared by a cognate key (pantografo ~ pantograph)
+    thesaurus_weight: float = 1.0  # factor on concept_weight for thesaurus concepts beyond the core glossary
     default_language: str = "en"
     why_terms: int = 3
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -234,6 +234,7 @@ class Vectoriser(TransformerMixin, BaseEstimator):
         counts = Counter(analysis.lemmas)
         counts.update(analysis.concepts)
         concepts = set(analysis.concepts)
+        core = self.model_.glossary.core
         vocabulary = self.vocabulary_
         entries = []
         for term, count in counts.items():
@@ -242,7 +243,9 @@ class Vectoriser(TransformerMixin, BaseEstimator):
                 continue
             tf = 1.0 + math.log(count) if settings.sublinear_tf else float(count)
             if term in concepts:
-                tf *= settings.concept_weight
+                # a finer concept counts less than a core one: two texts about wing ribs and fuselage
+                # panels still meet on aerostructures without the finer names pulling them apart
+                tf *= settings.concept_weight * (1.0 if term in core else settings.thesaurus_weight)
             entries.append((col, tf * self.idf_[col]))
         length = math.sqrt(sum(v * v for _, v in entries))
         return [(col, v / length) for col, v in entries] if length else []

@@ -100,7 +100,8 @@ class AgendaResult:
     meetings: list[AgendaMeeting]
     unscheduled: list[AgendaUnscheduled]
     capacity: list[dict[str, Any]] = field(default_factory=list)
-    standby_minutes: dict[str, int] = field(default_factory=dict)
+    standby_minutes: dict[str, int] = field(default_factory=dict)  # participant -> minutes waiting (on scheduling)
+    without_meeting: list[str] = field(default_factory=list)  # could have met someone, meet no one (on scheduling)
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)  # participant name -> name, email
     participant: str | None = None  # the one participant shown, when asked
 
@@ -400,6 +401,7 @@ def schedule_mission(db_path: Path, mission: str, time_limit: float = 10.0, requ
                                  "capacity": [vars(n) for n in solved.capacity], "solved_at": _now()})
         result = _view(db, info, members, partners)
         result.standby_minutes = {instance.name(k): v for k, v in solved.standby_minutes.items()}
+        result.without_meeting = [instance.name(p) for p in solved.participants_without_meeting]
     return result
 
 

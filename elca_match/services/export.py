@@ -140,7 +140,7 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
         return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
-    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP,
+    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP, lang=lang,
                           questionnaire=questionnaire)
     result = rank(db_path, query, questionnaire)
     members = _members(db_path)
@@ -164,7 +164,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
         raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
     members = _members(db_path)
     # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
-    query = resolve_query(country=country, top=top, questionnaire=questionnaire)
+    query = resolve_query(country=country, top=top, lang=lang, questionnaire=questionnaire)
     ranking = rank(db_path, query, questionnaire)
     scores = fit_scores(db_path, resolve_query(country=country, top=max(len(members), 1),
                                                questionnaire=questionnaire), questionnaire)
@@ -300,13 +300,14 @@ def _members(db_path: Path) -> dict[str, Any]:
         return {m.org_key: m for m in survey_store.current_members(db)}
 
 
-def driver_provenance(o: Any) -> dict[str, str]:
+def driver_provenance(o: Any, lang: str = "en") -> dict[str, str]:
     """What a reader needs next to a policy driver before citing it: its sources (official first),
     how sure it is and since when, its end date and caveats; empty entries left out."""
-    facts = {"sources": "; ".join(o.sources),
-             "status": f"{o.status} (checked {o.checked_on})" if o.status and o.checked_on else o.status,
-             "valid to": o.valid_to, "caveats": o.caveats}
-    return {k: v for k, v in facts.items() if v}
+    facts = {"fact.sources": "; ".join(o.sources),
+             "fact.status": phrase("fact.status_checked", lang, status=o.status, date=o.checked_on)
+             if o.status and o.checked_on else o.status,
+             "fact.valid_to": o.valid_to, "fact.caveats": o.caveats}
+    return {phrase(k, lang): v for k, v in facts.items() if v}
 
 
 def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
@@ -314,22 +315,23 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
     shortlists = []
     for o in result.opportunities:
         facts = {
-            "country": _country(o.country, lang),
-            "sector": questionnaire.choice_label("sectors", o.sector, lang),
-            "value-chain stage": questionnaire.choice_label("value_chain_stages", o.stage, lang),
-            "TRL": o.trl,
-            "policy driver": o.policy_driver,
-            **driver_provenance(o),
+            phrase("fact.country", lang): _country(o.country, lang),
+            phrase("fact.sector", lang): questionnaire.choice_label("sectors", o.sector, lang),
+            phrase("fact.stage", lang): questionnaire.choice_label("value_chain_stages", o.stage, lang),
+            phrase("fact.trl", lang): o.trl,
+            phrase("fact.policy_driver", lang): o.policy_driver,
+            **driver_provenance(o, lang),
         }
         entries = [_entry(i, members.get(m.org_key), m, m.score, m.why, "", lang, questionnaire)
                    for i, m in enumerate(o.matches[:top], 1)]
         shortlists.append(Shortlist("opportunity", o.id, o.title, o.country, facts, entries))
     query = result.query.describe()
     if scope == "country" and result.query.countries:
-        query = "country " + ", ".join(f"{c} ({_country(c, 'en')})" for c in result.query.countries)
+        query = phrase("query.country", lang,
+                       countries=", ".join(f"{c} ({_country(c, lang)})" for c in result.query.countries))
     # the build's number, model and date say where scores come from; its content hash is internal
     build = result.build
-    source = f"profiles: build #{build.id} (model {build.model_version}, built {build.built_at})"
+    source = phrase("source.build", lang, id=build.id, model=build.model_version, at=build.built_at)
     out = _finish(shortlists, members, query, scope, top, lang, with_contacts, db_path,
                   build.model_version, source)
     if not result.members_considered:
@@ -362,13 +364,14 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
                for i, (key, score, why, status) in enumerate((r for r in rows if r[0] in members), 1)]
     kind, country = str(chosen.get("type") or ""), str(chosen["country"])
     facts = {
-        "country": _country(country, lang),
-        "type": kind,
-        "dates": " to ".join(d for d in (chosen.get("start_date"), chosen.get("end_date")) if d),
-        "seats": chosen.get("seats"),
-        "lead cluster": chosen.get("lead_cluster") or "",
-        "sectors": ", ".join(questionnaire.choice_label("sectors", s, lang) for s in chosen.get("sectors") or ()),
-        "who may join": plan.get("rules", {}).get(mission_id, ""),
+        phrase("fact.country", lang): _country(country, lang),
+        phrase("fact.type", lang): kind,
+        phrase("fact.dates", lang): " – ".join(d for d in (chosen.get("start_date"), chosen.get("end_date")) if d),
+        phrase("fact.seats", lang): chosen.get("seats"),
+        phrase("fact.lead_cluster", lang): chosen.get("lead_cluster") or "",
+        phrase("fact.sectors", lang): ", ".join(questionnaire.choice_label("sectors", s, lang)
+                                                for s in chosen.get("sectors") or ()),
+        phrase("fact.who_may_join", lang): plan.get("rules", {}).get(mission_id, ""),
     }
     title = f"{kind.replace('_', ' ')} mission to {_country(country, 'en')}".strip()
     shortlists = [Shortlist("mission", mission_id, title, country, facts, entries)]

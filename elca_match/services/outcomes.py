@@ -29,7 +29,6 @@ from ..tabular import read_table
 from ..text import closest
 
 KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case, steps, dissemination ...
-_LISTS = LISTS
 # Ids given to records added on the command line without --id (steps, milestones and
 # deliverables name an existing case or planned item instead).
 ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-", "dissemination": "DIS-",
@@ -110,7 +109,7 @@ def _store(db_path: Path, file: str, sha256: str, check, source_of, what: str | 
             result = _compare(checked.outcomes, stored, OutcomeImportResult(file, sha256, str(db_path)))
             changed = Outcomes(**{attr: [r for r in getattr(checked.outcomes, attr)
                                          if r.id in result.added.get(kind, []) + result.updated.get(kind, [])]
-                                  for kind, attr in _LISTS.items()})
+                                  for kind, attr in LISTS.items()})
             sources = {key: source_of(key, row) for key, row in checked.rows.items()}
             store.save(db, changed, sources, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             result.totals = store.counts(db)
@@ -129,7 +128,7 @@ def _compare(new: Outcomes, stored: Outcomes, result: OutcomeImportResult) -> Ou
     new.cases = [dataclasses.replace(c, main_steps=steps[c.id.casefold()].main_steps,
                                      next_steps=steps[c.id.casefold()].next_steps)
                  if not (c.main_steps or c.next_steps) and c.id.casefold() in steps else c for c in new.cases]
-    for kind, attr in _LISTS.items():
+    for kind, attr in LISTS.items():
         old = {r.id.casefold(): r for r in getattr(stored, attr)}
         for record in getattr(new, attr):
             before = old.get(record.id.casefold())
@@ -159,7 +158,7 @@ def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionn
         missions={m["id"]: m for m in missions_store.list_missions(db)},
         orgs=list(stored.orgs), events={e.id: e for e in stored.events},
         excluded_countries=indicators.load_targets().excluded_countries,
-        stored_ids={kind: frozenset(r.id.casefold() for r in getattr(stored, attr)) for kind, attr in _LISTS.items()},
+        stored_ids={kind: frozenset(r.id.casefold() for r in getattr(stored, attr)) for kind, attr in LISTS.items()},
         cases=frozenset(c.id.casefold() for c in stored.cases),
         milestones={m.id: m.name for m in action.milestones},
         deliverables={d.id: d.name for d in action.deliverables},
@@ -178,7 +177,7 @@ def list_outcomes(db_path: Path, kind: str | None = None) -> Outcomes:
     if code is None:
         raise UsageError.of("unknown_name", what="record kind", value=kind,
                             suggestion=did_you_mean(closest(kind, KINDS)), allowed=", ".join(KINDS))
-    return Outcomes(**{attr: getattr(stored, attr) if k == code else [] for k, attr in _LISTS.items()})
+    return Outcomes(**{attr: getattr(stored, attr) if k == code else [] for k, attr in LISTS.items()})
 
 
 def _current(db, outcomes: Outcomes) -> Outcomes:

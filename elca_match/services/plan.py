@@ -2,8 +2,8 @@
 
 Reads the missions (``store.catalogue.list_missions``), the current members
 (``store.survey.current_members``) and their fit for each mission (the ranking
-model's profiles through ``services.rank.ensure_profiles`` and
-``matching.mission_scores``), runs the pure planner (:mod:`elca_match.planning`), fills
+model's profiles and ``matching.mission_scores``, through
+``services.rank.mission_fit``), runs the pure planner (:mod:`elca_match.planning`), fills
 in *why* each assigned member fits (the shared features with the mission's best
 opportunity for it) and stores the plan in one transaction. (A profile build the scores
 need is cached in its own transaction by ``ensure_profiles``, so an infeasible plan does
@@ -114,11 +114,9 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
             params = _inherit(PlanParams.from_dict(saved_base.params), params, given)
             keep = sorted((a["member"], a["mission"]) for a in saved_base.plan["assignments"])
             based_on = saved_base.id
-        from ..matching import mission_scores
-        from .rank import ensure_profiles
+        from .rank import mission_fit
 
-        build, info = ensure_profiles(db, questionnaire, members, opportunities)
-        fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
+        build, _, fit, info = mission_fit(db, missions, questionnaire, members=members, opportunities=opportunities)
         row = {key: i for i, key in enumerate(build.member_keys)}
         rows = np.array([row[m.org_key] for m in members], dtype=np.int64)
         # rounded like the input hash, so that an equal hash means an equal plan to the last digit

@@ -120,7 +120,7 @@ def discard(db_path: Path, plan_id: int) -> plans_store.SavedPlan:
             saved = saved_plan(db, plan_id)
             if saved.status == plans_store.ADOPTED:
                 raise UsageError.of("plan_discard_record", value=str(plan_id))
-            plans_store.discard(db, saved.id)
+            plans_store.discard(db, saved.id, _now())
             return saved
 
 

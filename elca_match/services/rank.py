@@ -273,18 +273,21 @@ def _info(build: ProfileBuild, rebuilt: bool) -> BuildInfo:
 
 
 def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
-                questionnaire: Questionnaire | None = None) -> tuple[list[str], list[str], Any, BuildInfo]:
-    """Member x mission fit for the planner: (member keys, mission ids, ``MissionScores``, build used).
+                questionnaire: Questionnaire | None = None, *, members: Sequence[Any] | None = None,
+                opportunities: Sequence[dict[str, Any]] | None = None,
+                ) -> tuple[ProfileBuild, list[str], Any, BuildInfo]:
+    """Member x mission fit for the planner: (the profile build used, mission ids, ``MissionScores``, build info).
 
-    ``missions`` defaults to every stored mission. See ``matching.mission_scores``.
+    ``missions`` and ``opportunities`` default to every stored one, ``members`` to the current
+    members. See ``matching.mission_scores``.
     """
     from ..matching import mission_scores
 
-    opportunities = catalogue_store.list_opportunities(db)
-    build, info = ensure_profiles(db, questionnaire, opportunities=opportunities)
+    opportunities = catalogue_store.list_opportunities(db) if opportunities is None else opportunities
+    build, info = ensure_profiles(db, questionnaire, members, opportunities)
     missions = catalogue_store.list_missions(db) if missions is None else list(missions)
     fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
-    return build.member_keys, [str(m["id"]) for m in missions], fit, info
+    return build, [str(m["id"]) for m in missions], fit, info
 
 
 # --- ranking -------------------------------------------------------------------------------

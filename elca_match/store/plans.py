@@ -24,7 +24,7 @@ from .erasure import FreeText
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids of discarded plans are never reused
+    id INTEGER PRIMARY KEY,
     created_at TEXT NOT NULL,
     input_hash TEXT NOT NULL,        -- sha256 of members, missions, scores, parameters and rules
     params TEXT NOT NULL,            -- JSON: the planner's parameters (PlanParams.as_dict)
@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS plan_adoptions (
     seq INTEGER PRIMARY KEY,         -- the newest row names the plan of record
     plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
     adopted_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plan_discards (
+    plan_id INTEGER PRIMARY KEY,     -- a discarded draft's id: never given to another plan
+    discarded_at TEXT NOT NULL
 );
 """
 
@@ -102,12 +106,16 @@ def save_plan(db: sqlite_utils.Database, plan: dict[str, Any], *, input_hash: st
     body = {k: v for k, v in plan.items() if k not in ROW_KINDS and k != "params"}
     body["meta"] = meta or {}
     cert = plan["certificate"]
-    cursor = db.conn.execute(
-        "INSERT INTO plans (created_at, input_hash, params, objective, dual_bound, gap, body) VALUES (?,?,?,?,?,?,?)",
-        [created_at, input_hash, _dumps(plan["params"]), plan["objective"], cert["dual_bound"], cert["gap"],
+    # a number is never used twice, even after its plan was discarded (people quote plan numbers)
+    last = db.conn.execute("SELECT MAX(id) FROM (SELECT id FROM plans UNION ALL "
+                           "SELECT plan_id FROM plan_discards)").fetchone()[0]
+    plan_id = int(last or 0) + 1
+    db.conn.execute(
+        "INSERT INTO plans (id, created_at, input_hash, params, objective, dual_bound, gap, body) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        [plan_id, created_at, input_hash, _dumps(plan["params"]), plan["objective"], cert["dual_bound"], cert["gap"],
          _dumps(body)],
     )
-    plan_id = int(cursor.lastrowid)
     rows = [
         (plan_id, kind, position, row["member"], row["best_mission"] if kind == "left_out" else row["mission"],
          _dumps(row))
@@ -137,10 +145,12 @@ def adopt(db: sqlite_utils.Database, plan_id: int, adopted_at: str) -> None:
     db.conn.execute("INSERT INTO plan_adoptions (plan_id, adopted_at) VALUES (?, ?)", [plan_id, adopted_at])
 
 
-def discard(db: sqlite_utils.Database, plan_id: int) -> None:
-    """Delete a saved plan and its rows (the caller refuses the plan of record)."""
+def discard(db: sqlite_utils.Database, plan_id: int, discarded_at: str) -> None:
+    """Delete a saved plan and its rows, and note its number as used (the caller refuses the plan of record)."""
     db.conn.execute("DELETE FROM plan_rows WHERE plan_id = ?", [plan_id])
     db.conn.execute("DELETE FROM plans WHERE id = ?", [plan_id])
+    db.conn.execute("INSERT OR REPLACE INTO plan_discards (plan_id, discarded_at) VALUES (?, ?)",
+                    [plan_id, discarded_at])
 
 
 def latest_plan(db: sqlite_utils.Database) -> SavedPlan | None:

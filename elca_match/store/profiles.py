@@ -78,7 +78,9 @@ def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
 
     buffer = io.BytesIO()
     mx, ox = build.member_X.tocsr(), build.opportunity_X.tocsr()
-    np.savez_compressed(
+    # uncompressed: a build is read far more often than written, and inflating the arrays was most
+    # of the load (50,000 x 2,000 at 2 %: 0.44 s compressed, 0.05 s plain, 23 MiB instead of 18)
+    np.savez(
         buffer,
         m_data=mx.data, m_indices=mx.indices, m_indptr=mx.indptr, m_shape=np.array(mx.shape),
         o_data=ox.data, o_indices=ox.indices, o_indptr=ox.indptr, o_shape=np.array(ox.shape),
