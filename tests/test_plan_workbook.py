@@ -130,6 +130,23 @@ def test_agenda_xlsx__lang_de__catalogue_headings_and_labelled_why(built, tmp_pa
     why = [row[header.index(de["agenda.why"])] for row in rows]
     assert why and not [w for w in why if "_" in w.split("Text: ")[0]]  # labels, not codes such as adhesive_bonding
     assert all(isinstance(row[0], dt.datetime) for row in rows)  # the day is an Excel date
+    for sheet in book.sheetnames[1:-1]:
+        header, rows = tables(book)[sheet]
+        who = [row[header.index(de["agenda.who"])] for row in rows]
+        assert not [w for w in who if re.search(r"\b(member|sme|large|intermediary)\b|, [A-Z]{2}$", w)], who
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("AMZ member, sme, DE", "Mitglied von AMZ, KMU, Deutschland"),
+    ("intermediary, Osaka", "Vermittler, Osaka"),
+    ("cluster, JP", "Cluster oder Netzwerk, Japan"),
+    ("something else", "something else"),
+])
+def test_who_they_are__labels_in_german(text, expected):
+    from elca_match.questionnaire import load_questionnaire
+    from elca_match.services.agenda_labels import who_label
+
+    assert who_label(text, "de", load_questionnaire()) == expected
 
 
 def test_agenda_json__table_names_the_same_in_every_language(built, tmp_path):  # noqa: F811

@@ -167,8 +167,9 @@ def show(
     from ..services.agenda import agenda
 
     result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
+    who, why = _labellers(lang)
     emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None,
-                         why_label=_why_label(lang)),
+                         why_label=why, who_label=who),
          fmt, out)
 
 
@@ -195,8 +196,9 @@ def export(
         err_console().print(f"Wrote {len(written)} calendars into {out}", markup=False)
         return
     check_suffix(out, fmt.value)
-    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True,
-                               why_label=_why_label(lang))
+    who, why = _labellers(lang)
+    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True, why_label=why,
+                               who_label=who)
     if fmt is ExportFormat.csv and document.sections:
         # one table: the personal agendas share their columns (a 'section' column names whose agenda)
         document.sections = [s for s in document.sections if s.columns == document.sections[0].columns]
@@ -218,13 +220,11 @@ def held(
                         f"{len(result.outcome_meetings)} outcome meetings recorded.", markup=False)
 
 
-def _why_label(lang: str):
-    """"Why they fit" in the reader's labels: choice codes as the questionnaire names them in ``lang``."""
-    from ..questionnaire import load_questionnaire
-    from ..services.export import why_labels
+def _labellers(lang: str):
+    """"Who they are" and "why they fit" in the reader's labels (see services.agenda_labels)."""
+    from ..services.agenda_labels import labellers
 
-    questionnaire = load_questionnaire()
-    return lambda why: why_labels(why, lang, questionnaire)
+    return labellers(_lang(lang))
 
 
 def _lang(lang: str) -> str:

@@ -13,11 +13,13 @@ from ..i18n import phrase, words
 from .document import Document, Section
 
 def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, personal: bool,
-                    why_label: Callable[[str], str] | None = None) -> Document:
+                    why_label: Callable[[str], str] | None = None,
+                    who_label: Callable[[str], str] | None = None) -> Document:
     """A schedule as tables: summary, personal agendas, the room grid, requests left out.
 
-    Every heading is the catalogue's phrase in ``lang``; ``why_label`` turns a "why they fit" into
-    the reader's labels (choice codes as the questionnaire names them), else it is shown as it is.
+    Every heading is the catalogue's phrase in ``lang``; ``why_label`` and ``who_label`` turn a
+    "why they fit" and a "who they are" into the reader's labels (choice codes as the questionnaire
+    names them), else they are shown as they are.
     """
     def t(key: str, **params: Any) -> str:
         return phrase(f"agenda.{key}", lang, **params)
@@ -25,6 +27,7 @@ def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, per
     day, time, table, with_, who, why, contact, requester, requested, reason = (t(k) for k in (
         "day", "time", "table", "with", "who", "why", "contact", "requester", "requested", "reason"))
     label = why_label or (lambda text: text)
+    who_is = who_label or (lambda text: text)
     sections = []
     facts = {t("sum.mission"): result.mission, t("sum.status"): result.status, t("sum.met"): result.objective,
              t("sum.bound"): result.bound, t("sum.gap"): f"{result.gap:.2%}", t("sum.meetings"): len(result.meetings),
@@ -52,7 +55,7 @@ def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, per
                     continue
                 other, other_is = (m.requested, m.requested_is) if person == m.requester else (m.requester,
                                                                                                  m.requester_is)
-                row = [m.day, f"{m.start}-{m.end}", m.table, other, other_is, label(m.why)]
+                row = [m.day, f"{m.start}-{m.end}", m.table, other, who_is(other_is), label(m.why)]
                 if with_contacts:
                     c = result.contacts.get(other)
                     row.append(f"{c['name']} <{c['email']}>" if c else "")
