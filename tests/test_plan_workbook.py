@@ -50,8 +50,8 @@ def test_plan_xlsx__labels_names_dates_keys_last(built, tmp_path):  # noqa: F811
         assert not [h for h in header if CODE.fullmatch(str(h))], (title, header)
     header, rows = sheets[en["plan.sheet.assignments"]]
     assert rows and header[0] == en["col.organisation"] and header[-1] == en["plan.col.member_key"]
+    assert all(KEY.match(row[-1]) for row in rows)
     for row in rows:
-        assert all(KEY.match(row[-1]) for row in rows)
         assert not any(isinstance(v, str) and KEY.match(v) for v in row[:-1]), row  # the key only at the end
         assert isinstance(row[header.index(en["col.fit"])], float)
         assert "_" not in row[header.index(en["col.why"])].split(" text: ")[0]  # labels, not codes
