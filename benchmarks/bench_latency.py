@@ -121,22 +121,38 @@ def former_assertions(db: Path, repeats: int, folder: Path) -> None:
     rows.append(("generate the 600-member demo cohort (CPU seconds)", best_cpu(generate_cohort, repeats), 0.5))
     from test_tabular import REFUSED, write
     from test_workbooks import _rows_with
-    from test_tabular import hand_made_xlsx
+    from test_tabular import cell, hand_made_xlsx
 
     xfd = folder / "xfd.xlsx"
     xfd.write_bytes(hand_made_xlsx(_rows_with('<c r="XFD{r}" s="1"/>', 20_000)))
     rows.append(("read 20,000 xlsx rows ending at XFD", best(lambda: read_table(xfd), 1), 20.0))
+    def refuse(path: Path) -> None:
+        try:
+            read_table(path)
+        except InputError:  # refusing is the point; the tests check how
+            return
+        raise SystemExit(f"{path.name} was not refused")
+
     for name, data, *_ in REFUSED:
         path = write(folder, name, data)
+        rows.append((f"refuse {name}", best(lambda path=path: refuse(path), 1), 20.0))
+    import io
+    import zipfile
 
-        def refuse(path=path):
-            try:
-                read_table(path)
-            except InputError:  # refusing is the point; tests/test_tabular.py checks how
-                return
-            raise SystemExit(f"{path.name} was not refused")
+    from test_tabular import _xlsx_parts
+    from test_workbooks import _LAUGHS, _XXE
 
-        rows.append((f"refuse {name}", best(refuse, 1), 20.0))
+    for label, dtd, entity in (("billion-laughs", _LAUGHS, "&lol9;"), ("xxe", _XXE, "&xxe;")):
+        parts = _xlsx_parts(f'<row r="1">{cell("A1", "org_name")}</row><row r="2">{cell("A2", entity)}</row>')
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+            '<?xml version="1.0"?>', '<?xml version="1.0"?>' + dtd)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in parts.items():
+                archive.writestr(name, text)
+        path = folder / f"{label}.xlsx"
+        path.write_bytes(buffer.getvalue())
+        rows.append((f"refuse a {label} workbook", best(lambda path=path: refuse(path), 1), 10.0))
     print("\nin process (best of runs), formerly asserted in tests:")
     for label, seconds, target in rows:
         print(f"  {label:<52}{seconds:>8.3f} s   < {target} s {'met' if seconds < target else 'MISSED'}")
