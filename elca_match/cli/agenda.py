@@ -11,7 +11,8 @@ import typer
 
 from ..errors import UsageError
 from ..export import Document, Section
-from ..export.agenda import LABELS, agenda_document
+from ..export.agenda import agenda_document
+from ..i18n import LANGUAGES
 from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console, is_stdout
 
 agenda_app = typer.Typer(help="Mission meetings: who should meet whom, the schedule, agendas, meetings held.",
@@ -168,8 +169,10 @@ def show(
     """The schedule, or one participant's agenda: time, table, with whom, who they are, why they fit."""
     from ..services.agenda import agenda
 
-    result = agenda(db_path(ctx), mission, participant, with_contacts, plan, lang=_lang(lang))
-    emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None),
+    result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
+    who, why = _labellers(lang)
+    emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None,
+                         why_label=why, who_label=who),
          fmt, out)
 
 
@@ -185,7 +188,7 @@ def export(
     """Agendas people carry: a personal agenda per participant, the room grid, and .ics calendars."""
     from ..services.agenda import agenda
 
-    result = agenda(db_path(ctx), mission, participant, with_contacts, plan, lang=_lang(lang))
+    result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
     if fmt is ExportFormat.ics:
         from ..export.agenda_ics import calendar, write_calendars
 
@@ -211,7 +214,9 @@ def export(
         raise UsageError.of("bad_option", detail=f"--out {out} is a folder; give a file name inside it, such as "
                             f"{out / ('agenda.' + fmt.value)}")
     check_suffix(out, fmt.value)
-    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True)
+    who, why = _labellers(lang)
+    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True, why_label=why,
+                               who_label=who)
     if fmt is ExportFormat.csv and document.sections:
         # one table: the personal agendas share their columns (a 'section' column names whose agenda)
         document.sections = [s for s in document.sections if s.columns == document.sections[0].columns]
@@ -233,11 +238,18 @@ def held(
                         f"{len(result.outcome_meetings)} outcome meetings recorded.", markup=False)
 
 
+def _labellers(lang: str):
+    """"Who they are" and "why they fit" in the reader's labels (see services.agenda_labels)."""
+    from ..services.agenda_labels import labellers
+
+    return labellers(_lang(lang))
+
+
 def _lang(lang: str) -> str:
     from ..errors import UsageError, did_you_mean
     from ..text import closest
 
-    if lang not in LABELS:
-        raise UsageError.of("unknown_name", what="language", value=lang, suggestion=did_you_mean(closest(lang, LABELS)),
-                            allowed=", ".join(LABELS))
+    if lang not in LANGUAGES:
+        raise UsageError.of("unknown_name", what="language", value=lang,
+                            suggestion=did_you_mean(closest(lang, LANGUAGES)), allowed=", ".join(LANGUAGES))
     return lang

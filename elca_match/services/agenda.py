@@ -476,21 +476,12 @@ def _contacts(ids, members, partners, name) -> dict[str, dict[str, str]]:
 
 
 def agenda(db_path: Path, mission: str, participant: str | None = None, with_contacts: bool = False,
-           plan_id: int | None = None, lang: str | None = None) -> AgendaResult:
-    """The stored schedule of a mission (or one participant's agenda); contacts only with consent and on request.
-    With ``lang``, each meeting's why names its choices by the questionnaire's labels in that language."""
+           plan_id: int | None = None) -> AgendaResult:
+    """The stored schedule of a mission (or one participant's agenda); contacts only with consent and on request."""
     with session(db_path, create=False) as opened:
         db = opened.db
         missions, members, partners = _directory(db, plan_id)
-        result = _view(db, _mission(missions, mission), members, partners, participant, with_contacts)
-    if lang is not None:
-        from ..questionnaire import load_questionnaire
-        from .export import why_labels
-
-        questionnaire = load_questionnaire()
-        result.meetings = [dataclasses.replace(m, why=why_labels(m.why, lang, questionnaire))
-                           for m in result.meetings]
-    return result
+        return _view(db, _mission(missions, mission), members, partners, participant, with_contacts)
 
 
 def lock(db_path: Path, mission: str, first: str, second: str, remove: bool = False,
