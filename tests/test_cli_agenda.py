@@ -113,6 +113,15 @@ def test_partners__near_duplicate_name_in_same_country__refused_naming_the_match
     assert db.read_bytes() == before
 
 
+def test_partners_add__stored_id__changes_what_is_given_and_keeps_the_rest(db):
+    before = json.loads(ok("partners", "show", "JP-CAC", "--with-contacts", "--format", "json", db=db).stdout)
+    ok("partners", "add", "--id", "jp-cac", "--region", "Gifu", db=db)
+    after = json.loads(ok("partners", "show", "JP-CAC", "--with-contacts", "--format", "json", db=db).stdout)
+    fields = {r["field"]: r["value"] for r in after["tables"]["partner"]}
+    assert fields == {**{r["field"]: r["value"] for r in before["tables"]["partner"]}, "region": "Gifu"}
+    assert fields["contact_email"] == CONSENTED and fields["sectors"]  # nothing blanked by the update
+
+
 def test_partners__same_name_in_another_country__is_another_partner(db):
     ok("partners", "add", "--name", "Chubu Aerospace Cluster", "--country", "US", "--kind", "cluster", db=db)
     assert "PT-001" in ok("partners", "list", "--country", "US", db=db).stdout
