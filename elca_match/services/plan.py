@@ -74,7 +74,7 @@ def parse_requires(values: Sequence[str], option: str = "--require") -> list[tup
         org, sep, mission = str(value).rpartition("@")
         if not sep or not org.strip() or not mission.strip():
             raise UsageError.of("bad_option", value=value,
-                                detail=f"{option} takes ORGANISATION@MISSION, e.g. {option} ACME@JP-2027-03")
+                                detail=f"{option} takes ORGANISATION@MISSION, e.g. {option} 'Leichtbau Sachsen GmbH@M06'")
         pairs.append((org.strip(), mission.strip()))
     return pairs
 
