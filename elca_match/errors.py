@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     "file_empty": "the file is empty; export the responses again.",
     "file_is_folder": "this is a folder, not a file; name the export files inside it (e.g. folder/*.xlsx).",
     "file_several_sheets": "the sheet holds the same columns as sheet {first!r}, so the answers are split over several sheets and only one would be read; put all answers on one sheet or save each sheet as its own file.",
-    "file_header_only": "the file has a header row but no answers; export the responses again, with the answers.",
+    "file_header_only": "the file has a header row but no rows under it; add the rows (a survey export: export the responses again, with the answers).",
     "file_binary": "the file is not a CSV or XLSX table ({detail}); export it from the survey tool as CSV or XLSX.",
     "file_broken_xlsx": "the file looks like an Excel workbook but cannot be opened ({detail}); open it in Excel and save it again as .xlsx.",
     "file_too_large": "the file is refused because {detail}; split it into smaller files or export it again.",

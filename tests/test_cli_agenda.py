@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,15 @@ def test_partners__near_duplicate_name_in_same_country__refused_naming_the_match
     assert db.read_bytes() == before
 
 
+def test_partners_add__stored_id__changes_what_is_given_and_keeps_the_rest(db):
+    before = json.loads(ok("partners", "show", "JP-CAC", "--with-contacts", "--format", "json", db=db).stdout)
+    ok("partners", "add", "--id", "jp-cac", "--region", "Gifu", db=db)
+    after = json.loads(ok("partners", "show", "JP-CAC", "--with-contacts", "--format", "json", db=db).stdout)
+    fields = {r["field"]: r["value"] for r in after["tables"]["partner"]}
+    assert fields == {**{r["field"]: r["value"] for r in before["tables"]["partner"]}, "region": "Gifu"}
+    assert fields["contact_email"] == CONSENTED and fields["sectors"]  # nothing blanked by the update
+
+
 def test_partners__same_name_in_another_country__is_another_partner(db):
     ok("partners", "add", "--name", "Chubu Aerospace Cluster", "--country", "US", "--kind", "cluster", db=db)
     assert "PT-001" in ok("partners", "list", "--country", "US", db=db).stdout
@@ -147,6 +157,13 @@ def test_agenda_import__bad_file__refused_with_file_row_column_and_database_unch
     assert f"{what}.csv, {where}" in result.stderr
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
+
+
+def test_agenda_import__header_only__says_to_add_the_rows_not_to_export_survey_answers(db, tmp_path):
+    empty = write(tmp_path / "sessions.csv", "mission,day,start,end,slot_minutes,tables\n")
+    result = run("agenda", "import", "sessions", empty, db=db)
+    assert result.exit_code == 3 and "sessions.csv: the file has a header row but no rows under it; add the rows" \
+        in result.stderr
 
 
 def test_agenda_import__unknown_participant__names_the_closest(db, tmp_path):
@@ -269,6 +286,53 @@ def test_agenda_export__ics__parses_back_with_one_event_per_meeting(scheduled_db
             assert str(event.get("location")).startswith("Table ")
             events += 1
     assert events == 2 * len(data["meetings"])
+
+
+def test_agenda_export__out_not_fit_for_the_format__refused_and_nothing_written(scheduled_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "old.ics"
+    existing.write_text("kept", encoding="utf-8")
+    for fmt, out in (("ics", existing), ("ics", "-"), ("xlsx", tmp_path)):
+        refused = run("agenda", "export", "--mission", "M06", "--format", fmt, "--out", out, db=scheduled_db)
+        assert refused.exit_code == 2 and f"--out {out} is" in refused.stderr and "internal error" not in refused.stderr
+    assert existing.read_text(encoding="utf-8") == "kept" and not (tmp_path / "-").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.ics"]
+
+
+def test_agenda_export__ics_for_one_participant__one_file_or_standard_output(scheduled_db, tmp_path):
+    one = tmp_path / "tokai.ics"
+    ok("agenda", "export", "--mission", "M06", "--format", "ics", "--participant", "JP-TKB", "--out", one,
+       db=scheduled_db)
+    shown = ok("agenda", "export", "--mission", "M06", "--format", "ics", "--participant", "JP-TKB", "--out", "-",
+               db=scheduled_db).stdout
+    for data in (one.read_bytes(), shown.encode("utf-8")):
+        events = Calendar.from_ical(data).walk("VEVENT")
+        assert events and all(str(e.get("location")).startswith("Table ") for e in events)
+
+
+def test_agenda_and_plan__json_table_names__fixed_by_the_command_not_taken_from_data(scheduled_db):
+    def tables(*args):
+        return list(json.loads(ok(*args, "--format", "json", db=scheduled_db).stdout)["tables"])
+
+    assert tables("agenda", "show", "--mission", "M06") == ["meetings", "room-grid"]
+    assert tables("agenda", "show", "--mission", "M06", "--participant", "JP-TKB") == ["agendas"]
+    assert tables("agenda", "suggest", "--mission", "M06") == ["suggestions"]
+    assert tables("partners", "show", "JP-TKB") == ["partner"]
+    assert tables("export", "calendar") == ["calendar"]
+    assert tables("plan", "diff", "1", "1") == ["changes"]
+
+
+def test_agenda_show_and_export__why_names_labels_not_codes(scheduled_db, tmp_path):
+    shown = json.loads(ok("agenda", "show", "--mission", "M06", "--format", "json", db=scheduled_db).stdout)
+    whys = [m["why they fit"] for m in shown["tables"]["meetings"] if m["why they fit"]]
+    assert whys
+    coded = re.compile(r"\b(cfrp|gfrp|iatf16949|[a-z]+_[a-z_]+)\b")
+    for why in whys:  # free-text terms (after "text:") stay as the model read them
+        assert not coded.search("; ".join(p for p in why.split("; ") if not p.startswith("text: "))), why
+    out = tmp_path / "a.csv"
+    ok("agenda", "export", "--mission", "M06", "--format", "csv", "--out", out, "--lang", "de", db=scheduled_db)
+    exported = out.read_text(encoding="utf-8-sig")
+    assert not coded.search(re.sub(r"(?i)text: [^\n\";]*", "", exported))  # "Text:" in German
 
 
 def test_agenda_show__participant_in_german__only_its_meetings(scheduled_db):

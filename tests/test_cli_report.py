@@ -441,7 +441,8 @@ def test_report__default_period__ends_today_and_says_so(history):
     (("--period", "9"), "--period 9 is not a reporting period of the action (1 to 4"),
     (("--period", "2", "--to", "2027-06"), "--period cannot go with --from or --to"),
     (("--table", "evnts"), "did you mean 'events'?"),
-    (("--to", "2027-13"), "--to"),
+    (("--to", "2027-13"), "--to 2027-13: not a day or a month; write YYYY-MM-DD or YYYY-MM"),
+    (("--from", "June 2027"), "--from June 2027: not a day or a month"),
 ])
 def test_report__bad_period_or_table__usage_error(history, args, needle):
     result = run("report", "indicators", *args, db=history)
@@ -464,6 +465,8 @@ def test_agreements__d22_register__cooperation_and_business_agreements(history):
     result = run("report", "agreements", *FULL_YEAR, "--format", "json", db=history)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
+    assert list(data["tables"]) == ["agreements"]  # a name a program can rely on, not a cut title
+    assert [row["Agreement"] for row in data["tables"]["agreements"]][:1] == [data["rows"][0]["name"]]
     assert [(r["id"], r["kind"]) for r in data["rows"]] == [
         ("CASE-1", "cooperation"), ("CASE-4", "cooperation"), ("CASE-2", "business"), ("CASE-006", "cooperation")]
     detroit = data["rows"][2]

@@ -3,15 +3,17 @@ schedule; locks; personal agendas and the room grid; the meetings held."""
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
 
+from ..errors import UsageError
 from ..export import Document, Section
 from ..export.agenda import agenda_document
 from ..i18n import LANGUAGES
-from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console
+from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console, is_stdout
 
 agenda_app = typer.Typer(help="Mission meetings: who should meet whom, the schedule, agendas, meetings held.",
                          no_args_is_help=True)
@@ -122,7 +124,8 @@ def suggest(
              "Pass --accept to store them as meeting requests."]
     emit(Document(f"Suggested meetings, mission {result.mission}",
                   [Section(f"Mission {result.mission} ({result.country})", ["member", "partner", "partner_id", "score",
-                                                                           *blocks, "why"], rows, notes=notes)],
+                                                                           *blocks, "why"], rows, notes=notes,
+                                   name="suggestions")],
                   data=result), fmt, out)
 
 
@@ -187,14 +190,29 @@ def export(
 
     result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
     if fmt is ExportFormat.ics:
-        from ..export.agenda_ics import write_calendars
+        from ..export.agenda_ics import calendar, write_calendars
 
+        if result.participant and (is_stdout(out) or out.suffix.lower() == ".ics"):  # one person: one file
+            data = calendar(result, result.participant)
+            if is_stdout(out):
+                sys.stdout.write(data.decode("utf-8"))
+                return
+            out.write_bytes(data)
+            err_console().print(f"Wrote {out}", markup=False)
+            return
+        if is_stdout(out) or (out.exists() and not out.is_dir()):
+            raise UsageError.of("bad_option", detail=f"--format ics writes one .ics file per participant into a "
+                                f"folder, and --out {out} is not one; name a folder, or add --participant NAME "
+                                "to write one .ics file")
         names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
         if result.participant:
             names = [result.participant]
         written = write_calendars(result, out, names)
         err_console().print(f"Wrote {len(written)} calendars into {out}", markup=False)
         return
+    if out.is_dir():
+        raise UsageError.of("bad_option", detail=f"--out {out} is a folder; give a file name inside it, such as "
+                            f"{out / ('agenda.' + fmt.value)}")
     check_suffix(out, fmt.value)
     who, why = _labellers(lang)
     document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True, why_label=why,

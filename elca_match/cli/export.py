@@ -138,6 +138,6 @@ def calendar(
     rows = [[e.start.isoformat(), e.end.isoformat(), e.uid.split("@")[0], e.country, e.region, e.type,
              "; ".join(e.travellers)] for e in result.events]
     section = Section(result.name, ["start_date", "end_date", "mission", "country", "region", "type", "travellers"],
-                      rows, wrap_columns=("travellers",))
+                      rows, wrap_columns=("travellers",), name="calendar")
     emit(Document(f"Calendar: {result.name}", [section], summary={"plan": result.plan, "scope": result.scope},
                   notes=notes, data=result), Format(fmt), out)

@@ -98,7 +98,7 @@ def show_member(
     emit(Document(f"Member {member.name}", [
         Section(f"{member.name} ({member.key}), cluster {member.cluster}", ["question", "answer"], rows,
                 name="answers"),
-        Section("Free text as the model read it", ["", "value"], understood),
+        Section("Free text as the model read it", ["item", "value"], understood, name="free-text"),
         Section("Submissions (provenance)", ["submission", "status", "submitted_at", "file", "sha256", "row",
                                              "adapter", "questionnaire"], provenance),
     ], notes=notes), fmt, out, table=table)

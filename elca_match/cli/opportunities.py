@@ -94,7 +94,7 @@ def show(
     record = show_opportunity(db_path(ctx), opportunity_id)
     rows = [[name, "; ".join(record[name]) if isinstance(record[name], list) else record[name]]
             for name in DETAIL_FIELDS if name in record]
-    section = Section(record["title"], ["field", "value"], rows, wrap_columns=("value",))
+    section = Section(record["title"], ["field", "value"], rows, wrap_columns=("value",), name="opportunity")
     emit(Document(f"Opportunity {record['id']}", [section], data=record), fmt, out)
 
 

@@ -39,7 +39,8 @@ def add(
     name: str = typer.Option(None, "--name", help="Name of the organisation."),
     country: str = typer.Option(None, "--country", help="Its country: code or name."),
     kind: str = typer.Option(None, "--kind", help="cluster, intermediary, sme, large, rto, university, public or other."),
-    id: str = typer.Option(None, "--id", help="Partner id (default: the next PT-nnn)."),
+    id: str = typer.Option(None, "--id", help="Partner id (default: the next PT-nnn); a stored id updates that "
+                           "partner, and the options not given keep their values."),
     region: str = typer.Option(None, "--region"),
     sectors: str = typer.Option(None, "--sectors", help="Sector codes or labels, separated by ';'."),
     stages: str = typer.Option(None, "--value-chain-stages", help="Value-chain stages, separated by ';'."),
@@ -104,7 +105,7 @@ def show(
     hidden = set() if with_contacts and p.consent else {"contact_name", "contact_email"}
     rows = [[name, "; ".join(value) if isinstance(value, tuple) else ("yes" if value else "no")
              if isinstance(value, bool) else value] for name, value in p.as_dict().items() if name not in hidden]
-    emit(Document(f"Partner {p.name}", [Section(f"{p.name} ({p.id})", ["field", "value"], rows)],
+    emit(Document(f"Partner {p.name}", [Section(f"{p.name} ({p.id})", ["field", "value"], rows, name="partner")],
                   notes=_contact_note(with_contacts) if not with_contacts or not p.consent else []), fmt, out)
 
 

@@ -138,7 +138,8 @@ def diff(ctx: typer.Context, a: int = typer.Argument(..., help="The first plan's
     rows = [[c.change, c.name or c.member, c.cluster, "; ".join(c.before), "; ".join(c.after),
              round(c.fit_before, 4), round(c.fit_after, 4), round(c.fit_change, 4)] for c in result.changes]
     section = Section(f"From {result.a} to {result.b}", ["change", "member", "cluster", "from", "to", "fit_before",
-                                                          "fit_after", "fit_change"], rows)
+                                                          "fit_after", "fit_change"], rows,
+                      name="changes")
     counts = {kind: sum(c.change == kind for c in result.changes) for kind in ("joins", "leaves", "moves")}
     notes = [f"{counts['joins']} join, {counts['leaves']} leave, {counts['moves']} move; total fit "
              f"{result.objective_a:.4f} -> {result.objective_b:.4f} ({result.objective_b - result.objective_a:+.4f})."

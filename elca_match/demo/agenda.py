@@ -104,6 +104,7 @@ def run_agenda(db_path: Path, out_dir: Path, seed: int) -> AgendaDemo:
     from ..export.agenda import agenda_document
     from ..export.agenda_ics import write_calendars
     from ..services import agenda
+    from ..services.agenda_labels import labellers
     from ..services.catalogue import list_missions
     from ..services.partners import import_partners
 
@@ -119,7 +120,9 @@ def run_agenda(db_path: Path, out_dir: Path, seed: int) -> AgendaDemo:
     agenda.schedule_mission(db_path, mission["id"], time_limit=TIME_LIMIT)
     result = agenda.agenda(db_path, mission["id"])
     workbook = out_dir / f"agenda-{mission['id']}.xlsx"
-    export.write(agenda_document(result, "en", with_contacts=False, grid=True, personal=True), "xlsx", workbook)
+    who, why = labellers("en")  # the workbook people carry names labels, not choice codes
+    export.write(agenda_document(result, "en", with_contacts=False, grid=True, personal=True, why_label=why,
+                                 who_label=who), "xlsx", workbook)
     names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
     calendars = write_calendars(result, out_dir / f"agenda-{mission['id']}-ics", names)
     return AgendaDemo(imported.total, mission["id"], len(suggested.suggestions), len(result.meetings),

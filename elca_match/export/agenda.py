@@ -61,13 +61,13 @@ def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, per
                     row.append(f"{c['name']} <{c['email']}>" if c else "")
                 rows.append(row)
             columns = [day, time, table, with_, who, why] + ([contact] if with_contacts else [])
-            sections.append(Section(t("of", name=person), columns, rows, name=_name("of", name=person)))
+            sections.append(Section(t("of", name=person), columns, rows, name="agendas"))
     else:
         rows = [[m.day, f"{m.start}-{m.end}", m.table, m.requester, m.requested, label(m.why),
                  t("locked") if m.locked else ""] for m in result.meetings]
         sections.append(Section(t("meetings", mission=result.mission),
                                 [day, time, table, requester, requested, why, t("lock")], rows,
-                                name=_name("meetings", mission=result.mission)))
+                                name="meetings"))
     if grid and result.meetings:
         tables = sorted({m.table for m in result.meetings})
         cells = {}

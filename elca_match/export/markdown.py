@@ -11,13 +11,16 @@ from .document import Document
 # Backslash first, so the escapes added for the others are not escaped again. < and >
 # are escaped so a renderer never turns typed text into HTML; [ ] and ! so it never makes
 # a link or loads a remote image (every link and image needs an unescaped bracket, so
-# parentheses stay as typed and titles such as "(cumulated results)" stay readable).
-_SPECIAL = re.compile(r"([\\|<>`\[\]!])")
+# parentheses stay as typed and titles such as "(cumulated results)" stay readable). * and ~
+# always, and _ unless it joins two letters or digits (high_strength_steel, which renderers
+# never read as emphasis), so a typed *name* or ~~name~~ is not shown in italics or struck out.
+_SPECIAL = re.compile(r"([\\|<>`\[\]!*~]|_(?![^\W_])|(?<![^\W_])_)")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
 def escape(value: Any) -> str:
-    """One cell as markdown table text: ``| \\ < > [ ] !`` and backquote escaped, line breaks as spaces."""
+    """One cell as markdown table text: ``| \\ < > [ ] ! * ~``, backquote and emphasis ``_`` escaped, line breaks
+    as spaces."""
     return _NEWLINES.sub(" ", _SPECIAL.sub(r"\\\1", text(value, float_digits=3)))
 
 

@@ -406,6 +406,8 @@ _WHY_QUESTIONS = ("sectors", "value_chain_stages", "materials", "technologies", 
 _WHY_PREFIXES = {"certified ": "why.certified", "market ": "why.market", "cooperation: ": "why.cooperation",
                  "text: ": "why.text"}
 _TRL_WHY = re.compile(r"TRL (?P<level>[\d-]+) (?P<how>in|near) (?P<band>[\d-]+)")
+# A plan's "why" leads with the opportunity it is about ("JP-AUT-02: automotive, ..."); the codes follow it.
+_WHY_SOURCE = re.compile(r"(?P<source>[A-Z][A-Z0-9_.-]*: )(?P<rest>.*)")
 
 
 def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
@@ -416,12 +418,14 @@ def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
     """
     parts = []
     for part in why.split("; ") if why else []:
+        source = _WHY_SOURCE.fullmatch(part)
+        lead, part = (source["source"], source["rest"]) if source else ("", part)
         prefix = next((p for p in _WHY_PREFIXES if part.startswith(p)), "")
         body = part[len(prefix):]
         trl = _TRL_WHY.fullmatch(body)
         if trl:
             key = "why.trl_in" if trl["how"] == "in" else "why.trl_near"
-            parts.append(phrase(key, lang, level=trl["level"], band=trl["band"]))
+            parts.append(lead + phrase(key, lang, level=trl["level"], band=trl["band"]))
             continue
         if prefix == "text: ":
             terms = body
@@ -429,7 +433,7 @@ def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
             terms = ", ".join(_country(c, lang) for c in body.split(", "))
         else:
             terms = ", ".join(_choice_label(t, lang, questionnaire) for t in body.split(", "))
-        parts.append((phrase(_WHY_PREFIXES[prefix], lang) if prefix else "") + terms)
+        parts.append(lead + (phrase(_WHY_PREFIXES[prefix], lang) if prefix else "") + terms)
     return "; ".join(parts)
 
 

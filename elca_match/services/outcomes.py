@@ -208,7 +208,8 @@ def parse_date(text: str | None, option: str, last: bool = False) -> str | None:
             return dt.datetime.strptime(str(text).strip(), pattern).date().isoformat()
         except ValueError:
             continue
-    raise UsageError.of("bad_date", column=option, value=text)
+    raise UsageError.of("bad_option", detail=f"{option} {text}: not a day or a month; write YYYY-MM-DD or YYYY-MM, "
+                        "e.g. 2027-06-30 or 2027-06")
 
 
 def report_window(start: str | None, end: str | None, period: int | None, action: Action,

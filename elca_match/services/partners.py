@@ -55,14 +55,22 @@ def import_partners(db_path: Path, path: Path) -> PartnerImportResult:
 
 
 def add_partner(db_path: Path, values: dict[str, str | None]) -> PartnerImportResult:
-    """Record one partner given as column -> text (``partners add``); the id defaults to the next PT-nnn."""
+    """Record one partner given as column -> text (``partners add``); the id defaults to the next PT-nnn.
+    With the id of a stored partner, the columns given (not None) change and the others keep their values."""
     questionnaire = load_questionnaire()
+    given = {k for k, v in values.items() if v is not None}
     values = {k: "" if v is None else str(v) for k, v in values.items()}
 
     def check(stored: list[Partner]):
         if not values.get("id", "").strip():
             numbers = [int(m.group(1)) for p in stored if (m := re.fullmatch(r"PT-(\d+)", p.id, re.IGNORECASE))]
             values["id"] = f"PT-{max(numbers, default=0) + 1:03d}"
+        old = next((p for p in stored if fold(p.id) == fold(values["id"])), None)
+        if old is not None:  # an update must not blank what the command line left out
+            for column, value in old.as_dict().items():
+                if column in values and column not in given:
+                    values[column] = (";".join(value) if isinstance(value, tuple) else
+                                      ("yes" if value else "no") if isinstance(value, bool) else str(value))
         return partner_from_values(values, questionnaire, stored)
 
     return _store(db_path, COMMAND_LINE, check, lambda row: COMMAND_LINE, single=True)
