@@ -22,6 +22,20 @@ settings.register_profile("long", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cli_runner_reuses_the_built_command():
+    """typer's CliRunner rebuilds the click command tree of the app on every invoke (most of a short CLI
+    test's time); give it the tree the entry point builds once per process instead."""
+    import typer.testing
+
+    from elca_match.cli import _command, app
+
+    build = typer.testing._get_command
+    typer.testing._get_command = lambda typer_app: _command() if typer_app is app else build(typer_app)
+    yield
+    typer.testing._get_command = build
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 

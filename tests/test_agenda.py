@@ -121,6 +121,7 @@ def instances(draw, max_requests: int = 10, uniform: bool = False):
     return Instance(tuple(sessions), requests, availability)
 
 
+@pytest.mark.slow  # 40 schedules, each checked against the optimum
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_schedule__random_instances__every_constraint_holds_and_met_value_is_optimal(instance):

@@ -195,6 +195,7 @@ class _FailAt(DemoListener):
             raise KeyboardInterrupt
 
 
+@pytest.mark.slow  # builds the demo
 def test_run_demo__interrupted__leaves_no_database_behind(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run_demo(tmp_path / "out", size=40, listener=_FailAt("ingest"))

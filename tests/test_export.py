@@ -74,6 +74,7 @@ def test_neutralise__table(value, written):
     assert neutralise(value) == written
 
 
+@pytest.mark.slow  # 200 examples; the table above keeps the fast loop's cases
 @settings(max_examples=200)
 @given(st.text())
 def test_neutralise__reversible_and_never_formula_like(value):

@@ -100,12 +100,14 @@ def canonical_rows(draw) -> list[CanonicalRow]:
     return rows
 
 
+@pytest.mark.slow  # 150 random files, each checked against the per-row reference
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(canonical_rows())
 def test_validate_rows__random_cells__same_as_per_row_reference(rows):
     assert fast_validate(rows, Q, "r.csv") == reference_validate(rows, Q, "r.csv")
 
 
+@pytest.mark.slow  # 60 random files, each checked against the per-row reference
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(canonical_rows())
 def test_normalise_row__random_cells__same_answers_and_problems_as_reference(rows):

@@ -199,6 +199,7 @@ def correlated_instance(seed, n=60, m=5, clusters="ABCD"):
     return members, missions, scores
 
 
+@pytest.mark.slow  # 25 pairs of 60-member plans, pruned and full
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.sampled_from([1, 2, 3]), st.sampled_from([0.3, 0.5, 1.0]), st.sampled_from([0, 3]),
        st.lists(st.tuples(st.integers(0, 59), st.integers(0, 4)), max_size=3))

@@ -100,6 +100,7 @@ def replans(draw):
     return (members, missions, scores, params), (new_members, new_missions, scores, new_params)
 
 
+@pytest.mark.slow  # 120 replans, each checked against a MILP
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(replans())
 def test_replan__keeps_every_still_allowed_assignment_and_is_optimal_with_them_fixed(case):
@@ -131,6 +132,7 @@ def test_replan__keeps_every_still_allowed_assignment_and_is_optimal_with_them_f
     assert {c.reason for c in plan.changes} <= set(CHANGE_CODES)
 
 
+@pytest.mark.slow  # 80 plans and replans
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.data())
 def test_replan__one_member_cancelled__only_its_seats_change(inst, data):

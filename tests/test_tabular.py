@@ -231,6 +231,7 @@ def test_read_table__missing_file__says_so(tmp_path):
     assert caught.value.problems[0].code == "file_missing"
 
 
+@pytest.mark.slow  # a sheet a million rows tall
 def test_read_table__far_but_legal_row__read_with_its_number(tmp_path):
     data = hand_made_xlsx(HEADER_ONLY + f'<row r="{MAX_XLSX_ROWS}">{cell(f"A{MAX_XLSX_ROWS}", "last")}</row>',
                           dimension="A1:XFD1048576")

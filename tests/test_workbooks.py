@@ -65,6 +65,7 @@ def test_value_past_the_column_limit__refused_naming_its_row(tmp_path):
     assert "16384 columns, over the limit of 1000" in problem.message()
 
 
+@pytest.mark.slow  # a sheet a million rows tall
 def test_values_at_opposite_corners__not_a_dense_grid__streamed_by_openpyxl(tmp_path):
     sheet = (f'<row r="1">{cell("A1", "org_name")}{cell("ALL1", "last")}</row>'
              f'<row r="1048576">{cell("A1048576", "Bottom GmbH")}</row>')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -90,7 +91,7 @@ def run(args: list[str]) -> int:
         from click import exceptions as click_errors
 
     try:
-        status = app(args=args, prog_name="elca-match", standalone_mode=False)
+        status = _command()(args=args, prog_name="elca-match", standalone_mode=False)
         return status if isinstance(status, int) else 0
     except click_errors.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `elca-match` alone: the help, as before
@@ -121,6 +122,13 @@ def run(args: list[str]) -> int:
         _error_text(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in elca-match, "
                     "please report it with the command you ran (set ELCA_MATCH_DEBUG=1 for the traceback).")
         return 70
+
+
+@functools.cache
+def _command():
+    """The click command tree of ``app``, built once per process: typer rebuilds it on every call, which
+    costs more than most commands' own work when the command line runs many times in one process (tests)."""
+    return typer.main.get_command(app)
 
 
 def _error(exc: ElcaError) -> None:
