@@ -50,8 +50,8 @@ def list_(
 
     countries, records = list_missions(db_path(ctx), country)
     columns = SCREEN_COLUMNS if fmt is Format.table and out is None else list(MISSION_FIELDS)
-    rows = [["" if m[name] is None else m[name] for name in columns] for m in records]
-    seats = sum(m["seats"] for m in records)
+    rows = [["" if getattr(m, name) is None else getattr(m, name) for name in columns] for m in records]
+    seats = sum(m.seats for m in records)
     notes = [f"{len(records)} missions, {seats} seats" + (f" to {', '.join(countries)}." if countries else ".")]
     section = Section("Missions", columns, rows, wrap_columns=("region", "opportunities"))
     emit(Document("Missions", [section], summary={"countries": countries}, notes=notes, data=records), fmt, out)

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from ..export import Document, Section
+from ..records import Opportunity, as_dict
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
 
 opportunities_app = typer.Typer(help="Import, list and show the D1.1 opportunity catalogue.", no_args_is_help=True)
@@ -69,11 +70,11 @@ def list_(
     query, records = list_opportunities(db_path(ctx), country, sector, stage)
     if fmt is Format.table and out is None:
         columns = SCREEN_COLUMNS
-        rows = [[r["id"], r["country"], r["sector"], r["value_chain_stage"], _trl(r), r["market_maturity"] or "",
-                 r["priority"], r["title"]] for r in records]
+        rows = [[r.id, r.country, r.sector, r.value_chain_stage, _trl(r), r.market_maturity or "", r.priority,
+                 r.title] for r in records]
     else:
         columns = list(OPPORTUNITY_FIELDS)
-        rows = [[r[name] for name in columns] for r in records]
+        rows = [[getattr(r, name) for name in columns] for r in records]
     asked = {k: v for k, v in (("countries", query.countries), ("sectors", query.sectors),
                                ("stages", query.stages)) if v is not None}
     notes = [f"{len(records)} opportunities" + (f" for {_describe(asked)}." if asked else ".")]
@@ -91,11 +92,12 @@ def show(
     """Show one opportunity in full, with the file and row it was imported from."""
     from ..services.catalogue import show_opportunity
 
-    record = show_opportunity(db_path(ctx), opportunity_id)
-    rows = [[name, "; ".join(record[name]) if isinstance(record[name], list) else record[name]]
+    opportunity, provenance = show_opportunity(db_path(ctx), opportunity_id)
+    record = {**as_dict(opportunity), **as_dict(provenance)}
+    rows = [[name, "; ".join(record[name]) if isinstance(record[name], tuple) else record[name]]
             for name in DETAIL_FIELDS if name in record]
-    section = Section(record["title"], ["field", "value"], rows, wrap_columns=("value",))
-    emit(Document(f"Opportunity {record['id']}", [section], data=record), fmt, out)
+    section = Section(opportunity.title, ["field", "value"], rows, wrap_columns=("value",))
+    emit(Document(f"Opportunity {opportunity.id}", [section], data=record), fmt, out)
 
 
 @opportunities_app.command("check")
@@ -137,8 +139,8 @@ def _date_option(value: str | None, flag: str):
         raise UsageError.of("bad_option", detail=f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _trl(record: dict) -> str:
-    low, high = record["trl_min"], record["trl_max"]
+def _trl(record: Opportunity) -> str:
+    low, high = record.trl_min, record.trl_max
     if low is None and high is None:
         return ""
     return f"{low if low is not None else ''}-{high if high is not None else ''}"

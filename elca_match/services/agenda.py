@@ -155,10 +155,10 @@ def _directory(db, plan_id: int | None = None) -> tuple[dict[str, MissionInfo], 
     for m in catalogue_store.list_missions(db):
         people = [Participant("member", k, members[k].name, tuple(a for a in [by_key.get(k, {}).get("org_id")] if a),
                               f"{members[k].cluster} member, {members[k].org_type}, {members[k].country}")
-                  for k in travelling.get(fold(m["id"]), []) if k in members]
+                  for k in travelling.get(fold(m.id), []) if k in members]
         people += [Participant("partner", p.id, p.name, (), f"{p.kind}, {p.region or p.country}")
-                   for p in partners.values() if p.country == m["country"]]
-        missions[fold(m["id"])] = MissionInfo(m["id"], m["country"], m.get("start_date"), m.get("end_date"), people)
+                   for p in partners.values() if p.country == m.country]
+        missions[fold(m.id)] = MissionInfo(m.id, m.country, m.start_date, m.end_date, people)
     return missions, members, partners
 
 
