@@ -118,9 +118,9 @@ def run_agenda(db_path: Path, out_dir: Path, seed: int) -> AgendaDemo:
     suggested = agenda.suggest(db_path, mission.id, SUGGESTIONS_PER_MEMBER, accept=True)
     agenda.schedule_mission(db_path, mission.id, time_limit=TIME_LIMIT)
     result = agenda.agenda(db_path, mission.id)
-    workbook = out_dir / f"agenda-{mission['id']}.xlsx"
+    workbook = out_dir / f"agenda-{mission.id}.xlsx"
     export.write(agenda_document(result, "en", with_contacts=False, grid=True, personal=True), "xlsx", workbook)
     names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
-    calendars = write_calendars(result, out_dir / f"agenda-{mission['id']}-ics", names)
+    calendars = write_calendars(result, out_dir / f"agenda-{mission.id}-ics", names)
     return AgendaDemo(imported.total, mission.id, len(suggested.suggestions), len(result.meetings),
                       len(result.unscheduled), result.status, result.gap, workbook, calendars)

@@ -78,8 +78,11 @@ def member_input(member: Any, questionnaire: Any, model: MatchModel) -> ProfileI
     return ProfileInput(str(member.org_key), blocks, trl, "\n".join(texts), None, MEMBER)
 
 
-def opportunity_input(record: Opportunity, model: MatchModel) -> ProfileInput:
-    """The profile input of an opportunity record (catalogue contract), via ``opportunity_fields``."""
+def opportunity_input(record: Opportunity | Any, model: MatchModel) -> ProfileInput:
+    """The profile input of an opportunity record (or one shaped like it), via ``opportunity_fields``.
+
+    A field the record does not have counts as empty.
+    """
     blocks: dict[str, list[str]] = {}
     trl = None
     text = ""
@@ -104,7 +107,7 @@ def member_inputs(members: Iterable[Any], questionnaire: Any, model: MatchModel)
     return [member_input(m, questionnaire, model) for m in members]
 
 
-def opportunity_inputs(records: Iterable[Opportunity], model: MatchModel) -> list[ProfileInput]:
+def opportunity_inputs(records: Iterable[Opportunity | Any], model: MatchModel) -> list[ProfileInput]:
     """:func:`opportunity_input` for each record, in order."""
     return [opportunity_input(r, model) for r in records]
 

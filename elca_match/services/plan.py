@@ -268,7 +268,7 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
     explained = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
                               opp_trl=build.opportunity_trl, groups=groups,
                               why_terms=int(build.settings.get("why_terms", 3)))
-    whys = {k: f"{opportunities[c.opportunity]['id']}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
+    whys = {k: f"{opportunities[c.opportunity].id}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
     assignments = []
     for k, a in enumerate(plan.assignments):
         why = whys.get(k, "no shared features")

@@ -230,9 +230,13 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
     return build, _info(build, rebuilt=True)
 
 
-def build_profiles(members: Sequence[Any], opportunities: Sequence[Opportunity],
+def build_profiles(members: Sequence[Any], opportunities: Sequence[Any],
                    questionnaire: Questionnaire | None = None) -> ProfileBuild:
-    """Fit the vectoriser on members and opportunities together and return the (unsaved) build."""
+    """Fit the vectoriser on members and opportunities together and return the (unsaved) build.
+
+    ``opportunities`` are :class:`~elca_match.records.Opportunity` records or records shaped like
+    them (the fields the model's ``opportunity_fields`` name, e.g. a partner's profile).
+    """
     from ..profiles import load_model, member_inputs, opportunity_inputs
     from ..profiles.vectoriser import Vectoriser
 
