@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
+from ..records import MISSION_FIELDS
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
 
 missions_app = typer.Typer(help="Import and list the missions calendar.", no_args_is_help=True)
@@ -45,8 +46,6 @@ def list_(
 ) -> None:
     """List missions in date order, optionally to some countries or a region."""
     from ..services.catalogue import list_missions
-
-    from ..services.catalogue import MISSION_FIELDS
 
     countries, records = list_missions(db_path(ctx), country)
     columns = SCREEN_COLUMNS if fmt is Format.table and out is None else list(MISSION_FIELDS)

@@ -8,17 +8,15 @@ from typing import Any
 import typer
 
 from ..export import Document, Section
-from ..records import Opportunity, as_dict
+from ..records import OPPORTUNITY_FIELDS, PROVENANCE_FIELDS, Opportunity, as_dict
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
 
 opportunities_app = typer.Typer(help="Import, list and show the D1.1 opportunity catalogue.", no_args_is_help=True)
 
 # On screen a short table; in files (csv, xlsx, md, html) every field of the catalogue.
 SCREEN_COLUMNS = ["id", "country", "sector", "value_chain_stage", "trl", "market_maturity", "priority", "title"]
-DETAIL_FIELDS = ["id", "title", "country", "region", "sector", "value_chain_stage", "description", "materials",
-                 "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity", "policy_driver",
-                 "priority", "sources", "status", "checked_on", "valid_from", "valid_to", "caveats",
-                 "source_file", "source_row", "imported_at"]
+# In full: every field and where it came from (``source`` repeats the first of ``sources``; the hash is noise).
+DETAIL_FIELDS = [f for f in OPPORTUNITY_FIELDS + PROVENANCE_FIELDS if f not in ("source", "source_sha256")]
 
 
 def register(app: typer.Typer) -> None:
@@ -65,8 +63,6 @@ def list_(
     """List opportunities, optionally for some countries, sectors or value-chain stages."""
     from ..services.catalogue import list_opportunities
 
-    from ..services.catalogue import OPPORTUNITY_FIELDS
-
     query, records = list_opportunities(db_path(ctx), country, sector, stage)
     if fmt is Format.table and out is None:
         columns = SCREEN_COLUMNS
@@ -95,7 +91,7 @@ def show(
     opportunity, provenance = show_opportunity(db_path(ctx), opportunity_id)
     record = {**as_dict(opportunity), **as_dict(provenance)}
     rows = [[name, "; ".join(record[name]) if isinstance(record[name], tuple) else record[name]]
-            for name in DETAIL_FIELDS if name in record]
+            for name in DETAIL_FIELDS]
     section = Section(opportunity.title, ["field", "value"], rows, wrap_columns=("value",))
     emit(Document(f"Opportunity {opportunity.id}", [section], data=record), fmt, out)
 
