@@ -181,7 +181,7 @@ def file_figures() -> list[tuple[str, str, str, bool]]:
         folder = Path(tmp)
         # answers with long free text up to the file-size limit: the size of file the tool accepts at most
         text = "Lightweight structures by resin transfer moulding, adhesive bonding and testing. " * 40
-        rows = survey_rows(int(MAX_FILE_BYTES * 0.97) // 3_000, seed=5, prefix="Big")
+        rows = survey_rows(int(MAX_FILE_BYTES * 0.97) // 3_300, seed=5, prefix="Big")
         big = write_survey(folder / "big.csv", ({**row, "capabilities": text[:3_000]} for row in rows))
         size = big.stat().st_size
         for label, args in (("ingested", ["ingest", big]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
 
@@ -325,15 +324,14 @@ def demo_db(tmp_path_factory) -> Path:
 ])
 @pytest.mark.parametrize("fmt", export.FORMATS)
 @pytest.mark.slow  # the demo's 600 members
-def test_export__demo_database__under_two_seconds(demo_db, tmp_path, what, kwargs, fmt):
+def test_export__demo_database__every_format_written(demo_db, tmp_path, what, kwargs, fmt):
+    # its speed (target: under 2 s) is measured by benchmarks/bench_latency.py, not asserted here
     from elca_match.services import export as service
 
-    start = time.perf_counter()
     if what == "report":
         document = service.report_document(service.report(demo_db, **kwargs))
     else:
         document = service.shortlist_document(service.shortlist(demo_db, **kwargs))
     export.write(document, fmt, tmp_path / f"out.{fmt}")
-    seconds = time.perf_counter() - start
-    assert seconds < 2.0, f"{what} {kwargs} as {fmt} took {seconds:.2f} s"
+    assert (tmp_path / f"out.{fmt}").stat().st_size > 0
     assert len(document.sections) >= 2 and sum(len(s.rows) for s in document.sections) >= 20

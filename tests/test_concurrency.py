@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -107,9 +106,7 @@ def test_concurrency__same_file_twice_at_once__stored_once(tmp_path, ranked_db, 
 
 def test_concurrency__new_database_created_by_two_at_once(tmp_path, files):
     db = tmp_path / "fresh.db"
-    started = time.perf_counter()
     results = [finish(p) for p in [start(db, "ingest", files[0]), start(db, "ingest", files[1])]]
     for code, _, err in results:
         assert code == 0, err
     assert scalar(db, "SELECT COUNT(*) FROM submissions") == 2 * ROWS
-    assert time.perf_counter() - started < 120

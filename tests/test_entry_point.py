@@ -16,8 +16,7 @@ from conftest import FIXTURES, run_cli, run_cli_subprocess
 
 pytestmark = pytest.mark.slow  # child processes
 
-# CPU seconds, so that other work on a shared machine does not make it flaky; today about 0.15 s.
-IMPORT_BUDGET_SECONDS = 0.75
+# How long the import takes is measured by benchmarks/bench_latency.py, not asserted here.
 HEAVY = ("numpy", "scipy", "sklearn", "openpyxl")
 PROBE = """
 import json, sys, time
@@ -27,12 +26,11 @@ print(json.dumps({"seconds": time.process_time() - started, "loaded": sorted(m f
 """
 
 
-def test_import_cli__fast_and_without_heavy_libraries():
+def test_import_cli__without_heavy_libraries():
     done = subprocess.run([sys.executable, "-c", PROBE % (HEAVY,)], capture_output=True, text=True, timeout=60,
                           check=True)
     probe = json.loads(done.stdout)
     assert probe["loaded"] == [], f"`import elca_match.cli` loads {probe['loaded']}; import them where they are used"
-    assert probe["seconds"] < IMPORT_BUDGET_SECONDS
 
 
 def test_installed_command__help_and_usage_error():

@@ -7,7 +7,6 @@ import dataclasses
 import io
 import json
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -308,13 +307,12 @@ def test_release_contacts__only_requested_and_consented(requested, shown, withhe
     assert str(withheld) in release.summary_text()
 
 
-# --- speed ----------------------------------------------------------------------------------
+# --- size (the speed target, under 2 s, is measured by benchmarks/bench_latency.py) ---------
 
 @pytest.mark.parametrize("fmt", export.FORMATS)
-def test_write__600_members_under_two_seconds(tmp_path, fmt):
+def test_write__600_members__written(tmp_path, fmt):
     names = [f"Member {i} GmbH" for i in range(600)]
     sections = [_section(f"Opportunity {k}", names[k * 30:(k + 1) * 30]) for k in range(20)]
     doc = _document(_section("All", names), *sections)
-    start = time.perf_counter()
     export.write(doc, fmt, tmp_path / f"out.{fmt}")
-    assert time.perf_counter() - start < 2.0
+    assert (tmp_path / f"out.{fmt}").stat().st_size > 0

@@ -76,7 +76,6 @@ def test_large__100000_row_csv__ingested_within_1_gib(tmp_path):
     run = measured(db, "ingest", path, "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert run.peak_bytes < GIB, f"peak {run.peak_bytes / MIB:.0f} MiB"
-    assert run.seconds < 120
     assert count(db, "submissions") == count(db, "raw_rows") == 100_000
 
 
@@ -147,7 +146,6 @@ def test_large__hostile_file__refused_clearly_before_memory_runs_out(tmp_path, n
     assert run.stderr.strip().startswith(f"Error: {name}") and where in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
     assert run.peak_bytes < 400 * MIB, f"peak {run.peak_bytes / MIB:.0f} MiB"
-    assert run.seconds < 60
     assert not db.exists()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -146,10 +145,9 @@ def test_resolve_country__alpha2_in_any_case__itself(code, case):
     assert markets.resolve_country(case(code)) == code
 
 
-def test_resolve_markets__after_first_use__is_fast():
-    markets.resolve_markets("japan")
-    start = time.perf_counter()
-    for _ in range(2000):
-        markets.resolve_markets("Japón")
-        markets.resolve_markets("latin-america")
-    assert time.perf_counter() - start < 0.5
+def test_resolve_markets__repeated__same_answer_every_time():
+    # its speed after first use is measured by benchmarks/bench_latency.py, not asserted here
+    first = (markets.resolve_markets("Japón"), markets.resolve_markets("latin-america"))
+    for _ in range(50):
+        assert (markets.resolve_markets("Japón"), markets.resolve_markets("latin-america")) == first
+    assert first[0] == ["JP"]

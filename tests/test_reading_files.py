@@ -12,7 +12,6 @@ import io
 import os
 import sys
 import threading
-import time
 from pathlib import Path
 from unittest import mock
 
@@ -59,13 +58,11 @@ def test_fifo__refused_at_once_instead_of_hanging(tmp_path):
     outcome: list = []
     thread = threading.Thread(target=lambda: outcome.append(run("--db", tmp_path / "elca.db", "ingest", fifo)),
                               daemon=True)
-    started = time.perf_counter()
     thread.start()
     thread.join(10)
     assert outcome, "ingest hung on a FIFO"
     code, output = outcome[0]
     assert code == 3 and "a named pipe (FIFO), not a regular file" in output
-    assert time.perf_counter() - started < 10
 
 
 def test_file_that_reports_no_size__read_no_further_than_the_limit_plus_one():

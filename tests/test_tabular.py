@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -219,10 +218,8 @@ REFUSED = [
 @pytest.mark.parametrize("name,data,code,row,column", REFUSED, ids=[case[0] for case in REFUSED])
 def test_read_table__not_a_table__refused_with_catalogue_message(tmp_path, name, data, code, row, column):
     path = write(tmp_path, name, data)
-    started = time.perf_counter()
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputError) as caught:  # how soon: benchmarks/bench_latency.py
         read_table(path)
-    assert time.perf_counter() - started < 20  # refused before it burns the CPU
     problem = caught.value.problems[0]
     assert (problem.code, problem.file, problem.row, problem.column) == (code, name, row, column)
     assert str(caught.value) == Problem(code, name, row, column, problem.value, problem.params).message()

@@ -8,7 +8,6 @@ refused naming its row before any reader builds a row.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -50,9 +49,7 @@ def _rows_with(extra: str, count: int) -> str:
 def test_xfd_empty_cell_on_every_row__read_fast_at_the_known_width(tmp_path):
     path = tmp_path / "xfd.xlsx"
     path.write_bytes(hand_made_xlsx(_rows_with('<c r="XFD{r}" s="1"/>', 20_000)))
-    started = time.perf_counter()
-    table = read_table(path)
-    assert time.perf_counter() - started < 20
+    table = read_table(path)  # how fast: benchmarks/bench_latency.py
     assert table.header == ["org_name", "country"]
     assert len(table.rows) == 20_000 and table.rows[-1].cells == ["Org 20001", "DE"]
 
@@ -138,9 +135,7 @@ def test_hostile_xml__entities_never_expanded__refused_as_broken(tmp_path, dtd, 
             archive.writestr(name, text)
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(buffer.getvalue())
-    started = time.perf_counter()
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputError) as caught:  # how soon: benchmarks/bench_latency.py
         read_table(path)
-    assert time.perf_counter() - started < 10
     assert caught.value.problems[0].code == "file_broken_xlsx"
     assert "root:" not in str(caught.value)

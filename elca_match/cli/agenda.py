@@ -9,7 +9,8 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from ..export.agenda import LABELS, agenda_document
+from ..export.agenda import agenda_document
+from ..i18n import LANGUAGES
 from .context import FORMAT_OPTION, OUT_OPTION, Format, check_suffix, db_path, emit, err_console
 
 agenda_app = typer.Typer(help="Mission meetings: who should meet whom, the schedule, agendas, meetings held.",
@@ -166,7 +167,9 @@ def show(
     from ..services.agenda import agenda
 
     result = agenda(db_path(ctx), mission, participant, with_contacts, plan)
-    emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None),
+    who, why = _labellers(lang)
+    emit(agenda_document(result, _lang(lang), with_contacts, grid=participant is None, personal=participant is not None,
+                         why_label=why, who_label=who),
          fmt, out)
 
 
@@ -193,7 +196,9 @@ def export(
         err_console().print(f"Wrote {len(written)} calendars into {out}", markup=False)
         return
     check_suffix(out, fmt.value)
-    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True)
+    who, why = _labellers(lang)
+    document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True, why_label=why,
+                               who_label=who)
     if fmt is ExportFormat.csv and document.sections:
         # one table: the personal agendas share their columns (a 'section' column names whose agenda)
         document.sections = [s for s in document.sections if s.columns == document.sections[0].columns]
@@ -215,11 +220,18 @@ def held(
                         f"{len(result.outcome_meetings)} outcome meetings recorded.", markup=False)
 
 
+def _labellers(lang: str):
+    """"Who they are" and "why they fit" in the reader's labels (see services.agenda_labels)."""
+    from ..services.agenda_labels import labellers
+
+    return labellers(_lang(lang))
+
+
 def _lang(lang: str) -> str:
     from ..errors import UsageError, did_you_mean
     from ..text import closest
 
-    if lang not in LABELS:
-        raise UsageError.of("unknown_name", what="language", value=lang, suggestion=did_you_mean(closest(lang, LABELS)),
-                            allowed=", ".join(LABELS))
+    if lang not in LANGUAGES:
+        raise UsageError.of("unknown_name", what="language", value=lang,
+                            suggestion=did_you_mean(closest(lang, LANGUAGES)), allowed=", ".join(LANGUAGES))
     return lang

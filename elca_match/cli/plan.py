@@ -11,8 +11,10 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
-from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
+from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit, format_of, is_stdout
 
+LANG_OPTION = typer.Option("en", "--lang", help="Language of the workbook (xlsx): headers, sheet names, labels and "
+                                                "the \"why\": en, de, it, pl, fr or es.")
 # On screen the left-out list is cut after this many rows (files always hold all of them).
 SCREEN_LEFT_OUT = 40
 
@@ -60,13 +62,16 @@ def plan(
     fmt: Format = FORMAT_OPTION,
     out: Path = OUT_OPTION,
     table: str = TABLE_OPTION,
+    lang: str = LANG_OPTION,
 ) -> None:
     """Assign members to missions for the best total fit, explain who was left out and why, and save the plan
     as a numbered draft."""
     if ctx.invoked_subcommand:
         return
     from ..services.plan import PlanParams, plan_missions
+    from ..services.plan_workbook import check_language
 
+    check_language(lang)  # before planning: a usage error saves no plan
     params = PlanParams(max_per_member=max_per_member, cluster_max_share=cluster_max_share,
                         cluster_min_seats=cluster_min_seats, consented_only=not include_unconsented,
                         allow_zero_fit=allow_zero_fit, waitlist_size=waitlist)
@@ -75,7 +80,7 @@ def plan(
              if getattr(ctx.get_parameter_source(option), "name", "") == "COMMANDLINE"}
     result = plan_missions(db_path(ctx), params, exclude=exclude or (), require=require or (), rules_path=rules,
                            adopt=adopt_it, lock=lock or (), base=base, given=given)
-    emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out, table=table)
+    emit(_document(result, fmt, out, lang), fmt, out, table=table)
 
 
 # CLI option -> the PlanParams field it sets (a re-plan takes the base plan's value unless the option is given).
@@ -103,12 +108,24 @@ def list_plans(ctx: typer.Context, fmt: Format = FORMAT_OPTION, out: Path = OUT_
 
 
 def show(ctx: typer.Context, plan_id: int = typer.Argument(..., help="The saved plan's id (see `plan list`)."),
-         fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION, table: str = TABLE_OPTION) -> None:
+         fmt: Format = FORMAT_OPTION, out: Path = OUT_OPTION, table: str = TABLE_OPTION,
+         lang: str = LANG_OPTION) -> None:
     """Print one saved plan, as `plan` printed it, in any --format."""
     from ..services.plan import plan_of_record
 
     result = plan_of_record(db_path(ctx), plan_id)
-    emit(plan_document(result, screen=fmt is Format.table and out is None), fmt, out, table=table)
+    emit(_document(result, fmt, out, lang), fmt, out, table=table)
+
+
+def _document(result, fmt: Format, out: Path | None, lang: str) -> Document:
+    """The workbook for people (labels, names, dates, ``lang``) when the output is xlsx; else the plan's tables."""
+    from ..services.plan_workbook import check_language, plan_workbook
+
+    check_language(lang)  # a wrong language is an error whatever the format
+    written = fmt if fmt is not Format.table or out is None or is_stdout(out) else format_of(out, Format.csv)
+    if written is Format.xlsx:
+        return plan_workbook(result, lang, notes=_notes(result))
+    return plan_document(result, screen=fmt is Format.table and out is None)
 
 
 def diff(ctx: typer.Context, a: int = typer.Argument(..., help="The first plan's id."),

@@ -1,40 +1,37 @@
 """A mission's schedule as a Document: personal agendas, the room grid, the requests left out.
 
 Takes the agenda result of ``services.agenda`` (any object with its fields), so the command
-line and the demo present it the same way; headings come in the questionnaire's languages.
+line and the demo present it the same way; headings come from the message catalogue
+(``elca_match/i18n``) in the questionnaire's languages, codes and names stay as typed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from ..i18n import phrase, words
 from .document import Document, Section
 
-# Agenda headings in the questionnaire's languages (codes and names stay as typed).
-LABELS = {
-    "en": ("day", "time", "table", "with", "who they are", "why they fit", "contact", "requester", "requested",
-           "reason", "Agenda of"),
-    "de": ("Tag", "Uhrzeit", "Tisch", "mit", "wer sie sind", "warum sie passen", "Kontakt", "anfragend", "angefragt",
-           "Grund", "Agenda von"),
-    "it": ("giorno", "ora", "tavolo", "con", "chi sono", "perché sono adatti", "contatto", "richiedente", "richiesto",
-           "motivo", "Agenda di"),
-    "pl": ("dzień", "godzina", "stół", "z", "kim są", "dlaczego pasują", "kontakt", "wnioskujący", "zaproszony",
-           "powód", "Agenda"),
-    "fr": ("jour", "heure", "table", "avec", "qui ils sont", "pourquoi ils correspondent", "contact", "demandeur",
-           "demandé", "raison", "Agenda de"),
-    "es": ("día", "hora", "mesa", "con", "quiénes son", "por qué encajan", "contacto", "solicitante", "solicitado",
-           "motivo", "Agenda de"),
-}
+def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, personal: bool,
+                    why_label: Callable[[str], str] | None = None,
+                    who_label: Callable[[str], str] | None = None) -> Document:
+    """A schedule as tables: summary, personal agendas, the room grid, requests left out.
 
+    Every heading is the catalogue's phrase in ``lang``; ``why_label`` and ``who_label`` turn a
+    "why they fit" and a "who they are" into the reader's labels (choice codes as the questionnaire
+    names them), else they are shown as they are.
+    """
+    def t(key: str, **params: Any) -> str:
+        return phrase(f"agenda.{key}", lang, **params)
 
-
-def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, personal: bool) -> Document:
-    """A schedule as tables: summary, personal agendas, the room grid, requests left out."""
-    day, time, table, with_, who, why, contact, requester, requested, reason, agenda_of = LABELS[lang]
+    day, time, table, with_, who, why, contact, requester, requested, reason = (t(k) for k in (
+        "day", "time", "table", "with", "who", "why", "contact", "requester", "requested", "reason"))
+    label = why_label or (lambda text: text)
+    who_is = who_label or (lambda text: text)
     sections = []
-    facts = {"mission": result.mission, "status": result.status, "met (weighted)": result.objective,
-             "bound": result.bound, "gap": f"{result.gap:.2%}", "meetings": len(result.meetings),
-             "unscheduled": len(result.unscheduled), "moved": result.moved}
+    facts = {t("sum.mission"): result.mission, t("sum.status"): result.status, t("sum.met"): result.objective,
+             t("sum.bound"): result.bound, t("sum.gap"): f"{result.gap:.2%}", t("sum.meetings"): len(result.meetings),
+             t("sum.unscheduled"): len(result.unscheduled), t("sum.moved"): result.moved}
     notes = [f"Mission {result.mission}: {len(result.meetings)} meetings, {len(result.unscheduled)} requests left out; "
              f"objective {result.objective}, bound {result.bound}, gap {result.gap:.2%} ({result.status})."]
     notes += [f"Capacity ({c['constraint']}): {c['subject']} needs {c['demand']} slots but has {c['capacity']}; "
@@ -58,26 +55,35 @@ def agenda_document(result: Any, lang: str, with_contacts: bool, grid: bool, per
                     continue
                 other, other_is = (m.requested, m.requested_is) if person == m.requester else (m.requester,
                                                                                                  m.requester_is)
-                row = [m.day, f"{m.start}-{m.end}", m.table, other, other_is, m.why]
+                row = [m.day, f"{m.start}-{m.end}", m.table, other, who_is(other_is), label(m.why)]
                 if with_contacts:
                     c = result.contacts.get(other)
                     row.append(f"{c['name']} <{c['email']}>" if c else "")
                 rows.append(row)
             columns = [day, time, table, with_, who, why] + ([contact] if with_contacts else [])
-            sections.append(Section(f"{agenda_of} {person}", columns, rows))
+            sections.append(Section(t("of", name=person), columns, rows, name=_name("of", name=person)))
     else:
-        rows = [[m.day, f"{m.start}-{m.end}", m.table, m.requester, m.requested, m.why,
-                 "locked" if m.locked else ""] for m in result.meetings]
-        sections.append(Section(f"Meetings, mission {result.mission}",
-                                [day, time, table, requester, requested, why, "lock"], rows))
+        rows = [[m.day, f"{m.start}-{m.end}", m.table, m.requester, m.requested, label(m.why),
+                 t("locked") if m.locked else ""] for m in result.meetings]
+        sections.append(Section(t("meetings", mission=result.mission),
+                                [day, time, table, requester, requested, why, t("lock")], rows,
+                                name=_name("meetings", mission=result.mission)))
     if grid and result.meetings:
         tables = sorted({m.table for m in result.meetings})
         cells = {}
         for m in result.meetings:
             cells.setdefault((m.day, m.start), {})[m.table] = f"{m.requester} / {m.requested}"
-        rows = [[d, s, *[cells[(d, s)].get(t, "") for t in tables]] for (d, s) in sorted(cells)]
-        sections.append(Section("Room grid", [day, time, *[f"{table} {t}" for t in tables]], rows))
+        rows = [[d, s, *[cells[(d, s)].get(n, "") for n in tables]] for (d, s) in sorted(cells)]
+        sections.append(Section(t("room_grid"), [day, time, *[f"{table} {n}" for n in tables]], rows,
+                                name=_name("room_grid")))
     if result.unscheduled:
-        sections.append(Section("Requests left out", [requester, requested, reason, "detail"],
-                                [[u.requester, u.requested, u.reason, u.detail] for u in result.unscheduled]))
-    return Document(f"Agenda, mission {result.mission}", sections, summary=facts, notes=notes, data=result, lang=lang)
+        sections.append(Section(t("left_out"), [requester, requested, reason, t("detail")],
+                                [[u.requester, u.requested, u.reason, u.detail] for u in result.unscheduled],
+                                name=_name("left_out")))
+    return Document(t("title", mission=result.mission), sections, summary=facts, notes=notes, data=result, lang=lang,
+                    words=words(("sheet.summary", "word.notes", "word.sheet", "word.about", "word.rows"), lang))
+
+
+def _name(key: str, **params: Any) -> str:
+    """A section's --table and JSON name from its English title, the same whatever the language."""
+    return Section(phrase(f"agenda.{key}", "en", **params), [], []).table_name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -49,15 +50,21 @@ class InvalidRow:
 
 def validate_rows(rows: list[CanonicalRow], questionnaire: Questionnaire, file: str
                   ) -> tuple[list[ValidRow], list[InvalidRow]]:
-    """Split rows into valid (normalised) and invalid (with their problems)."""
+    """Split rows into valid (normalised) and invalid (with their problems).
+
+    Works column by column: each distinct text of a choice, number, consent or date
+    column is normalised once, whatever the number of rows repeating it.
+    """
+    codes = [question.code for question in questionnaire.questions]
+    columns, problems = _normalise_columns(rows, questionnaire, file)
     valid: list[ValidRow] = []
     invalid: list[InvalidRow] = []
-    for row in rows:
-        answers, problems = normalise_row(row, questionnaire, file)
-        if problems:
-            invalid.append(InvalidRow(row, problems))
-        else:
-            valid.append(_keyed(row, answers, questionnaire))
+    for index, (row, values) in enumerate(zip(rows, zip(*columns) if columns else ((),) * len(rows))):
+        found = problems.get(index)
+        if found:
+            invalid.append(InvalidRow(row, found))
+            continue
+        valid.append(_keyed(row, dict(zip(codes, values)), questionnaire))
     return valid, invalid
 
 
@@ -82,35 +89,79 @@ def _keyed(row: CanonicalRow, answers: dict[str, Any], questionnaire: Questionna
 
 def normalise_row(row: CanonicalRow, questionnaire: Questionnaire, file: str) -> tuple[dict[str, Any], list[Problem]]:
     """Normalise every answer of one row; return the answers and the problems found."""
-    answers: dict[str, Any] = {}
-    problems: list[Problem] = []
+    columns, problems = _normalise_columns([row], questionnaire, file)
+    found = problems.get(0, [])
+    bad = {problem.column for problem in found}
+    answers = {question.code: column[0] for question, column in zip(questionnaire.questions, columns)
+               if row.columns.get(question.code, question.code) not in bad}
+    return answers, found
+
+
+def _normalise_columns(rows: list[CanonicalRow], questionnaire: Questionnaire, file: str
+                       ) -> tuple[list[list[Any]], dict[int, list[Problem]]]:
+    """One list of normalised values per question (None where invalid), and each bad row's problems.
+
+    A row's problems come in question order, as a reader of the row meets them.
+    """
+    columns: list[list[Any]] = []
+    problems: dict[int, list[Problem]] = {}
+    cells = [row.values for row in rows]
     for question in questionnaire.questions:
-        text = row.values.get(question.code, "")
-        column = row.columns.get(question.code, question.code)
-        if question.type in _UNIQUE_TYPES or text is None:
-            value, problem_code, params = normalise_answer(question, text, questionnaire)
+        code = question.code
+        try:  # adapters give every row the same codes; a row without one falls back to a lookup per row
+            texts = list(map(operator.itemgetter(code), cells))
+        except KeyError:
+            texts = [values.get(code, "") for values in cells]
+        if question.type in _UNIQUE_TYPES:
+            column, results = _unique_column(question, texts, questionnaire)
+            bad = sorted(results)
         else:
-            value, problem_code, params = _cached_answer(questionnaire, question.code, text)
-            if isinstance(value, list):
-                value = list(value)  # each row owns its list
-        if problem_code:
-            shown = text if len(text) <= 200 else text[:200]
-            problems.append(Problem(problem_code, file=file, row=row.number, column=column,
-                                    value=shown if problem_code != "required_empty" else None, params=params))
-        else:
-            answers[question.code] = value
-    return answers, problems
+            lookup = {text: normalise_answer(question, text, questionnaire) for text in set(texts)}
+            column = list(map({text: result[0] for text, result in lookup.items()}.__getitem__, texts))
+            if question.is_multi:  # rows repeating a text share its list: each row owns a copy
+                column = [value if value is None else value.copy() for value in column]
+            wrong = {text for text, result in lookup.items() if result[1] is not None}
+            bad = [index for index, text in enumerate(texts) if text in wrong] if wrong else []
+            results = None  # the lookup holds each bad text's result
+        for index in bad:  # an invalid answer's value is None
+            row, text = rows[index], texts[index]
+            _, problem_code, params = results[index] if isinstance(results, dict) else lookup[text]
+            problems.setdefault(index, []).append(Problem(
+                problem_code, file=file, row=row.number, column=row.columns.get(code, code),
+                value=None if problem_code == "required_empty" else text[:200], params=params))
+        columns.append(column)
+    return columns, problems
 
 
-# Free text and e-mails differ on every row: caching them would only hold memory.
+# Free text and e-mails differ on every row: looking up their distinct values would only hold memory.
 _UNIQUE_TYPES = ("text", "email")
 
 
-@functools.lru_cache(maxsize=262_144)
-def _cached_answer(questionnaire: Questionnaire, code: str, text: str) -> tuple[Any, str | None, dict[str, Any]]:
-    # Choice, number, consent and date cells repeat across rows; normalising each afresh
-    # was a third of a 100,000-row ingest.
-    return normalise_answer(questionnaire.question(code), text, questionnaire)
+def _unique_column(question: Question, texts: list[str], questionnaire: Questionnaire
+                   ) -> tuple[list[Any], dict[int, tuple[Any, str | None, dict[str, Any]]]]:
+    """A text or e-mail column: its values, and the result of every cell that has a problem.
+
+    The common case (text present, no control character, short enough; a well-formed
+    address) is checked for the whole column with C-level maps; any other cell goes
+    through :func:`normalise_answer`, which says exactly what is wrong with it.
+    """
+    if None in texts:
+        results = [normalise_answer(question, text, questionnaire) for text in texts]
+        return [r[0] for r in results], {i: r for i, r in enumerate(results) if r[1] is not None}
+    column = list(map(str.strip, texts))
+    if question.type == "text":
+        limit = question.max_length
+        suspect = [i for i, (text, stripped, control) in enumerate(zip(texts, column, map(_CONTROL.search, texts)))
+                   if control or (limit and len(text) > limit) or not stripped]
+    else:
+        suspect = [i for i, match in enumerate(map(_EMAIL.match, column)) if match is None]
+    problems = {}
+    for index in suspect:  # empty, too long, not an address: the per-cell rules decide
+        value, problem_code, params = result = normalise_answer(question, texts[index], questionnaire)
+        column[index] = value
+        if problem_code is not None:
+            problems[index] = result
+    return column, problems
 
 
 def empty_value(question: Question) -> Any:

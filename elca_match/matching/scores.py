@@ -29,6 +29,10 @@ from ..records import Mission, Opportunity
 # Rows of the left matrix per product block: large enough to amortise the call,
 # small enough that a dense block against 100,000 columns stays near 50 MB.
 DEFAULT_CHUNK = 128
+# Up to this many pool rows the exact sparse product, densified per chunk, is cheaper than
+# the screening's set-up (column split, single-precision copies): 2x at 1,000 members.
+SMALL_POOL = 5_000
+SMALL_BLOCK_CELLS = 1_000_000
 # A column goes to the dense product when the share of query rows using it times the
 # share of pool rows using it exceeds this: one multiply-add of the sparse product costs
 # about as much as this many of the dense (BLAS) product's per pair and column.
@@ -114,10 +118,12 @@ def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int 
     if k == 0 or n_query == 0:
         return TopK(indices, scores)
     tiebreak = np.arange(n_pool) if tiebreak is None else np.asarray(tiebreak)
-    if is_sparse(query_X) or is_sparse(pool_X):
+    if (is_sparse(query_X) or is_sparse(pool_X)) and n_pool > SMALL_POOL:
         _top_k_sparse(_csr(query_X), _csr(pool_X), k, min_score, chunk, tiebreak, indices, scores)
         return TopK(indices, scores)
     product = _products(query_X, pool_X)
+    if is_sparse(query_X) or is_sparse(pool_X):  # a small pool: blocks of about a million scores
+        chunk = max(chunk, SMALL_BLOCK_CELLS // max(n_pool, 1))
     for start in range(0, n_query, chunk):
         block = product(start, start + chunk)
         if k < n_pool:

@@ -97,6 +97,6 @@ def register_document(result: AgreementRegister) -> Document:
                "outside the period": ("not listed: " + ", ".join(left_out) + " (agreements dated outside it)")
                if left_out else "no agreement is dated outside it"}
     section = Section("Register of cooperation and business agreements (annex to D2.2)", list(COLUMNS), rows,
-                      notes=notes, meta={"table": "agreements"},
+                      notes=notes, meta={"table": "agreements"}, sheet="Agreements (D2.2 annex)",
                       wrap_columns=("Agreement", "EU parties", "3rd-country partner", "Sector / Technology"))
     return Document(TITLE, [section], summary=summary, data=result)

@@ -14,14 +14,17 @@ the pruning did. It is 0 up to solver tolerance when the plan is optimal.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
 
 from .flow import Residual
 
 
 def dual_bound(res: Residual, pm: np.ndarray, pj: np.ndarray) -> float:
     """An upper bound (integer weight units) on the residual problem over all usable pairs."""
+    # imported here, not at the top: scipy.optimize is 0.4 s of start-up, owed only when a plan is
+    # certified, never by commands that read stored plans
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
     n, m = res.shape
     k = len(pm)
     if k == 0:

@@ -7,6 +7,8 @@ skipped, so a filled template is ingested as it is.
 
 from __future__ import annotations
 
+import operator
+
 from ...errors import InputError, Problem, did_you_mean
 from ...questionnaire import Questionnaire
 from ...surveytools.forms import is_help_row
@@ -32,17 +34,29 @@ class CanonicalAdapter:
         mapping, positions = map_headers(table, questionnaire, ignore_unknown)
         rows = []
         columns = {code: table.header[index] for code, index in positions.items()}  # shared by every row
+        codes, pick = list(positions), _picker(list(positions.values()))
+        named = [(index, header) for index, header in enumerate(table.header) if header]
+        headers, pick_raw = [header for _, header in named], _picker([index for index, _ in named])
+        width = max([*positions.values(), *(index for index, _ in named)], default=-1) + 1
         for row in table.rows:
-            if row.number == table.header_row + 1 and is_help_row({c: row.get(i) for c, i in positions.items()}, questionnaire):
+            cells = row.cells if len(row.cells) >= width else [*row.cells, *[""] * (width - len(row.cells))]
+            values = dict(zip(codes, pick(cells)))
+            if row.number == table.header_row + 1 and is_help_row(values, questionnaire):
                 continue
-            values = {code: row.get(index) for code, index in positions.items()}
-            raw = {header: row.get(index) for index, header in enumerate(table.header) if header}
-            rows.append(CanonicalRow(row.number, values, raw, {}, columns))
+            rows.append(CanonicalRow(row.number, values, dict(zip(headers, pick_raw(cells))), {}, columns))
         if table.rows and not rows:
             raise InputError.of("file_header_only", file=table.source.name)
         ignored = [m.column for m in mapping if m.how == "ignored"]
         warnings = [ignored_columns(table.source.name, ignored)] if ignored else []
         return AdapterOutput(self.name, table, rows, mapping, warnings)
+
+
+def _picker(indices: list[int]):
+    """A function from a row's cells to the cells at ``indices``, as a tuple (a C-level itemgetter)."""
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda cells: (cells[index],)
+    return operator.itemgetter(*indices) if indices else (lambda cells: ())
 
 
 def map_headers(table: Table, questionnaire: Questionnaire, ignore_unknown: bool,
