@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 from icalendar import Calendar
 
-from elca_match.cli import main
 from elca_match.errors import Problem
 
-from conftest import FIXTURES, CliResult
+from conftest import FIXTURES, CliResult, run_cli
 
 HERE = FIXTURES / "agenda"
 CONSENTED = "sato@example.jp"  # Chubu Aerospace Cluster agreed to share its contact
@@ -26,22 +21,7 @@ NOT_CONSENTED = "yamada@example.jp"  # Kansai Mobility Association did not
 
 def run(*args: object, db: Path) -> CliResult:
     """Run `elca-match` in this process (the console script's own main())."""
-    out, err = io.StringIO(), io.StringIO()
-    saved_argv, saved_env = sys.argv, dict(os.environ)
-    sys.argv = ["elca-match", "--db", str(db), *map(str, args)]
-    os.environ.update({"COLUMNS": "200", "NO_COLOR": "1"})
-    os.environ.pop("ELCA_MATCH_DB", None)
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    finally:
-        sys.argv = saved_argv
-        os.environ.clear()
-        os.environ.update(saved_env)
-    return CliResult(code, out.getvalue(), err.getvalue())
+    return run_cli(*args, db=db)
 
 
 def ok(*args: object, db: Path) -> CliResult:

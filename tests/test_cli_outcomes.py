@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from elca_match.cli import main
 from elca_match.errors import Problem, did_you_mean
 from elca_match.outcomes.vocabulary import EVENT_KINDS, RECORD_KINDS, codes
 
@@ -35,22 +31,7 @@ def run(*args: object, db: Path) -> CliResult:
 
     A few tests still go through :func:`conftest.run_cli` (the installed command) to cover the real entry point.
     """
-    out, err = io.StringIO(), io.StringIO()
-    saved_argv, saved_env = sys.argv, dict(os.environ)
-    sys.argv = ["elca-match", "--db", str(db), *map(str, args)]
-    os.environ.update({"COLUMNS": "200", "NO_COLOR": "1"})
-    os.environ.pop("ELCA_MATCH_DB", None)
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    finally:
-        sys.argv = saved_argv
-        os.environ.clear()
-        os.environ.update(saved_env)
-    return CliResult(code, out.getvalue(), err.getvalue())
+    return run_cli(*args, db=db)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,19 +66,24 @@ class Action:
         return -(-self.duration_months // self.period_months)
 
 
-def load_action(path: str | Path | None = None) -> Action:
-    """Read the action's plan (default: the one shipped in ``builtin/action.yaml``)."""
-    path = Path(path) if path is not None else builtin_path(ACTION_FILE)
+def read_settings(path: Path) -> tuple[object, Callable[[str], InputError]]:
+    """A shipped settings file (targets, the action's plan) parsed, with the error to raise for what is wrong in it."""
 
     def fail(detail: str) -> InputError:
         return InputError.of("outcome_targets_invalid", file=path.name, detail=detail)
 
     try:
-        data = load_yaml(path)
+        return load_yaml(path), fail
     except OSError:
         raise InputError.of("file_missing", file=str(path)) from None
     except yaml.YAMLError as exc:
         raise fail(f"it is not valid YAML ({str(exc).splitlines()[0]})") from None
+
+
+def load_action(path: str | Path | None = None) -> Action:
+    """Read the action's plan (default: the one shipped in ``builtin/action.yaml``)."""
+    path = Path(path) if path is not None else builtin_path(ACTION_FILE)
+    data, fail = read_settings(path)
     if not isinstance(data, dict):
         raise fail("it needs start_date, duration_months, period_months, milestones and deliverables")
     try:

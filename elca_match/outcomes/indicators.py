@@ -19,13 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from .. import markets
-from ..errors import InputError
-from ..resources import builtin_path, load_yaml
+from ..resources import builtin_path
 from . import vocabulary as v
-from .action import Action
+from .action import Action, read_settings
 from .model import Case, Event, Meeting, Outcomes, Partnership, Party, PartnerOrg, Status
 
 TARGETS_FILE = "targets.yaml"
@@ -82,16 +80,7 @@ def load_targets(path: str | Path | None = None) -> Targets:
     file adds the other COSME countries.
     """
     path = Path(path) if path is not None else builtin_path(TARGETS_FILE)
-
-    def fail(detail: str) -> InputError:
-        return InputError.of("outcome_targets_invalid", file=path.name, detail=detail)
-
-    try:
-        data = load_yaml(path)
-    except OSError:
-        raise InputError.of("file_missing", file=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise fail(f"it is not valid YAML ({str(exc).splitlines()[0]})") from None
+    data, fail = read_settings(path)
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise fail("it needs a list `indicators` of {code, label, target}")
 

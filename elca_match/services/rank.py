@@ -299,6 +299,12 @@ def mission_fit(db: Any, missions: Sequence[Mission] | None = None,
 
 def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None) -> RankResult:
     """Rank members against the selected opportunities (see :class:`RankQuery`)."""
+    build, info, members, chosen, selected = _profiles_for(db_path, query, questionnaire)
+    return _rank(build, info, members, chosen, selected, query)
+
+
+def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None):
+    """The profile build, the members (all and those the query wants) and the selected opportunities."""
     questionnaire = questionnaire or load_questionnaire()
     with session(db_path, create=False) as opened:
         db = opened.db
@@ -306,8 +312,7 @@ def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = 
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         build, info = ensure_profiles(db, questionnaire, members, opportunities)
-    chosen = [m for m in members if _member_wanted(m, query)]
-    return _rank(build, info, members, chosen, selected, query)
+    return build, info, members, [m for m in members if _member_wanted(m, query)], selected
 
 
 def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None
@@ -321,14 +326,7 @@ def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | N
 
     from ..matching import top_k
 
-    questionnaire = questionnaire or load_questionnaire()
-    with session(db_path, create=False) as opened:
-        db = opened.db
-        members = required.members(db)
-        opportunities = required.opportunities(db)
-        selected = _select_opportunities(opportunities, query)
-        build, _ = ensure_profiles(db, questionnaire, members, opportunities)
-    chosen = [m for m in members if _member_wanted(m, query)]
+    build, _, _, chosen, selected = _profiles_for(db_path, query, questionnaire)
     if not chosen:
         return {o.id: [] for o in selected}
     member_row = {key: i for i, key in enumerate(build.member_keys)}

@@ -209,7 +209,7 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
                f"ON CONFLICT(id) DO UPDATE SET {updates}")
-        db.conn.executemany(sql, [[_encode(getattr(r, c)) for c in _COLUMNS[kind]]
+        db.conn.executemany(sql, [[partner_store.encode(getattr(r, c)) for c in _COLUMNS[kind]]
                                   + [sources.get((kind, r.id), ""), recorded_at] for r in records])
         if kind in _WITH_PARTIES:
             _save_parties(db, kind, records)
@@ -237,14 +237,6 @@ def _save_steps(db: sqlite_utils.Database, cases: Sequence[Case], sources: dict[
         "ON CONFLICT(id) DO UPDATE SET main_steps = excluded.main_steps, next_steps = excluded.next_steps, "
         "source = excluded.source, recorded_at = excluded.recorded_at",
         [(c.id, c.main_steps, c.next_steps, sources.get(("case", c.id), ""), recorded_at) for c in cases])
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return json.dumps(list(value), ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def _save_parties(db: sqlite_utils.Database, kind: str, records: Sequence[Event | Meeting | Case]) -> None:

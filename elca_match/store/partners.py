@@ -59,7 +59,7 @@ def fold_outcome_orgs(conn: sqlite3.Connection) -> None:
 
 def save(db: sqlite_utils.Database, partners: Sequence[Partner], sources: dict[str, str], recorded_at: str) -> None:
     """Insert partners, replacing stored ones with the same id (call inside a transaction)."""
-    _upsert(db, FIELDS, [[_encode(getattr(p, f)) for f in FIELDS] + [sources.get(p.id, ""), recorded_at]
+    _upsert(db, FIELDS, [[encode(getattr(p, f)) for f in FIELDS] + [sources.get(p.id, ""), recorded_at]
                          for p in partners])
 
 
@@ -76,7 +76,8 @@ def _upsert(db: sqlite_utils.Database, fields: Sequence[str], rows: list[list[An
                         f"ON CONFLICT(id) DO UPDATE SET {updates}", rows)
 
 
-def _encode(value: Any) -> Any:
+def encode(value: Any) -> Any:
+    """A record's value as stored: tuples as JSON lists, booleans as 0/1."""
     if isinstance(value, tuple):
         return json.dumps(list(value), ensure_ascii=False)
     if isinstance(value, bool):
