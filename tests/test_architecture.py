@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "elca_match"
 
-CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire"}
+CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire", "records"}
 DOMAIN = {"surveytools", "ingest", "templates", "catalogue", "partners", "agenda", "profiles", "matching",
           "planning", "export", "outcomes"}
 
@@ -32,6 +32,7 @@ LAYERS: dict[str, set[str]] = {
     "tabular": {"errors", "text", "workbooks"},
     "markets": {"errors", "resources", "text"},
     "questionnaire": {"errors", "resources", "text", "markets"},
+    "records": set(),  # the catalogue's typed records (opportunity, mission)
     # domain: core, and the domain packages named
     "surveytools": CORE,  # survey tools' conventions, blank forms' words, export writers
     "ingest": CORE | {"surveytools"},  # file -> canonical rows -> validated answers

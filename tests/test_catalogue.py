@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from elca_match import markets
 from elca_match.catalogue import MARKET_MATURITIES, MISSION_TYPES, check_missions, check_opportunities
 from elca_match.questionnaire import load_questionnaire
+from elca_match.records import Opportunity, from_values
 from elca_match.resources import builtin_path
 from elca_match.store import open_db, transaction
 from elca_match.store import catalogue as store
@@ -61,7 +62,7 @@ def codes(checked) -> list[tuple[str, int | None, str | None]]:
 def test_check_opportunities__valid_row__normalised_record():
     checked = check_opportunities(opportunities(), Q)
     assert checked.problems == []
-    assert checked.records == [{
+    assert checked.records == [from_values(Opportunity, {
         "id": "JP-X-01", "title": "Thermoplastic ribs", "country": "JP", "region": "Aichi", "sector": "aerospace",
         "value_chain_stage": "production", "description": "Press-formed thermoplastic ribs.",
         "materials": ["cfrp", "thermoplastic"], "technologies": ["compression_moulding"], "trl_min": 6, "trl_max": 8,
@@ -69,7 +70,7 @@ def test_check_opportunities__valid_row__normalised_record():
         "policy_driver": "Green Innovation Fund (2021)", "priority": 4, "source": "https://example.org",
         # a file without the provenance columns: its one source, and nobody said it was verified
         "sources": ["https://example.org"], "status": "unverified", "checked_on": None, "valid_from": None,
-        "valid_to": None, "caveats": ""}]
+        "valid_to": None, "caveats": ""})]
     assert checked.rows == [2]
 
 
@@ -80,8 +81,8 @@ def test_check_opportunities__labels_in_any_language__codes(lang):
            "materials": " ; ".join(Q.choice_label("materials", c, lang) for c in ("aluminium", "gfrp")),
            "country": markets.country_name("BR", lang)}
     record = check_opportunities(opportunities(row), Q).records[0]
-    assert (record["sector"], record["value_chain_stage"], record["materials"], record["country"]) == \
-        ("rail", "circularity", ["aluminium", "gfrp"], "BR")
+    assert (record.sector, record.value_chain_stage, record.materials, record.country) == \
+        ("rail", "circularity", ("aluminium", "gfrp"), "BR")
 
 
 def test_check_opportunities__headers_in_any_case_and_spacing__matched():
@@ -90,15 +91,15 @@ def test_check_opportunities__headers_in_any_case_and_spacing__matched():
     table = Table(SourceInfo("f.csv", "f.csv", "0", "csv"), columns, [Row(2, [OPP_ROW[c] for c in OPP_HEADER.split(",")])])
     checked = check_opportunities(table, Q)
     assert checked.problems == []
-    assert checked.records[0]["trl_min"] == 6
+    assert checked.records[0].trl_min == 6
 
 
 def test_check_opportunities__optional_cells_empty__defaults():
     empty = {k: "" for k in ("region", "materials", "technologies", "trl_min", "trl_max", "cooperation_types",
                              "market_maturity", "policy_driver", "priority", "source")}
     record = check_opportunities(opportunities(empty), Q).records[0]
-    assert record["materials"] == [] and record["trl_min"] is None and record["priority"] is None
-    assert record["market_maturity"] is None and record["region"] == ""
+    assert record.materials == () and record.trl_min is None and record.priority is None
+    assert record.market_maturity is None and record.region == ""
 
 
 def test_check_opportunities__blank_rows__skipped():
@@ -197,7 +198,7 @@ def test_check_opportunities__numbers__accepted_exactly_when_in_range_and_ordere
     assert (checked.problems == []) == (in_range and ordered)
     if checked.problems == []:
         record = checked.records[0]
-        assert (record["trl_min"], record["trl_max"], record["priority"]) == (trl_min, trl_max, priority)
+        assert (record.trl_min, record.trl_max, record.priority) == (trl_min, trl_max, priority)
 
 
 # --- missions ------------------------------------------------------------------------------
@@ -209,10 +210,10 @@ def test_check_missions__valid_rows__normalised_records():
                              Q, ["JP-X-01"])
     assert checked.problems == []
     second = checked.records[1]
-    assert (second["type"], second["lead_cluster"], second["start_date"], second["end_date"], second["country"]) == \
+    assert (second.type, second.lead_cluster, second.start_date, second.end_date, second.country) == \
         ("expert_visit", "AMZ", "2027-09-15", "2027-09-17", "JP")
-    assert second["opportunities"] == ["JP-X-01"]
-    assert checked.records[0]["seats"] == 6 and checked.records[0]["sectors"] == ["aerospace"]
+    assert second.opportunities == ("JP-X-01",)
+    assert checked.records[0].seats == 6 and checked.records[0].sectors == ("aerospace",)
 
 
 @pytest.mark.parametrize(
@@ -281,13 +282,13 @@ def filled_db(tmp_path: Path):
     ],
 )
 def test_list_opportunities__filters__matching_records(filled_db, filters, expected):
-    assert [r["id"] for r in store.list_opportunities(filled_db, **filters)] == expected
+    assert [r.id for r in store.list_opportunities(filled_db, **filters)] == expected
 
 
 def test_get_opportunity__any_case__record_with_provenance(filled_db):
-    record = store.get_opportunity(filled_db, "jp-x-01")
-    assert record["id"] == "JP-X-01" and record["materials"] == ["cfrp", "thermoplastic"]
-    assert (record["source_file"], record["source_row"]) == ("f.csv", 2)
+    record, provenance = store.get_opportunity(filled_db, "jp-x-01")
+    assert record.id == "JP-X-01" and record.materials == ("cfrp", "thermoplastic")
+    assert (provenance.source_file, provenance.source_row) == ("f.csv", 2)
     assert store.get_opportunity(filled_db, "nope") is None
 
 
@@ -308,48 +309,48 @@ def builtin():
 
 def test_builtin_catalogue__coverage__sectors_stages_countries_maturities(builtin):
     assert len(builtin) >= 28
-    assert {"automotive", "aerospace", "rail", "maritime"} <= {r["sector"] for r in builtin}
-    assert {r["value_chain_stage"] for r in builtin} == set(Q.choice_codes("value_chain_stages"))
-    pairs = {(r["sector"], r["value_chain_stage"]) for r in builtin}
+    assert {"automotive", "aerospace", "rail", "maritime"} <= {r.sector for r in builtin}
+    assert {r.value_chain_stage for r in builtin} == set(Q.choice_codes("value_chain_stages"))
+    pairs = {(r.sector, r.value_chain_stage) for r in builtin}
     assert len({p for p in pairs if p[0] in {"automotive", "aerospace", "rail", "maritime"}}) == 20
-    assert {r["country"] for r in builtin} == TARGETS
-    assert {r["market_maturity"] for r in builtin} == set(MARKET_MATURITIES)
+    assert {r.country for r in builtin} == TARGETS
+    assert {r.market_maturity for r in builtin} == set(MARKET_MATURITIES)
 
 
 def test_builtin_catalogue__maturity__mature_markets_high_trl_emerging_lower(builtin):
     for r in builtin:
-        if r["country"] in {"US", "JP"}:
-            assert r["market_maturity"] == "mature" and r["trl_min"] >= 6 and r["trl_max"] >= 8, r["id"]
+        if r.country in {"US", "JP"}:
+            assert r.market_maturity == "mature" and r.trl_min >= 6 and r.trl_max >= 8, r.id
         else:
-            assert r["market_maturity"] == "emerging" and r["trl_min"] <= 5, r["id"]
-            assert {"rd", "technology_transfer", "joint_venture"} & set(r["cooperation_types"]), r["id"]
+            assert r.market_maturity == "emerging" and r.trl_min <= 5, r.id
+            assert {"rd", "technology_transfer", "joint_venture"} & set(r.cooperation_types), r.id
 
 
 def test_builtin_catalogue__every_row__driver_with_year_source_and_concrete_description(builtin):
     for r in builtin:
-        assert re.search(r"\b(19|20)\d\d\b", r["policy_driver"]), r["id"]
-        assert not any(bad in r["policy_driver"] for bad in NOT_DRIVERS), r["id"]
-        assert r["source"].startswith(("https://", "http://")), r["id"]
-        assert len(r["description"]) >= 200, r["id"]
-        assert r["materials"] and r["technologies"] and r["cooperation_types"], r["id"]
-        assert r["priority"] in range(1, 6) and r["region"], r["id"]
-    assert len({r["id"] for r in builtin}) == len(builtin)
+        assert re.search(r"\b(19|20)\d\d\b", r.policy_driver), r.id
+        assert not any(bad in r.policy_driver for bad in NOT_DRIVERS), r.id
+        assert r.source.startswith(("https://", "http://")), r.id
+        assert len(r.description) >= 200, r.id
+        assert r.materials and r.technologies and r.cooperation_types, r.id
+        assert r.priority in range(1, 6) and r.region, r.id
+    assert len({r.id for r in builtin}) == len(builtin)
 
 
 def test_builtin_missions__calendar__22_missions_of_all_types_to_the_four_regions(builtin):
-    checked = check_missions(read_table(builtin_path("missions.csv")), Q, [r["id"] for r in builtin])
+    checked = check_missions(read_table(builtin_path("missions.csv")), Q, [r.id for r in builtin])
     assert checked.problems == []
     calendar = checked.records
     assert len(calendar) == 22
-    assert {m["type"] for m in calendar} == set(MISSION_TYPES)
-    countries = {m["country"] for m in calendar}
+    assert {m.type for m in calendar} == set(MISSION_TYPES)
+    countries = {m.country for m in calendar}
     assert {"US", "JP", "IN"} <= countries and countries & set(markets.resolve_markets("latin-america"))
     assert countries <= TARGETS
-    by_id = {r["id"]: r for r in builtin}
+    by_id = {r.id: r for r in builtin}
     for m in calendar:
-        assert 4 <= m["seats"] <= 12 and m["lead_cluster"] in Q.choice_codes("cluster"), m["id"]
-        assert m["start_date"].startswith("2027") and m["end_date"] >= m["start_date"], m["id"]
-        assert m["opportunities"] and all(by_id[o]["country"] == m["country"] for o in m["opportunities"]), m["id"]
+        assert 4 <= m.seats <= 12 and m.lead_cluster in Q.choice_codes("cluster"), m.id
+        assert m.start_date.startswith("2027") and m.end_date >= m.start_date, m.id
+        assert m.opportunities and all(by_id[o].country == m.country for o in m.opportunities), m.id
 
 
 def test_builtin_files__plain_csv__utf8_with_the_brief_columns():

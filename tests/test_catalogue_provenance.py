@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from elca_match.catalogue import check_opportunities
 from elca_match.catalogue.opportunities import STATUSES, is_link
 from elca_match.catalogue.staleness import catalogue_warnings
+from elca_match.records import Mission, Opportunity
 from elca_match.cli import app
 from elca_match.errors import ValidationError
 from elca_match.questionnaire import load_questionnaire
@@ -63,40 +64,41 @@ def builtin() -> list[dict]:
 
 def test_builtin__every_row__official_source_first_status_and_checked_on(builtin):
     for record in builtin:
-        assert record["sources"] and is_official(record["sources"][0]), record["id"]
-        assert record["status"] in STATUSES and record["checked_on"], record["id"]
+        assert record.sources and is_official(record.sources[0]), record.id
+        assert record.status in STATUSES and record.checked_on, record.id
 
 
 def test_builtin__verified_rows__never_only_secondary_sources(builtin):
-    for record in (r for r in builtin if r["status"] == "verified"):
-        assert not all(is_link(s) and domain(s) in SECONDARY_DOMAINS for s in record["sources"]), record["id"]
+    for record in (r for r in builtin if r.status == "verified"):
+        assert not all(is_link(s) and domain(s) in SECONDARY_DOMAINS for s in record.sources), record.id
 
 
 def test_builtin__beyond_mobility__energy_construction_medical_verified(builtin):
-    verified = {r["sector"] for r in builtin if r["status"] == "verified"}
+    verified = {r.sector for r in builtin if r.status == "verified"}
     assert {"energy", "construction", "medical"} <= verified
 
 
 def test_builtin__partly_verified_rows_in_the_notes__never_marked_verified(builtin):
     # policy-drivers.md marks these drivers as only partly verified
     partly = {"JP-AUT-02", "JP-RAI-01", "MX-AER-01", "MX-RAI-01", "CL-RAI-01", "CO-RAI-01", "US-RAI-02"}
-    by_id = {r["id"]: r for r in builtin}
-    assert all(by_id[i]["status"] != "verified" for i in partly)
+    by_id = {r.id: r for r in builtin}
+    assert all(by_id[i].status != "verified" for i in partly)
 
 
 def test_builtin__time_limited_programmes__end_dates(builtin):
-    by_id = {r["id"]: r for r in builtin}
-    assert by_id["IN-AUT-02"]["valid_to"] and by_id["IN-AUT-02"]["caveats"]
-    assert all(r["valid_from"] <= r["valid_to"] for r in builtin if r["valid_from"] and r["valid_to"])
+    by_id = {r.id: r for r in builtin}
+    assert by_id["IN-AUT-02"].valid_to and by_id["IN-AUT-02"].caveats
+    assert all(r.valid_from <= r.valid_to for r in builtin if r.valid_from and r.valid_to)
 
 
-def opportunity(ident: str, **fields) -> dict:
-    return {"id": ident, "country": "IN", "status": "verified", "checked_on": "2026-06-01", "valid_to": None,
-            "caveats": "", **fields}
+def opportunity(ident: str, **fields) -> Opportunity:
+    return Opportunity(**{"id": ident, "title": "", "country": "IN", "region": "", "sector": "automotive",
+                          "value_chain_stage": "design", "description": "", "status": "verified",
+                          "checked_on": "2026-06-01", "valid_to": None, "caveats": "", **fields})
 
 
-def mission(ident: str, start: str | None, country: str = "IN") -> dict:
-    return {"id": ident, "country": country, "start_date": start}
+def mission(ident: str, start: str | None, country: str = "IN") -> Mission:
+    return Mission(id=ident, country=country, type="exploratory", seats=1, start_date=start)
 
 
 @pytest.mark.parametrize(
@@ -140,14 +142,14 @@ def test_opportunities_check__builtin__in_aut_02_end_date_and_every_partly_verif
     flagged = {(r["id"], r["warning"]) for r in rows}
     assert ("IN-AUT-02", "ends_soon") in flagged
     assert any(r["id"] == "IN-AUT-02" and "2028-03-31" in r["detail"] for r in rows)
-    partly = {r["id"] for r in builtin if r["status"] != "verified"}
+    partly = {r.id for r in builtin if r.status != "verified"}
     assert partly and {(i, "not_verified") for i in partly} <= flagged
 
 
 def test_opportunities_check__more_than_a_year_later__every_row_stale(builtin, builtin_db):
     rows = list(csv.DictReader(io.StringIO(invoke(builtin_db, "opportunities", "check", "--today", "2028-01-15",
                                                   "--format", "csv").stdout)))
-    assert {r["id"] for r in rows if r["warning"] == "stale"} == {r["id"] for r in builtin}
+    assert {r["id"] for r in rows if r["warning"] == "stale"} == {r.id for r in builtin}
 
 
 def test_opportunities_show__provenance_fields(builtin_db):

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from elca_match.cli import app
 from elca_match.errors import NotFoundError, Problem, StateError, UsageError, did_you_mean
+from elca_match.records import Mission
 from elca_match.services.catalogue import import_opportunities
 from elca_match.services.ingest import ingest_files
 from elca_match.services.members import forget
@@ -229,8 +230,8 @@ def test_profiles__forget_erases_stored_builds_holding_the_member(db):
 def test_mission_fit__member_by_mission_scores_from_the_stored_build(db):
     conn = open_db(db)
     try:
-        build, missions, fit, info = mission_fit(conn, [{"id": "M", "country": "JP", "sectors": [],
-                                                         "opportunities": []}])
+        build, missions, fit, info = mission_fit(conn, [Mission("M", "JP", "exploratory", 1, sectors=(),
+                                                                 opportunities=())])
     finally:
         conn.conn.close()
     keys = build.member_keys

@@ -19,6 +19,7 @@ from elca_match.matching import (
     top_k,
 )
 from elca_match.profiles.model import ExplainGroup
+from elca_match.records import Mission, Opportunity
 
 NAMES = ["sectors=automotive", "sectors=rail", "stages=production", "materials=cfrp", "technologies=rtm",
          "markets=JP", *[f"trl={i}" for i in range(1, 10)], "text=cfrp", "text=crash", "text=chassis", "text=seat"]
@@ -171,12 +172,12 @@ def test_property__why_names_only_features_both_sides_share(cases):
 
 # --- missions --------------------------------------------------------------------------------
 
-OPPS = [{"id": "JP-1", "country": "JP", "sector": "automotive"}, {"id": "JP-2", "country": "JP", "sector": "rail"},
-        {"id": "IN-1", "country": "IN", "sector": "automotive"}]
-MISSIONS = [{"id": "M1", "country": "JP", "sectors": [], "opportunities": ["JP-2"]},
-            {"id": "M2", "country": "JP", "sectors": ["automotive"], "opportunities": []},
-            {"id": "M3", "country": "JP", "sectors": [], "opportunities": []},
-            {"id": "M4", "country": "BR", "sectors": [], "opportunities": []}]
+OPPS = [Opportunity(id, "", country, "", sector, "design", "") for id, country, sector in
+        [("JP-1", "JP", "automotive"), ("JP-2", "JP", "rail"), ("IN-1", "IN", "automotive")]]
+MISSIONS = [Mission("M1", "JP", "exploratory", 1, sectors=(), opportunities=("JP-2",)),
+            Mission("M2", "JP", "exploratory", 1, sectors=("automotive",), opportunities=()),
+            Mission("M3", "JP", "exploratory", 1, sectors=(), opportunities=()),
+            Mission("M4", "BR", "exploratory", 1, sectors=(), opportunities=())]
 
 
 def test_mission_columns__listed_opportunities_else_country_and_sectors():

@@ -20,6 +20,7 @@ from elca_match.outcomes.model import Case, Directory, Event, Meeting, MemberRef
 from elca_match.outcomes.reader import check_outcomes, closest_id
 from elca_match.outcomes.template_xlsx import write_template_xlsx
 from elca_match.questionnaire import load_questionnaire
+from elca_match.records import Mission
 from elca_match.store import open_db, schema, transaction
 from elca_match.store import outcomes as store
 from elca_match.tabular import Row, SourceInfo, Table
@@ -201,7 +202,7 @@ def test_stakeholders__total_is_distinct_organisations(pairs):
 DIRECTORY = Directory(
     clusters={"AMZ": "AMZ cluster", "MECH": "MECH cluster"},
     members=[MemberRef("id:DE1", "Leichtbau GmbH", "DE1", "AMZ", "sme")],
-    missions={"M06": {"id": "M06", "country": "JP"}},
+    missions={"M06": Mission("M06", "JP", "exploratory", 1)},
     orgs=[ORGS[0]], excluded_countries=TARGETS.excluded_countries,
 )
 HEADER = ["record", "id", "name", "date", "country", "kind", "mission", "parties", "partners", "objectives",

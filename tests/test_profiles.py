@@ -27,6 +27,7 @@ from elca_match.profiles import (
 from elca_match.profiles.analysis import TextAnalyser
 from elca_match.profiles.glossary import Glossary
 from elca_match.questionnaire import load_questionnaire
+from elca_match.records import Opportunity, from_values
 
 # --- a small model whose numbers can be checked by hand ----------------------------------
 
@@ -109,11 +110,12 @@ def member(key: str, **answers) -> FakeMember:
     return FakeMember(key, answers)
 
 
-def opportunity(key: str = "O1", **fields) -> dict:
-    return {"id": key, "title": "", "description": "", **fields}
+def opportunity(key: str = "O1", **fields) -> Opportunity:
+    return from_values(Opportunity, {"id": key, "title": "", "country": "", "region": "", "sector": "",
+                                     "value_chain_stage": "", "description": "", **fields})
 
 
-def score(model, m: FakeMember, o: dict, others: list = ()) -> tuple[float, object]:
+def score(model, m: FakeMember, o: Opportunity, others: list = ()) -> tuple[float, object]:
     q = FakeQuestionnaire()
     rows = [member_input(m, q, model), opportunity_input(o, model)] + [member_input(x, q, model) for x in others]
     vectoriser = Vectoriser(model)

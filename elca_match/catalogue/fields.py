@@ -8,7 +8,7 @@ header) and value; nothing is raised here, so a caller can report all of them at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ class Column:
 class Checked:
     """The outcome of checking a file: normalised records (with their row numbers) and problems."""
 
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)  # records of the file's kind
     rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -192,25 +192,26 @@ class RowReader:
         return ids
 
 
-def check_unique_ids(records: list[dict[str, Any]], rows: list[int], file: str, column: str,
+def check_unique_ids(records: Sequence[Any], rows: list[int], file: str, column: str,
                      header: str | None = None) -> list[Problem]:
     """A problem for each id seen before in the file (compared without regard to case)."""
     first: dict[str, int] = {}
     problems: list[Problem] = []
     for record, row in zip(records, rows):
-        key = fold(record.get(column) or "")
+        value = record.get(column) if isinstance(record, Mapping) else getattr(record, column)
+        key = fold(value or "")
         if not key:
             continue
         if key in first:
             problems.append(Problem("duplicate_id", file=file, row=row, column=header or column,
-                                    value=record[column], params={"first_row": first[key]}))
+                                    value=value, params={"first_row": first[key]}))
         else:
             first[key] = row
     return problems
 
 
 def check_rows(table: Table, columns: Sequence[Column], what: str,
-               make_record: Callable[[RowReader], dict[str, Any]]) -> Checked:
+               make_record: Callable[[RowReader], Any]) -> Checked:
     """Check a whole file: its columns, one record per non-blank row, then unique ids.
 
     ``make_record`` reads one row's typed values (appending a Problem per bad cell);

@@ -8,20 +8,18 @@ the ids it knows. Mission types are the brief's four kinds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from ..errors import Problem, did_you_mean
 from ..questionnaire import Questionnaire
+from ..records import MISSION_FIELDS, Mission, from_values
 from ..tabular import Table
 from ..text import closest, fold
 from .fields import Checked, Column, RowReader, check_rows
 
-COLUMNS = (
-    Column("id", required=True), Column("country", required=True), Column("type", required=True),
-    Column("seats", required=True), Column("region"), Column("start_date"), Column("end_date"),
-    Column("lead_cluster"), Column("sectors"), Column("opportunities"),
-)
-FIELDS = tuple(c.name for c in COLUMNS)
+REQUIRED = {"id", "country", "type", "seats"}
+# The file's columns are the record's fields.
+COLUMNS = tuple(Column(name, required=name in REQUIRED) for name in MISSION_FIELDS)
+FIELDS = MISSION_FIELDS
 MISSION_TYPES = ("exploratory", "showcase", "expert_visit", "final")
 
 # Missions column -> the questionnaire question whose choices it uses.
@@ -37,7 +35,7 @@ def check_missions(table: Table, questionnaire: Questionnaire, opportunity_ids: 
     return check_rows(table, COLUMNS, "missions", lambda cells: _record(cells, questionnaire, known))
 
 
-def _record(cells: RowReader, questionnaire: Questionnaire, known: dict[str, str]) -> dict[str, Any]:
+def _record(cells: RowReader, questionnaire: Questionnaire, known: dict[str, str]) -> Mission:
     record = {
         "id": cells.text("id", required=True),
         "country": cells.country("country", required=True),
@@ -61,4 +59,4 @@ def _record(cells: RowReader, questionnaire: Questionnaire, known: dict[str, str
                           suggestion=did_you_mean(closest(ref, known.values())))
         else:
             record["opportunities"].append(stored)
-    return record
+    return from_values(Mission, record)

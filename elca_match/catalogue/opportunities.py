@@ -7,23 +7,18 @@ same codes. Market maturity and priority belong to the catalogue itself (see the
 
 from __future__ import annotations
 
-from typing import Any
 
 from ..errors import Problem
 from ..questionnaire import Questionnaire
+from ..records import OPPORTUNITY_FIELDS, Opportunity, from_values
 from ..tabular import Table
 from ..text import split_multi
 from .fields import Checked, Column, RowReader, check_rows
 
-COLUMNS = (
-    Column("id", required=True), Column("title", required=True), Column("country", required=True),
-    Column("region"), Column("sector", required=True), Column("value_chain_stage", required=True),
-    Column("description", required=True), Column("materials"), Column("technologies"), Column("trl_min"),
-    Column("trl_max"), Column("cooperation_types"), Column("market_maturity"), Column("policy_driver"),
-    Column("priority"), Column("source"), Column("sources"), Column("status"), Column("checked_on"),
-    Column("valid_from"), Column("valid_to"), Column("caveats"),
-)
-FIELDS = tuple(c.name for c in COLUMNS)
+REQUIRED = {"id", "title", "country", "sector", "value_chain_stage", "description"}
+# The file's columns are the record's fields.
+COLUMNS = tuple(Column(name, required=name in REQUIRED) for name in OPPORTUNITY_FIELDS)
+FIELDS = OPPORTUNITY_FIELDS
 MARKET_MATURITIES = ("mature", "emerging")
 PRIORITY_RANGE = (1, 5)
 # How sure a row is; a file without the column is taken as unverified, since nobody said otherwise.
@@ -45,7 +40,7 @@ def check_opportunities(table: Table, questionnaire: Questionnaire) -> Checked:
     return check_rows(table, COLUMNS, "opportunity", lambda cells: _record(cells, questionnaire))
 
 
-def _record(cells: RowReader, questionnaire: Questionnaire) -> dict[str, Any]:
+def _record(cells: RowReader, questionnaire: Questionnaire) -> Opportunity:
     low, high = trl_range(questionnaire)
     record = {
         "id": cells.text("id", required=True),
@@ -82,7 +77,7 @@ def _record(cells: RowReader, questionnaire: Questionnaire) -> dict[str, Any]:
         cells.problems.append(Problem("trl_order", file=cells.file, row=cells.row.number,
                                       column=cells.headers.get("trl_min", "trl_min"),
                                       params={"low": record["trl_min"], "high": record["trl_max"]}))
-    return record
+    return from_values(Opportunity, record)
 
 
 def _sources(cells: RowReader) -> list[str]:

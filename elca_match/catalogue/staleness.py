@@ -7,9 +7,10 @@ the missions that target its country travel, someone must have verified it, and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from ..records import Mission, Opportunity
 
 # A check older than this is stale: policy moves fast (the research notes ask to re-check before citing).
 STALE_AFTER = dt.timedelta(days=365)
@@ -31,7 +32,7 @@ class CatalogueWarning:
     missions: tuple[str, ...] = ()
 
 
-def catalogue_warnings(opportunities: Iterable[Mapping[str, Any]], missions: Sequence[Mapping[str, Any]],
+def catalogue_warnings(opportunities: Iterable[Opportunity], missions: Sequence[Mission],
                        today: dt.date) -> list[CatalogueWarning]:
     """Every warning for every opportunity, sorted by kind (as in KINDS), then opportunity id.
 
@@ -47,13 +48,13 @@ def catalogue_warnings(opportunities: Iterable[Mapping[str, Any]], missions: Seq
     return sorted(warnings, key=lambda w: (KINDS.index(w.kind), w.opportunity.casefold()))
 
 
-def _warnings(record: Mapping[str, Any], missions: Sequence[Mapping[str, Any]],
+def _warnings(record: Opportunity, missions: Sequence[Mission],
               today: dt.date) -> Iterable[CatalogueWarning]:
-    ident = record["id"]
-    valid_to = record.get("valid_to")
+    ident = record.id
+    valid_to = record.valid_to
     if valid_to:
-        later = tuple(m["id"] for m in missions if m["country"] == record["country"]
-                      and (m.get("start_date") or today.isoformat()) > valid_to)
+        later = tuple(m.id for m in missions if m.country == record.country
+                      and (m.start_date or today.isoformat()) > valid_to)
         if later:
             yield CatalogueWarning(ident, "expired", f"driver valid to {valid_to}, before mission(s) "
                                                      f"{', '.join(later)}", later)
@@ -61,16 +62,16 @@ def _warnings(record: Mapping[str, Any], missions: Sequence[Mapping[str, Any]],
             yield CatalogueWarning(ident, "expired", f"driver valid to {valid_to}, before today")
         else:
             horizon = dt.date.fromisoformat(valid_to) - ENDS_SOON_AFTER
-            close = tuple(m["id"] for m in missions if m["country"] == record["country"] and m.get("start_date")
-                          and dt.date.fromisoformat(m["start_date"]) >= horizon)
+            close = tuple(m.id for m in missions if m.country == record.country and m.start_date
+                          and dt.date.fromisoformat(m.start_date) >= horizon)
             if close:
                 yield CatalogueWarning(ident, "ends_soon", f"driver valid to {valid_to}, within a year of "
                                                            f"mission(s) {', '.join(close)}", close)
-    status = record.get("status") or "unverified"
+    status = record.status or "unverified"
     if status != "verified":
         yield CatalogueWarning(ident, "not_verified", f"status {status}"
-                               + (f": {record['caveats']}" if record.get("caveats") else ""))
-    checked_on = record.get("checked_on")
+                               + (f": {record.caveats}" if record.caveats else ""))
+    checked_on = record.checked_on
     if not checked_on:
         yield CatalogueWarning(ident, "never_checked", "no checked_on date")
     elif dt.date.fromisoformat(checked_on) < today - STALE_AFTER:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from ..export import Document, Section
+from ..records import MISSION_FIELDS
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
 
 missions_app = typer.Typer(help="Import and list the missions calendar.", no_args_is_help=True)
@@ -46,12 +47,10 @@ def list_(
     """List missions in date order, optionally to some countries or a region."""
     from ..services.catalogue import list_missions
 
-    from ..services.catalogue import MISSION_FIELDS
-
     countries, records = list_missions(db_path(ctx), country)
     columns = SCREEN_COLUMNS if fmt is Format.table and out is None else list(MISSION_FIELDS)
-    rows = [["" if m[name] is None else m[name] for name in columns] for m in records]
-    seats = sum(m["seats"] for m in records)
+    rows = [["" if getattr(m, name) is None else getattr(m, name) for name in columns] for m in records]
+    seats = sum(m.seats for m in records)
     notes = [f"{len(records)} missions, {seats} seats" + (f" to {', '.join(countries)}." if countries else ".")]
     section = Section("Missions", columns, rows, wrap_columns=("region", "opportunities"))
     emit(Document("Missions", [section], summary={"countries": countries}, notes=notes, data=records), fmt, out)

@@ -8,16 +8,15 @@ from typing import Any
 import typer
 
 from ..export import Document, Section
+from ..records import OPPORTUNITY_FIELDS, PROVENANCE_FIELDS, Opportunity, as_dict
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit
 
 opportunities_app = typer.Typer(help="Import, list and show the D1.1 opportunity catalogue.", no_args_is_help=True)
 
 # On screen a short table; in files (csv, xlsx, md, html) every field of the catalogue.
 SCREEN_COLUMNS = ["id", "country", "sector", "value_chain_stage", "trl", "market_maturity", "priority", "title"]
-DETAIL_FIELDS = ["id", "title", "country", "region", "sector", "value_chain_stage", "description", "materials",
-                 "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity", "policy_driver",
-                 "priority", "sources", "status", "checked_on", "valid_from", "valid_to", "caveats",
-                 "source_file", "source_row", "imported_at"]
+# In full: every field and where it came from (``source`` repeats the first of ``sources``; the hash is noise).
+DETAIL_FIELDS = [f for f in OPPORTUNITY_FIELDS + PROVENANCE_FIELDS if f not in ("source", "source_sha256")]
 
 
 def register(app: typer.Typer) -> None:
@@ -64,16 +63,14 @@ def list_(
     """List opportunities, optionally for some countries, sectors or value-chain stages."""
     from ..services.catalogue import list_opportunities
 
-    from ..services.catalogue import OPPORTUNITY_FIELDS
-
     query, records = list_opportunities(db_path(ctx), country, sector, stage)
     if fmt is Format.table and out is None:
         columns = SCREEN_COLUMNS
-        rows = [[r["id"], r["country"], r["sector"], r["value_chain_stage"], _trl(r), r["market_maturity"] or "",
-                 r["priority"], r["title"]] for r in records]
+        rows = [[r.id, r.country, r.sector, r.value_chain_stage, _trl(r), r.market_maturity or "", r.priority,
+                 r.title] for r in records]
     else:
         columns = list(OPPORTUNITY_FIELDS)
-        rows = [[r[name] for name in columns] for r in records]
+        rows = [[getattr(r, name) for name in columns] for r in records]
     asked = {k: v for k, v in (("countries", query.countries), ("sectors", query.sectors),
                                ("stages", query.stages)) if v is not None}
     notes = [f"{len(records)} opportunities" + (f" for {_describe(asked)}." if asked else ".")]
@@ -91,11 +88,12 @@ def show(
     """Show one opportunity in full, with the file and row it was imported from."""
     from ..services.catalogue import show_opportunity
 
-    record = show_opportunity(db_path(ctx), opportunity_id)
-    rows = [[name, "; ".join(record[name]) if isinstance(record[name], list) else record[name]]
-            for name in DETAIL_FIELDS if name in record]
-    section = Section(record["title"], ["field", "value"], rows, wrap_columns=("value",), name="opportunity")
-    emit(Document(f"Opportunity {record['id']}", [section], data=record), fmt, out)
+    opportunity, provenance = show_opportunity(db_path(ctx), opportunity_id)
+    record = {**as_dict(opportunity), **as_dict(provenance)}
+    rows = [[name, "; ".join(record[name]) if isinstance(record[name], tuple) else record[name]]
+            for name in DETAIL_FIELDS]
+    section = Section(opportunity.title, ["field", "value"], rows, wrap_columns=("value",), name="opportunity")
+    emit(Document(f"Opportunity {opportunity.id}", [section], data=record), fmt, out)
 
 
 @opportunities_app.command("check")
@@ -137,8 +135,8 @@ def _date_option(value: str | None, flag: str):
         raise UsageError.of("bad_option", detail=f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _trl(record: dict) -> str:
-    low, high = record["trl_min"], record["trl_max"]
+def _trl(record: Opportunity) -> str:
+    low, high = record.trl_min, record.trl_max
     if low is None and high is None:
         return ""
     return f"{low if low is not None else ''}-{high if high is not None else ''}"

@@ -110,20 +110,20 @@ def run_agenda(db_path: Path, out_dir: Path, seed: int) -> AgendaDemo:
 
     imported = import_partners(db_path, write_partners(out_dir / "partners-japan.csv", seed))
     _, missions = list_missions(db_path, "japan")
-    mission = next(m for m in missions if m["type"] == MISSION_TYPE)
-    first = dt.date.fromisoformat(mission["start_date"])
+    mission = next(m for m in missions if m.type == MISSION_TYPE)
+    first = dt.date.fromisoformat(mission.start_date)
     for offset, (start, end, tables) in enumerate((("09:00", "17:00", 8), ("09:00", "12:30", 6))):
         day = (first + dt.timedelta(days=offset + 1)).isoformat()
-        agenda.add_session(db_path, mission["id"], day, start, end, 30, tables,
+        agenda.add_session(db_path, mission.id, day, start, end, 30, tables,
                            "12:30-13:30" if end > "13:00" else None)
-    suggested = agenda.suggest(db_path, mission["id"], SUGGESTIONS_PER_MEMBER, accept=True)
-    agenda.schedule_mission(db_path, mission["id"], time_limit=TIME_LIMIT)
-    result = agenda.agenda(db_path, mission["id"])
-    workbook = out_dir / f"agenda-{mission['id']}.xlsx"
+    suggested = agenda.suggest(db_path, mission.id, SUGGESTIONS_PER_MEMBER, accept=True)
+    agenda.schedule_mission(db_path, mission.id, time_limit=TIME_LIMIT)
+    result = agenda.agenda(db_path, mission.id)
+    workbook = out_dir / f"agenda-{mission.id}.xlsx"
     who, why = labellers("en")  # the workbook people carry names labels, not choice codes
     export.write(agenda_document(result, "en", with_contacts=False, grid=True, personal=True, why_label=why,
                                  who_label=who), "xlsx", workbook)
     names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
-    calendars = write_calendars(result, out_dir / f"agenda-{mission['id']}-ics", names)
-    return AgendaDemo(imported.total, mission["id"], len(suggested.suggestions), len(result.meetings),
+    calendars = write_calendars(result, out_dir / f"agenda-{mission.id}-ics", names)
+    return AgendaDemo(imported.total, mission.id, len(suggested.suggestions), len(result.meetings),
                       len(result.unscheduled), result.status, result.gap, workbook, calendars)

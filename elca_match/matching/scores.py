@@ -18,11 +18,13 @@ seconds on two cores.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from ..records import Mission, Opportunity
 
 # Rows of the left matrix per product block: large enough to amortise the call,
 # small enough that a dense block against 100,000 columns stays near 50 MB.
@@ -221,8 +223,8 @@ def _pair_scores(query, pool, q_rows: np.ndarray, p_rows: np.ndarray) -> np.ndar
     return np.asarray(query[q_rows].multiply(pool[p_rows]).sum(axis=1)).ravel()
 
 
-def mission_scores(members_X: Any, opps_X: Any, opportunities: Sequence[Mapping[str, Any]],
-                   missions: Sequence[Mapping[str, Any]], scores: np.ndarray | None = None) -> MissionScores:
+def mission_scores(members_X: Any, opps_X: Any, opportunities: Sequence[Opportunity],
+                   missions: Sequence[Mission], scores: np.ndarray | None = None) -> MissionScores:
     """Member x mission fit for the planner.
 
     ``opportunities`` are the records of the rows of ``opps_X`` (``id``, ``country``,
@@ -248,16 +250,16 @@ def mission_scores(members_X: Any, opps_X: Any, opportunities: Sequence[Mapping[
     return MissionScores(fit, best)
 
 
-def mission_columns(opportunities: Sequence[Mapping[str, Any]], missions: Sequence[Mapping[str, Any]]) -> list[np.ndarray]:
+def mission_columns(opportunities: Sequence[Opportunity], missions: Sequence[Mission]) -> list[np.ndarray]:
     """For each mission, the opportunity row indices it is scored over (see :func:`mission_scores`)."""
-    by_id = {str(o["id"]): i for i, o in enumerate(opportunities)}
+    by_id = {o.id: i for i, o in enumerate(opportunities)}
     out = []
     for mission in missions:
-        listed = [by_id[str(i)] for i in (mission.get("opportunities") or ()) if str(i) in by_id]
-        if not listed and not mission.get("opportunities"):
-            country = str(mission.get("country") or "").upper()
-            sectors = set(mission.get("sectors") or ())
+        listed = [by_id[i] for i in mission.opportunities if i in by_id]
+        if not listed and not mission.opportunities:
+            country = (mission.country or "").upper()
+            sectors = set(mission.sectors)
             listed = [i for i, o in enumerate(opportunities)
-                      if str(o.get("country") or "").upper() == country and (not sectors or o.get("sector") in sectors)]
+                      if (o.country or "").upper() == country and (not sectors or o.sector in sectors)]
         out.append(np.array(sorted(listed), dtype=np.int64))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..records import Mission
 from .vocabulary import BUSINESS_TYPES, WP3_EVENT_KINDS
 
 
@@ -239,7 +240,7 @@ class Directory:
 
     clusters: dict[str, str] = field(default_factory=dict)  # code -> label
     members: list[MemberRef] = field(default_factory=list)
-    missions: dict[str, dict] = field(default_factory=dict)  # id -> mission record
+    missions: dict[str, Mission] = field(default_factory=dict)  # id -> mission record
     orgs: list[PartnerOrg] = field(default_factory=list)  # third-country organisations already stored
     events: dict[str, Event] = field(default_factory=dict)  # events already stored, by id
     cases: frozenset[str] = frozenset()  # ids (folded) of cooperation cases already stored

@@ -23,6 +23,7 @@ from ..catalogue.fields import Column, RowReader, check_unique_ids, is_blank, ma
 from ..errors import Problem, did_you_mean
 from ..partners.records import close_duplicate
 from ..questionnaire import Questionnaire
+from ..records import Mission
 from ..tabular import Row, SourceInfo, Table
 from ..text import closest, fold, split_multi
 from . import vocabulary as v
@@ -195,7 +196,7 @@ class _Builder:
         countries = self._countries(cells, third_only=not wp3)
         if not countries and not cells.raw("country") and not wp3:
             if mission:
-                countries = [mission["country"]]
+                countries = [mission.country]
             else:
                 cells.problem("required_empty", "country")
         record = Event(
@@ -204,7 +205,7 @@ class _Builder:
             date=cells.date("date", required=True) or "",
             kind=kind,
             countries=tuple(countries),
-            mission_id=mission["id"] if mission else None,
+            mission_id=mission.id if mission else None,
             parties=tuple(self._parties(cells)),
             partners=tuple(o.id for o in self._partners(cells)),
             description=cells.text("description"),
@@ -226,7 +227,7 @@ class _Builder:
             parties=tuple(self._parties(cells, required=True)),
             partners=tuple(o.id for o in partners),
             event_id=event.id if event else None,
-            mission_id=(self._mission(cells) or {}).get("id"),
+            mission_id=_id(self._mission(cells)),
             description=cells.text("description"),
             name=cells.text("name"),
         )
@@ -262,7 +263,7 @@ class _Builder:
             technology=cells.text("technology"),
             description=cells.text("description"),
             confidential=_flag(cells, "confidential"),
-            mission_id=(self._mission(cells) or {}).get("id"),
+            mission_id=_id(self._mission(cells)),
             main_steps=cells.text("main_steps"),
             next_steps=cells.text("next_steps"),
         )
@@ -403,7 +404,7 @@ class _Builder:
                           countries=", ".join(markets.country_name(c) for c in sorted(found)))
         return ""
 
-    def _mission(self, cells: RowReader) -> dict | None:
+    def _mission(self, cells: RowReader) -> Mission | None:
         raw = cells.raw("mission")
         if not raw:
             return None
@@ -531,3 +532,7 @@ def _flag(cells: RowReader, name: str, required: bool = False) -> bool:
     if value not in _NO:
         cells.problem("outcome_bad_flag", name, cells.raw(name))
     return False
+
+
+def _id(mission: Mission | None) -> str | None:
+    return mission.id if mission else None

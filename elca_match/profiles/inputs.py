@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..records import Opportunity
 from .model import TEXT_BLOCK, TRL_BLOCK, MatchModel
 
 MEMBER = "member"
@@ -77,25 +78,28 @@ def member_input(member: Any, questionnaire: Any, model: MatchModel) -> ProfileI
     return ProfileInput(str(member.org_key), blocks, trl, "\n".join(texts), None, MEMBER)
 
 
-def opportunity_input(record: Mapping[str, Any], model: MatchModel) -> ProfileInput:
-    """The profile input of an opportunity record (catalogue contract), via ``opportunity_fields``."""
+def opportunity_input(record: Opportunity | Any, model: MatchModel) -> ProfileInput:
+    """The profile input of an opportunity record (or one shaped like it), via ``opportunity_fields``.
+
+    A field the record does not have counts as empty.
+    """
     blocks: dict[str, list[str]] = {}
     trl = None
     text = ""
     for block, fields in model.opportunity_fields.items():
         if block == TRL_BLOCK:
-            trl = _band([record.get(f) for f in fields], model.trl_levels)
+            trl = _band([getattr(record, f, None) for f in fields], model.trl_levels)
         elif block == TEXT_BLOCK:
-            text = "\n".join(str(record[f]) for f in fields if record.get(f))
+            text = "\n".join(str(getattr(record, f, None)) for f in fields if getattr(record, f, None))
         else:
-            values = [v for f in fields for v in _as_list(record.get(f))]
+            values = [v for f in fields for v in _as_list(getattr(record, f, None))]
             if values:
                 blocks[block] = list(dict.fromkeys(values))
     for block, (source, mapping) in model.implied.items():
         implied = [v for code in blocks.get(source, []) for v in mapping.get(code, ())]
         if implied:
             blocks[block] = list(dict.fromkeys([*blocks.get(block, []), *implied]))
-    return ProfileInput(str(record["id"]), blocks, trl, text, None, OPPORTUNITY)
+    return ProfileInput(record.id, blocks, trl, text, None, OPPORTUNITY)
 
 
 def member_inputs(members: Iterable[Any], questionnaire: Any, model: MatchModel) -> list[ProfileInput]:
@@ -103,7 +107,7 @@ def member_inputs(members: Iterable[Any], questionnaire: Any, model: MatchModel)
     return [member_input(m, questionnaire, model) for m in members]
 
 
-def opportunity_inputs(records: Iterable[Mapping[str, Any]], model: MatchModel) -> list[ProfileInput]:
+def opportunity_inputs(records: Iterable[Opportunity | Any], model: MatchModel) -> list[ProfileInput]:
     """:func:`opportunity_input` for each record, in order."""
     return [opportunity_input(r, model) for r in records]
 

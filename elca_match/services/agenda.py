@@ -155,10 +155,10 @@ def _directory(db, plan_id: int | None = None) -> tuple[dict[str, MissionInfo], 
     for m in catalogue_store.list_missions(db):
         people = [Participant("member", k, members[k].name, tuple(a for a in [by_key.get(k, {}).get("org_id")] if a),
                               f"{members[k].cluster} member, {members[k].org_type}, {members[k].country}")
-                  for k in travelling.get(fold(m["id"]), []) if k in members]
+                  for k in travelling.get(fold(m.id), []) if k in members]
         people += [Participant("partner", p.id, p.name, (), f"{p.kind}, {p.region or p.country}")
-                   for p in partners.values() if p.country == m["country"]]
-        missions[fold(m["id"])] = MissionInfo(m["id"], m["country"], m.get("start_date"), m.get("end_date"), people)
+                   for p in partners.values() if p.country == m.country]
+        missions[fold(m.id)] = MissionInfo(m.id, m.country, m.start_date, m.end_date, people)
     return missions, members, partners
 
 
@@ -263,13 +263,26 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
 
 # --- fit: members against partners -------------------------------------------------------
 
-def _partner_record(partner) -> dict[str, Any]:
-    """A partner shaped like an opportunity, so the rank model puts both in one vector space."""
-    return {"id": partner.id, "title": partner.name, "sector": list(partner.sectors),
-            "value_chain_stage": list(partner.value_chain_stages), "materials": list(partner.materials),
-            "technologies": list(partner.technologies),
-            # no country: every partner of a mission shares it, so it would only make empty profiles look alike
-            "description": "\n".join(t for t in (partner.needs, partner.offers, partner.description) if t)}
+@dataclass(frozen=True)
+class PartnerProfile:
+    """A partner shaped like an opportunity (the fields the rank model reads), so both share one vector space.
+
+    No country: every partner of a mission shares it, so it would only make empty profiles look alike.
+    """
+
+    id: str
+    title: str
+    sector: tuple[str, ...]
+    value_chain_stage: tuple[str, ...]
+    materials: tuple[str, ...]
+    technologies: tuple[str, ...]
+    description: str
+
+
+def _partner_record(partner) -> PartnerProfile:
+    return PartnerProfile(partner.id, partner.name, tuple(partner.sectors), tuple(partner.value_chain_stages),
+                          tuple(partner.materials), tuple(partner.technologies),
+                          "\n".join(t for t in (partner.needs, partner.offers, partner.description) if t))
 
 
 def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tuple[float, dict[str, float], str]]:

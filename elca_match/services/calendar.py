@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import markets
 from ..errors import NotFoundError, UsageError, did_you_mean
 from ..export.ics import CalendarEvent
+from ..records import Mission
 from ..store import session
 from ..store import survey as survey_store
 from ..text import closest, fold
@@ -67,30 +68,30 @@ def calendar(db_path: Path, *, plan_id: int | None = None, member: str | None = 
                                    hint=f"elca-match plan show {saved.id}")
         cluster, scope = match, f"cluster {match}"
     result = CalendarResult(saved.id, plan_record.describe(saved), scope)
-    for m in plan["missions"]:
-        on = travellers.get(str(m["id"]), [])
+    for m in plan_record.plan_missions(plan):
+        on = travellers.get(m.id, [])
         if member_key and not any(a["member"] == member_key for a in on):
             continue
         if cluster and not any(a["cluster"] == cluster for a in on):
             continue
-        if not m.get("start_date"):
-            result.undated.append(str(m["id"]))
+        if not m.start_date:
+            result.undated.append(m.id)
             continue
         result.events.append(_event(m, on, names, result.plan))
     return result
 
 
-def _event(m: dict, on: list[dict], names: dict[str, str], plan: str) -> CalendarEvent:
-    start = dt.date.fromisoformat(str(m["start_date"])[:10])
-    end = dt.date.fromisoformat(str(m.get("end_date") or m["start_date"])[:10])
-    country = _country(str(m["country"]))
-    kind = str(m.get("type") or "").replace("_", " ")
+def _event(m: Mission, on: list[dict], names: dict[str, str], plan: str) -> CalendarEvent:
+    start = dt.date.fromisoformat(str(m.start_date)[:10])
+    end = dt.date.fromisoformat(str(m.end_date or m.start_date)[:10])
+    country = _country(m.country)
+    kind = (m.type or "").replace("_", " ")
     return CalendarEvent(
-        uid=f"{m['id']}@elca-match",
-        summary=f"{kind.capitalize()} mission to {country} ({m['id']})".strip(),
-        start=start, end=end, country=country, region=str(m.get("region") or ""), type=kind,
+        uid=f"{m.id}@elca-match",
+        summary=f"{kind.capitalize()} mission to {country} ({m.id})".strip(),
+        start=start, end=end, country=country, region=m.region, type=kind,
         travellers=[f"{names.get(a['member'], '(erased organisation)')} ({a['cluster']})" for a in on],
-        lead_cluster=str(m.get("lead_cluster") or ""), seats=int(m.get("seats") or 0), source=plan)
+        lead_cluster=m.lead_cluster or "", seats=int(m.seats or 0), source=plan)
 
 
 def _country(code: str) -> str:

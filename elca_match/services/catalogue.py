@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import markets
 from ..catalogue import check_missions, check_opportunities
@@ -20,10 +19,10 @@ from ..catalogue.fields import Checked
 from ..catalogue.staleness import CatalogueWarning, catalogue_warnings
 from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
 from ..questionnaire import Questionnaire, load_questionnaire
+from ..records import MISSION_FIELDS, OPPORTUNITY_FIELDS, Mission, Opportunity, Provenance
 from ..resources import builtin_path
 from ..store import catalogue as store
 from ..store import session, transaction
-from ..store.catalogue import MISSION_FIELDS, OPPORTUNITY_FIELDS
 from ..tabular import Table, read_table
 from ..text import closest, split_multi
 
@@ -67,7 +66,7 @@ def import_opportunities(db_path: Path, path: Path | None = None, *, builtin: bo
     with session(db_path) as opened:
         db = opened.db
         with transaction(db):
-            existing = {r["id"].casefold(): r for r in store.list_opportunities(db)}
+            existing = {r.id.casefold(): r for r in store.list_opportunities(db)}
             result = _apply(checked, existing, OPPORTUNITY_FIELDS, table, db_path, "opportunities",
                             lambda records, rows, **kw: store.save_opportunities(db, records, rows, **kw))
             result.total = store.count_opportunities(db)
@@ -91,7 +90,7 @@ def import_missions(db_path: Path, path: Path | None = None, *, builtin: bool = 
     with session(db_path) as opened:
         db = opened.db
         with transaction(db):
-            existing = {r["id"].casefold(): r for r in store.list_missions(db)}
+            existing = {r.id.casefold(): r for r in store.list_missions(db)}
             result = _apply(checked, existing, MISSION_FIELDS, table, db_path, "missions",
                             lambda records, rows, **kw: store.save_missions(db, records, rows, **kw))
             result.total = store.count_missions(db)
@@ -112,21 +111,21 @@ def _raise_if_problems(checked: Checked) -> None:
         raise ValidationError(problems=checked.problems)
 
 
-def _apply(checked: Checked, existing: dict[str, dict[str, Any]], fields: tuple[str, ...], table: Table,
-           db_path: Path, what: str, save: Callable[..., None]) -> ImportResult:
+def _apply(checked: Checked, existing: dict[str, Opportunity] | dict[str, Mission], fields: tuple[str, ...],
+           table: Table, db_path: Path, what: str, save: Callable[..., None]) -> ImportResult:
     result = ImportResult(what, table.source.name, table.source.sha256, str(db_path))
-    changed_records: list[dict[str, Any]] = []
+    changed_records: list[Opportunity | Mission] = []
     changed_rows: list[int] = []
     for record, row in zip(checked.records, checked.rows):
-        old = existing.get(record["id"].casefold())
+        old = existing.get(record.id.casefold())
         if old is None:
-            result.added.append(record["id"])
+            result.added.append(record.id)
         else:
-            diff = [f for f in fields if old.get(f) != record.get(f)]
+            diff = [f for f in fields if getattr(old, f) != getattr(record, f)]
             if not diff:
-                result.unchanged.append(record["id"])
+                result.unchanged.append(record.id)
                 continue
-            result.updated[record["id"]] = diff
+            result.updated[record.id] = diff
         changed_records.append(record)
         changed_rows.append(row)
     if changed_records:
@@ -180,7 +179,7 @@ def opportunity_query(country: str | None = None, sector: str | None = None, sta
 
 
 def list_opportunities(db_path: Path, country: str | None = None, sector: str | None = None,
-                       stage: str | None = None) -> tuple[OpportunityQuery, list[dict[str, Any]]]:
+                       stage: str | None = None) -> tuple[OpportunityQuery, list[Opportunity]]:
     """The opportunities matching the filters; StateError when the catalogue is empty."""
     query = opportunity_query(country, sector, stage)
     with session(db_path, create=False) as opened:
@@ -190,20 +189,20 @@ def list_opportunities(db_path: Path, country: str | None = None, sector: str | 
         return query, store.list_opportunities(db, query.countries, query.sectors, query.stages)
 
 
-def show_opportunity(db_path: Path, opportunity_id: str) -> dict[str, Any]:
+def show_opportunity(db_path: Path, opportunity_id: str) -> tuple[Opportunity, Provenance]:
     """One opportunity with its provenance; NotFoundError (with the closest id) when there is none."""
     with session(db_path, create=False) as opened:
         db = opened.db
-        record = store.get_opportunity(db, opportunity_id)
-        if record is None:
+        found = store.get_opportunity(db, opportunity_id)
+        if found is None:
             ids = store.opportunity_ids(db)
             raise NotFoundError.of("not_found", what="opportunity", value=opportunity_id,
                                    suggestion=did_you_mean(closest(opportunity_id, ids)),
                                    hint="elca-match opportunities list")
-        return record
+        return found
 
 
-def list_missions(db_path: Path, country: str | None = None) -> tuple[list[str] | None, list[dict[str, Any]]]:
+def list_missions(db_path: Path, country: str | None = None) -> tuple[list[str] | None, list[Mission]]:
     """The missions to the given countries or regions (all when None); StateError when there are none."""
     countries = markets.resolve_markets(country) if country is not None else None
     with session(db_path, create=False) as opened:

@@ -348,12 +348,13 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
         saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
     plan = saved.plan
-    ids = [str(m["id"]) for m in plan["missions"]]
-    chosen = next((m for m in plan["missions"] if fold(m["id"]) == fold(mission)), None)
+    missions = plan_record.plan_missions(plan)
+    ids = [m.id for m in missions]
+    chosen = next((m for m in missions if fold(m.id) == fold(mission)), None)
     if chosen is None:
         raise NotFoundError.of("not_found", what="mission in the saved plan", value=mission,
                                suggestion=did_you_mean(closest(mission, ids)), hint="elca-match plan")
-    mission_id = str(chosen["id"])
+    mission_id = chosen.id
     # Stored order is the plan's: best first within a mission.
     rows = [(a["member"], a["score"], a.get("why", ""), "assigned")
             for a in plan["assignments"] if a["mission"] == mission_id]
@@ -362,15 +363,15 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
     rows = rows[:top] if top is not None else rows
     entries = [_entry(i, members.get(key), None, score, why, status, lang, questionnaire)
                for i, (key, score, why, status) in enumerate((r for r in rows if r[0] in members), 1)]
-    kind, country = str(chosen.get("type") or ""), str(chosen["country"])
+    kind, country = chosen.type or "", chosen.country
     facts = {
         phrase("fact.country", lang): _country(country, lang),
         phrase("fact.type", lang): kind,
-        phrase("fact.dates", lang): " – ".join(d for d in (chosen.get("start_date"), chosen.get("end_date")) if d),
-        phrase("fact.seats", lang): chosen.get("seats"),
-        phrase("fact.lead_cluster", lang): chosen.get("lead_cluster") or "",
+        phrase("fact.dates", lang): " – ".join(d for d in (chosen.start_date, chosen.end_date) if d),
+        phrase("fact.seats", lang): chosen.seats,
+        phrase("fact.lead_cluster", lang): chosen.lead_cluster or "",
         phrase("fact.sectors", lang): ", ".join(questionnaire.choice_label("sectors", s, lang)
-                                                for s in chosen.get("sectors") or ()),
+                                                for s in chosen.sectors),
         phrase("fact.who_may_join", lang): plan.get("rules", {}).get(mission_id, ""),
     }
     title = f"{kind.replace('_', ' ')} mission to {_country(country, 'en')}".strip()
@@ -380,7 +381,7 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
                   with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
     unfilled = sum(int(u["count"]) for u in plan.get("unfilled", ()) if u["mission"] == mission_id)
     if unfilled:
-        out.notes.append(f"{unfilled} of {chosen.get('seats')} seats stay empty in plan #{saved.id}.")
+        out.notes.append(f"{unfilled} of {chosen.seats} seats stay empty in plan #{saved.id}.")
     return out
 
 

@@ -155,7 +155,7 @@ def build_directory(db, stored: Outcomes | None = None, questionnaire: Questionn
                                  member.cluster, member.org_type))
     directory = Directory(
         clusters=clusters, members=members,
-        missions={m["id"]: m for m in missions_store.list_missions(db)},
+        missions={m.id: m for m in missions_store.list_missions(db)},
         orgs=list(stored.orgs), events={e.id: e for e in stored.events},
         excluded_countries=indicators.load_targets().excluded_countries,
         stored_ids={kind: frozenset(r.id.casefold() for r in getattr(stored, attr)) for kind, attr in LISTS.items()},

@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import NotFoundError, StateError, UsageError, did_you_mean
 from ..planning import Plan, PlanMember, PlanMission, PlanParams, load_rules, make_plan
 from ..questionnaire import Questionnaire, load_questionnaire
+from ..records import Mission
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
 from ..store import plans as plans_store
@@ -163,7 +164,7 @@ def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
     return _result(saved, names, missions)
 
 
-def _result(saved: plans_store.SavedPlan, names: dict[str, str], missions: list[dict[str, Any]]) -> PlanResult:
+def _result(saved: plans_store.SavedPlan, names: dict[str, str], missions: list[Mission]) -> PlanResult:
     return PlanResult(Plan.from_dict(saved.plan), saved.id, True, saved.input_hash, names=names,
                       countries=_country_names(missions), profiles=saved.meta.get("profiles", ""),
                       status=saved.status, created_at=saved.created_at, based_on=saved.based_on)
@@ -203,14 +204,13 @@ def _plan_member(m: Any) -> PlanMember:
                       attributes=answers, name=m.name)
 
 
-def _plan_mission(x: dict[str, Any]) -> PlanMission:
-    return PlanMission(id=str(x["id"]), country=str(x["country"]), type=str(x["type"]), seats=int(x["seats"]),
-                       start_date=x.get("start_date"), end_date=x.get("end_date"),
-                       sectors=tuple(x.get("sectors") or ()), lead_cluster=x.get("lead_cluster") or None,
-                       region=x.get("region") or None)
+def _plan_mission(x: Mission) -> PlanMission:
+    return PlanMission(id=x.id, country=x.country, type=x.type, seats=x.seats, start_date=x.start_date,
+                       end_date=x.end_date, sectors=x.sectors, lead_cluster=x.lead_cluster or None,
+                       region=x.region or None)
 
 
-def _pairs(db, missions: list[dict[str, Any]], values: Sequence[str], option: str) -> frozenset[tuple[str, str]]:
+def _pairs(db, missions: list[Mission], values: Sequence[str], option: str) -> frozenset[tuple[str, str]]:
     return frozenset((_member_key(db, org), _mission_id(missions, mission))
                      for org, mission in parse_requires(values, option))
 
@@ -241,8 +241,8 @@ def _member_key(db, text: str) -> str:
     return find_member(db, text)["key"]
 
 
-def _mission_id(missions: list[dict[str, Any]], text: str) -> str:
-    ids = [str(x["id"]) for x in missions]
+def _mission_id(missions: list[Mission], text: str) -> str:
+    ids = [x.id for x in missions]
     for mission_id in ids:
         if fold(mission_id) == fold(text):
             return mission_id
@@ -256,7 +256,7 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
     from ..profiles.model import ExplainGroup
 
     member_index = {m.org_key: i for i, m in enumerate(members)}
-    mission_index = {str(x["id"]): j for j, x in enumerate(missions)}
+    mission_index = {x.id: j for j, x in enumerate(missions)}
     pairs, where = [], []
     for k, a in enumerate(plan.assignments):
         i, j = member_index[a.member], mission_index[a.mission]
@@ -268,7 +268,7 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
     explained = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
                               opp_trl=build.opportunity_trl, groups=groups,
                               why_terms=int(build.settings.get("why_terms", 3)))
-    whys = {k: f"{opportunities[c.opportunity]['id']}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
+    whys = {k: f"{opportunities[c.opportunity].id}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
     assignments = []
     for k, a in enumerate(plan.assignments):
         why = whys.get(k, "no shared features")
@@ -278,15 +278,15 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
     return replace(plan, assignments=tuple(assignments))
 
 
-def _country_names(missions: list[dict[str, Any]]) -> dict[str, str]:
+def _country_names(missions: list[Mission]) -> dict[str, str]:
     from .. import markets
 
     names = {}
     for x in missions:
         try:
-            names[str(x["id"])] = markets.country_name(x["country"])
+            names[x.id] = markets.country_name(x.country)
         except Exception:  # an unknown code still shows as itself
-            names[str(x["id"])] = str(x["country"])
+            names[x.id] = x.country
     return names
 
 

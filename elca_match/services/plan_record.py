@@ -7,6 +7,7 @@ Kept apart from :mod:`elca_match.services.plan` so that readers of the stored pl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..records import Mission, from_values
 from ..store import session, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
@@ -35,6 +37,11 @@ def saved_plan(db: sqlite_utils.Database, plan_id: int | None = None) -> plans_s
         raise NotFoundError.of("not_found", what="saved plan", value=str(plan_id),
                                suggestion=did_you_mean(closest(str(plan_id), ids)), hint="elca-match plan list")
     return saved
+
+
+def plan_missions(plan: Mapping[str, Any]) -> list[Mission]:
+    """The missions of a saved plan, as stored (``Plan.as_dict()``), as mission records in the plan's order."""
+    return [from_values(Mission, {**m, "region": m.get("region") or ""}) for m in plan["missions"]]
 
 
 def describe(saved: plans_store.SavedPlan) -> str:

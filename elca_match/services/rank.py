@@ -21,6 +21,7 @@ from ..errors import NotFoundError, UsageError, did_you_mean
 from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
+from ..records import Mission, Opportunity, as_dict
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
 from ..store import profiles as profile_store
@@ -188,7 +189,7 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
 
 # --- profiles ------------------------------------------------------------------------------
 
-def content_hash(members: Sequence[Any], opportunities: Sequence[dict[str, Any]], model_hash: str,
+def content_hash(members: Sequence[Any], opportunities: Sequence[Opportunity], model_hash: str,
                  questionnaire: Questionnaire) -> str:
     """Hash of everything a profile build depends on: profile answers, opportunities, model files."""
     codes = sorted(code for questions in questionnaire.profile_blocks().values() for code, _ in questions)
@@ -196,13 +197,13 @@ def content_hash(members: Sequence[Any], opportunities: Sequence[dict[str, Any]]
     for m in sorted(members, key=lambda m: m.org_key):
         digest.update(json.dumps([m.org_key, [m.answers.get(c) for c in codes]], sort_keys=True, default=str,
                                  ensure_ascii=False).encode())
-    for o in sorted(opportunities, key=lambda o: str(o["id"])):
-        digest.update(json.dumps(o, sort_keys=True, default=str, ensure_ascii=False).encode())
+    for o in sorted(opportunities, key=lambda o: o.id):
+        digest.update(json.dumps(as_dict(o), sort_keys=True, default=str, ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
 def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members: Sequence[Any] | None = None,
-                    opportunities: Sequence[dict[str, Any]] | None = None) -> tuple[ProfileBuild, BuildInfo]:
+                    opportunities: Sequence[Opportunity] | None = None) -> tuple[ProfileBuild, BuildInfo]:
     """The profile build for the database's current content: loaded when stored, else built and stored.
 
     Rows follow ``store.survey.current_members`` (by key) and
@@ -217,7 +218,7 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
     digest = content_hash(members, opportunities, model_hash, questionnaire)
     build = profile_store.load_build(db, digest, dense_max_cells=DENSE_MAX_CELLS)
     if build is not None and build.member_keys == [m.org_key for m in members] \
-            and build.opportunity_ids == [str(o["id"]) for o in opportunities]:
+            and build.opportunity_ids == [o.id for o in opportunities]:
         return build, _info(build, rebuilt=False)
     build = build_profiles(members, opportunities, questionnaire)
     build.content_hash = digest
@@ -229,9 +230,13 @@ def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members
     return build, _info(build, rebuilt=True)
 
 
-def build_profiles(members: Sequence[Any], opportunities: Sequence[dict[str, Any]],
+def build_profiles(members: Sequence[Any], opportunities: Sequence[Any],
                    questionnaire: Questionnaire | None = None) -> ProfileBuild:
-    """Fit the vectoriser on members and opportunities together and return the (unsaved) build."""
+    """Fit the vectoriser on members and opportunities together and return the (unsaved) build.
+
+    ``opportunities`` are :class:`~elca_match.records.Opportunity` records or records shaped like
+    them (the fields the model's ``opportunity_fields`` name, e.g. a partner's profile).
+    """
     from ..profiles import load_model, member_inputs, opportunity_inputs
     from ..profiles.vectoriser import Vectoriser
 
@@ -272,9 +277,9 @@ def _info(build: ProfileBuild, rebuilt: bool) -> BuildInfo:
                      build.member_X.shape[0], build.opportunity_X.shape[0], build.member_X.shape[1], rebuilt)
 
 
-def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
+def mission_fit(db: Any, missions: Sequence[Mission] | None = None,
                 questionnaire: Questionnaire | None = None, *, members: Sequence[Any] | None = None,
-                opportunities: Sequence[dict[str, Any]] | None = None,
+                opportunities: Sequence[Opportunity] | None = None,
                 ) -> tuple[ProfileBuild, list[str], Any, BuildInfo]:
     """Member x mission fit for the planner: (the profile build used, mission ids, ``MissionScores``, build info).
 
@@ -287,7 +292,7 @@ def mission_fit(db: Any, missions: Sequence[dict[str, Any]] | None = None,
     build, info = ensure_profiles(db, questionnaire, members, opportunities)
     missions = catalogue_store.list_missions(db) if missions is None else list(missions)
     fit = mission_scores(build.member_X, build.opportunity_X, opportunities, missions)
-    return build, [str(m["id"]) for m in missions], fit, info
+    return build, [m.id for m in missions], fit, info
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -323,20 +328,20 @@ def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | N
 
     build, _, _, chosen, selected = _profiles_for(db_path, query, questionnaire)
     if not chosen:
-        return {str(o["id"]): [] for o in selected}
+        return {o.id: [] for o in selected}
     member_row = {key: i for i, key in enumerate(build.member_keys)}
     opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
     m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
-    o_rows = np.array([opp_row[str(o["id"])] for o in selected], dtype=np.int64)
+    o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
     member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
     best = top_k(build.opportunity_X[o_rows], build.member_X[m_rows], query.top,
                  min_score=max(query.min_score - 1e-12, 0.0), tiebreak=member_rank)
-    return {str(o["id"]): [(chosen[j].org_key, float(score)) for j, score in best.pairs(i)]
+    return {o.id: [(chosen[j].org_key, float(score)) for j, score in best.pairs(i)]
             for i, o in enumerate(selected)}
 
 
-def _select_opportunities(opportunities: list[dict[str, Any]], query: RankQuery) -> list[dict[str, Any]]:
-    by_id = {str(o["id"]).casefold(): o for o in opportunities}
+def _select_opportunities(opportunities: list[Opportunity], query: RankQuery) -> list[Opportunity]:
+    by_id = {o.id.casefold(): o for o in opportunities}
     chosen = opportunities
     if query.opportunity_ids is not None:
         chosen = []
@@ -344,27 +349,27 @@ def _select_opportunities(opportunities: list[dict[str, Any]], query: RankQuery)
             hit = by_id.get(wanted.casefold())
             if hit is None:
                 raise NotFoundError.of("not_found", what="opportunity", value=wanted,
-                                       suggestion=did_you_mean(closest(wanted, [str(o["id"]) for o in opportunities])),
+                                       suggestion=did_you_mean(closest(wanted, [o.id for o in opportunities])),
                                        hint="elca-match opportunities list")
             if hit not in chosen:
                 chosen.append(hit)
     chosen = [o for o in chosen
-              if (query.countries is None or o["country"] in query.countries)
-              and (query.sectors is None or o["sector"] in query.sectors)
-              and (query.stages is None or o["value_chain_stage"] in query.stages)]
+              if (query.countries is None or o.country in query.countries)
+              and (query.sectors is None or o.sector in query.sectors)
+              and (query.stages is None or o.value_chain_stage in query.stages)]
     if not chosen:
         raise UsageError.of("no_opportunities", value=query.describe(), allowed=_coverage(opportunities, query))
     return chosen
 
 
-def _coverage(opportunities: list[dict[str, Any]], query: RankQuery) -> str:
+def _coverage(opportunities: list[Opportunity], query: RankQuery) -> str:
     """What the catalogue does have, in the dimension the query restricted."""
     if query.countries is not None:
-        values = sorted({o["country"] for o in opportunities})
+        values = sorted({o.country for o in opportunities})
         return "countries " + ", ".join(f"{c} ({markets.country_name(c)})" for c in values)
     if query.sectors is not None:
-        return "sectors " + ", ".join(sorted({o["sector"] for o in opportunities}))
-    return "stages " + ", ".join(sorted({o["value_chain_stage"] for o in opportunities}))
+        return "sectors " + ", ".join(sorted({o.sector for o in opportunities}))
+    return "stages " + ", ".join(sorted({o.value_chain_stage for o in opportunities}))
 
 
 def _member_wanted(member: Any, query: RankQuery) -> bool:
@@ -376,7 +381,7 @@ def _member_wanted(member: Any, query: RankQuery) -> bool:
 
 
 def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list[Any],
-          selected: list[dict[str, Any]], query: RankQuery) -> RankResult:
+          selected: list[Opportunity], query: RankQuery) -> RankResult:
     import numpy as np
 
     from ..matching import FeatureSpace, contributions, top_k
@@ -391,7 +396,7 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
     member_row = {key: i for i, key in enumerate(build.member_keys)}
     opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
     m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
-    o_rows = np.array([opp_row[str(o["id"])] for o in selected], dtype=np.int64)
+    o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
     by_key = {m.org_key: m for m in members}
     # ties go to the smaller key, whatever order the rows are in
     member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
@@ -410,7 +415,7 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
         m = by_key[build.member_keys[c.member]]
         o = selected_by_row[c.opportunity]
         breakdown = {b: c.breakdown.get(b, 0.0) for b in blocks}
-        return Match(m.org_key, m.name, m.cluster, m.country, m.org_type, m.consent, str(o["id"]), o["title"],
+        return Match(m.org_key, m.name, m.cluster, m.country, m.org_type, m.consent, o.id, o.title,
                      c.score, breakdown, c.why)
 
     selected_by_row = {int(r): o for r, o in zip(o_rows, selected)}
@@ -436,10 +441,9 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
     return result
 
 
-def _opportunity_ranking(o: dict[str, Any], matches: list[Match]) -> OpportunityRanking:
-    low, high = o.get("trl_min"), o.get("trl_max")
+def _opportunity_ranking(o: Opportunity, matches: list[Match]) -> OpportunityRanking:
+    low, high = o.trl_min, o.trl_max
     trl = "" if low is None and high is None else f"{low if low is not None else 1}-{high if high is not None else 9}"
-    return OpportunityRanking(str(o["id"]), o["title"], o["country"], o["sector"], o["value_chain_stage"],
-                              o.get("policy_driver") or "", trl, matches, list(o.get("sources") or ()),
-                              o.get("status") or "", o.get("checked_on") or "", o.get("valid_to") or "",
-                              o.get("caveats") or "")
+    return OpportunityRanking(o.id, o.title, o.country, o.sector, o.value_chain_stage, o.policy_driver or "", trl,
+                              matches, list(o.sources), o.status or "", o.checked_on or "", o.valid_to or "",
+                              o.caveats or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import StateError
+from ..records import Mission, Opportunity
 from ..store import catalogue as catalogue_store
 from ..store import survey as survey_store
 
@@ -17,7 +18,7 @@ def members(db) -> list[survey_store.Member]:
     return found
 
 
-def opportunities(db) -> list[dict]:
+def opportunities(db) -> list[Opportunity]:
     """The whole opportunity catalogue, or an error saying to import it first."""
     found = catalogue_store.list_opportunities(db)
     if not found:
@@ -27,7 +28,7 @@ def opportunities(db) -> list[dict]:
     return found
 
 
-def missions(db) -> list[dict]:
+def missions(db) -> list[Mission]:
     """Every mission, or an error saying to import the calendar first."""
     found = catalogue_store.list_missions(db)
     if not found:

@@ -1,6 +1,6 @@
 """Tables and queries for the opportunity catalogue (D1.1) and the missions calendar.
 
-Records go in and come out as the normalised dicts of the contract (lists stored as
+Records go in and come out as :mod:`elca_match.records` dataclasses (lists stored as
 JSON). Ids compare without regard to case, so a re-import that changes only the case of
 an id updates the same opportunity. Each row remembers the file, hash and row it came from.
 """
@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
+from ..records import (MISSION_FIELDS, OPPORTUNITY_FIELDS, PROVENANCE_FIELDS, Mission, Opportunity, Provenance,
+                       from_values, list_fields)
 from .erasure import FreeText
 
 SCHEMA = """
@@ -68,18 +70,11 @@ CREATE INDEX IF NOT EXISTS missions_country ON missions(country);
 # Opportunities involve no member, but their text may quote a member's contact data.
 FREE_TEXT = (FreeText("opportunities", ("title", "description", "policy_driver", "source")),)
 
-OPPORTUNITY_FIELDS = ("id", "title", "country", "region", "sector", "value_chain_stage", "description",
-                      "materials", "technologies", "trl_min", "trl_max", "cooperation_types", "market_maturity",
-                      "policy_driver", "priority", "source", "sources", "status", "checked_on", "valid_from",
-                      "valid_to", "caveats")
 # Columns added after the first release, with their definitions (see add_provenance_columns).
 PROVENANCE_COLUMNS = {"sources": "TEXT NOT NULL DEFAULT '[]'", "status": "TEXT NOT NULL DEFAULT 'unverified'",
                       "checked_on": "TEXT", "valid_from": "TEXT", "valid_to": "TEXT",
                       "caveats": "TEXT NOT NULL DEFAULT ''"}
-MISSION_FIELDS = ("id", "country", "type", "seats", "region", "start_date", "end_date", "lead_cluster",
-                  "sectors", "opportunities")
-PROVENANCE_FIELDS = ("source_file", "source_sha256", "source_row", "imported_at")
-_LISTS = {"materials", "technologies", "cooperation_types", "sectors", "opportunities", "sources"}
+_LISTS = list_fields(Opportunity) | list_fields(Mission)
 
 
 def add_provenance_columns(conn: sqlite3.Connection) -> None:
@@ -108,12 +103,13 @@ def _where(filters: Sequence[tuple[str, Iterable[str] | None]]) -> tuple[str, li
     return (" WHERE " + " AND ".join(terms) if terms else ""), params
 
 
-def _decode(row: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    return {f: (json.loads(row[f]) if f in _LISTS else row[f]) for f in fields}
+def _decode(row: dict[str, Any], record_type: type) -> Any:
+    return from_values(record_type, {f: (json.loads(v) if f in _LISTS else v) for f, v in row.items()})
 
 
-def _encode(record: dict[str, Any], fields: Sequence[str]) -> list[Any]:
-    return [json.dumps(record.get(f) or [], ensure_ascii=False) if f in _LISTS else record.get(f) for f in fields]
+def _encode(record: Opportunity | Mission, fields: Sequence[str]) -> list[Any]:
+    return [json.dumps(list(getattr(record, f)), ensure_ascii=False) if f in _LISTS else getattr(record, f)
+            for f in fields]
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -126,7 +122,7 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> li
 
 def list_opportunities(db: sqlite_utils.Database, countries: Iterable[str] | None = None,
                        sectors: Iterable[str] | None = None, stages: Iterable[str] | None = None,
-                       ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+                       ids: Iterable[str] | None = None) -> list[Opportunity]:
     """Opportunity records filtered by alpha-2 countries, sector codes, stage codes and ids.
 
     A filter left as None does not restrict; an empty list matches nothing. Ordered by
@@ -136,14 +132,14 @@ def list_opportunities(db: sqlite_utils.Database, countries: Iterable[str] | Non
                             ("id", ids)])
     rows = _rows(db, f"SELECT {', '.join(OPPORTUNITY_FIELDS)} FROM opportunities{where} "
                      "ORDER BY country, id COLLATE NOCASE", params)
-    return [_decode(row, OPPORTUNITY_FIELDS) for row in rows]
+    return [_decode(row, Opportunity) for row in rows]
 
 
-def get_opportunity(db: sqlite_utils.Database, opportunity_id: str) -> dict[str, Any] | None:
+def get_opportunity(db: sqlite_utils.Database, opportunity_id: str) -> tuple[Opportunity, Provenance] | None:
     """One opportunity record with where it was imported from, or None (id matched without case)."""
     fields = OPPORTUNITY_FIELDS + PROVENANCE_FIELDS
     rows = _rows(db, f"SELECT {', '.join(fields)} FROM opportunities WHERE id = ?", [str(opportunity_id).strip()])
-    return _decode(rows[0], fields) if rows else None
+    return (_decode(rows[0], Opportunity), from_values(Provenance, rows[0])) if rows else None
 
 
 def opportunity_ids(db: sqlite_utils.Database) -> list[str]:
@@ -151,7 +147,7 @@ def opportunity_ids(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in db.conn.execute("SELECT id FROM opportunities ORDER BY id")]
 
 
-def save_opportunities(db: sqlite_utils.Database, records: Sequence[dict[str, Any]], rows: Sequence[int], *,
+def save_opportunities(db: sqlite_utils.Database, records: Sequence[Opportunity], rows: Sequence[int], *,
                        source_file: str, sha256: str, imported_at: str) -> None:
     """Insert new opportunities and overwrite existing ones with the same id (call inside a transaction)."""
     _upsert(db, "opportunities", OPPORTUNITY_FIELDS, records, rows, source_file, sha256, imported_at)
@@ -164,15 +160,15 @@ def count_opportunities(db: sqlite_utils.Database) -> int:
 # --- missions ----------------------------------------------------------------------------
 
 def list_missions(db: sqlite_utils.Database, countries: Iterable[str] | None = None,
-                  ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+                  ids: Iterable[str] | None = None) -> list[Mission]:
     """Mission records filtered by alpha-2 countries and ids, ordered by start date then id."""
     where, params = _where([("country", countries), ("id", ids)])
     rows = _rows(db, f"SELECT {', '.join(MISSION_FIELDS)} FROM missions{where} "
                      "ORDER BY start_date IS NULL, start_date, id COLLATE NOCASE", params)
-    return [_decode(row, MISSION_FIELDS) for row in rows]
+    return [_decode(row, Mission) for row in rows]
 
 
-def save_missions(db: sqlite_utils.Database, records: Sequence[dict[str, Any]], rows: Sequence[int], *,
+def save_missions(db: sqlite_utils.Database, records: Sequence[Mission], rows: Sequence[int], *,
                   source_file: str, sha256: str, imported_at: str) -> None:
     """Insert new missions and overwrite existing ones with the same id (call inside a transaction)."""
     _upsert(db, "missions", MISSION_FIELDS, records, rows, source_file, sha256, imported_at)
@@ -182,7 +178,7 @@ def count_missions(db: sqlite_utils.Database) -> int:
     return db.conn.execute("SELECT count(*) FROM missions").fetchone()[0]
 
 
-def _upsert(db: sqlite_utils.Database, table: str, fields: Sequence[str], records: Sequence[dict[str, Any]],
+def _upsert(db: sqlite_utils.Database, table: str, fields: Sequence[str], records: Sequence[Opportunity | Mission],
             rows: Sequence[int], source_file: str, sha256: str, imported_at: str) -> None:
     columns = list(fields) + list(PROVENANCE_FIELDS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns)

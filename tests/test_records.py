@@ -1,0 +1,69 @@
+"""The catalogue's typed records: one field list each, shared by the files, the store and the exports."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from elca_match.catalogue import missions as mission_file
+from elca_match.catalogue import opportunities as opportunity_file
+from elca_match.records import MISSION_FIELDS, OPPORTUNITY_FIELDS, Mission, Opportunity, as_dict, from_values
+from elca_match.store import catalogue as store
+from elca_match.store import session, transaction
+
+CODES = st.lists(st.sampled_from(["cfrp", "gfrp", "rd", "JP-1", "ä;b"]), max_size=3, unique=True).map(tuple)
+TEXT = st.text(max_size=20)
+DATES = st.none() | st.dates().map(lambda d: d.isoformat())
+IDS = st.text("ABCXYZ-0123456789", min_size=1, max_size=8)
+
+opportunities = st.builds(
+    Opportunity, id=IDS, title=TEXT, country=st.sampled_from(["JP", "US", "IN"]), region=TEXT, sector=TEXT,
+    value_chain_stage=TEXT, description=TEXT, materials=CODES, technologies=CODES,
+    trl_min=st.none() | st.integers(1, 9), trl_max=st.none() | st.integers(1, 9), cooperation_types=CODES,
+    market_maturity=st.none() | st.sampled_from(["mature", "emerging"]), policy_driver=TEXT,
+    priority=st.none() | st.integers(1, 5), source=TEXT, sources=CODES,
+    status=st.sampled_from(["verified", "unverified"]), checked_on=DATES, valid_from=DATES, valid_to=DATES,
+    caveats=TEXT)
+missions = st.builds(
+    Mission, id=IDS, country=st.sampled_from(["JP", "US"]), type=st.sampled_from(["exploratory", "final"]),
+    seats=st.integers(1, 12), region=TEXT, start_date=DATES, end_date=DATES, lead_cluster=st.none() | TEXT,
+    sectors=CODES, opportunities=CODES)
+
+
+def test_file_columns__are_the_record_fields_in_order():
+    assert tuple(c.name for c in opportunity_file.COLUMNS) == OPPORTUNITY_FIELDS
+    assert tuple(c.name for c in mission_file.COLUMNS) == MISSION_FIELDS
+    assert store.OPPORTUNITY_FIELDS is OPPORTUNITY_FIELDS and store.MISSION_FIELDS is MISSION_FIELDS
+
+
+def test_records__frozen_and_hashable():
+    mission = Mission("M1", "JP", "final", 4, sectors=("automotive",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mission.seats = 5  # type: ignore[misc]
+    assert {mission, Mission("M1", "JP", "final", 4, sectors=("automotive",))} == {mission}
+
+
+def test_from_values__lists_become_tuples_and_as_dict_keeps_field_order():
+    mission = from_values(Mission, {"id": "M1", "country": "JP", "type": "final", "seats": 4,
+                                    "sectors": ["rail"], "opportunities": None})
+    assert mission.sectors == ("rail",) and mission.opportunities == ()
+    assert tuple(as_dict(mission)) == MISSION_FIELDS
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(opportunity=opportunities, mission=missions)
+def test_store__saves_and_reads_back_the_same_records(tmp_path: Path, opportunity: Opportunity, mission: Mission):
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "records.db"  # a new database for each example
+    with session(path) as opened, transaction(opened.db):
+        store.save_opportunities(opened.db, [opportunity], [2], source_file="f.csv", sha256="0", imported_at="t")
+        store.save_missions(opened.db, [mission], [3], source_file="m.csv", sha256="1", imported_at="t")
+    with session(path) as opened:
+        assert store.list_opportunities(opened.db) == [opportunity]
+        assert store.list_missions(opened.db) == [mission]
+        stored, provenance = store.get_opportunity(opened.db, opportunity.id.lower())
+        assert stored == opportunity and (provenance.source_file, provenance.source_row) == ("f.csv", 2)
