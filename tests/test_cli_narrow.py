@@ -133,12 +133,15 @@ def test_table_commands__all_listed():
 
 @pytest.mark.parametrize("path", sorted(TABLE_COMMANDS))
 def test_80_columns__no_id_date_code_or_word_split(capsys, monkeypatch, built, tmp_path, path):
-    # each command gets its own copy: some of them write
-    narrow_db, wide_db = tmp_path / "narrow.db", tmp_path / "wide.db"
-    shutil.copy(built, narrow_db)
-    shutil.copy(built, wide_db)
-    wide = screen(capsys, monkeypatch, wide_db, TABLE_COMMANDS[path], 400)
-    narrow = screen(capsys, monkeypatch, narrow_db, TABLE_COMMANDS[path], 80)
+    # each run gets a fresh copy (some commands write) at the same path, so notes that name
+    # the database read the same in both
+    db = tmp_path / "elca.db"
+    shutil.copy(built, db)
+    wide = screen(capsys, monkeypatch, db, TABLE_COMMANDS[path], 400)
+    shutil.copy(built, db)
+    for leftover in (tmp_path / "elca.db-wal", tmp_path / "elca.db-shm"):
+        leftover.unlink(missing_ok=True)
+    narrow = screen(capsys, monkeypatch, db, TABLE_COMMANDS[path], 80)
     lines = narrow.splitlines()
     too_long = [line for line in lines if len(line.rstrip()) > 80]
     assert not too_long, too_long[:3]
