@@ -7,10 +7,7 @@ Windows-1252 and reported where they are, never a foreign script without a word.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-import sys
 import threading
 from pathlib import Path
 from unittest import mock
@@ -18,26 +15,17 @@ from unittest import mock
 import pytest
 
 from elca_match import tabular
-from elca_match.cli import main
 from elca_match.errors import InputError, Problem
 from elca_match.services.ingest import analyse_file
 from elca_match.tabular import STRAY_BYTES, decode_text, read_bytes, read_table
 
-from conftest import survey_rows, write_survey
+from conftest import run_cli, survey_rows, write_survey
 
 
 def run(*args: object) -> tuple[int, str]:
-    """`elca-match ARGS` through the console script's own main(), in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with mock.patch.object(sys, "argv", ["elca-match", *map(str, args)]), \
-            mock.patch.dict(os.environ, {"COLUMNS": "200", "NO_COLOR": "1"}), \
-            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-    return code, " ".join((out.getvalue() + err.getvalue()).split())
+    """`elca-match ARGS` in this process: the exit status, and stdout and stderr as one line of words."""
+    result = run_cli(*args)
+    return result.exit_code, " ".join((result.stdout + result.stderr).split())
 
 
 # --- only regular files, read within bounds (issue 15 item 3) -------------------------------

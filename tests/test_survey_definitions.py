@@ -8,28 +8,23 @@ definition file alone, the way the tool records them, ingest to the canonical an
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import os
 import re
-import sys
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
 from elca_match import markets
-from elca_match.cli import main
 from elca_match.questionnaire import load_questionnaire
 from elca_match.services.ingest import analyse_file
 from elca_match.surveytools import conventions as C
 from elca_match.surveytools.definitions import read_limesurvey_structure
 from elca_match.text import split_multi
 
-from conftest import SHARED, survey_rows, write_survey
+from conftest import SHARED, run_cli, survey_rows, write_survey
 
 Q = load_questionnaire()
 LANGS = ["de", "it", "pl", "fr", "es", "en"]
@@ -37,16 +32,8 @@ REAL = SHARED / "real-exports" / "limesurvey"
 
 
 def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with mock.patch.object(sys, "argv", ["elca-match", *map(str, args)]), \
-            mock.patch.dict(os.environ, {"COLUMNS": "200", "NO_COLOR": "1"}), \
-            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-    return code, out.getvalue(), err.getvalue()
+    result = run_cli(*args)
+    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
