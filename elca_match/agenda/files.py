@@ -9,11 +9,9 @@ the members travelling on it and the partners in its country.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..catalogue.fields import Checked, Column, RowReader, is_blank, match_columns
+from ..catalogue.fields import Checked, Column, RowReader, check_rows
 from ..errors import did_you_mean
 from ..tabular import Table
 from ..text import closest, fold
@@ -88,22 +86,6 @@ def parse_breaks(text: str) -> list[tuple[int, int]] | None:
     return result
 
 
-def _rows(table: Table, columns: Sequence[Column], what: str, make: Callable[[RowReader], Any]) -> Checked:
-    checked = Checked()
-    positions, checked.problems = match_columns(table, columns, what)
-    if any(p.code == "catalogue_missing_column" for p in checked.problems):
-        return checked
-    for row in table.rows:
-        if is_blank(row):
-            continue
-        record = make(RowReader(table, row, positions, checked.problems))
-        if record is not None:
-            checked.records.append(record)
-            checked.rows.append(row.number)
-    checked.problems.sort(key=lambda p: p.row or 0)
-    return checked
-
-
 def _mission(cells: RowReader, directory: Directory) -> MissionInfo | None:
     text = cells.text("mission", required=True)
     if not text:
@@ -158,7 +140,7 @@ def check_requests(table: Table, directory: Directory) -> Checked:
             cells.problem("agenda_self_request", "to", cells.raw("to"))
         return {"mission": mission.id, "from": source, "to": target, "priority": priority or 2, "note": note}
 
-    return _rows(table, REQUEST_COLUMNS, "requests", make)
+    return check_rows(table, REQUEST_COLUMNS, "requests", make)
 
 
 def check_sessions(table: Table, directory: Directory) -> Checked:
@@ -179,7 +161,7 @@ def check_sessions(table: Table, directory: Directory) -> Checked:
         return {"mission": mission.id, "day": day, "start": start, "end": end, "slot_minutes": slot,
                 "tables": tables, "breaks": breaks or []}
 
-    return _rows(table, SESSION_COLUMNS, "sessions", make)
+    return check_rows(table, SESSION_COLUMNS, "sessions", make)
 
 
 def check_availability(table: Table, mission: MissionInfo) -> Checked:
@@ -192,4 +174,4 @@ def check_availability(table: Table, mission: MissionInfo) -> Checked:
             cells.problem("agenda_time_order", "to", cells.raw("to"), start=cells.raw("from"))
         return {"participant": who, "day": day, "start": start, "end": end}
 
-    return _rows(table, AVAILABILITY_COLUMNS, "availability", make)
+    return check_rows(table, AVAILABILITY_COLUMNS, "availability", make)

@@ -212,10 +212,11 @@ def check_unique_ids(records: Sequence[Any], rows: list[int], file: str, column:
 
 def check_rows(table: Table, columns: Sequence[Column], what: str,
                make_record: Callable[[RowReader], Any]) -> Checked:
-    """Check a whole file: its columns, one record per non-blank row, then unique ids.
+    """Check a whole file: its columns, one record per non-blank row, then unique ids (files with an ``id``).
 
-    ``make_record`` reads one row's typed values (appending a Problem per bad cell);
-    problems come back sorted by row. A missing required column stops before the rows.
+    ``make_record`` reads one row's typed values (appending a Problem per bad cell), or
+    returns None for a row it cannot make a record of; problems come back sorted by row.
+    A missing required column stops before the rows.
     """
     result = Checked()
     positions, result.problems = match_columns(table, columns, what)
@@ -224,10 +225,13 @@ def check_rows(table: Table, columns: Sequence[Column], what: str,
     for row in table.rows:
         if is_blank(row):
             continue
-        result.records.append(make_record(RowReader(table, row, positions, result.problems)))
-        result.rows.append(row.number)
-    id_header = table.header[positions["id"]]
-    result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
+        record = make_record(RowReader(table, row, positions, result.problems))
+        if record is not None:
+            result.records.append(record)
+            result.rows.append(row.number)
+    if "id" in positions:
+        id_header = table.header[positions["id"]]
+        result.problems.extend(check_unique_ids(result.records, result.rows, table.source.name, "id", id_header))
     result.problems.sort(key=lambda p: (p.row or 0))
     return result
 
