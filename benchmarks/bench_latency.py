@@ -121,7 +121,7 @@ def former_assertions(db: Path, repeats: int, folder: Path) -> None:
     rows.append(("generate the 600-member demo cohort (CPU seconds)", best_cpu(generate_cohort, repeats), 0.5))
     from test_tabular import REFUSED, write
     from test_workbooks import _rows_with
-    from test_tabular import cell, hand_made_xlsx
+    from test_tabular import hand_made_xlsx
 
     xfd = folder / "xfd.xlsx"
     xfd.write_bytes(hand_made_xlsx(_rows_with('<c r="XFD{r}" s="1"/>', 20_000)))
@@ -136,22 +136,10 @@ def former_assertions(db: Path, repeats: int, folder: Path) -> None:
     for name, data, *_ in REFUSED:
         path = write(folder, name, data)
         rows.append((f"refuse {name}", best(lambda path=path: refuse(path), 1), 20.0))
-    import io
-    import zipfile
-
-    from test_tabular import _xlsx_parts
-    from test_workbooks import _LAUGHS, _XXE
+    from test_workbooks import _LAUGHS, _XXE, hostile_workbook
 
     for label, dtd, entity in (("billion-laughs", _LAUGHS, "&lol9;"), ("xxe", _XXE, "&xxe;")):
-        parts = _xlsx_parts(f'<row r="1">{cell("A1", "org_name")}</row><row r="2">{cell("A2", entity)}</row>')
-        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
-            '<?xml version="1.0"?>', '<?xml version="1.0"?>' + dtd)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, text in parts.items():
-                archive.writestr(name, text)
-        path = folder / f"{label}.xlsx"
-        path.write_bytes(buffer.getvalue())
+        path = hostile_workbook(folder / f"{label}.xlsx", dtd, entity)
         rows.append((f"refuse a {label} workbook", best(lambda path=path: refuse(path), 1), 10.0))
     print("\nin process (best of runs), formerly asserted in tests:")
     for label, seconds, target in rows:

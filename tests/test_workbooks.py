@@ -8,6 +8,7 @@ refused naming its row before any reader builds a row.
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import pytest
 
@@ -120,8 +121,8 @@ _LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
 _XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
-@pytest.mark.parametrize("dtd,entity", [(_LAUGHS, "&lol9;"), (_XXE, "&xxe;")], ids=["billion-laughs", "xxe"])
-def test_hostile_xml__entities_never_expanded__refused_as_broken(tmp_path, dtd, entity):
+def hostile_workbook(path: Path, dtd: str, entity: str) -> Path:
+    """A workbook whose sheet declares ``dtd`` and uses ``entity`` in a cell (also used by bench_latency.py)."""
     import io
     import zipfile
 
@@ -134,8 +135,13 @@ def test_hostile_xml__entities_never_expanded__refused_as_broken(tmp_path, dtd, 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts.items():
             archive.writestr(name, text)
-    path = tmp_path / "hostile.xlsx"
     path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("dtd,entity", [(_LAUGHS, "&lol9;"), (_XXE, "&xxe;")], ids=["billion-laughs", "xxe"])
+def test_hostile_xml__entities_never_expanded__refused_as_broken(tmp_path, dtd, entity):
+    path = hostile_workbook(tmp_path / "hostile.xlsx", dtd, entity)
     with pytest.raises(InputError) as caught:  # how soon: benchmarks/bench_latency.py
         read_table(path)
     assert caught.value.problems[0].code == "file_broken_xlsx"
