@@ -24,18 +24,22 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _cli_runner_reuses_the_built_command():
+def pytest_configure(config):
     """typer's CliRunner rebuilds the click command tree of the app on every invoke (most of a short CLI
-    test's time); give it the tree the entry point builds once per process instead."""
+    test's time); give it the tree the entry point builds once per process instead. The CLI is imported
+    only when a test first invokes it, so tests that never do (the architecture test) do not pay for it."""
     import typer.testing
 
-    from elca_match.cli import _command, app
-
     build = typer.testing._get_command
-    typer.testing._get_command = lambda typer_app: _command() if typer_app is app else build(typer_app)
-    yield
-    typer.testing._get_command = build
+
+    def built_once(typer_app):
+        from elca_match.cli import _command, app
+
+        return _command() if typer_app is app else build(typer_app)
+
+    typer.testing._get_command = built_once
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
