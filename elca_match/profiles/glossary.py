@@ -99,9 +99,6 @@ class Glossary:
     core: frozenset[str] = frozenset()
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:  # a pickled vectoriser carries no per-word memos
-        return {**self.__dict__, "_memo": {}}
-
     # -- building -------------------------------------------------------------------------
     @classmethod
     def from_data(cls, data: Any, source: str = "glossary") -> "Glossary":
