@@ -9,6 +9,7 @@ at module level or inside functions, are resolved alike.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -77,9 +78,19 @@ def concern(path: Path, root: Path = PACKAGE) -> str:
     return path.relative_to(root).parts[0].removesuffix(".py")
 
 
+@functools.lru_cache(maxsize=None)
+def _parse(source: str) -> ast.Module:
+    """The syntax tree of a source text: each module is parsed once, however many rules read it."""
+    return ast.parse(source)
+
+
+def parsed(path: Path) -> ast.Module:
+    return _parse(path.read_text(encoding="utf-8"))
+
+
 def imports(path: Path, root: Path = PACKAGE) -> list[tuple[str, int]]:
     """The packages of elca_match a file imports, with the line: absolute and relative imports alike."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     parts = list(path.relative_to(root).with_suffix("").parts)
     package = parts[:-1]  # the file's package, relative to elca_match (an __init__ is in its own package)
     found: list[tuple[str, int]] = []
@@ -212,9 +223,10 @@ def test_layering__package_without_a_row__fails(tmp_path):
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_layering__only_cli_uses_the_ui_libraries(path):
-    names = {alias.name.split(".")[0] for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    tree = parsed(path)
+    names = {alias.name.split(".")[0] for node in ast.walk(tree)
              if isinstance(node, ast.Import) for alias in node.names}
-    names |= {(node.module or "").split(".")[0] for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    names |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
               if isinstance(node, ast.ImportFrom) and node.level == 0}
     if concern(path) != "cli":
         assert not names & UI_LIBRARIES, f"only cli/ may import {names & UI_LIBRARIES}"

@@ -12,6 +12,8 @@ choice names (or labels) separated by spaces; split ``question/option`` columns 
 
 from __future__ import annotations
 
+import functools
+
 from ... import markets
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
@@ -27,7 +29,8 @@ class XLSFormAdapter(ExportReader):
     submitted_name = C.KOBO_SUBMITTED[0]
 
     def detect(self, table: Table, questionnaire: Questionnaire) -> float:
-        roles = self.roles(table, questionnaire)
+        # every file is offered to this adapter: a score needs no suggestion for unknown columns
+        roles = self._roles(table, questionnaire, suggest_unknown=False)
         matched = sum(1 for r in roles if r.kind in ("answer", "option"))
         if not matched:
             return 0.0
@@ -38,6 +41,9 @@ class XLSFormAdapter(ExportReader):
         return 1.2 if paths >= max(1, matched // 2) else 0.0
 
     def roles(self, table: Table, questionnaire: Questionnaire) -> list[Role]:
+        return self._roles(table, questionnaire, suggest_unknown=True)
+
+    def _roles(self, table: Table, questionnaire: Questionnaire, suggest_unknown: bool) -> list[Role]:
         roles = []
         for index, header in enumerate(table.header):
             if not header:
@@ -49,7 +55,7 @@ class XLSFormAdapter(ExportReader):
                 else:
                     roles.append(Role(index, header, "metadata", how="metadata"))
                 continue
-            roles.append(_path_role(index, header, questionnaire))
+            roles.append(_path_role(index, header, questionnaire, suggest_unknown))
         return roles
 
     def split_answer(self, question: Question, text: str, questionnaire: Questionnaire) -> list[str]:
@@ -63,24 +69,36 @@ def _matcher(question: Question, questionnaire: Questionnaire):
     return lambda text: questionnaire.match_choice(question.code, text)
 
 
-def _path_role(index: int, header: str, questionnaire: Questionnaire) -> Role:
+def _path_role(index: int, header: str, questionnaire: Questionnaire, suggest_unknown: bool) -> Role:
     """Read ``group/question``, ``group/question/option`` or their label forms; the longest reading wins."""
+    kind, code, choice, how = _path_reading(questionnaire, header)
+    suggestion = None
+    if kind == "unknown" and suggest_unknown:
+        suggestion = suggest(questionnaire, header.split(C.KOBO_GROUP_SEPARATOR)[-1])
+    return Role(index, header, kind, code, choice, how=how, suggestion=suggestion)
+
+
+# Each header is read once per questionnaire, not once per file and adapter that asks (detection
+# offers every file to this adapter, and a header's readings are tried part by part).
+@functools.lru_cache(maxsize=8192)
+def _path_reading(questionnaire: Questionnaire, header: str) -> tuple[str, str | None, str | None, str]:
+    """``(kind, question, choice, how)`` for one header."""
     parts = header.split(C.KOBO_GROUP_SEPARATOR)
     for start in range(len(parts)):
         for cut in range(start + 1, len(parts)):
             option = _option(parts[start:cut], parts[cut:], questionnaire)
             if option is not None:
                 code, choice, how = option
-                return Role(index, header, "option", code, choice, how=f"option {choice} of {code} ({how})")
+                return "option", code, choice, f"option {choice} of {code} ({how})"
         hit = questionnaire.match_header(C.KOBO_GROUP_SEPARATOR.join(parts[start:]))
         if hit is not None:
             code, how = hit
             group = C.KOBO_GROUP_SEPARATOR.join(parts[:start])
-            return Role(index, header, "answer", code, how=how + (f" in group {group!r}" if group else ""))
+            return "answer", code, None, how + (f" in group {group!r}" if group else "")
     hit = fuzzy_header(questionnaire, parts[-1])
     if hit is not None:
-        return Role(index, header, "answer", hit[0], how=hit[1])
-    return Role(index, header, "unknown", how="unknown", suggestion=suggest(questionnaire, parts[-1]))
+        return "answer", hit[0], None, hit[1]
+    return "unknown", None, None, "unknown"
 
 
 def _option(question_parts: list[str], choice_parts: list[str], questionnaire: Questionnaire):
