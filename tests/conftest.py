@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +25,38 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+# Room a RAM folder needs before the tests' temporary files go there (the large-file tests write
+# a few hundred MB; a container's default 64 MB /dev/shm is left alone).
+RAM_TEMP_MIN_FREE = 2 * 1024 ** 3
+
+
+def ram_temp_root() -> str | None:
+    """A folder in RAM for the tests' temporary files, when the machine has one with room to spare.
+
+    Nearly every test opens and closes SQLite databases, and closing one in WAL mode checkpoints
+    it with an fsync: about 25 ms on this machine's disk, more than half of the fast loop's wall
+    time, and nothing on a RAM file system. Durability against power loss is not what any test
+    checks (a killed process's writes are kept in either place)."""
+    root = Path("/dev/shm")
+    try:
+        stats = os.statvfs(root)
+    except OSError:
+        return None
+    if stats.f_bavail * stats.f_frsize < RAM_TEMP_MIN_FREE or not os.access(root, os.W_OK | os.X_OK):
+        return None
+    return str(root)
+
+
 def pytest_configure(config):
-    """typer's CliRunner rebuilds the click command tree of the app on every invoke (most of a short CLI
+    """Temporary files in RAM (see :func:`ram_temp_root`) unless ``--basetemp`` or ``$TMPDIR`` says
+    where; ``tmp_path`` and ``tempfile`` both follow ``tempfile.tempdir``.
+
+    typer's CliRunner rebuilds the click command tree of the app on every invoke (most of a short CLI
     test's time); give it the tree the entry point builds once per process instead. The CLI is imported
     only when a test first invokes it, so tests that never do (the architecture test) do not pay for it."""
+    if config.option.basetemp is None and not os.environ.get("TMPDIR") and (root := ram_temp_root()):
+        tempfile.tempdir = root
+
     import typer.testing
 
     build = typer.testing._get_command
@@ -38,6 +67,35 @@ def pytest_configure(config):
         return _command() if typer_app is app else build(typer_app)
 
     typer.testing._get_command = built_once
+
+
+# The fast loop is `pytest -m "not slow"`, exactly that expression: there each property test runs a
+# quarter of the examples it states (never fewer than FAST_LOOP_MIN_EXAMPLES, never more than stated).
+# Every other run (plain `pytest`, `pytest -m slow`, a file or -k selection without that -m, any
+# $HYPOTHESIS_PROFILE) runs the stated counts.
+FAST_LOOP = "not slow"
+FAST_LOOP_SHARE = 4
+FAST_LOOP_MIN_EXAMPLES = 10
+
+
+def fast_loop_examples(stated: int) -> int:
+    """The examples a property test stating ``stated`` runs in the fast loop."""
+    return min(stated, max(FAST_LOOP_MIN_EXAMPLES, stated // FAST_LOOP_SHARE))
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the fast loop, give each property test its fast-loop example count (see FAST_LOOP)."""
+    if config.option.markexpr.strip() != FAST_LOOP or os.environ.get("HYPOTHESIS_PROFILE"):
+        return
+    done: set[int] = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        if not getattr(test, "is_hypothesis_test", False) or id(test) in done:
+            continue  # a parametrized property test is one function for all its items
+        done.add(id(test))
+        # @given keeps the settings it runs with here (its @settings, else the profile's default)
+        stated = test._hypothesis_internal_use_settings
+        test._hypothesis_internal_use_settings = settings(stated, max_examples=fast_loop_examples(stated.max_examples))
 
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
