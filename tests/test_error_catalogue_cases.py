@@ -1,0 +1,275 @@
+"""Each error code of the catalogue provoked through the real command line (or the service where no command
+reaches it), asserting the code the CLI showed and its exit status."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import elca_match.cli as cli_module
+from elca_match.errors import (
+    CheckFailed,
+    DefinitionError,
+    ElcaError,
+    InfeasibleError,
+    InputError,
+    Problem,
+    StateError,
+    StorageError,
+    UsageError,
+    ValidationError,
+)
+from elca_match.questionnaire import load_definition, load_questionnaire
+from elca_match.services.ingest import ingest_files
+
+from conftest import run_cli, survey_rows, write_survey
+from test_cli_agenda import ready_db  # noqa: F401  (the agenda database, built once per module)
+
+
+@pytest.fixture
+def refused(monkeypatch):
+    """Run `elca-match ARGS`; return its exit status and the codes of the problems it showed on stderr."""
+    shown: list[ElcaError] = []
+    present = cli_module._error
+
+    def record(exc: ElcaError) -> None:
+        shown.append(exc)
+        present(exc)
+
+    monkeypatch.setattr(cli_module, "_error", record)
+
+    def run(*args: object, db: Path | None = None) -> tuple[int, set[str]]:
+        shown.clear()
+        result = run_cli(*args, db=db)
+        assert "Traceback" not in result.stderr and result.exit_code != 70, result.stderr
+        return result.exit_code, {str(p.code) for exc in shown for p in exc.problems}
+
+    return run
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def agenda_db(ready_db, tmp_path) -> Path:  # noqa: F811
+    copy = tmp_path / "elca.db"
+    shutil.copy(ready_db, copy)
+    return copy
+
+
+@pytest.fixture
+def small_db(tmp_path) -> Path:
+    db = tmp_path / "small.db"
+    ingest_files(db, [write_survey(tmp_path / "first.csv", survey_rows(5, prefix="First"))])
+    return db
+
+
+# --- the agenda: files, the scheduler's constraints, state --------------------------------------------
+
+SESSIONS = "mission,day,start,end,slot_minutes,tables,breaks\n"
+
+
+@pytest.mark.parametrize("what, text, code", [
+    ("sessions", SESSIONS + "M06,2027-02-16,09:00,12:00,30,2,lunch\n", "agenda_bad_breaks"),
+    ("sessions", SESSIONS + "M06,2027-02-16,9h,12:00,30,2,\n", "agenda_bad_time"),
+    ("sessions", SESSIONS + "M06,2027-03-01,09:00,12:00,30,2,\n", "agenda_day_outside"),
+    ("sessions", SESSIONS + "M06,2027-02-16,12:00,09:00,30,2,\n", "agenda_time_order"),
+    ("requests", "mission,from,to\nM06,JP-CAC,Chubu Aerospace Cluster\n", "agenda_self_request"),
+    ("requests", "mission,from,to\nM06,Chubu Aerospace Clustr,Leichtbau Sachsen GmbH\n", "agenda_unknown_participant"),
+])
+def test_agenda_import__bad_value__its_own_code_exit_4(refused, agenda_db, tmp_path, what, text, code):
+    before = agenda_db.read_bytes()
+    assert refused("agenda", "import", what, write(tmp_path / f"{what}.csv", text), db=agenda_db) == \
+        (ValidationError.exit_code, {code})
+    assert agenda_db.read_bytes() == before
+
+
+def test_agenda_schedule__overlapping_sessions__agenda_sessions_overlap(refused, agenda_db, tmp_path):
+    sessions = write(tmp_path / "s.csv", SESSIONS + "M06,2027-02-16,09:00,11:00,30,2,\nM06,2027-02-16,10:00,12:00,30,2,\n")
+    assert run_cli("agenda", "import", "sessions", sessions, db=agenda_db).exit_code == 0
+    status, codes = refused("agenda", "schedule", "--mission", "M06", db=agenda_db)
+    assert (status, codes) == (InfeasibleError.exit_code, {"agenda_sessions_overlap"})
+
+
+def test_agenda_schedule__breaks_cover_every_slot__agenda_no_slots(refused, agenda_db, tmp_path):
+    sessions = write(tmp_path / "s.csv", SESSIONS + "M06,2027-02-16,09:00,10:00,30,2,09:00-10:00\n"
+                                              "M06,2027-02-17,14:00,15:00,30,2,14:00-15:00\n")
+    assert run_cli("agenda", "import", "sessions", sessions, db=agenda_db).exit_code == 0
+    assert refused("agenda", "schedule", "--mission", "M06", db=agenda_db) == \
+        (InfeasibleError.exit_code, {"agenda_no_slots"})
+
+
+def test_agenda_schedule__required_meetings_beyond_a_participants_slots__agenda_capacity(refused, agenda_db,
+                                                                                        tmp_path):
+    run_cli("agenda", "import", "sessions", write(tmp_path / "s.csv", SESSIONS + "M06,2027-02-16,09:00,12:30,30,3,\n"),
+            db=agenda_db)
+    run_cli("agenda", "import", "availability", write(tmp_path / "a.csv", "participant,day,from,to\n"
+                                                      "Tokai Bonding K.K.,2027-02-16,09:00,09:30\n"),
+            "--mission", "M06", db=agenda_db)
+    assert refused("agenda", "schedule", "--mission", "M06", "--require-all", db=agenda_db) == \
+        (InfeasibleError.exit_code, {"agenda_capacity"})
+
+
+def test_agenda_schedule__locked_meeting_participant_unavailable__agenda_lock_unavailable(refused, agenda_db,
+                                                                                         tmp_path):
+    assert run_cli("agenda", "schedule", "--mission", "M06", db=agenda_db).exit_code == 0
+    shown = json.loads(run_cli("agenda", "show", "--mission", "M06", "--format", "json", db=agenda_db).stdout)
+    meeting = next(m for m in shown["meetings"] if m["requested"] == "Leichtbau Sachsen GmbH")
+    assert run_cli("agenda", "lock", "--mission", "M06", "Leichtbau Sachsen GmbH", "JP-CAC", db=agenda_db).exit_code == 0
+    other = "2027-02-17" if meeting["day"] == "2027-02-16" else "2027-02-16"
+    run_cli("agenda", "import", "availability", write(tmp_path / "a.csv", f"participant,day,from,to\n"
+                                                      f"JP-CAC,{other},09:00,17:00\n"), "--mission", "M06", db=agenda_db)
+    assert refused("agenda", "schedule", "--mission", "M06", db=agenda_db) == \
+        (InfeasibleError.exit_code, {"agenda_lock_unavailable"})
+
+
+def test_agenda_show__not_scheduled__agenda_no_schedule(refused, agenda_db):
+    assert refused("agenda", "show", "--mission", "M06", db=agenda_db) == (StateError.exit_code, {"agenda_no_schedule"})
+
+
+def test_partners_add__near_duplicate_in_the_same_country__partner_duplicate(refused, agenda_db):
+    assert refused("partners", "add", "--name", "CHUBU AEROSPACE CLUSTER Co., Ltd.", "--country", "JP", "--kind",
+                   "cluster", db=agenda_db) == (ValidationError.exit_code, {"partner_duplicate"})
+
+
+# --- plans ----------------------------------------------------------------------------------------------
+
+def test_plan_discard__the_plan_of_record__plan_discard_record(refused, agenda_db):
+    record = json.loads(run_cli("plan", "list", "--format", "json", db=agenda_db).stdout)["plan_of_record"]
+    assert refused("plan", "discard", record, db=agenda_db) == (UsageError.exit_code, {"plan_discard_record"})
+
+
+def test_plan__members_change_while_it_runs__data_changed_nothing_saved(refused, agenda_db, monkeypatch):
+    from elca_match.store import survey as survey_store
+
+    states = iter(range(1000))  # another process ingests between the read and the save
+    monkeypatch.setattr(survey_store, "members_state", lambda db: next(states))
+    before = json.loads(run_cli("plan", "list", "--format", "json", db=agenda_db).stdout)
+    assert refused("plan", "--include-unconsented", db=agenda_db) == (StateError.exit_code, {"data_changed"})
+    assert json.loads(run_cli("plan", "list", "--format", "json", db=agenda_db).stdout) == before
+
+
+# --- members, files, adapters ------------------------------------------------------------------------------
+
+def test_members_show__name_of_two_organisations__ambiguous(refused, tmp_path):
+    db = tmp_path / "elca.db"
+    rows = list(survey_rows(2, prefix="Twin"))
+    rows[1].update(org_name="TWIN  0", country="FR" if rows[0]["country"] != "FR" else "ES")
+    ingest_files(db, [write_survey(tmp_path / "twins.csv", rows)])
+    assert refused("members", "show", "Twin 0", db=db) == (UsageError.exit_code, {"ambiguous"})
+
+
+def test_members_list__no_database__empty_database(refused, tmp_path):
+    assert refused("members", "list", db=tmp_path / "none.db") == (StateError.exit_code, {"empty_database"})
+
+
+def test_ingest__control_characters_in_text__control_characters(refused, tmp_path):
+    row = next(survey_rows(1))
+    row["capabilities"] = "Bonding\x07lines"
+    status, codes = refused("ingest", write_survey(tmp_path / "bell.csv", [row]), db=tmp_path / "elca.db")
+    assert (status, codes) == (ValidationError.exit_code, {"control_characters"})
+
+
+def test_ingest__a_folder__file_is_folder(refused, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert refused("ingest", folder, db=tmp_path / "elca.db") == (InputError.exit_code, {"file_is_folder"})
+
+
+def test_ingest__answers_split_over_two_sheets__file_several_sheets(refused, tmp_path):
+    rows = list(survey_rows(2))
+    workbook = openpyxl.Workbook()
+    for i, sheet in enumerate([workbook.active, workbook.create_sheet("more")]):
+        sheet.append(list(rows[i]))
+        sheet.append(list(rows[i].values()))
+    workbook.save(tmp_path / "split.xlsx")
+    assert refused("ingest", tmp_path / "split.xlsx", db=tmp_path / "elca.db") == \
+        (InputError.exit_code, {"file_several_sheets"})
+
+
+def test_ingest__file_the_system_will_not_open__file_unreadable(refused, tmp_path, monkeypatch):
+    path = write_survey(tmp_path / "locked.csv", survey_rows(1))
+    real_open = os.open
+
+    def locked(name, *args, **kwargs):  # root reads through file permissions: the refusal is simulated
+        if Path(name) == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", locked)
+    assert refused("ingest", path, db=tmp_path / "elca.db") == (InputError.exit_code, {"file_unreadable"})
+
+
+def test_ingest__unknown_adapter__unknown_adapter(refused, tmp_path):
+    path = write_survey(tmp_path / "a.csv", survey_rows(1))
+    assert refused("ingest", path, "--adapter", "surveymonky", db=tmp_path / "elca.db") == \
+        (UsageError.exit_code, {"unknown_adapter"})
+
+
+def test_ingest__unknown_columns_ignored__columns_ignored_warning(tmp_path):
+    rows = [{**row, "shoe_size": "42"} for row in survey_rows(2)]
+    result = run_cli("ingest", write_survey(tmp_path / "extra.csv", rows), "--ignore-unknown-columns",
+                     db=tmp_path / "elca.db")
+    assert result.exit_code == 0, result.stderr
+    warning = Problem("columns_ignored", file="extra.csv", row=1, params={"count": 1, "columns": "'shoe_size'"})
+    assert warning.message() in " ".join((result.stdout + result.stderr).split())
+
+
+# --- the database and the operating system ------------------------------------------------------------------
+
+def test_members_list__file_is_not_a_database__db_damaged(refused, tmp_path):
+    db = write(tmp_path / "elca.db", "these are not the pages of a database\n" * 200)
+    assert refused("members", "list", db=db) == (StorageError.exit_code, {"db_damaged"})
+
+
+def test_ingest__database_path_is_a_folder__db_unreadable(refused, tmp_path):
+    folder = tmp_path / "elca.db"
+    folder.mkdir()
+    path = write_survey(tmp_path / "a.csv", survey_rows(1))
+    assert refused("ingest", path, db=folder) == (StateError.exit_code, {"db_unreadable"})
+
+
+@pytest.mark.parametrize("number, code", [(errno.ENOSPC, "disk_full"), (errno.EACCES, "os_refused")])
+def test_members_list_out__os_refuses_the_write__own_code_nothing_written(refused, small_db, tmp_path, monkeypatch,
+                                                                          number, code):
+    def failing(src, dst):
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(os, "replace", failing)
+    target = tmp_path / "members.csv"
+    assert refused("members", "list", "--out", target, db=small_db) == (StorageError.exit_code, {code})
+    assert not target.exists() and [p.name for p in tmp_path.iterdir() if ".part" in p.name] == []
+
+
+def test_check__damaged_database__check_failed(refused, small_db):
+    conn = sqlite3.connect(small_db)
+    conn.execute("UPDATE submissions SET answers = json_set(answers, '$.trl', 2) WHERE id = 1")
+    conn.commit()
+    conn.close()
+    status, codes = refused("check", db=small_db)
+    assert (status, codes) == (CheckFailed.exit_code, {"check_failed"})
+
+
+# --- the questionnaire definition ------------------------------------------------------------------------
+
+def test_questionnaire__no_such_version__definition_invalid():
+    with pytest.raises(DefinitionError) as raised:
+        load_questionnaire("d12-v999")
+    assert [p.code for p in raised.value.problems] == ["definition_invalid"]
+    assert raised.value.exit_code == 8
+
+
+def test_questionnaire__definition_without_languages__definition_invalid(tmp_path):
+    with pytest.raises(DefinitionError) as raised:
+        load_definition(write(tmp_path / "d12-v9.yaml", "questionnaire: d12\nversion: 9\nquestions: []\n"))
+    assert {p.code for p in raised.value.problems} == {"definition_invalid"}
+
