@@ -30,7 +30,7 @@ from elca_match.questionnaire import load_definition, load_questionnaire
 from elca_match.services.ingest import ingest_files
 
 from conftest import run_cli, survey_rows, write_survey
-from test_cli_agenda import ready_db  # noqa: F401  (the agenda database, built once per module)
+from test_cli_agenda import HERE, ready_db  # noqa: F401  (the agenda database, built once per module)
 
 
 @pytest.fixture
@@ -273,3 +273,67 @@ def test_questionnaire__definition_without_languages__definition_invalid(tmp_pat
         load_definition(write(tmp_path / "d12-v9.yaml", "questionnaire: d12\nversion: 9\nquestions: []\n"))
     assert {p.code for p in raised.value.problems} == {"definition_invalid"}
 
+
+
+# --- command-line options: each kind of wrong option has its own code --------------------------------------
+
+@pytest.mark.parametrize("args, code", [
+    (("members", "list", "--colour"), "command_line"),
+    (("members", "list", "--format", "csv", "--format", "json"), "option_repeated"),
+    (("export", "calendar", "--member", "Leichtbau Sachsen GmbH", "--cluster", "MAV"), "options_conflict"),
+    (("report", "indicators", "--period", "2", "--to", "2027-06"), "options_conflict"),
+    (("export", "shortlist", "--format", "csv"), "options_exactly_one"),
+    (("export", "shortlist", "--country", "japan", "--mission", "M06", "--format", "csv"), "options_exactly_one"),
+    (("opportunities", "import"), "options_exactly_one"),
+    (("forget",), "options_exactly_one"),
+    (("export", "shortlist", "--country", "japan", "--plan", "1", "--format", "csv"), "option_needs"),
+    (("rank", "--country", "japan", "--top", "0"), "option_out_of_range"),
+    (("rank", "--country", "japan", "--min-score", "1.5"), "option_out_of_range"),
+    (("plan", "--max-per-member", "0"), "option_out_of_range"),
+    (("opportunities", "check", "--today", "tomorrow"), "option_not_a_date"),
+    (("report", "indicators", "--to", "2027-13"), "option_not_a_day_or_month"),
+    (("report", "indicators", "--from", "2027-07-01", "--to", "2027-06-30"), "option_order"),
+    (("report", "indicators", "--period", "9"), "no_such_period"),
+    (("plan", "--require", "Leichtbau Sachsen GmbH"), "require_syntax"),
+    (("plan", "--from", "latest"), "plan_base_invalid"),
+    (("partners", "merge", "JP-CAC", "Chubu Aerospace Cluster"), "partner_merge_same"),
+    (("members", "list", "--format", "xlsx"), "xlsx_needs_file"),
+    (("report", "indicators", "--format", "xlsx"), "xlsx_needs_file"),
+    (("members", "list", "--format", "json", "--out", "members.csv"), "out_suffix_mismatch"),
+    (("export", "calendar", "--format", "icss"), "unknown_name"),
+])
+def test_bad_option__its_own_code_exit_2_nothing_changed(refused, agenda_db, args, code):
+    before = agenda_db.read_bytes()
+    assert refused(*args, db=agenda_db) == (UsageError.exit_code, {code})
+    assert agenda_db.read_bytes() == before
+
+
+def test_out__the_database_itself__out_would_replace(refused, small_db):
+    assert refused("members", "list", "--format", "csv", "--out", small_db, db=small_db) == \
+        (UsageError.exit_code, {"out_would_replace"})
+
+
+def test_agenda_export__ics_to_one_file_or_csv_to_a_folder__own_codes(refused, agenda_db, tmp_path):
+    assert run_cli("agenda", "schedule", "--mission", "M06", "--time-limit", "5", db=agenda_db).exit_code == 0
+    assert refused("agenda", "export", "--mission", "M06", "--format", "ics", "--out", "-", db=agenda_db) == \
+        (UsageError.exit_code, {"ics_needs_folder"})
+    assert refused("agenda", "export", "--mission", "M06", "--format", "csv", "--out", tmp_path, db=agenda_db) == \
+        (UsageError.exit_code, {"out_is_folder"})
+
+
+def test_export_write__folder_missing__out_folder_missing(tmp_path):
+    from elca_match.export import Document, Section, write
+
+    document = Document("t", [Section("t", ["a"], [["1"]])])
+    with pytest.raises(UsageError) as raised:
+        write(document, "csv", tmp_path / "nowhere" / "t.csv")
+    assert [p.code for p in raised.value.problems] == ["out_folder_missing"]
+
+
+def test_agenda_import_file__availability_without_mission__option_required(agenda_db):
+    from elca_match.services.agenda import import_file
+
+    # the command line requires --mission; the library call may leave it out
+    with pytest.raises(UsageError) as raised:
+        import_file(agenda_db, "availability", HERE / "availability.csv", None, None)
+    assert [p.code for p in raised.value.problems] == ["option_required"]

@@ -69,8 +69,7 @@ def merge_repeated(command: Any, ctx: Any, args: list[str], stop_at: frozenset[s
         values = [value for _, _, _, value in uses]
         spelling = uses[0][2]
         if param_name not in LIST_OPTIONS:
-            raise UsageError.of("bad_option", detail=f"{spelling} is given {len(uses)} times "
-                                f"({', '.join(values)}) but takes one value; give it once")
+            raise UsageError.of("option_repeated", option=spelling, count=len(uses), values=", ".join(values))
         merged = ",".join(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip()))
         first = uses[0]
         replace[first[0]] = [first[2], merged]
@@ -113,15 +112,13 @@ def guard_out(ctx: Any) -> None:
     root = ctx.find_root()
     database = (root.obj or {}).get("db") or Path("elca.db")
     if _same_file(out, Path(database)):
-        raise UsageError.of("bad_option", detail=f"--out {out} is the database; writing there would replace it, "
-                            "so nothing was done; choose another file name")
+        raise UsageError.of("out_would_replace", out=str(out), what="the database")
     for name, value in ctx.params.items():
         if name == "out":
             continue
         for path in _paths(value):
             if str(path) != STDIO and _same_file(out, path):
-                raise UsageError.of("bad_option", detail=f"--out {out} is also the input file {path}; writing "
-                                    "there would replace it, so nothing was done; choose another file name")
+                raise UsageError.of("out_would_replace", out=str(out), what=f"also the input file {path}")
 
 
 def _on(setter: Any) -> Any:
@@ -232,9 +229,9 @@ def adopt(app: typer.Typer, prefix: str = "") -> None:
             adopt(group.typer_instance, f"{prefix}{group.name} ")
 
 
-def usage_message(exc: Any) -> str:
-    """A click usage error as one paragraph: what is wrong, then where to read the options."""
+def usage_message(exc: Any) -> dict[str, str]:
+    """A click usage error's parts for the ``command_line`` message: what is wrong, where to read the options."""
     ctx = getattr(exc, "ctx", None)
     where = f"`{ctx.command_path} --help`" if ctx is not None else "`elca-match --help`"
     text = " ".join(exc.format_message().split())
-    return f"{text.rstrip('.')}; see {where} for the options."
+    return {"detail": text.rstrip("."), "help": where}

@@ -65,8 +65,7 @@ def indicators(
     report = indicator_report(db_path(ctx), start, end, targets, period=period)
     if _wants_xlsx(fmt, out):
         if out is None:
-            raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (or --out - for standard "
-                                                     "output)")
+            raise UsageError.of("xlsx_needs_file", alternative=" (or --out - for standard output)")
         from ..outcomes.template_xlsx import template_workbook, write_template_xlsx
 
         if is_stdout(out):

@@ -229,7 +229,7 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
             missions, _, _ = _directory(db, plan_id)
             if what == "availability":
                 if not mission:
-                    raise UsageError.of("bad_option", detail="an availability file needs --mission M")
+                    raise UsageError.of("option_required", what="an availability file", option="--mission")
                 info = _mission(missions, mission)
                 checked = check_availability(table, info)
             else:

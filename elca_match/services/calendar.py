@@ -47,7 +47,7 @@ def calendar(db_path: Path, *, plan_id: int | None = None, member: str | None = 
     which that member, or a member of that cluster, travels.
     """
     if member and cluster:
-        raise UsageError.of("bad_option", detail="give --member or --cluster, not both")
+        raise UsageError.of("options_conflict", option="--member", other="--cluster")
     with session(db_path, create=False) as opened:
         saved = plan_record.saved_plan(opened.db, plan_id)
         names = {m.org_key: m.name for m in survey_store.current_members(opened.db)}

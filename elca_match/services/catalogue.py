@@ -46,13 +46,11 @@ class ImportResult:
 
 def source_path(path: Path | None, builtin: bool, builtin_name: str) -> Path:
     """The file to import: the given one, or the one shipped with the package (exactly one of them)."""
-    if builtin and path is not None:
-        raise UsageError.of("bad_option", detail="give either a FILE or --builtin, not both")
+    if builtin == (path is not None):
+        raise UsageError.of("options_exactly_one", options="FILE or --builtin (the catalogue shipped with elca-match)",
+                            got="FILE and --builtin" if builtin else "none")
     if builtin:
         return builtin_path(builtin_name)
-    if path is None:
-        raise UsageError.of("bad_option", detail="give a FILE to import, or --builtin for the catalogue shipped "
-                                                 "with elca-match")
     return Path(path)
 
 

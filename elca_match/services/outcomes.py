@@ -208,8 +208,7 @@ def parse_date(text: str | None, option: str, last: bool = False) -> str | None:
             return dt.datetime.strptime(str(text).strip(), pattern).date().isoformat()
         except ValueError:
             continue
-    raise UsageError.of("bad_option", detail=f"{option} {text}: not a day or a month; write YYYY-MM-DD or YYYY-MM, "
-                        "e.g. 2027-06-30 or 2027-06")
+    raise UsageError.of("option_not_a_day_or_month", option=option, given=text)
 
 
 def report_window(start: str | None, end: str | None, period: int | None, action: Action,
@@ -218,10 +217,10 @@ def report_window(start: str | None, end: str | None, period: int | None, action
     (default: from the start of the action to today)."""
     if period is not None:
         if start or end:
-            raise UsageError.of("bad_option", detail="--period cannot go with --from or --to; give one or the other")
+            raise UsageError.of("options_conflict", option="--period", other="--from or --to")
         if not 1 <= period <= action.periods:
-            raise UsageError.of("bad_option", detail=f"--period {period} is not a reporting period of the action "
-                                f"(1 to {action.periods}, {action.period_months} months each from {action.start_date})")
+            raise UsageError.of("no_such_period", option="--period", period=period, periods=action.periods,
+                                months=action.period_months, start=action.start_date)
         first, last = action.period(period)
         months = f"months {(period - 1) * action.period_months + 1}-{period * action.period_months}"
         return first, last, f"from {first} to {last} (reporting period {period}, {months} of the action)"
@@ -230,7 +229,7 @@ def report_window(start: str | None, end: str | None, period: int | None, action
     words_end = f"to {end_date}" if end_date else f"to today, {(today or dt.date.today()).isoformat()}"
     end_date = end_date or (today or dt.date.today()).isoformat()
     if start_date and start_date > end_date:
-        raise UsageError.of("bad_option", detail=f"--from {start_date} is after --to {end_date}; swap or correct them")
+        raise UsageError.of("option_order", option="--from", low=start_date, other="--to", high=end_date)
     words_start = f"from {start_date}" if start_date else f"from the start of the action ({action.start_date})"
     return start_date, end_date, f"{words_start} {words_end}"
 

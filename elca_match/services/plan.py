@@ -74,8 +74,7 @@ def parse_requires(values: Sequence[str], option: str = "--require") -> list[tup
     for value in values:
         org, sep, mission = str(value).rpartition("@")
         if not sep or not org.strip() or not mission.strip():
-            raise UsageError.of("bad_option", value=value,
-                                detail=f"{option} takes ORGANISATION@MISSION, e.g. {option} 'Leichtbau Sachsen GmbH@M06'")
+            raise UsageError.of("require_syntax", value=value, option=option)
         pairs.append((org.strip(), mission.strip()))
     return pairs
 
@@ -219,8 +218,7 @@ def _plan_id(value: int | str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise UsageError.of("bad_option", detail=f"--from takes a saved plan's id (see `elca-match plan list`) "
-                            f"or {RECORD} for the plan of record, not {value!r}") from None
+        raise UsageError.of("plan_base_invalid", option="--from", record=RECORD, given=value) from None
 
 
 def _inherit(base: PlanParams, params: PlanParams, given: Collection[str] | None) -> PlanParams:

@@ -163,9 +163,10 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
 
     questionnaire = questionnaire or load_questionnaire()
     if top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option="--top", allowed="at least 1")
     if not 0.0 <= min_score <= 1.0:
-        raise UsageError.of("bad_option", detail=f"--min-score is a score between 0 and 1, not {min_score:g}")
+        raise UsageError.of("option_out_of_range", value=f"{min_score:g}", option="--min-score",
+                            allowed="a score between 0 and 1")
     if by not in BY:
         raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
                             allowed=", ".join(BY))
