@@ -20,6 +20,8 @@ from elca_match.errors import (
     ElcaError,
     InfeasibleError,
     InputError,
+    Option,
+    Options,
     Problem,
     StateError,
     StorageError,
@@ -337,3 +339,64 @@ def test_agenda_import_file__availability_without_mission__option_required(agend
     with pytest.raises(UsageError) as raised:
         import_file(agenda_db, "availability", HERE / "availability.csv", None, None)
     assert [p.code for p in raised.value.problems] == ["option_required"]
+
+
+# --- flag names only at the command line: the library names options by their parameters -------------------
+
+@pytest.mark.parametrize("args, spelled", [
+    (("rank", "--country", "japan", "--top", "0"), "--top must be at least 1"),
+    (("rank", "--country", "japan", "--min-score", "1.5"), "--min-score must be a score between 0 and 1"),
+    (("plan", "--max-per-member", "0"), "--max-per-member must be 1 or more"),
+    (("plan", "--waitlist", "-1"), "--waitlist must be 0 or more"),  # the planner's waitlist_size
+    (("plan", "--from", "latest"), "--from takes a saved plan's id"),  # the service's base
+    (("plan", "--require", "Leichtbau Sachsen GmbH"), "--require takes ORGANISATION@MISSION, e.g. --require"),
+    (("report", "indicators", "--from", "2027-07-01", "--to", "2027-06-30"),
+     "--from 2027-07-01 is after --to 2027-06-30"),
+    (("report", "indicators", "--period", "2", "--to", "2027-06"), "--period cannot go with --from or --to"),
+    (("export", "shortlist", "--country", "japan", "--plan", "1", "--format", "csv"),
+     "--plan works only with --mission; add --mission, or drop --plan"),
+    (("export", "shortlist", "--format", "csv"), "give exactly one of --country, --opportunity or --mission (got none)"),
+    (("opportunities", "import"), "give exactly one of FILE or --builtin (got none)"),
+    (("export", "calendar", "--member", "Leichtbau Sachsen GmbH", "--cluster", "MAV"),
+     "--member cannot go with --cluster"),
+    (("members", "list", "--format", "xlsx"), "--format xlsx needs --out FILE.xlsx: a workbook cannot go"),
+])
+def test_cli__option_in_an_error__spelled_as_the_commands_flag(agenda_db, args, spelled):
+    result = run_cli(*args, db=agenda_db)
+    assert result.exit_code == UsageError.exit_code
+    assert spelled in " ".join(result.stderr.split())
+
+
+def _raised(call) -> UsageError:
+    with pytest.raises(UsageError) as raised:
+        call()
+    return raised.value
+
+
+def test_services__errors_name_options_by_parameter_never_by_flag(agenda_db):
+    from elca_match.outcomes.action import load_action
+    from elca_match.planning.model import PlanParams
+    from elca_match.planning.planner import make_plan
+    from elca_match.services.calendar import calendar
+    from elca_match.services.export import shortlist
+    from elca_match.services.outcomes import report_window
+    from elca_match.services.plan import parse_requires
+    from elca_match.services.rank import resolve_query
+
+    action = load_action()
+    errors = [
+        _raised(lambda: shortlist(agenda_db)),
+        _raised(lambda: shortlist(agenda_db, country="japan", top=0)),
+        _raised(lambda: shortlist(agenda_db, country="japan", plan_id=1)),
+        _raised(lambda: resolve_query(country="japan", min_score=2.0)),
+        _raised(lambda: report_window("2027-07-01", "2027-06-30", None, action)),
+        _raised(lambda: report_window(None, "2027-06", 2, action)),
+        _raised(lambda: report_window("June", None, None, action)),
+        _raised(lambda: parse_requires(["no pair"])),
+        _raised(lambda: calendar(agenda_db, member="a", cluster="b")),
+        _raised(lambda: make_plan([], [], [], PlanParams(max_per_member=0, waitlist_size=-1))),
+    ]
+    for error in errors:
+        assert "--" not in error.paragraph(), error.paragraph()
+        assert any(isinstance(v, (Option, Options)) for p in error.problems for v in p.params.values())
+    assert "give exactly one of country, opportunity or mission (got none)" in errors[0].paragraph()

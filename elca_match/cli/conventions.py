@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
 
-from ..errors import UsageError
+from ..errors import ElcaError, Spelling, UsageError
 
 # Options whose value is a list (services split it on commas): a repeated flag joins the values.
 LIST_OPTIONS = frozenset({"country", "region", "opportunity", "sector", "stage", "cluster", "org_type"})
@@ -121,6 +121,22 @@ def guard_out(ctx: Any) -> None:
                 raise UsageError.of("out_would_replace", out=str(out), what=f"also the input file {path}")
 
 
+# Library names of options whose command-line parameter is called otherwise.
+ALIASES = {"format": "fmt", "waitlist_size": "waitlist"}
+
+
+def flag_speller(command: Any) -> Spelling:
+    """How ``command`` spells an option the library names by its parameter: the long flag, or an argument's
+    metavar (``FILE``); an option the command does not have by the usual ``--name``."""
+    spelled = {}
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            spelled[param.name] = max(param.opts, key=len)
+        elif getattr(param, "param_type_name", "") == "argument":
+            spelled[param.name] = getattr(param, "metavar", None) or param.name.upper()
+    return lambda name: spelled.get(ALIASES.get(name, name)) or "--" + name.replace("_", "-")
+
+
 def _on(setter: Any) -> Any:
     # only switch on: a command-level flag left out must not undo the same flag given before the command
     def callback(ctx: Any, param: Any, value: Any) -> Any:
@@ -170,8 +186,12 @@ class ElcaCommand(TyperCommand):
         return super().parse_args(ctx, merge_repeated(self, ctx, list(args)))
 
     def invoke(self, ctx: Any) -> Any:
-        guard_out(ctx)
-        return super().invoke(ctx)
+        try:
+            guard_out(ctx)
+            return super().invoke(ctx)
+        except ElcaError as exc:  # the CLI boundary: options become the flags this command has
+            exc.respell(flag_speller(self))
+            raise
 
 
 class ElcaGroup(TyperGroup):
@@ -193,8 +213,12 @@ class ElcaGroup(TyperGroup):
         return super().parse_args(ctx, merge_repeated(self, ctx, list(args), frozenset(self.commands)))
 
     def invoke(self, ctx: Any) -> Any:
-        guard_out(ctx)
-        return super().invoke(ctx)
+        try:
+            guard_out(ctx)
+            return super().invoke(ctx)
+        except ElcaError as exc:  # the CLI boundary: options become the flags this command has
+            exc.respell(flag_speller(self))
+            raise
 
 
 def _default(cls: Any, typer_class: type) -> bool:

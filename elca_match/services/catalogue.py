@@ -17,7 +17,7 @@ from .. import markets
 from ..catalogue import check_missions, check_opportunities
 from ..catalogue.fields import Checked
 from ..catalogue.staleness import CatalogueWarning, catalogue_warnings
-from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
+from ..errors import NotFoundError, Options, StateError, UsageError, ValidationError, did_you_mean
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..records import MISSION_FIELDS, OPPORTUNITY_FIELDS, Mission, Opportunity, Provenance
 from ..resources import builtin_path
@@ -47,8 +47,8 @@ class ImportResult:
 def source_path(path: Path | None, builtin: bool, builtin_name: str) -> Path:
     """The file to import: the given one, or the one shipped with the package (exactly one of them)."""
     if builtin == (path is not None):
-        raise UsageError.of("options_exactly_one", options="FILE or --builtin (the catalogue shipped with elca-match)",
-                            got="FILE and --builtin" if builtin else "none")
+        raise UsageError.of("options_exactly_one", options=Options(["file", "builtin"]),
+                            got=Options(["file", "builtin"], "and") if builtin else "none")
     if builtin:
         return builtin_path(builtin_name)
     return Path(path)
