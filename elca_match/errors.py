@@ -212,14 +212,16 @@ class Problem:
         # ValueError for a code the catalogue does not have: a bug, caught where it is made
         object.__setattr__(self, "code", ErrorCode(self.code))
 
-    def where(self) -> str:
+    def where(self, spell: Spelling | None = None) -> str:
+        """File, row and column; a column that is an :class:`Option` (a value typed on the command line) as
+        ``spell`` names it."""
         parts = []
         if self.file:
             parts.append(f"{self.file}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"column {str(_spell(self.column, spell or _neutral))!r}")
         return ", ".join(parts)
 
     def message(self, spell: Spelling | None = None) -> str:
@@ -233,7 +235,7 @@ class Problem:
         params.setdefault("suggestion", "")
         params["opt"] = _Flags(spell)
         text = _format(template, params)
-        where = self.where()
+        where = self.where(spell)
         value = "" if self.value in (None, "") else f"value {_short(self.value)!r}: "
         head = f"{where}: " if where else ""
         return f"{head}{value}{text}"

@@ -400,3 +400,11 @@ def test_services__errors_name_options_by_parameter_never_by_flag(agenda_db):
         assert "--" not in error.paragraph(), error.paragraph()
         assert any(isinstance(v, (Option, Options)) for p in error.problems for v in p.params.values())
     assert "give exactly one of country, opportunity or mission (got none)" in errors[0].paragraph()
+
+
+def test_partners_add__bad_values__columns_named_as_the_commands_flags(agenda_db):
+    result = run_cli("partners", "add", "--name", "Gifu Carbon Lab", "--country", "JP", "--kind", "factory",
+                     "--contact-email", "not-an-address", db=agenda_db)
+    assert result.exit_code == ValidationError.exit_code
+    text = " ".join(result.stderr.split())
+    assert "column '--kind': value 'factory'" in text and "column '--contact-email'" in text

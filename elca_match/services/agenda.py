@@ -183,8 +183,7 @@ def _one_row(columns: list[str], values: dict[str, Any]) -> Table:
 
 
 def _as_options(problems):
-    return [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
-            for p in problems]
+    return [dataclasses.replace(p, file=None, row=None, column=p.column and Option(p.column)) for p in problems]
 
 
 def _now() -> str:
