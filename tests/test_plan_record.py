@@ -75,6 +75,25 @@ def test_forget__erases_the_member_from_every_saved_plan(db):  # noqa: F811
     assert saved[-1].params["lock"] == [] and locked not in json.dumps(saved[-1].plan)
 
 
+def test_forget__a_plan_that_placed_the_member__total_fit_and_cluster_seats_recounted(db):  # noqa: F811
+    from elca_match.store import plans as plans_store
+
+    made = plan_json(db)
+    gone = made["assignments"][0]
+    conn = open_db(db)
+    plans_store.forget(conn, gone["member"])
+    saved = plans_store.get_plan(conn, made["plan_id"])
+    listed = {p["id"]: p for p in plans_store.list_plans(conn)}[made["plan_id"]]
+    conn.conn.close()
+    left = [a for a in made["assignments"] if a["member"] != gone["member"]]
+    assert saved.plan["objective"] == pytest.approx(sum(a["score"] for a in left))
+    assert listed["objective"] == pytest.approx(made["objective"] - sum(
+        a["score"] for a in made["assignments"] if a["member"] == gone["member"]))
+    assert saved.plan["cluster_seats"][gone["cluster"]] == made["cluster_seats"][gone["cluster"]] - sum(
+        a["member"] == gone["member"] for a in made["assignments"])
+    assert any("erased" in note and f"--from {made['plan_id']}" in note for note in saved.plan["notes"])
+
+
 def cli(db, *args):
     result = CliRunner().invoke(app, ["--db", str(db), *map(str, args)], env={"COLUMNS": "200"})
     return result
