@@ -61,7 +61,6 @@ KNOWN = {
     ("store/outcomes.py", "outcomes"): "the outcome record dataclasses live in outcomes/model.py",
     ("store/partners.py", "outcomes"): "PartnerOrg, an outcome record dataclass",
     ("store/partners.py", "partners"): "the Partner record dataclass lives in partners/records.py",
-    ("cli/report.py", "outcomes"): "the report's document builders live in outcomes/",
 }
 
 UI_LIBRARIES = {"typer", "rich", "click"}
