@@ -21,7 +21,7 @@ from ..agenda.files import MissionInfo, Participant, check_availability, check_r
 from ..agenda.model import hhmm
 from ..errors import (InfeasibleError, NotFoundError, Problem, StateError, UsageError, ValidationError,
                       did_you_mean)
-from ..outcomes.model import Meeting, Outcomes, Party
+from ..records.outcomes import Meeting, Outcomes, Party
 from ..store import agenda as store
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
