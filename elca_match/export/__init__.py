@@ -106,6 +106,17 @@ def write_binary(document: Document, fmt: str, stream: IO[bytes]) -> None:
     stream.write(buffer.getvalue())
 
 
+def save_workbook(workbook: Any, target: str | os.PathLike[str] | IO[bytes]) -> None:
+    """Save a workbook laid out elsewhere (the report template's) to a file, atomically, or to a binary stream."""
+    if hasattr(target, "write"):
+        buffer = io.BytesIO()  # a zip needs to seek; a pipe cannot
+        workbook.save(buffer)
+        target.write(buffer.getvalue())
+        target.flush()
+        return
+    _atomic(Path(target), workbook.save)
+
+
 def _device(path: Path) -> bool:
     """True for an existing target that is not a regular file (a terminal, /dev/null, a named pipe)."""
     try:

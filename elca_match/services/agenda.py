@@ -21,7 +21,7 @@ from ..agenda.files import MissionInfo, Participant, check_availability, check_r
 from ..agenda.model import hhmm
 from ..errors import (InfeasibleError, NotFoundError, Option, Problem, StateError, UsageError, ValidationError,
                       did_you_mean)
-from ..outcomes.model import Meeting, Outcomes, Party
+from ..records.outcomes import Meeting, Outcomes, Party
 from ..store import agenda as store
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
@@ -290,7 +290,7 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
         return {}
     from ..matching import FeatureSpace, contributions
     from ..profiles.model import ExplainGroup
-    from .rank import build_profiles
+    from .rank import build_profiles, concept_labels
 
     build = build_profiles(members, [_partner_record(p) for p in partners])
     space = FeatureSpace.from_names(build.feature_names)
@@ -298,7 +298,8 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
     pairs = [(i, j) for i in range(len(members)) for j in range(len(partners))]
     found = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
                           opp_trl=build.opportunity_trl, groups=groups,
-                          why_terms=int(build.settings.get("why_terms", 3)))
+                          why_terms=int(build.settings.get("why_terms", 3)),
+                          labels=concept_labels(build.settings, "en"), implied=build.settings.get("implied") or {})
     keys = build.member_keys
     return {(keys[c.member], partners[c.opportunity].id): (min(1.0, max(0.0, c.score)), c.breakdown, c.why)
             for c in found}

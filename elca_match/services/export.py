@@ -9,6 +9,7 @@ details pass through the one consent filter (:func:`elca_match.export.release_co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -413,8 +414,9 @@ _WHY_SOURCE = re.compile(r"(?P<source>[A-Z][A-Z0-9_.-]*: )(?P<rest>.*)")
 def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
     """A ranking's "why" for readers: choice codes as the questionnaire's labels, countries and phrases in ``lang``.
 
-    ``production; cfrp; market JP`` -> ``Production of parts; CFRP; market Japan``. Free-text
-    terms (after ``text:``) stay as they are.
+    ``production; cfrp; market JP`` -> ``Production of parts; CFRP; market Japan``. After
+    ``text:``, thesaurus concepts named by their English label (as plans and agendas store
+    them) are named in ``lang``; other words stay as they are.
     """
     parts = []
     for part in why.split("; ") if why else []:
@@ -428,13 +430,22 @@ def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
             parts.append(lead + phrase(key, lang, level=trl["level"], band=trl["band"]))
             continue
         if prefix == "text: ":
-            terms = body
+            terms = body if lang == "en" else ", ".join(_concept_in(lang).get(t, t) for t in body.split(", "))
         elif prefix == "market ":
             terms = ", ".join(_country(c, lang) for c in body.split(", "))
         else:
             terms = ", ".join(_choice_label(t, lang, questionnaire) for t in body.split(", "))
         parts.append(lead + (phrase(_WHY_PREFIXES[prefix], lang) if prefix else "") + terms)
     return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _concept_in(lang: str) -> dict[str, str]:
+    """A thesaurus concept's English label -> its label in ``lang``."""
+    from ..profiles.model import load_model
+
+    glossary = load_model().glossary
+    return {glossary.label(code, "en"): glossary.label(code, lang) for code in glossary.concepts}
 
 
 def _choice_label(code: str, lang: str, questionnaire: Questionnaire) -> str:

@@ -19,9 +19,10 @@ from pathlib import Path
 from ..errors import Option, Options, UsageError, ValidationError, did_you_mean
 from ..outcomes import agreements, indicators, reader
 from ..outcomes.action import Action, load_action, month_bounds
-from ..outcomes.model import LISTS, Directory, MemberRef, Outcomes, Party
+from ..outcomes.model import Directory, MemberRef
 from ..outcomes.vocabulary import RECORD_KINDS, codes, lookup
 from ..questionnaire import Questionnaire, load_questionnaire
+from ..records.outcomes import LISTS, Outcomes, Party
 from ..store import catalogue as missions_store
 from ..store import session, survey, transaction
 from ..store import outcomes as store
