@@ -169,10 +169,10 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
         raise UsageError.of("option_out_of_range", value=f"{min_score:g}", option=Option("min_score"),
                             allowed="a score between 0 and 1")
     if by not in BY:
-        raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
-                            allowed=", ".join(BY))
+        raise UsageError.of("option_unknown_value", what="view", option=Option("by"), value=by,
+                            suggestion=did_you_mean(closest(by, BY)), allowed=", ".join(BY))
     if lang not in READER_LANGUAGES:
-        raise UsageError.of("unknown_name", what="--lang language", value=lang,
+        raise UsageError.of("option_unknown_value", what="language", option=Option("lang"), value=lang,
                             suggestion=did_you_mean(closest(lang, READER_LANGUAGES)), allowed=", ".join(READER_LANGUAGES))
     countries: list[str] | None = None
     for text in (country, region):
