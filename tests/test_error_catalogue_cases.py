@@ -408,3 +408,17 @@ def test_partners_add__bad_values__columns_named_as_the_commands_flags(agenda_db
     assert result.exit_code == ValidationError.exit_code
     text = " ".join(result.stderr.split())
     assert "column '--kind': value 'factory'" in text and "column '--contact-email'" in text
+
+
+def test_outcomes_add__bad_value__the_record_names_its_column_the_command_its_flag(agenda_db):
+    from elca_match.outcomes import check_record
+    from elca_match.outcomes.model import Directory
+
+    checked = check_record("dissemination", {"id": "DS-1", "date": "2027-01-01", "kind": "fax", "name": "x"},
+                           Directory(), load_questionnaire())
+    assert [(p.code, p.column) for p in checked.problems] == [("unknown_choice", "kind")]
+    assert isinstance(checked.problems[0].column, Option)
+    result = run_cli("outcomes", "add", "dissemination", "--date", "2027-01-01", "--channel", "fax", "--name", "x",
+                     db=agenda_db)
+    assert result.exit_code == ValidationError.exit_code
+    assert "column '--channel': value 'fax'" in " ".join(result.stderr.split())
