@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "file_empty": "the file is empty; export the responses again.",
     "file_is_folder": "this is a folder, not a file; name the export files inside it (e.g. folder/*.xlsx).",
     "file_several_sheets": "the sheet holds the same columns as sheet {first!r}, so the answers are split over several sheets and only one would be read; put all answers on one sheet or save each sheet as its own file.",
+    "files_rejected": "{files} rejected, nothing was stored: {count} invalid answers (fix them, or pass {opt[skip_invalid]} to store the valid rows and set the others aside).",
     "file_header_only": "the file has a header row but no rows under it; add the rows (a survey export: export the responses again, with the answers).",
     "file_binary": "the file is not a CSV or XLSX table ({detail}); export it from the survey tool as CSV or XLSX.",
     "file_broken_xlsx": "the file looks like an Excel workbook but cannot be opened ({detail}); open it in Excel and save it again as .xlsx.",
@@ -276,6 +277,7 @@ class ElcaError(Exception):
 
     exit_code = 1
     spell: Spelling | None = None  # how options are named, once the command line has said (respell)
+    head: Problem | None = None  # what the whole error says before its problems, when it is not the first one
 
     def __init__(self, message: str = "", problems: list[Problem] | None = None):
         self.problems: list[Problem] = list(problems or [])
@@ -290,13 +292,21 @@ class ElcaError(Exception):
         problem = Problem(code, params=kwargs, **fields)
         return cls(problem.message(), [problem])
 
+    @classmethod
+    def headed(cls, head: Problem, problems: list[Problem]) -> "ElcaError":
+        """The error whose paragraph starts with ``head`` (a catalogue entry), then lists ``problems``."""
+        error = cls(head.message(), problems)
+        error.head = head
+        return error
+
     def respell(self, spell: Spelling) -> "ElcaError":
         """Name options as ``spell`` does from now on (the command line: its flags); the first caller wins."""
         if self.spell is None:
-            derived = bool(self.problems) and str(self) == self.problems[0].message()
+            said = self.head or (self.problems[0] if self.problems and str(self) == self.problems[0].message()
+                                 else None)
             self.spell = spell
-            if derived:
-                self.args = (self.problems[0].message(spell),)
+            if said is not None:
+                self.args = (said.message(spell),)
         return self
 
     def paragraph(self, limit: int = 20) -> str:

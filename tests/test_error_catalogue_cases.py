@@ -422,3 +422,16 @@ def test_outcomes_add__bad_value__the_record_names_its_column_the_command_its_fl
                      db=agenda_db)
     assert result.exit_code == ValidationError.exit_code
     assert "column '--channel': value 'fax'" in " ".join(result.stderr.split())
+
+
+def test_ingest__invalid_answers__files_rejected_head_names_the_flag_only_on_the_command_line(tmp_path):
+    row = next(survey_rows(1))
+    path = write_survey(tmp_path / "bad.csv", [{**row, "trl": "12"}])
+    with pytest.raises(ValidationError) as raised:
+        ingest_files(tmp_path / "lib.db", [path])
+    assert raised.value.head.code == "files_rejected" and "--" not in raised.value.paragraph()
+    assert "or pass skip_invalid to store the valid rows" in str(raised.value)
+    result = run_cli("ingest", path, db=tmp_path / "cli.db")
+    assert result.exit_code == ValidationError.exit_code
+    assert ("Error: bad.csv rejected, nothing was stored: 1 invalid answers (fix them, or pass --skip-invalid to "
+            "store the valid rows and set the others aside).") in " ".join(result.stderr.split())

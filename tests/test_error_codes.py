@@ -47,8 +47,6 @@ def test_error_codes__each_named_by_a_test(code):
 PACKAGE = TESTS.parent / "elca_match"
 # A flag typed as such (--top), outside backticks: backticks quote a command line to run, which may name flags.
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
-# Flags the library still writes into an error, as (file, flag): a list that may only shrink.
-KNOWN_FLAGS = {("services/ingest.py", "--skip-invalid")}
 
 
 def _makes_an_error(call: ast.Call) -> bool:
@@ -74,9 +72,7 @@ def _flags_in_library_errors() -> set[tuple[str, str]]:
 
 def test_library_errors__name_options_never_flags():
     """Flags are the command line's to add (errors.Option, ``{opt[name]}``); the library names parameters."""
-    found = _flags_in_library_errors()
-    assert found <= KNOWN_FLAGS, f"flags written into library errors: {sorted(found - KNOWN_FLAGS)}"
-    assert KNOWN_FLAGS <= found, f"no longer written, remove from KNOWN_FLAGS: {sorted(KNOWN_FLAGS - found)}"
+    assert _flags_in_library_errors() == set()
 
 
 def test_catalogue__templates_name_options_by_placeholder():
