@@ -23,14 +23,14 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-import networkx as nx
 import numpy as np
 
 from ..errors import InfeasibleError, NotFoundError, Problem, UsageError, did_you_mean
 from ..text import closest
 from . import explain
 from .certificate import dual_bound
-from .flow import FlowResult, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow, solve_pruned
+from .flow import (FlowResult, Infeasible, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow,
+                   solve_pruned)
 from . import model
 from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
 from .rules import MemberTable, MissionRules, Test, load_rules
@@ -104,7 +104,7 @@ def make_plan(
             prob.kept = _most_kept(prob, res, keep, prune)
             res, fixed_weight = _residual(prob)
         flow = solve_pruned(res, prune=prune)
-    except nx.NetworkXUnfeasible:
+    except Infeasible:
         raise _minimum_error(prob, res) from None
     plan = _assemble(prob, res, flow, fixed_weight)
     return plan if keep is None else replace(plan, changes=tuple(_changes(prob, plan, keep)))
@@ -354,7 +354,7 @@ def _feasible(prob: Instance, minimum: int) -> bool:
     pm, pj = kept_pairs(res, cand)
     try:
         min_cost_flow(res, pm, pj)
-    except nx.NetworkXUnfeasible:
+    except Infeasible:
         return False
     return True
 
@@ -377,7 +377,7 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
     locked = {(prob.members[i].key, prob.missions[j].id) for i, j in prob.required} & prob.params.lock
 
     objective_units = fixed_weight + flow.objective
-    bound_units = fixed_weight + dual_bound(res, flow.pair_member, flow.pair_mission)
+    bound_units = fixed_weight + dual_bound(res, flow.pair_member, flow.pair_mission, flow.chosen)
     gap_units = max(0.0, bound_units - objective_units)
     n_assigned = int(assigned.sum())
     optimal = gap_units <= GAP_TOLERANCE * SCALE * max(1, n_assigned) + 1
@@ -387,8 +387,8 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
         dual_bound=bound_units / SCALE,
         gap=gap_units / SCALE,
         optimal=bool(optimal),
-        method=("min-cost flow (networkx network simplex) on the best candidates per cluster and mission; "
-                "LP dual bound (HiGHS) checked on every candidate pair"),
+        method=("min-cost flow (OR-Tools) on the best candidates per cluster and mission; "
+                "LP dual bound from the flow's node potentials, checked on every candidate pair"),
         candidate_pairs=candidate_pairs,
         solved_pairs=int(len(flow.pair_member)),
         rounds=flow.rounds,
