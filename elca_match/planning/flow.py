@@ -71,7 +71,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.graph.python import max_flow, min_cost_flow as ortools_flow
+from ortools.graph.python import min_cost_flow as ortools_flow
 
 
 class Infeasible(Exception):
@@ -324,6 +324,8 @@ def cluster_capacity(res: Residual, c: int, cand: Candidates | None = None) -> i
         return 0
     for i in sorted(members):
         tails.append(source), heads.append(2 + m + i), capacity.append(int(res.member_limit[i]))
+    from ortools.graph.python import max_flow  # only to explain a failure: not worth loading on every plan
+
     solver = max_flow.SimpleMaxFlow()
     solver.add_arcs_with_capacity(np.array(tails, np.int32), np.array(heads, np.int32), np.array(capacity, np.int64))
     if solver.solve(source, sink) != solver.OPTIMAL:
