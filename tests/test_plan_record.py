@@ -265,3 +265,16 @@ def test_replan__excluding_a_locked_member__drops_its_lock(db):  # noqa: F811
     assert a["member"] not in {m for m, _ in pairs(replan)} and "lock" not in replan["params"]
     assert [(c["member"], c["reason"]) for c in replan["changes"] if c["change"] == "leaves"] == [
         (a["member"], "excluded")]
+
+
+def test_plan__why_names_shared_text_concepts_by_label_not_code(db):  # noqa: F811
+    from elca_match.profiles.model import load_model
+
+    glossary = load_model().glossary
+    texts = [a["why"].split("text: ", 1)[1] for a in plan_json(db)["assignments"] if "text: " in a["why"]]
+    assert texts, "no assignment shares free text with its mission"
+    named = [term for text in texts for term in text.split("; ")[0].split(", ")]
+    codes = {code for code in glossary.concepts if glossary.label(code, "en") != code}  # body_panel, not aluminium
+    assert not [t for t in named if t in codes]
+    english = {glossary.label(code, "en") for code in codes}
+    assert any(t in english for t in named), named

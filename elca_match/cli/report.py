@@ -63,8 +63,7 @@ def indicators(
     names = _tables(table)
     if _wants_xlsx(fmt, out):
         if out is None:
-            raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (or --out - for standard "
-                                                     "output)")
+            raise UsageError.of("xlsx_needs_file", alternative=" (or --out - for standard output)")
         from .. import export
 
         if not is_stdout(out):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..catalogue.fields import Checked, Column, RowReader, check_rows
-from ..errors import Problem
+from ..errors import Option, Problem
 from ..questionnaire import Questionnaire
 from ..records.partners import Partner
 from ..tabular import Row, SourceInfo, Table
@@ -83,7 +83,7 @@ def partner_from_values(values: dict[str, str], questionnaire: Questionnaire, st
     header = list(FIELDS)
     table = Table(SourceInfo("", "", "", "csv"), header, [Row(2, [str(values.get(n) or "") for n in header])])
     checked = check_partners(table, questionnaire, stored)
-    checked.problems = [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
+    checked.problems = [dataclasses.replace(p, file=None, row=None, column=p.column and Option(p.column))
                         for p in checked.problems]
     return checked
 

@@ -19,7 +19,7 @@ from typing import Any
 from ..agenda import Instance, Placement, Request, Session, Window, schedule
 from ..agenda.files import MissionInfo, Participant, check_availability, check_requests, check_sessions
 from ..agenda.model import hhmm
-from ..errors import (InfeasibleError, NotFoundError, Problem, StateError, UsageError, ValidationError,
+from ..errors import (InfeasibleError, NotFoundError, Option, Problem, StateError, UsageError, ValidationError,
                       did_you_mean)
 from ..records.outcomes import Meeting, Outcomes, Party
 from ..store import agenda as store
@@ -183,8 +183,7 @@ def _one_row(columns: list[str], values: dict[str, Any]) -> Table:
 
 
 def _as_options(problems):
-    return [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
-            for p in problems]
+    return [dataclasses.replace(p, file=None, row=None, column=p.column and Option(p.column)) for p in problems]
 
 
 def _now() -> str:
@@ -229,7 +228,7 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
             missions, _, _ = _directory(db, plan_id)
             if what == "availability":
                 if not mission:
-                    raise UsageError.of("bad_option", detail="an availability file needs --mission M")
+                    raise UsageError.of("option_required", what="an availability file", option=Option("mission"))
                 info = _mission(missions, mission)
                 checked = check_availability(table, info)
             else:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import markets
-from ..errors import NotFoundError, UsageError, did_you_mean
+from ..errors import NotFoundError, Option, Options, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
@@ -127,16 +127,15 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
     """
     questionnaire = questionnaire or load_questionnaire()
     lang = check_lang(lang, questionnaire)
-    given = [name for name, value in (("--country", country), ("--opportunity", opportunity),
-                                      ("--mission", mission)) if value]
+    given = [name for name, value in (("country", country), ("opportunity", opportunity), ("mission", mission))
+             if value]
     if len(given) != 1:
-        raise UsageError.of("bad_option", detail="give exactly one of --country, --opportunity or --mission"
-                            + (f" (got {' and '.join(given)})" if given else ""))
+        raise UsageError.of("options_exactly_one", options=Options(["country", "opportunity", "mission"]),
+                            got=Options(given, "and") if given else "none")
     if top is not None and top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     if plan_id is not None and not mission:
-        raise UsageError.of("bad_option", detail="--plan chooses the saved plan a --mission shortlist comes from; "
-                            "add --mission, or drop --plan")
+        raise UsageError.of("option_needs", option=Option("plan_id"), needed=Option("mission"))
     if mission:
         return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
@@ -162,7 +161,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     lang = check_lang(lang, questionnaire)
     top = DEFAULT_TOP if top is None else top
     if top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     members = _members(db_path)
     # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
     query = resolve_query(country=country, top=top, lang=lang, questionnaire=questionnaire)
