@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from elca_match.errors import DefinitionError
 from elca_match.profiles import load_model
 from elca_match.profiles.glossary import ANY, words
 from elca_match.profiles.labels import LABELS_FOLDER, concept_label, display_labels, label_files
@@ -88,6 +89,13 @@ def test_concept_label__display_label_else_the_first_term(glossary):
     assert concept_label(glossary, "no_such_concept", "de") == "no_such_concept"
 
 
+def test_display_labels__a_file_that_is_not_code_to_label_is_named_in_the_error(tmp_path):
+    (tmp_path / "de.yaml").write_text('fender: "Kotflügel"\ntailgate:\n', encoding="utf-8")
+    with pytest.raises(DefinitionError, match="de.yaml: expected a mapping of concept codes to non-empty labels"):
+        display_labels("de", tmp_path)
+    assert display_labels("xx", tmp_path) == {}  # a language without a file shows the first terms
+
+
 # --- the thesaurus loader and the model's content hash ------------------------------------------------------
 
 @pytest.fixture
@@ -106,7 +114,7 @@ def test_label_files__not_read_as_concepts_but_part_of_the_content_hash(model_co
                       encoding="utf-8")
     after = model_fingerprint(QUESTIONNAIRE, model_copy)
     assert after[0] == before[0] and after[1] != before[1]  # stored builds carrying labels are rebuilt
-    assert display_labels("de", labels)["fender"] == "Kotflügel (Pkw)"  # an edited file is read again
+    assert display_labels("de", labels)["fender"] == "Kotflügel (Pkw)"
 
 
 # --- what readers see -----------------------------------------------------------------------------------------
