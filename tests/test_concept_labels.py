@@ -126,6 +126,15 @@ def test_why_labels__stored_english_concept_labels_read_in_the_readers_language(
     assert why_labels(why, "en", QUESTIONNAIRE).endswith("text: wing rib, tailgate, unknown word")
 
 
+@pytest.mark.parametrize("lang", LABELLED)
+def test_why_labels__a_why_already_in_the_readers_language_stays_as_it_is(glossary, lang):
+    """Shortlists rank in ``lang`` and then pass the why through why_labels: no label of ``lang`` may be
+    the English label of another concept, or it would be renamed a second time."""
+    names = list(display_labels(lang).values())
+    why = "text: " + ", ".join(names)
+    assert why_labels(why, lang, QUESTIONNAIRE).split(": ", 1)[1].split(", ") == names
+
+
 @pytest.fixture(scope="module")
 def ranked_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("labels") / "elca.db"
