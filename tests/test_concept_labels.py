@@ -48,7 +48,7 @@ def test_labels__one_clean_line_each(lang):
 
 
 def _same_word(a: str, b: str) -> bool:
-    """The same word up to an inflection ending of at most two letters (plancha/planches, hybrydowe/-a)."""
+    """The same word up to an ending of at most two letters (planche/planches, przekładkowa/-owe)."""
     common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     return a == b or (common >= 4 and common >= max(len(a), len(b)) - 2)
 
