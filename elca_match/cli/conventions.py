@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +21,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
 
 from ..errors import ElcaError, Spelling, UsageError
+from .coercion import quick_coercion
 
 # Options whose value is a list (services split it on commas): a repeated flag joins the values.
 LIST_OPTIONS = frozenset({"country", "region", "opportunity", "sector", "stage", "cluster", "org_type"})
@@ -148,6 +151,12 @@ def _on(setter: Any) -> Any:
 
 def shared_flags(tables: bool) -> list[Any]:
     """Fresh ``--quiet`` (and, for commands that print tables, ``--wide``) options for one command."""
+    return [copy.copy(param) for param in _flag_templates() if tables or param.name != "wide"]
+
+
+@functools.cache
+def _flag_templates() -> tuple[Any, ...]:
+    # built once per process: building a typer command per command of the tree was a tenth of start-up
     from .context import set_quiet, set_wide
 
     flags = typer.Typer(add_completion=False)
@@ -160,11 +169,11 @@ def shared_flags(tables: bool) -> list[Any]:
     ) -> None:
         """The shared flags."""
 
-    params = [p for p in typer.main.get_command(flags).params if tables or p.name != "wide"]
+    params = typer.main.get_command(flags).params
     for param in params:
         param.expose_value = False
         param.callback = _on(set_quiet if param.name == "quiet" else set_wide)
-    return params
+    return tuple(params)
 
 
 class ElcaCommand(TyperCommand):
@@ -176,10 +185,12 @@ class ElcaCommand(TyperCommand):
         tables = any(p.name == "fmt" for p in params)
         params += [flag for flag in shared_flags(tables) if not taken & set(flag.opts)]
         super().__init__(*args, params=params, **kwargs)
+        quick_coercion(self.params)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _hide_flag_metavars(params)
+        quick_coercion(params)  # --help, added here
         return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -203,10 +214,12 @@ class ElcaGroup(TyperGroup):
             taken = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
             params += [flag for flag in shared_flags(True) if not taken & set(flag.opts)]
         super().__init__(*args, params=params, **kwargs)
+        quick_coercion(self.params)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _hide_flag_metavars(params)
+        quick_coercion(params)  # --help, added here
         return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:

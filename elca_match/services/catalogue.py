@@ -9,7 +9,7 @@ identical ones left alone (so re-importing the same file writes nothing).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,6 +247,20 @@ def citation_note(db_path: Path, today: dt.date | None = None) -> str | None:
         check = check_catalogue(db_path, today)
     except StateError:
         return None
+    return _citation_line(check)
+
+
+def citation_note_for(opportunities: Sequence[Opportunity], missions: Sequence[Mission],
+                      today: dt.date | None = None) -> str | None:
+    """:func:`citation_note` from records the caller has already read (no second database session)."""
+    if not opportunities:
+        return None
+    today = today or dt.date.today()
+    return _citation_line(CatalogueCheck(today.isoformat(), len(opportunities),
+                                         catalogue_warnings(opportunities, missions, today)))
+
+
+def _citation_line(check: CatalogueCheck) -> str | None:
     if not check.warnings:
         return None
     expired = sorted({w.opportunity for w in check.warnings if w.kind == "expired"})

@@ -441,11 +441,12 @@ def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _concept_in(lang: str) -> dict[str, str]:
-    """A thesaurus concept's English label -> its label in ``lang``."""
+    """A thesaurus concept's English label (as stored in plan and agenda whys) -> its display label in ``lang``."""
+    from ..profiles.labels import concept_label
     from ..profiles.model import load_model
 
     glossary = load_model().glossary
-    return {glossary.label(code, "en"): glossary.label(code, lang) for code in glossary.concepts}
+    return {glossary.label(code, "en"): concept_label(glossary, code, lang) for code in glossary.concepts}
 
 
 def _choice_label(code: str, lang: str, questionnaire: Questionnaire) -> str:

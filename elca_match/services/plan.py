@@ -34,7 +34,7 @@ from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record, required
-from .catalogue import citation_note
+from .catalogue import citation_note_for
 from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
@@ -142,11 +142,15 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
             if adopt and plans_store.record_id(db) != plan_id:
                 plans_store.adopt(db, plan_id, now)
             saved = plans_store.get_plan(db, plan_id)
+        if reused:
+            # show what is kept: a plan saved by an earlier version may have chosen differently among
+            # plans of equal total fit
+            plan = Plan.from_dict(saved.plan)
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
                       # the stored plan's profiles: a reused plan was made from them, not from this run's
                       countries=_country_names(missions), profiles=saved.meta.get("profiles", ""), seconds=seconds,
                       status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
-                      catalogue_note=citation_note(db_path))
+                      catalogue_note=citation_note_for(opportunities, missions))
 
 
 def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
