@@ -6,6 +6,8 @@ column), what (value, what is allowed, the closest match) and what to do. The CL
 prints them in exactly one place; library code never prints.
 
 Rows are counted as the user sees them: the header is row 1, the first answer row 2.
+A command-line option is named by its parameter (:class:`Option`, ``{opt[name]}`` in a
+template); only the CLI spells it as a flag, when the error leaves a command (``respell``).
 """
 
 from __future__ import annotations
