@@ -79,3 +79,17 @@ def test_catalogue__templates_name_options_by_placeholder():
     """A template names an option as {opt[name]} or an {option} parameter, never as a typed flag."""
     typed = {code: FLAG.findall(re.sub(r"`[^`]*`", "", text)) for code, text in MESSAGES.items()}
     assert {code: flags for code, flags in typed.items() if flags} == {}
+
+
+def test_catalogue__every_option_a_template_names_is_one_the_command_line_has():
+    from elca_match.cli import _command
+    from elca_match.cli.conventions import ALIASES
+
+    params: set[str] = set()
+    commands = [_command()]
+    while commands:
+        command = commands.pop()
+        params |= {p.name for p in command.params}
+        commands += list(getattr(command, "commands", {}).values())
+    named = {(code, name) for code, text in MESSAGES.items() for name in re.findall(r"\{opt\[(\w+)\]\}", text)}
+    assert named and {(code, name) for code, name in named if ALIASES.get(name, name) not in params} == set()
