@@ -126,7 +126,6 @@ def _date_option(value: str | None, flag: str):
     import datetime as dt
 
     from ..errors import UsageError
-
     from ..text import parse_day
 
     if value is None:
