@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import os
 import random
@@ -96,6 +97,12 @@ def pytest_collection_modifyitems(config, items):
         # @given keeps the settings it runs with here (its @settings, else the profile's default)
         stated = test._hypothesis_internal_use_settings
         test._hypothesis_internal_use_settings = settings(stated, max_examples=fast_loop_examples(stated.max_examples))
+
+
+def pytest_collection_finish(session):
+    """Move everything collection built (modules, test items, their syntax trees) out of the garbage
+    collector's sight: it lives to the end of the run, and full collections would walk it again and again."""
+    gc.freeze()
 
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
