@@ -34,10 +34,10 @@ RAM_TEMP_MIN_FREE = 2 * 1024 ** 3
 def ram_temp_root() -> str | None:
     """A folder in RAM for the tests' temporary files, when the machine has one with room to spare.
 
-    Nearly every test opens and closes SQLite databases, and closing one in WAL mode checkpoints
-    it with an fsync: about 25 ms on this machine's disk, more than half of the fast loop's wall
-    time, and nothing on a RAM file system. Durability against power loss is not what any test
-    checks (a killed process's writes are kept in either place)."""
+    Closing a SQLite database that a command wrote checkpoints it with an fsync: about 20 ms on
+    this machine's disk (a few seconds of the fast loop's wall time), nothing on a RAM file system.
+    Durability against power loss is not what any test checks (a killed process's writes are kept
+    in either place)."""
     root = Path("/dev/shm")
     try:
         stats = os.statvfs(root)
