@@ -337,15 +337,17 @@ def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire 
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         _, model_hash = model_fingerprint(questionnaire)
-        stored = _stored_build(db, inputs_key(survey_store.members_digest(db), opportunities, model_hash),
-                               opportunities)
+        digest = survey_store.members_digest(db)
+        stored = None if digest is None else _stored_build(db, inputs_key(digest, opportunities, model_hash),
+                                                           opportunities)
         if stored is not None:
             build, members = stored
             info = _info(build, rebuilt=False)
         else:
             members, digest = survey_store.current_members_and_digest(db)
             build, info = ensure_profiles(db, questionnaire, members, opportunities)
-            _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
+            if digest is not None:
+                _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
     return build, info, members, [m for m in members if _member_wanted(m, query)], selected
 
 
