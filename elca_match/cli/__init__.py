@@ -129,7 +129,7 @@ def run(args: list[str]) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `elca-match` alone: the help, as before
             exc.show()
             return 0
-        _error(UsageError.of("bad_option", detail=usage_message(exc)))
+        _error(UsageError.of("command_line", **usage_message(exc)))
         return 2
     except ElcaError as exc:
         _error(exc)

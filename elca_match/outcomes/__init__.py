@@ -7,27 +7,13 @@ out. Storage is in :mod:`elca_match.store.outcomes`, use cases in
 :mod:`elca_match.services.outcomes`.
 """
 
-import importlib
-from typing import Any
-
-# Each name from the module that defines it, imported on first use: the store imports
-# ``outcomes.model`` for its records, and importing this package must not cost every command
-# the indicators and the reader.
-_WHERE = {"IndicatorReport": "indicators", "Targets": "indicators", "compute_report": "indicators",
-          "load_targets": "indicators", "Case": "model", "Directory": "model", "Event": "model",
-          "MemberRef": "model", "Meeting": "model", "Outcomes": "model", "Party": "model", "PartnerOrg": "model",
-          "COLUMNS": "reader", "CheckedOutcomes": "reader", "check_outcomes": "reader", "check_record": "reader"}
+from ..records.outcomes import Case, Event, Meeting, Outcomes, PartnerOrg, Party
+from .indicators import IndicatorReport, Targets, compute_report, load_targets
+from .model import Directory, MemberRef
+from .reader import COLUMNS, CheckedOutcomes, check_outcomes, check_record
 
 __all__ = [
     "COLUMNS", "Case", "CheckedOutcomes", "Directory", "Event", "IndicatorReport", "MemberRef", "Meeting",
     "Outcomes", "Party", "PartnerOrg", "Targets", "check_outcomes", "check_record", "compute_report",
     "load_targets",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value
-    return value

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import markets
-from ..errors import NotFoundError, UsageError, did_you_mean
+from ..errors import NotFoundError, Option, UsageError, did_you_mean
 from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
@@ -163,9 +163,10 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
 
     questionnaire = questionnaire or load_questionnaire()
     if top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     if not 0.0 <= min_score <= 1.0:
-        raise UsageError.of("bad_option", detail=f"--min-score is a score between 0 and 1, not {min_score:g}")
+        raise UsageError.of("option_out_of_range", value=f"{min_score:g}", option=Option("min_score"),
+                            allowed="a score between 0 and 1")
     if by not in BY:
         raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
                             allowed=", ".join(BY))

@@ -12,15 +12,13 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlite_utils
 
-from ..outcomes.model import PartnerOrg
+from ..records.outcomes import PartnerOrg
+from ..records.partners import Partner
 from . import erasure
-
-if TYPE_CHECKING:
-    from ..partners.records import Partner
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS partners (
@@ -46,8 +44,7 @@ CREATE TABLE IF NOT EXISTS partners (
 );
 CREATE INDEX IF NOT EXISTS partners_country ON partners(country);
 """
-# partners.records (and the catalogue checks it imports) loads when a partner is read or written,
-# not with every command that opens the database
+FIELDS = tuple(Partner.__dataclass_fields__)
 _LISTS = {"sectors", "value_chain_stages", "materials", "technologies", "languages"}
 ORG_FIELDS = ("id", "name", "country", "kind", "description")
 
@@ -62,8 +59,7 @@ def fold_outcome_orgs(conn: sqlite3.Connection) -> None:
 
 def save(db: sqlite_utils.Database, partners: Sequence[Partner], sources: dict[str, str], recorded_at: str) -> None:
     """Insert partners, replacing stored ones with the same id (call inside a transaction)."""
-    fields = _fields()
-    _upsert(db, fields, [[encode(getattr(p, f)) for f in fields] + [sources.get(p.id, ""), recorded_at]
+    _upsert(db, FIELDS, [[encode(getattr(p, f)) for f in FIELDS] + [sources.get(p.id, ""), recorded_at]
                          for p in partners])
 
 
@@ -89,16 +85,8 @@ def encode(value: Any) -> Any:
     return value
 
 
-def _fields() -> tuple[str, ...]:
-    from ..partners.records import Partner
-
-    return tuple(Partner.__dataclass_fields__)
-
-
 def _decode(row: dict[str, Any]) -> Partner:
-    from ..partners.records import Partner
-
-    values = {f: row[f] for f in _fields()}
+    values = {f: row[f] for f in FIELDS}
     for name in _LISTS:
         values[name] = tuple(json.loads(values[name]))
     values["consent"] = bool(values["consent"])
