@@ -355,17 +355,19 @@ def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire 
 def _stored_build(db: Any, key: str, opportunities: Sequence[Opportunity]
                   ) -> tuple[ProfileBuild, list[MemberHead]] | None:
     build = profile_store.load_by_inputs(db, key, dense_max_cells=DENSE_MAX_CELLS)
-    if build is None or not build.member_keys or len(build.member_heads) != len(build.member_keys) \
+    if build is None or not build.member_keys or len(build.member_heads) != len(MemberHead._fields) - 1 \
+            or any(len(column) != len(build.member_keys) for column in build.member_heads) \
             or build.opportunity_ids != [o.id for o in opportunities]:
         return None
-    return build, [MemberHead(key, *head) for key, head in zip(build.member_keys, build.member_heads)]
+    return build, list(map(MemberHead, build.member_keys, *build.member_heads))
 
 
 def _remember_inputs(db: Any, build: ProfileBuild, members: Sequence[Any], key: str) -> None:
     """Record the inputs' digest and the members' heads on the stored build, for the next ranking."""
-    if build.id is None or build.inputs_key == key or build.member_keys != [m.org_key for m in members]:
+    if build.id is None or build.member_keys != [m.org_key for m in members]:
         return
-    heads = [[m.name, m.cluster, m.country, m.org_type, bool(m.consent)] for m in members]
+    heads = [[m.name for m in members], [m.cluster for m in members], [m.country for m in members],
+             [m.org_type for m in members], [bool(m.consent) for m in members]]
     if profile_store.remember_inputs(db, build.id, key, heads):
         build.inputs_key, build.member_heads = key, heads
 
