@@ -121,10 +121,8 @@ def _ingest_files(db_path: Path, paths: list[Path], *, skip_invalid: bool, dry_r
         analysed.append(item)
     if problems:
         files = ", ".join(sorted({p.file for p in problems if p.file}))
-        raise ValidationError(
-            f"{files} rejected, nothing was stored: {len(problems)} invalid answers "
-            f"(fix them, or pass --skip-invalid to store the valid rows and set the others aside).",
-            problems)
+        raise ValidationError.headed(Problem("files_rejected", params={"files": files, "count": len(problems)}),
+                                     problems)
     if dry_run:
         return IngestResult([_dry_result(a) for a in analysed], str(db_path), dry_run=True)
     with session(db_path) as opened:
@@ -218,7 +216,7 @@ def _attach_submissions(db, item: _Analysed, raw_ids: list[int], result: FileRes
             if record["org_id"]:
                 by_id[record["org_id"]] = key
             by_name[valid.name_key] = key
-    survey.upsert_organisations(db, [{k: v for k, v in r.items() if k != "submitted_at"} for r in touched.values()])
+    survey.upsert_organisations(db, list(touched.values()))  # their submitted_at is left out there
     survey.insert_submissions(db, new_rows)
     # after the insert: an organisation answering twice in one file supersedes a row of this file
     survey.mark_superseded(db, superseded_ids)
