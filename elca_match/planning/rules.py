@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, count
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +76,13 @@ class MemberTable:
             return self._columns[name]
         if key not in self._masks:
             if name in ("cluster", "key", "consent"):
-                values = [getattr(m, name) for m in self.members]
+                values = list(map(attrgetter(name), self.members))
             elif name == "sectors":
-                values = [m.sectors or m.attributes.get("sectors") for m in self.members]
+                values = list(map(attrgetter("sectors"), self.members))
+                if not all(values):  # members without their own sectors may carry them as an attribute
+                    values = [v or m.attributes.get("sectors") for v, m in zip(values, self.members)]
             else:
-                values = [m.attributes.get(name) for m in self.members]
+                values = list(map(methodcaller("get", name), map(attrgetter("attributes"), self.members)))
             self._masks[key] = values  # type: ignore[assignment]
         return self._masks[key]  # type: ignore[return-value]
 
