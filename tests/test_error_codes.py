@@ -10,15 +10,6 @@ import pytest
 from elca_match.errors import MESSAGES, ErrorCode, Problem, UsageError
 
 TESTS = Path(__file__).parent
-# Codes no test names yet: the backlog, which may only shrink (a code leaves it once a test names it).
-UNTESTED = {
-    "agenda_bad_breaks", "agenda_bad_time", "agenda_capacity", "agenda_day_outside", "agenda_lock_unavailable",
-    "agenda_no_schedule", "agenda_no_slots", "agenda_self_request", "agenda_sessions_overlap", "agenda_time_order",
-    "agenda_unknown_participant", "ambiguous", "check_failed", "columns_ignored", "control_characters",
-    "data_changed", "db_damaged", "db_unreadable", "definition_invalid",
-    "disk_full", "empty_database", "file_is_folder", "file_several_sheets", "file_unreadable", "os_refused",
-    "partner_duplicate", "plan_discard_record", "unknown_adapter",
-}
 
 
 def test_error_codes__one_per_message():
@@ -46,12 +37,6 @@ def _named_by_a_test(code: str) -> bool:
 
 @pytest.mark.parametrize("code", list(ErrorCode))
 def test_error_codes__each_named_by_a_test(code):
-    """A test names each code (asserting the problem it raises), except the listed backlog."""
-    if code in UNTESTED:
-        assert not _named_by_a_test(code), f"{code} is tested now: remove it from UNTESTED"
-    else:
-        assert _named_by_a_test(code), f"no test names the error code {code!r}: add one that raises it"
+    """A test names each code (asserting the problem it raises)."""
+    assert _named_by_a_test(code), f"no test names the error code {code!r}: add one that raises it"
 
-
-def test_error_codes__backlog_names_only_real_codes():
-    assert UNTESTED <= set(MESSAGES)

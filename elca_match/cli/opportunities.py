@@ -132,7 +132,7 @@ def _date_option(value: str | None, flag: str):
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise UsageError.of("bad_option", detail=f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
+        raise UsageError.of("option_not_a_date", option=flag, given=value) from None
 
 
 def _trl(record: Opportunity) -> str:

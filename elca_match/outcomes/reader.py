@@ -24,11 +24,12 @@ from ..errors import Problem, did_you_mean
 from ..partners.records import close_duplicate
 from ..questionnaire import Questionnaire
 from ..records import Mission
+from ..records.outcomes import (LISTS, WP3_EVENT_KINDS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination,
+                                Event, Meeting, Outcomes, PartnerOrg, Partnership, Party, Status)
 from ..tabular import Row, SourceInfo, Table
 from ..text import closest, fold, split_multi
 from . import vocabulary as v
-from .model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Directory, Dissemination, Event, Meeting,
-                    Outcomes, Partnership, Party, PartnerOrg, Status)
+from .model import Directory
 
 COLUMNS = (
     Column("record", required=True), Column("id", required=True), Column("name"), Column("date"),
@@ -192,7 +193,7 @@ class _Builder:
         mission = self._mission(cells)
         kind = _term(cells, "kind", v.EVENT_KINDS, required=True) or ""
         # A European event of work package 3 may take place anywhere, a third country or not.
-        wp3 = kind in v.WP3_EVENT_KINDS
+        wp3 = kind in WP3_EVENT_KINDS
         countries = self._countries(cells, third_only=not wp3)
         if not countries and not cells.raw("country") and not wp3:
             if mission:

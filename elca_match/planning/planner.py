@@ -26,7 +26,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from ..errors import InfeasibleError, NotFoundError, Problem, UsageError, did_you_mean
+from ..errors import InfeasibleError, NotFoundError, Option, Problem, UsageError, did_you_mean
 from ..text import closest
 from . import explain
 from .certificate import dual_bound
@@ -114,16 +114,16 @@ def make_plan(
 def _check_params(p: PlanParams) -> None:
     problems = []
     if p.max_per_member < 1:
-        problems.append(("--max-per-member must be 1 or more", p.max_per_member))
+        problems.append(("max_per_member", "1 or more", p.max_per_member))
     if not 0 < p.cluster_max_share <= 1:
-        problems.append(("--cluster-max-share must be above 0 and at most 1 (a share of the seats)",
-                         p.cluster_max_share))
+        problems.append(("cluster_max_share", "above 0 and at most 1 (a share of the seats)", p.cluster_max_share))
     if p.cluster_min_seats < 0:
-        problems.append(("--cluster-min-seats must be 0 or more", p.cluster_min_seats))
+        problems.append(("cluster_min_seats", "0 or more", p.cluster_min_seats))
     if p.waitlist_size < 0:
-        problems.append(("--waitlist must be 0 or more", p.waitlist_size))
+        problems.append(("waitlist_size", "0 or more", p.waitlist_size))
     if problems:
-        raise UsageError("", [Problem("bad_option", value=v, params={"detail": d}) for d, v in problems])
+        raise UsageError("", [Problem("option_out_of_range", value=v, params={"option": Option(o), "allowed": a})
+                              for o, a, v in problems])
 
 
 def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules) -> Instance:

@@ -12,7 +12,7 @@ known term in any language (one edit: ``pantografo`` -> pantograph).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,6 +294,43 @@ class Glossary:
                     for code in codes:
                         found.extend(self.expand(code))
         return found, used
+
+    def match_from(self, lang: str, keys: Mapping[int, tuple[str, ...]], ids: Sequence[int],
+                   candidates: Iterable[int], ends: Iterable[int]) -> list[tuple[int, int, str]]:
+        """:meth:`find_keys`'s greedy longest terms over many texts' words at once: (start, words, concept).
+
+        ``ids`` numbers every word occurrence of the texts laid end to end and ``keys`` gives
+        each number's match keys; ``candidates`` are the increasing positions where a term may
+        start (a key among the tries' first words), ``ends[k]`` where candidate k's text ends.
+        """
+        tries, _ = self._tries_of(lang)
+        first = self._memo.setdefault(("first", lang), {})
+        walks = self._memo.setdefault(("walks", lang), {})
+        depth = self._depth()
+        out = []
+        covered = 0
+        for i, end in zip(candidates, ends):
+            if i < covered:  # inside the term found before
+                continue
+            word = keys[ids[i]]
+            alone = first.get(word)
+            if alone is None:
+                alone = first[word] = _alone(tries, word)
+            best = alone[0]
+            if alone[1]:
+                window = tuple(keys[w] for w in ids[i:min(i + depth, end)])
+                if window in walks:
+                    best = walks[window]
+                else:
+                    for trie in tries:
+                        hit = _walk(trie, window, 0)
+                        if hit is not None and (best is None or hit[0] > best[0]):
+                            best = hit
+                    walks[window] = best
+            if best is not None:
+                out.append((i, best[0], best[1]))
+                covered = i + best[0]
+        return out
 
     def _tries_of(self, lang: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
         """The tries searched for a text in ``lang`` (its own, English, ``any``) and their first words."""

@@ -27,15 +27,16 @@ no feature score exactly 0.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .analysis import Analysis, TextAnalyser
+from .analysis import TextAnalyser
+from .batch import TextBatch, analyse_batch
 from .lemmas import save_lemmas
 from .inputs import OPPORTUNITY, ProfileInput
 from .model import TEXT_BLOCK, TRL_BLOCK, MatchModel, load_model
@@ -59,19 +60,19 @@ class Vectoriser(TransformerMixin, BaseEstimator):
     # -- scikit-learn contract -------------------------------------------------
     def fit(self, X: Sequence[ProfileInput], y=None) -> "Vectoriser":
         """Learn the vocabulary of every block and the text IDF from ``X``."""
-        self._fit(X, self._analyse(X, fitting=True))
+        self._fit(X, self._analyse(X, fitting=True), _coded(X))
         return self
 
     def fit_transform(self, X: Sequence[ProfileInput], y=None, **_) -> sp.csr_matrix:
         """Fit on ``X`` and return its rows (analysing each text once)."""
-        analyses = self._analyse(X, fitting=True)
-        self._fit(X, analyses)
-        return self._transform(X, analyses)
+        texts, coded = self._analyse(X, fitting=True), _coded(X)
+        self._fit(X, texts, coded)
+        return self._transform(X, texts, coded)
 
     def transform(self, X: Sequence[ProfileInput]) -> sp.csr_matrix:
         """The CSR matrix of ``X`` (one row per input, columns as ``get_feature_names_out()``)."""
         check_is_fitted(self, "vocabulary_")
-        return self._transform(X, self._analyse(X))
+        return self._transform(X, self._analyse(X), _coded(X))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Column names, ``block=feature`` (``sectors=automotive``, ``trl=7``, ``text=cfrp``)."""
@@ -82,35 +83,29 @@ class Vectoriser(TransformerMixin, BaseEstimator):
     def _model(self) -> MatchModel:
         return self.model if self.model is not None else load_model()
 
-    def _analyse(self, X: Sequence[ProfileInput], fitting: bool = False) -> list[Analysis]:
+    def _analyse(self, X: Sequence[ProfileInput], fitting: bool = False) -> tuple[TextBatch, np.ndarray]:
+        """Each distinct (text, language) of ``X`` analysed once, and which of them each row has."""
         model = self.model_ if not fitting and hasattr(self, "model_") else self._model()
-        analyser = TextAnalyser(model.text, model.glossary)
-        cache: dict[tuple[str, str | None], Analysis] = {}
-        out = []
-        for x in X:
-            key = (x.text, x.lang)
-            hit = cache.get(key)
-            if hit is None:
-                hit = cache[key] = analyser.analyse(x.text, x.lang)
-            out.append(hit)
+        numbering: dict[tuple[str, str | None], int] = {}
+        row_text = np.fromiter((numbering.setdefault((x.text, x.lang), len(numbering)) for x in X),
+                               dtype=np.int64, count=len(X))
+        batch = analyse_batch(TextAnalyser(model.text, model.glossary),
+                              [text for text, _ in numbering], [lang for _, lang in numbering])
         save_lemmas()  # the next process's first build reuses them
-        return out
+        return batch, row_text
 
-    def _fit(self, X: Sequence[ProfileInput], analyses: list[Analysis]) -> None:
+    def _fit(self, X: Sequence[ProfileInput], texts: tuple[TextBatch, np.ndarray], coded: dict[str, _Coded]) -> None:
         model = self._model()
-        seen: dict[str, set[str]] = {}
-        for x in X:
-            for block, value in x.blocks.items():
-                if block in (TRL_BLOCK, TEXT_BLOCK):
-                    continue
-                seen.setdefault(block, set()).update(x.features(block))
-        df: Counter[str] = Counter()
-        concepts: set[str] = set()
-        for a in analyses:
-            df.update(set(a.concepts) | set(a.lemmas))
-            concepts.update(a.concepts)
-        n_docs = len(analyses)
-        text_terms = sorted(t for t, n in df.items() if n >= model.text.min_df)
+        batch, row_text = texts
+        seen = {block: set(codes) for block, (_, codes, _) in coded.items()}
+        # document frequency: the rows whose text has the term (a text shared by rows counts for each)
+        rows_per_text = np.bincount(row_text, minlength=len(batch.langs))
+        df = np.bincount(batch.term, weights=rows_per_text[batch.doc], minlength=len(batch.terms))
+        concepts = {batch.terms[t] for t in np.unique(batch.concept_term).tolist()}
+        n_docs = len(X)
+        min_df = max(model.text.min_df, 1)
+        df_of = {batch.terms[t]: int(df[t]) for t in np.flatnonzero(df >= min_df).tolist()}
+        text_terms = sorted(df_of)
 
         blocks = [b for b in model.blocks if b in seen or b in (TRL_BLOCK, TEXT_BLOCK)]
         blocks += sorted(b for b in seen if b not in blocks)
@@ -128,7 +123,7 @@ class Vectoriser(TransformerMixin, BaseEstimator):
                 names.append(f"{block}{SEPARATOR}{feature}")
                 block_of.append(index)
                 # smooth IDF, as scikit-learn's TfidfTransformer: ln((1 + n) / (1 + df)) + 1
-                idf.append(math.log((1 + n_docs) / (1 + df[feature])) + 1 if block == TEXT_BLOCK else 1.0)
+                idf.append(math.log((1 + n_docs) / (1 + df_of[feature])) + 1 if block == TEXT_BLOCK else 1.0)
         self.model_ = model
         self.model_version_ = model.version
         self.model_hash_ = model.content_hash
@@ -140,79 +135,115 @@ class Vectoriser(TransformerMixin, BaseEstimator):
         self.concepts_ = frozenset(concepts)
         self.block_weights_ = np.array([model.weight(b) for b in blocks])
 
+
     # -- transforming -------------------------------------------------------------
-    def _transform(self, X: Sequence[ProfileInput], analyses: list[Analysis]) -> sp.csr_matrix:
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for x, analysis in zip(X, analyses):
-            row = self._row(x, analysis)
-            for col, value in row:
-                indices.append(col)
-                data.append(value)
-            indptr.append(len(indices))
+    def _transform(self, X: Sequence[ProfileInput], texts: tuple[TextBatch, np.ndarray],
+                   coded: dict[str, _Coded]) -> sp.csr_matrix:
+        """Every block's entries as arrays (row, column, value), then one CSR matrix.
+
+        Each row's sums (norms, totals) add its values in the order the per-row definition
+        lists them (``np.bincount`` adds in array order), so the figures do not depend on
+        how many rows are built together.
+        """
+        n = len(X)
+        opportunity = np.fromiter((x.side == OPPORTUNITY for x in X), dtype=bool, count=n)
+        parts: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []  # (block index, rows, columns, values)
+        columns = self._columns()
+        for index, block in enumerate(self.blocks_):
+            if block == TRL_BLOCK:
+                parts.append((index, *self._trl_entries(X)))
+            elif block == TEXT_BLOCK:
+                parts.append((index, *self._text_entries(*texts, columns[block])))
+            else:
+                parts.append((index, *self._block_entries(block, coded.get(block), columns[block], opportunity, texts)))
+        if opportunity.any():  # an opportunity's blocks weighted by weight(block) / W, W over the blocks it has
+            total = np.zeros(n)
+            for index, rows, _, _ in parts:
+                has = np.zeros(n, dtype=bool)
+                has[rows] = True
+                total = total + np.where(has, self.block_weights_[index], 0.0)
+            scaled = []
+            for index, rows, cols, values in parts:
+                on = opportunity[rows]
+                values = values.copy()
+                values[on] = values[on] * (self.block_weights_[index] / total[rows[on]])
+                scaled.append((index, rows, cols, values))
+            parts = scaled
+        rows = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        values = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0)
+        order = np.lexsort((cols, rows))
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
         matrix = sp.csr_matrix(
-            (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
-            shape=(len(X), len(self.feature_names_)),
+            (values[order].astype(np.float64), cols[order].astype(np.int32), indptr),
+            shape=(n, len(self.feature_names_)),
         )
         matrix.sort_indices()
         return matrix
 
-    def _row(self, x: ProfileInput, analysis: Analysis) -> list[tuple[int, float]]:
-        model = self.model_
-        opportunity = x.side == OPPORTUNITY
-        parts: list[tuple[int, list[tuple[int, float]]]] = []
-        for index, block in enumerate(self.blocks_):
-            if block == TRL_BLOCK:
-                entries = self._trl(x.trl, opportunity)
-            elif block == TEXT_BLOCK:
-                entries = self._text(analysis)
-            else:
-                features = x.features(block)
-                if not opportunity and block in model.text_to_blocks:
-                    features = self._with_text_concepts(block, features, analysis)
-                entries = self._multi(block, features, model.norm(block), opportunity)
-            if entries:
-                parts.append((index, entries))
-        if not opportunity:
-            return [e for _, entries in parts for e in entries]
-        total = sum(self.block_weights_[index] for index, _ in parts)
-        row = []
-        for index, entries in parts:
-            scale = self.block_weights_[index] / total
-            row.extend((col, value * scale) for col, value in entries)
-        return row
+    def _columns(self) -> dict[str, dict[str, int]]:
+        """Block -> feature -> column."""
+        out: dict[str, dict[str, int]] = {block: {} for block in self.blocks_}
+        for col, (name, index) in enumerate(zip(self.feature_names_.tolist(), self.feature_block_.tolist())):
+            block = self.blocks_[index]
+            out[block][name[len(block) + len(SEPARATOR):]] = col
+        return out
 
-    def _with_text_concepts(self, block: str, features: dict[str, float], analysis: Analysis) -> dict[str, float]:
-        """A member's block plus the block's codes its free text names (at the model's lower weight)."""
-        weight = self.model_.text_to_blocks[block]
-        prefix = f"{block}{SEPARATOR}"
-        extra = {c: weight for c in analysis.concepts if c not in features and prefix + c in self.vocabulary_}
-        return {**features, **extra} if extra else features
+    def _block_entries(self, block: str, coded: _Coded | None, columns: dict[str, int], opportunity: np.ndarray,
+                       texts: tuple[TextBatch, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A coded block: a member's codes (plus those its text names, for ``text_to_blocks``), normed."""
+        rows_list, codes, weights = coded or ([], [], [])
+        rows = np.asarray(rows_list, dtype=np.int64)
+        cols = np.fromiter(map(columns.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
+        values = np.asarray(weights, dtype=np.float64)
+        if block in self.model_.text_to_blocks:
+            extra_rows, extra_cols = self._named_in_text(columns, *texts, ~opportunity)
+            if len(extra_rows):  # codes the member ticked keep their own weight
+                width = len(self.feature_names_)
+                known = cols >= 0
+                fresh = ~np.isin(extra_rows * width + extra_cols, rows[known] * width + cols[known])
+                rows = np.concatenate([rows, extra_rows[fresh]])
+                cols = np.concatenate([cols, extra_cols[fresh]])
+                values = np.concatenate([values, np.full(int(fresh.sum()), self.model_.text_to_blocks[block])])
+        n = len(opportunity)
+        if self.model_.norm(block) == "max":
+            # a member has each code fully; an opportunity's codes are a distribution that sums to 1
+            total = np.bincount(rows, weights=values, minlength=n)
+            on = opportunity[rows]
+            values = np.where(on, values / np.where(on, total[rows], 1.0), np.minimum(values, 1.0))
+        else:  # unknown codes still count in the norm: breadth is part of the profile
+            values = values / np.sqrt(np.bincount(rows, weights=values * values, minlength=n))[rows]
+        keep = (cols >= 0) & (values != 0)
+        return rows[keep], cols[keep], values[keep]
 
-    def _multi(self, block: str, features: dict[str, float], norm: str, opportunity: bool) -> list[tuple[int, float]]:
-        if not features:
-            return []
-        if norm == "max":
-            if opportunity:  # a distribution: covering all of it scores 1
-                total = sum(features.values())
-                values = {f: v / total for f, v in features.items()}
-            else:
-                values = {f: min(v, 1.0) for f, v in features.items()}
-        else:  # unknown features still count in the norm: breadth is part of the profile
-            length = math.sqrt(sum(v * v for v in features.values()))
-            values = {f: v / length for f, v in features.items()}
-        vocabulary = self.vocabulary_
-        entries = []
-        for feature, value in values.items():
-            col = vocabulary.get(f"{block}{SEPARATOR}{feature}")
-            if col is not None and value:
-                entries.append((col, value))
-        return entries
+    def _named_in_text(self, columns: dict[str, int], batch: TextBatch, row_text: np.ndarray,
+                       members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of each block code a member's text names as a concept, in the order found."""
+        col_of_term = np.fromiter(map(columns.get, batch.terms, repeat(-1)), dtype=np.int64, count=len(batch.terms))
+        named = col_of_term[batch.concept_term] >= 0
+        rows, items = _gather(batch.concept_doc[named], len(batch.langs), row_text, members)
+        return rows, col_of_term[batch.concept_term[named][items]]
 
-    def _trl(self, band: tuple[int, int] | None, opportunity: bool) -> list[tuple[int, float]]:
-        if band is None:
-            return []
+    def _trl_entries(self, X: Sequence[ProfileInput]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        known: dict[tuple[tuple[int, int], bool], list[tuple[int, float]]] = {}
+        for r, x in enumerate(X):
+            if x.trl is None:
+                continue
+            key = (tuple(x.trl), x.side == OPPORTUNITY)
+            entries = known.get(key)
+            if entries is None:
+                entries = known[key] = self._trl(*key)
+            for col, value in entries:
+                rows.append(r)
+                cols.append(col)
+                values.append(value)
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(values, dtype=np.float64)
+
+    def _trl(self, band: tuple[int, int], opportunity: bool) -> list[tuple[int, float]]:
         levels = self.model_.trl_levels
         low, high = (max(1, min(levels, int(v))) for v in band)
         low, high = min(low, high), max(low, high)
@@ -229,23 +260,57 @@ class Vectoriser(TransformerMixin, BaseEstimator):
                 entries.append((first + level - 1, value))
         return entries
 
-    def _text(self, analysis: Analysis) -> list[tuple[int, float]]:
+    def _text_entries(self, batch: TextBatch, row_text: np.ndarray,
+                      columns: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF of each text, l2-normed, then given to every row that has that text."""
         settings = self.model_.text
-        counts = Counter(analysis.lemmas)
-        counts.update(analysis.concepts)
-        concepts = set(analysis.concepts)
         core = self.model_.glossary.core
-        vocabulary = self.vocabulary_
-        entries = []
-        for term, count in counts.items():
-            col = vocabulary.get(f"{TEXT_BLOCK}{SEPARATOR}{term}")
-            if col is None:
+        col_of_term = np.fromiter(map(columns.get, batch.terms, repeat(-1)), dtype=np.int64, count=len(batch.terms))
+        keep = col_of_term[batch.term] >= 0
+        doc, term, count, concept = batch.doc[keep], batch.term[keep], batch.count[keep], batch.concept[keep]
+        cols = col_of_term[term]
+        if settings.sublinear_tf:  # math.log per distinct count, as the per-row definition computes it
+            table = np.array([0.0] + [1.0 + math.log(c) for c in range(1, int(count.max(initial=0)) + 1)])
+            tf = table[count]
+        else:
+            tf = count.astype(np.float64)
+        # a finer concept counts less than a core one: two texts about wing ribs and fuselage
+        # panels still meet on aerostructures without the finer names pulling them apart
+        factor = np.array([settings.concept_weight * (1.0 if t in core else settings.thesaurus_weight)
+                           for t in batch.terms])
+        tf = np.where(concept, tf * factor[term], tf)
+        values = tf * self.idf_[cols]
+        values = values / np.sqrt(np.bincount(doc, weights=values * values, minlength=len(batch.langs)))[doc]
+        rows, items = _gather(doc, len(batch.langs), row_text, np.ones(len(row_text), dtype=bool))
+        return rows, cols[items], values[items]
+
+
+# A coded block's answers, flat: the row of each code, the code, its weight (each row's codes in its order).
+_Coded = tuple[list[int], list[str], list[float]]
+
+
+def _coded(X: Sequence[ProfileInput]) -> dict[str, _Coded]:
+    """Every coded block's answers over ``X`` (a block some row has, even empty, is listed)."""
+    out: dict[str, _Coded] = {}
+    for r, x in enumerate(X):
+        for block in x.blocks:
+            if block in (TRL_BLOCK, TEXT_BLOCK):
                 continue
-            tf = 1.0 + math.log(count) if settings.sublinear_tf else float(count)
-            if term in concepts:
-                # a finer concept counts less than a core one: two texts about wing ribs and fuselage
-                # panels still meet on aerostructures without the finer names pulling them apart
-                tf *= settings.concept_weight * (1.0 if term in core else settings.thesaurus_weight)
-            entries.append((col, tf * self.idf_[col]))
-        length = math.sqrt(sum(v * v for _, v in entries))
-        return [(col, v / length) for col, v in entries] if length else []
+            features = x.features(block)
+            rows, codes, weights = out.get(block) or out.setdefault(block, ([], [], []))
+            rows.extend(repeat(r, len(features)))
+            codes.extend(features)
+            weights.extend(features.values())
+    return out
+
+
+def _gather(group: np.ndarray, n_groups: int, row_group: np.ndarray,
+            rows_wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For items sorted by ``group``: (row, item) for every wanted row and every item of the row's group."""
+    sizes = np.bincount(group, minlength=n_groups)
+    firsts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    wanted = np.flatnonzero(rows_wanted)
+    per_row = sizes[row_group[wanted]]
+    rows = np.repeat(wanted, per_row)
+    offsets = np.arange(int(per_row.sum()), dtype=np.int64) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return rows, np.repeat(firsts[row_group[wanted]], per_row) + offsets

@@ -17,7 +17,7 @@ from .. import markets
 from ..catalogue import check_missions, check_opportunities
 from ..catalogue.fields import Checked
 from ..catalogue.staleness import CatalogueWarning, catalogue_warnings
-from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
+from ..errors import NotFoundError, Options, StateError, UsageError, ValidationError, did_you_mean
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..records import MISSION_FIELDS, OPPORTUNITY_FIELDS, Mission, Opportunity, Provenance
 from ..resources import builtin_path
@@ -46,13 +46,11 @@ class ImportResult:
 
 def source_path(path: Path | None, builtin: bool, builtin_name: str) -> Path:
     """The file to import: the given one, or the one shipped with the package (exactly one of them)."""
-    if builtin and path is not None:
-        raise UsageError.of("bad_option", detail="give either a FILE or --builtin, not both")
+    if builtin == (path is not None):
+        raise UsageError.of("options_exactly_one", options=Options(["file", "builtin"]),
+                            got=Options(["file", "builtin"], "and") if builtin else "none")
     if builtin:
         return builtin_path(builtin_name)
-    if path is None:
-        raise UsageError.of("bad_option", detail="give a FILE to import, or --builtin for the catalogue shipped "
-                                                 "with elca-match")
     return Path(path)
 
 
