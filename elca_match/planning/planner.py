@@ -36,12 +36,13 @@ from . import model
 from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
 from .rules import MemberTable, MissionRules, Test, load_rules
 
-# Fit is scaled to integers for the network simplex (exact on integers): 1e6 keeps six
+# Fit is scaled to integers for the min-cost flow (exact on integers): 1e6 keeps six
 # decimals of a [0, 1] score, and a usable pair is worth at least 1 so that with
 # --allow-zero-fit filling a seat still beats leaving it empty.
 SCALE = 1_000_000
-# The LP's dual is feasible to about 1e-7 relative; a gap below this (in score units
-# per assignment, plus a floor) is solver noise, not a better plan.
+# The bound is computed in integer units from the flow's potentials, so an optimal plan has
+# gap 0 exactly; the tolerance (score units per assignment, plus a floor) only keeps the
+# verdict robust should the bound ever come from a floating-point LP again.
 GAP_TOLERANCE = 1e-6
 
 
