@@ -6,6 +6,8 @@ column), what (value, what is allowed, the closest match) and what to do. The CL
 prints them in exactly one place; library code never prints.
 
 Rows are counted as the user sees them: the header is row 1, the first answer row 2.
+A command-line option is named by its parameter (:class:`Option`, ``{opt[name]}`` in a
+template); only the CLI spells it as a flag, when the error leaves a command (``respell``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "file_empty": "the file is empty; export the responses again.",
     "file_is_folder": "this is a folder, not a file; name the export files inside it (e.g. folder/*.xlsx).",
     "file_several_sheets": "the sheet holds the same columns as sheet {first!r}, so the answers are split over several sheets and only one would be read; put all answers on one sheet or save each sheet as its own file.",
+    "files_rejected": "{files} rejected, nothing was stored: {count} invalid answers (fix them, or pass {opt[skip_invalid]} to store the valid rows and set the others aside).",
     "file_header_only": "the file has a header row but no rows under it; add the rows (a survey export: export the responses again, with the answers).",
     "file_binary": "the file is not a CSV or XLSX table ({detail}); export it from the survey tool as CSV or XLSX.",
     "file_broken_xlsx": "the file looks like an Excel workbook but cannot be opened ({detail}); open it in Excel and save it again as .xlsx.",
@@ -35,8 +38,8 @@ MESSAGES: dict[str, str] = {
     "cell_too_long": "the cell is {length} characters long, more than the {limit} allowed; shorten it.",
     "missing_column": "the required column is missing (looked for its code and its label in every questionnaire language); add the column or rename the header to {expected}.",
     "duplicate_column": "two columns map to the same question {expected}; keep one of them.",
-    "unknown_column": "the column matches no question{suggestion}; rename it or pass --ignore-unknown-columns.",
-    "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
+    "unknown_column": "the column matches no question{suggestion}; rename it or pass {opt[ignore_unknown_columns]}.",
+    "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with {opt[adapter]} NAME.",
     "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
     "limesurvey_headings": "this LimeSurvey export has question-text headings, but LimeSurvey columns are matched on question codes only; export the responses again with Headings set to 'Question code' (or 'Question code & question text').",
     "file_not_regular": "the path is {detail}, not a regular file, so it is not read; export the responses to a file and name that file.",
@@ -82,6 +85,7 @@ MESSAGES: dict[str, str] = {
     "option_required": "{what} needs {option}; add it.",
     "option_needs": "{option} works only with {needed}; add {needed}, or drop {option}.",
     "option_out_of_range": "{option} must be {allowed}; correct it.",
+    "option_unknown_value": "there is no {what} called {value} for {option}{suggestion}; use one of: {allowed}.",
     "option_not_a_date": "{option} {given!r} is not a date; use YYYY-MM-DD.",
     "option_not_a_day_or_month": "{option} {given}: not a day or a month; write YYYY-MM-DD or YYYY-MM, e.g. 2027-06-30 or 2027-06.",
     "option_order": "{option} {low} is after {other} {high}; swap or correct them.",
@@ -96,9 +100,9 @@ MESSAGES: dict[str, str] = {
     "out_would_replace": "{opt[out]} {out} is {what}; writing there would replace it, so nothing was done; choose another file name.",
     "ics_needs_folder": "{opt[format]} ics writes one .ics file per participant into a folder, and {opt[out]} {out} is not one; name a folder, or add {opt[participant]} NAME to write one .ics file.",
     "data_changed": "the members changed while this command ran (another elca-match ingested or forgot data), so nothing was saved; run it again.",
-    "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
+    "db_exists": "the database {value} already exists; pass {opt[force]} to overwrite it or choose another {opt[db]} path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
-    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another --db.",
+    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another {opt[db]}.",
     "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
     # the disk and the operating system (say what was and was not saved)
@@ -275,6 +279,7 @@ class ElcaError(Exception):
 
     exit_code = 1
     spell: Spelling | None = None  # how options are named, once the command line has said (respell)
+    head: Problem | None = None  # what the whole error says before its problems, when it is not the first one
 
     def __init__(self, message: str = "", problems: list[Problem] | None = None):
         self.problems: list[Problem] = list(problems or [])
@@ -289,13 +294,21 @@ class ElcaError(Exception):
         problem = Problem(code, params=kwargs, **fields)
         return cls(problem.message(), [problem])
 
+    @classmethod
+    def headed(cls, head: Problem, problems: list[Problem]) -> "ElcaError":
+        """The error whose paragraph starts with ``head`` (a catalogue entry), then lists ``problems``."""
+        error = cls(head.message(), problems)
+        error.head = head
+        return error
+
     def respell(self, spell: Spelling) -> "ElcaError":
         """Name options as ``spell`` does from now on (the command line: its flags); the first caller wins."""
         if self.spell is None:
-            derived = bool(self.problems) and str(self) == self.problems[0].message()
+            said = self.head or (self.problems[0] if self.problems and str(self) == self.problems[0].message()
+                                 else None)
             self.spell = spell
-            if derived:
-                self.args = (self.problems[0].message(spell),)
+            if said is not None:
+                self.args = (said.message(spell),)
         return self
 
     def paragraph(self, limit: int = 20) -> str:

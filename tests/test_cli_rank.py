@@ -153,8 +153,9 @@ def test_rank__min_score_and_top(built):
     (["--sector", "aerospase"], UsageError, None),
     (["--cluster", "AMX"], UsageError, None),
     (["--by", "members"], UsageError,
-     Problem("unknown_name", value="members", params={"what": "--by view", "suggestion": did_you_mean("member"),
-                                                      "allowed": "opportunity, member"})),
+     Problem("option_unknown_value", value="members", params={"what": "view", "option": "--by",
+                                                              "suggestion": did_you_mean("member"),
+                                                              "allowed": "opportunity, member"})),
     (["--top", "0"], UsageError, Problem("option_out_of_range", value=0, params={"option": "--top",
                                                                          "allowed": "at least 1"})),
 ])

@@ -408,3 +408,30 @@ def test_partners_add__bad_values__columns_named_as_the_commands_flags(agenda_db
     assert result.exit_code == ValidationError.exit_code
     text = " ".join(result.stderr.split())
     assert "column '--kind': value 'factory'" in text and "column '--contact-email'" in text
+
+
+def test_outcomes_add__bad_value__the_record_names_its_column_the_command_its_flag(agenda_db):
+    from elca_match.outcomes import check_record
+    from elca_match.outcomes.model import Directory
+
+    checked = check_record("dissemination", {"id": "DS-1", "date": "2027-01-01", "kind": "fax", "name": "x"},
+                           Directory(), load_questionnaire())
+    assert [(p.code, p.column) for p in checked.problems] == [("unknown_choice", "kind")]
+    assert isinstance(checked.problems[0].column, Option)
+    result = run_cli("outcomes", "add", "dissemination", "--date", "2027-01-01", "--channel", "fax", "--name", "x",
+                     db=agenda_db)
+    assert result.exit_code == ValidationError.exit_code
+    assert "column '--channel': value 'fax'" in " ".join(result.stderr.split())
+
+
+def test_ingest__invalid_answers__files_rejected_head_names_the_flag_only_on_the_command_line(tmp_path):
+    row = next(survey_rows(1))
+    path = write_survey(tmp_path / "bad.csv", [{**row, "trl": "12"}])
+    with pytest.raises(ValidationError) as raised:
+        ingest_files(tmp_path / "lib.db", [path])
+    assert raised.value.head.code == "files_rejected" and "--" not in raised.value.paragraph()
+    assert "or pass skip_invalid to store the valid rows" in str(raised.value)
+    result = run_cli("ingest", path, db=tmp_path / "cli.db")
+    assert result.exit_code == ValidationError.exit_code
+    assert ("Error: bad.csv rejected, nothing was stored: 1 invalid answers (fix them, or pass --skip-invalid to "
+            "store the valid rows and set the others aside).") in " ".join(result.stderr.split())

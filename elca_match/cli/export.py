@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from ..errors import UsageError, did_you_mean
+from ..services.defaults import TOP
 from ..text import closest
 from .context import Format, check_out, check_suffix, db_path, emit, err_console, format_of
 
@@ -40,7 +41,7 @@ def shortlist(
                                          show_default=False),
     out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen.",
                            callback=check_out),
-    top: int = typer.Option(None, "--top", "-n", help="Organisations per shortlist (default 10; for a mission "
+    top: int = typer.Option(None, "--top", "-n", help=f"Organisations per shortlist (default {TOP}; for a mission "
                             "every assigned member and alternate).", show_default=False),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
@@ -63,7 +64,7 @@ def report(
                                          "taken from --out's suffix when not given.", show_default=False),
     out: Path = typer.Option(None, "--out", "-o", help="File to write (default for html: report-COUNTRY.html in "
                              "the current folder; '-': standard output).", callback=check_out),
-    top: int = typer.Option(10, "--top", "-n", help="Organisations per opportunity in the tables."),
+    top: int = typer.Option(TOP, "--top", "-n", help="Organisations per opportunity in the tables."),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
                                        "organisations that consented to sharing them."),

@@ -26,18 +26,12 @@ def label_files(thesaurus: Path) -> list[Path]:
     return sorted((thesaurus / LABELS_FOLDER).glob("*.yaml"))
 
 
-def display_labels(lang: str, folder: Path | None = None) -> dict[str, str]:
-    """Concept code -> display label in ``lang`` (empty for a language without a label file)."""
-    path = (folder or data_dir("models") / "thesaurus" / LABELS_FOLDER) / f"{lang}.yaml"
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return {}
-    return _read(path, stamp)
-
-
 @functools.lru_cache(maxsize=16)
-def _read(path: Path, stamp: int) -> dict[str, str]:  # keyed by modification time: an edited file is read again
+def display_labels(lang: str, folder: Path | None = None) -> dict[str, str]:
+    """Concept code -> display label in ``lang`` (empty for a language without a label file); read once."""
+    path = (folder or data_dir("models") / "thesaurus" / LABELS_FOLDER) / f"{lang}.yaml"
+    if not path.is_file():
+        return {}
     data = load_yaml(path)
     if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
         raise DefinitionError.of("definition_invalid",

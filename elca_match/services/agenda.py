@@ -316,7 +316,7 @@ def suggest(db_path: Path, mission: str, per_member: int = 5, accept: bool = Fal
         local = [partners[p.ref] for p in info.participants if p.kind == "partner"]
         if not travellers:
             raise StateError.of("empty_database", what=f"member travelling on mission {info.id}",
-                                hint="make a plan with `elca-match plan` (or pass --plan ID)")
+                                hint="make a plan with `elca-match plan`, or choose a saved one with `--plan ID`")
         if not local:
             raise StateError.of("empty_database", what=f"partner in {info.country}",
                                 hint="import them with `elca-match partners import FILE`")

@@ -27,8 +27,8 @@ from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
 from .catalogue import citation_note_for
+from .defaults import TOP
 
-DEFAULT_TOP = 10
 # Profile fields shown as labels in every shortlist row (question code, column title).
 LABEL_COLUMNS = (("sectors", "sectors"), ("value_chain_stages", "value-chain stages"), ("materials", "materials"))
 CLUSTER_FIT_DEPTH = 3  # a cluster's fit for an opportunity: the mean of its this-many best members
@@ -123,7 +123,7 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
 
     A mission's shortlist comes from the plan of record, or the saved plan ``plan_id``.
 
-    ``top`` is the number of organisations per shortlist (default 10 for countries
+    ``top`` is the number of organisations per shortlist (default :data:`~.defaults.TOP` for countries
     and opportunities; every assigned member and alternate for a mission).
     """
     questionnaire = questionnaire or load_questionnaire()
@@ -141,13 +141,12 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
         return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
-    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP, lang=lang,
+    query = resolve_query(country=country, opportunity=opportunity, top=top or TOP, lang=lang,
                           questionnaire=questionnaire)
     result = rank(db_path, query, questionnaire)
     members, note = _members(db_path)
     scope = "country" if country else "opportunity"
-    return _from_ranking(db_path, result, members, scope, top or DEFAULT_TOP, lang, with_contacts, questionnaire,
-                         note)
+    return _from_ranking(db_path, result, members, scope, top or TOP, lang, with_contacts, questionnaire, note)
 
 
 def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "en", with_contacts: bool = False,
@@ -161,7 +160,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
 
     questionnaire = questionnaire or load_questionnaire()
     lang = check_lang(lang, questionnaire)
-    top = DEFAULT_TOP if top is None else top
+    top = TOP if top is None else top
     if top < 1:
         raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     members, note = _members(db_path)

@@ -27,7 +27,7 @@ from ..store import catalogue as missions_store
 from ..store import session, survey, transaction
 from ..store import outcomes as store
 from ..tabular import read_table
-from ..text import closest
+from ..text import closest, parse_day
 
 KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case, steps, dissemination ...
 # Ids given to records added on the command line without --id (steps, milestones and
@@ -35,7 +35,6 @@ KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case, steps, dissemin
 ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-", "dissemination": "DIS-",
              "consortium_meeting": "CM-", "partnership": "PS-", "contact": "CT-"}
 COMMAND_LINE = "command line"
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
 @dataclass
@@ -204,11 +203,9 @@ def parse_date(text: str | None, option: str, last: bool = False) -> str | None:
     month = month_bounds(str(text))
     if month is not None:
         return month[1] if last else month[0]
-    for pattern in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(str(text).strip(), pattern).date().isoformat()
-        except ValueError:
-            continue
+    day = parse_day(str(text))
+    if day is not None:
+        return day
     raise UsageError.of("option_not_a_day_or_month", option=Option(option), given=text)
 
 

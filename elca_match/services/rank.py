@@ -29,6 +29,7 @@ from ..store import survey as survey_store
 from ..store.profiles import ProfileBuild
 from ..text import closest
 from . import required
+from .defaults import TOP
 
 BY = ("opportunity", "member")
 READER_LANGUAGES = ("en", "de", "it", "pl", "fr", "es")
@@ -48,7 +49,7 @@ class RankQuery:
     stages: list[str] | None = None
     clusters: list[str] | None = None
     org_types: list[str] | None = None
-    top: int = 10
+    top: int = TOP
     min_score: float = 0.0
     consented_only: bool = False
     by: str = "opportunity"
@@ -155,7 +156,7 @@ class RankResult:
 
 def resolve_query(*, country: str | None = None, region: str | None = None, opportunity: str | None = None,
                   sector: str | None = None, stage: str | None = None, cluster: str | None = None,
-                  org_type: str | None = None, top: int = 10, min_score: float = 0.0,
+                  org_type: str | None = None, top: int = TOP, min_score: float = 0.0,
                   consented_only: bool = False, by: str = "opportunity", lang: str = "en",
                   questionnaire: Questionnaire | None = None) -> RankQuery:
     """Check and resolve command-line filters (countries and regions in any spelling, codes or labels)."""
@@ -168,10 +169,10 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
         raise UsageError.of("option_out_of_range", value=f"{min_score:g}", option=Option("min_score"),
                             allowed="a score between 0 and 1")
     if by not in BY:
-        raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
-                            allowed=", ".join(BY))
+        raise UsageError.of("option_unknown_value", what="view", option=Option("by"), value=by,
+                            suggestion=did_you_mean(closest(by, BY)), allowed=", ".join(BY))
     if lang not in READER_LANGUAGES:
-        raise UsageError.of("unknown_name", what="--lang language", value=lang,
+        raise UsageError.of("option_unknown_value", what="language", option=Option("lang"), value=lang,
                             suggestion=did_you_mean(closest(lang, READER_LANGUAGES)), allowed=", ".join(READER_LANGUAGES))
     countries: list[str] | None = None
     for text in (country, region):
