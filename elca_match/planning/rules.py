@@ -93,7 +93,7 @@ class MemberTable:
             column = self._values(name)
             if set(map(type, column)) <= _PLAIN_NUMBERS:
                 # ints, floats and None only: numpy converts them in C (None becomes NaN)
-                self._masks[key] = np.array(column, dtype=float).reshape(len(column))
+                self._masks[key] = np.array(column, dtype=float)
             else:
                 self._masks[key] = np.fromiter(map(_as_number, column), dtype=float, count=len(column))
         return self._masks[key]
