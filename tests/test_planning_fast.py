@@ -92,7 +92,8 @@ def _column(kind: str):
         "numbers": st.one_of(st.none(), st.integers(-3, 10), st.floats(-3, 10), st.just(math.nan),
                              st.just(-0.0)),
         "codes": st.one_of(st.none(), codes),
-        "lists": st.one_of(st.none(), lists, lists.map(tuple)),
+        "lists": st.one_of(st.none(), lists, lists.map(tuple),
+                           st.lists(st.one_of(codes, st.integers(0, 3), st.lists(codes, max_size=1)), max_size=2)),
         "mixed": st.one_of(st.none(), st.booleans(), st.integers(0, 9), st.floats(allow_nan=True), codes,
                            st.just("7"), lists, st.lists(st.integers(0, 3), max_size=2)),
     }[kind]

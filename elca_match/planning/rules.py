@@ -107,15 +107,17 @@ class MemberTable:
         key = ("#holders", name)
         if key not in self._masks:
             column = self._values(name)
-            if set(map(type, column)) <= _PLAIN_LISTS:
-                # lists of plain strings: flatten in C, then group the owners by item
-                lists = [v or () for v in column]
+            kinds = set(map(type, column))
+            if kinds <= _PLAIN_LISTS:
+                # lists (of strings, as _group checks): flatten in C, then group the owners by item
+                lists = [v or () for v in column] if type(None) in kinds else column
                 items = list(chain.from_iterable(lists))
-                if set(map(type, items)) <= {str}:
-                    owners = np.repeat(np.arange(len(lists), dtype=np.int64),
-                                       np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
-                    self._masks[key] = _group(items, owners)  # type: ignore[assignment]
-                    return self._masks[key]  # type: ignore[return-value]
+                owners = np.repeat(np.arange(len(lists), dtype=np.int64),
+                                   np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
+                grouped = _group(items, owners)
+                if grouped is not None:
+                    self._masks[key] = grouped  # type: ignore[assignment]
+                    return grouped
             index: dict[str, list[int]] = {}
             for i, value in enumerate(column):
                 for item in _as_set(value):
@@ -147,11 +149,19 @@ _PLAIN_LISTS = {list, tuple, type(None)}
 _EXACT_VALUES = {str, int, type(None)}
 
 
-def _group(items: list[str], owners: np.ndarray) -> dict[str, np.ndarray]:
-    """``items[k]`` is held by member ``owners[k]``: return item -> its holders (ascending, no repeats)."""
+def _group(items: list, owners: np.ndarray) -> dict[str, np.ndarray] | None:
+    """``items[k]`` is held by member ``owners[k]``: return item -> its holders (ascending, no repeats).
+
+    None when an item is not a string (its text, not the item, is what a rule compares).
+    """
     codes: dict[str, int] = {}
     # setdefault hands each new item the running position as its code: no Python loop body
-    ids = np.fromiter(map(codes.setdefault, items, count()), dtype=np.int64, count=len(items))
+    try:
+        ids = np.fromiter(map(codes.setdefault, items, count()), dtype=np.int64, count=len(items))
+    except TypeError:  # an item that is itself a list
+        return None
+    if not all(type(item) is str for item in codes):  # a non-string is never equal to a string: it has its own key
+        return None
     order = np.lexsort((owners, ids))
     ids, owners = ids[order], owners[order]
     keep = np.ones(len(ids), dtype=bool)
