@@ -339,32 +339,36 @@ def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire 
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         _, model_hash = model_fingerprint(questionnaire)
-        stored = _stored_build(db, inputs_key(survey_store.members_digest(db), opportunities, model_hash),
-                               opportunities)
+        digest = survey_store.members_digest(db)
+        stored = None if digest is None else _stored_build(db, inputs_key(digest, opportunities, model_hash),
+                                                           opportunities)
         if stored is not None:
             build, members = stored
             info = _info(build, rebuilt=False)
         else:
             members, digest = survey_store.current_members_and_digest(db)
             build, info = ensure_profiles(db, questionnaire, members, opportunities)
-            _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
+            if digest is not None:
+                _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
     return build, info, members, [m for m in members if _member_wanted(m, query)], selected
 
 
 def _stored_build(db: Any, key: str, opportunities: Sequence[Opportunity]
                   ) -> tuple[ProfileBuild, list[MemberHead]] | None:
     build = profile_store.load_by_inputs(db, key, dense_max_cells=DENSE_MAX_CELLS)
-    if build is None or not build.member_keys or len(build.member_heads) != len(build.member_keys) \
+    if build is None or not build.member_keys or len(build.member_heads) != len(MemberHead._fields) - 1 \
+            or any(len(column) != len(build.member_keys) for column in build.member_heads) \
             or build.opportunity_ids != [o.id for o in opportunities]:
         return None
-    return build, [MemberHead(key, *head) for key, head in zip(build.member_keys, build.member_heads)]
+    return build, list(map(MemberHead, build.member_keys, *build.member_heads))
 
 
 def _remember_inputs(db: Any, build: ProfileBuild, members: Sequence[Any], key: str) -> None:
     """Record the inputs' digest and the members' heads on the stored build, for the next ranking."""
-    if build.id is None or build.inputs_key == key or build.member_keys != [m.org_key for m in members]:
+    if build.id is None or build.member_keys != [m.org_key for m in members]:
         return
-    heads = [[m.name, m.cluster, m.country, m.org_type, bool(m.consent)] for m in members]
+    heads = [[m.name for m in members], [m.cluster for m in members], [m.country for m in members],
+             [m.org_type for m in members], [bool(m.consent) for m in members]]
     if profile_store.remember_inputs(db, build.id, key, heads):
         build.inputs_key, build.member_heads = key, heads
 
