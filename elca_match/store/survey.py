@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ..records.members import MemberIdentity
 from .erasure import FreeText
 
 SCHEMA = """
@@ -102,16 +103,10 @@ FREE_TEXT = (
 )
 
 
-@dataclass
-class Member:
+@dataclass(frozen=True)
+class Member(MemberIdentity):
     """An organisation with its current answers."""
 
-    org_key: str
-    name: str
-    cluster: str
-    country: str
-    org_type: str
-    consent: bool
     answers: dict[str, Any]
     submitted_at: str | None = None
     submission_id: int | None = None
