@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import sqlite3
 import tempfile
 import unicodedata
@@ -147,8 +148,21 @@ def survey_file(draw) -> tuple[bytes, list[dict[str, Any]], dict[str, Any]]:
     return buffer.getvalue().encode(how["encoding"]), expected, how
 
 
+_FOLDERS: list[Path] = []  # each example's folder (hypothesis runs a body many times: no tmp_path per run)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_example_folders():
+    """Remove every example's folder once the module's tests are done (they were left behind before)."""
+    yield
+    for folder in _FOLDERS:
+        shutil.rmtree(folder, ignore_errors=True)
+    _FOLDERS.clear()
+
+
 def _ingest(data: bytes, **options: Any) -> tuple[Path, Any]:
     folder = Path(tempfile.mkdtemp(prefix="elca-prop-"))
+    _FOLDERS.append(folder)
     path = folder / "answers.csv"
     path.write_bytes(data)
     return folder / "elca.db", ingest_files(folder / "elca.db", [path], **options)
