@@ -67,6 +67,12 @@ def _first_mentions(doc: np.ndarray, term: np.ndarray, n_terms: int) -> tuple[np
     return unique // n_terms, unique % n_terms, counts[order]
 
 
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every position of the ranges ``starts[k] .. starts[k] + lengths[k] - 1``."""
+    offsets = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets
+
+
 def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[str | None]) -> TextBatch:
     """Analyse ``texts`` (``langs[i]`` is text i's language, detected when None or unknown), as
     :meth:`TextAnalyser.analyse` would one by one."""
@@ -79,7 +85,6 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     ids = np.fromiter(map(numbering.__getitem__, flat), dtype=np.int64, count=len(flat))
     raw = list(numbering)  # word id -> raw (lower-case) word
     ends = np.cumsum(lengths)
-    starts = ends - lengths
     doc_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
 
     folded = analyser._folded
@@ -87,11 +92,18 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     text_langs = _languages(analyser, langs, tokens, ids, doc_of, split)
 
     terms = _Numbering()
+    expanded: dict[str, list[int]] = {}  # concept -> term ids of it and the concepts it brings
+
+    def expand(code: str) -> list[int]:
+        hit = expanded.get(code)
+        if hit is None:
+            hit = expanded[code] = [terms[c] for c in glossary.expand(code)]
+        return hit
+
     kept_at: list[np.ndarray] = []  # positions of the words kept as lemmas, and their terms
     kept_term: list[np.ndarray] = []
-    found_doc: list[int] = []     # concepts in the order found: terms first, compound/close words after
-    found_term: list[int] = []
-    found_part: list[int] = []
+    # concepts found, (position, group, term) lists: matched terms (group 0) before compound/close words (1)
+    found: list[tuple[np.ndarray, int, list[list[int]]]] = []
     used = np.zeros(len(flat), dtype=bool)
     ids_list = ids.tolist()
     distinct = list(dict.fromkeys(text_langs))
@@ -100,55 +112,58 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
         at = np.flatnonzero(lang_code == code_of_lang) if len(distinct) > 1 else np.arange(len(flat))
         if not len(at):
             continue
-        can_start = np.zeros(len(raw), dtype=bool)
+        alone = np.full(len(raw), -1, dtype=np.int64)  # index into `codes` of the one-word term, or -1
+        longer = np.zeros(len(raw), dtype=bool)         # a longer term may start with the word
         feature = np.full(len(raw), -1, dtype=np.int64)
-        has_extra = np.zeros(len(raw), dtype=bool)
+        extra = np.full(len(raw), -1, dtype=np.int64)   # index into `codes` of the compound/close concepts
+        codes: list[list[int]] = []
         keys: dict[int, tuple[str, ...]] = {}
-        extra: dict[int, tuple[str, ...]] = {}
-        _, roots = glossary._tries_of(lang)
         compound = lang in settings.compound_languages
         for w in np.unique(ids[at]).tolist():
             token, lem, word_keys, feat = analyser._word(raw[w], lang)
             keys[w] = word_keys
-            can_start[w] = not roots.isdisjoint(word_keys)
+            single, longer[w] = glossary.first_word(word_keys, lang)
+            if single is not None:
+                alone[w] = len(codes)
+                codes.append(expand(single))
             if feat is not None:
                 feature[w] = terms[feat]
-            codes = glossary.split_compound(token, lang, settings.compound_min_length) if compound else ()
-            if not codes and settings.fuzzy:
-                codes = glossary.close_spelling(token, lem)
-            if codes:
-                has_extra[w] = True
-                extra[w] = tuple(c for code in codes for c in glossary.expand(code))
+            parts = glossary.split_compound(token, lang, settings.compound_min_length) if compound else ()
+            if not parts and settings.fuzzy:
+                parts = glossary.close_spelling(token, lem)
+            if parts:
+                extra[w] = len(codes)
+                codes.append([t for code in parts for t in expand(code)])
 
-        # greedy longest match, left to right, walked only from the places a term may start
+        # greedy longest match, left to right: walked only from words a longer term may start with;
+        # a word that is a term on its own and starts no longer one matches wherever no term covers it
         token_ids = ids[at]
-        candidates = at[can_start[token_ids]]
-        for start, length, code in glossary.match_from(lang, keys, ids_list, candidates.tolist(),
-                                                         ends[doc_of[candidates]].tolist()):
-            used[start:start + length] = True
-            d = int(doc_of[start])
-            for c in glossary.expand(code):
-                found_doc.append(d)
-                found_term.append(terms[c])
-                found_part.append(0)
-        free = ~used[at]
-        for p in at[free & has_extra[token_ids]].tolist():
-            used[p] = True
-            d = int(doc_of[p])
-            for c in extra[ids_list[p]]:
-                found_doc.append(d)
-                found_term.append(terms[c])
-                found_part.append(1)
+        walk = at[longer[token_ids]]
+        spans = glossary.match_from(lang, keys, ids_list, walk.tolist(), ends[doc_of[walk]].tolist())
+        span_at = np.fromiter((s[0] for s in spans), dtype=np.int64, count=len(spans))
+        span_len = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
+        used[_ranges(span_at, span_len)] = True
+        single_at = at[(alone[token_ids] >= 0) & ~longer[token_ids]]
+        single_at = single_at[~used[single_at]]
+        used[single_at] = True
+        found.append((span_at, 0, [expand(s[2]) for s in spans]))
+        found.append((single_at, 0, [codes[c] for c in alone[ids[single_at]].tolist()]))
+        extra_at = at[~used[at] & (extra[token_ids] >= 0)]
+        used[extra_at] = True
+        found.append((extra_at, 1, [codes[c] for c in extra[ids[extra_at]].tolist()]))
         kept = ~used[at] & (feature[token_ids] >= 0)
         kept_at.append(at[kept])
         kept_term.append(feature[token_ids[kept]])
 
     n_terms = max(len(terms), 1)
-    f_doc = np.asarray(found_doc, dtype=np.int64)
-    f_term = np.asarray(found_term, dtype=np.int64)
-    # concepts: by text, matched terms before compound/close words, each group in the order found
-    order = np.lexsort((np.arange(len(f_doc)), np.asarray(found_part, dtype=np.int64), f_doc))
-    f_doc, f_term = f_doc[order], f_term[order]
+    f_at = np.concatenate([np.repeat(p, list(map(len, t))) for p, _, t in found]) if found else np.zeros(0, np.int64)
+    f_group = np.concatenate([np.full(sum(map(len, t)), g, dtype=np.int64) for _, g, t in found]) \
+        if found else np.zeros(0, np.int64)
+    f_term = np.fromiter(chain.from_iterable(chain.from_iterable(t for _, _, t in found)), dtype=np.int64)
+    # concepts by text: matched terms before compound/close words, each group by position (stable sort
+    # keeps a concept's own order before those it brings)
+    order = np.lexsort((f_at, f_group, doc_of[f_at]))
+    f_doc, f_term = doc_of[f_at[order]], f_term[order]
     c_doc, c_term, _ = _first_mentions(f_doc, f_term, n_terms)
 
     l_at = np.concatenate(kept_at) if kept_at else np.zeros(0, dtype=np.int64)

@@ -295,16 +295,27 @@ class Glossary:
                         found.extend(self.expand(code))
         return found, used
 
+    def first_word(self, keys: tuple[str, ...], lang: str) -> tuple[str | None, bool]:
+        """For a word with match ``keys`` in a ``lang`` text: the one-word term it is (its concept, else
+        None) and whether a longer term may start with it."""
+        memo = self._memo.setdefault(("first-word", lang), {})
+        hit = memo.get(keys)
+        if hit is None:
+            tries, roots = self._tries_of(lang)
+            best, longer = _alone(tries, keys) if not roots.isdisjoint(keys) else (None, False)
+            hit = memo[keys] = (best[1] if best else None, longer)
+        return hit
+
     def match_from(self, lang: str, keys: Mapping[int, tuple[str, ...]], ids: Sequence[int],
                    candidates: Iterable[int], ends: Iterable[int]) -> list[tuple[int, int, str]]:
         """:meth:`find_keys`'s greedy longest terms over many texts' words at once: (start, words, concept).
 
         ``ids`` numbers every word occurrence of the texts laid end to end and ``keys`` gives
-        each number's match keys; ``candidates`` are the increasing positions where a term may
-        start (a key among the tries' first words), ``ends[k]`` where candidate k's text ends.
+        each number's match keys; ``candidates`` are the increasing positions where a term of
+        several words may start (:meth:`first_word`), ``ends[k]`` where candidate k's text ends.
+        Words that are only one-word terms are left to the caller: no longer term can cover them.
         """
         tries, _ = self._tries_of(lang)
-        first = self._memo.setdefault(("first", lang), {})
         walks = self._memo.setdefault(("walks", lang), {})
         depth = self._depth()
         out = []
@@ -312,21 +323,17 @@ class Glossary:
         for i, end in zip(candidates, ends):
             if i < covered:  # inside the term found before
                 continue
-            word = keys[ids[i]]
-            alone = first.get(word)
-            if alone is None:
-                alone = first[word] = _alone(tries, word)
-            best = alone[0]
-            if alone[1]:
-                window = tuple(keys[w] for w in ids[i:min(i + depth, end)])
-                if window in walks:
-                    best = walks[window]
-                else:
-                    for trie in tries:
-                        hit = _walk(trie, window, 0)
-                        if hit is not None and (best is None or hit[0] > best[0]):
-                            best = hit
-                    walks[window] = best
+            window = tuple(keys[w] for w in ids[i:min(i + depth, end)])
+            if window in walks:  # the longest term here depends only on the next few words: texts repeat phrases
+                best = walks[window]
+            else:
+                single = self.first_word(window[0], lang)[0]
+                best = (1, single) if single is not None else None
+                for trie in tries:
+                    hit = _walk(trie, window, 0)
+                    if hit is not None and (best is None or hit[0] > best[0]):
+                        best = hit
+                walks[window] = best
             if best is not None:
                 out.append((i, best[0], best[1]))
                 covered = i + best[0]

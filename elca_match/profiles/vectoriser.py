@@ -27,8 +27,9 @@ no feature score exactly 0.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, compress, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -193,10 +194,8 @@ class Vectoriser(TransformerMixin, BaseEstimator):
     def _block_entries(self, block: str, coded: _Coded | None, columns: dict[str, int], opportunity: np.ndarray,
                        texts: tuple[TextBatch, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A coded block: a member's codes (plus those its text names, for ``text_to_blocks``), normed."""
-        rows_list, codes, weights = coded or ([], [], [])
-        rows = np.asarray(rows_list, dtype=np.int64)
+        rows, codes, values = coded or (np.zeros(0, dtype=np.int64), [], np.zeros(0))
         cols = np.fromiter(map(columns.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
-        values = np.asarray(weights, dtype=np.float64)
         if block in self.model_.text_to_blocks:
             extra_rows, extra_cols = self._named_in_text(columns, *texts, ~opportunity)
             if len(extra_rows):  # codes the member ticked keep their own weight
@@ -286,21 +285,45 @@ class Vectoriser(TransformerMixin, BaseEstimator):
 
 
 # A coded block's answers, flat: the row of each code, the code, its weight (each row's codes in its order).
-_Coded = tuple[list[int], list[str], list[float]]
+_Coded = tuple[np.ndarray, list[str], np.ndarray]
 
 
 def _coded(X: Sequence[ProfileInput]) -> dict[str, _Coded]:
-    """Every coded block's answers over ``X`` (a block some row has, even empty, is listed)."""
+    """Every coded block's answers over ``X``, as :meth:`ProfileInput.features` reads them (a block some
+    row has, even empty, is listed).
+
+    Answers held as ``{code: weight}`` dicts of strings and numbers, the usual shape, are read a
+    block at a time with C loops; anything else row by row through ``features``.
+    """
     out: dict[str, _Coded] = {}
-    for r, x in enumerate(X):
-        for block in x.blocks:
-            if block in (TRL_BLOCK, TEXT_BLOCK):
-                continue
-            features = x.features(block)
-            rows, codes, weights = out.get(block) or out.setdefault(block, ([], [], []))
-            rows.extend(repeat(r, len(features)))
-            codes.extend(features)
-            weights.extend(features.values())
+    answers = [x.blocks if x.blocks.__class__ is dict else dict(x.blocks) for x in X]
+    n = len(X)
+    for block in dict.fromkeys(chain.from_iterable(answers)):
+        if block in (TRL_BLOCK, TEXT_BLOCK):
+            continue
+        values = list(map(dict.get, answers, repeat(block)))
+        is_dict = list(map(operator.is_, map(type, values), repeat(dict)))
+        dicts = list(compress(values, is_dict))
+        codes = list(chain.from_iterable(dicts))
+        weights = list(chain.from_iterable(map(dict.values, dicts)))
+        answered = np.fromiter(map(bool, values), dtype=bool, count=n)
+        plain = np.fromiter(is_dict, dtype=bool, count=n)
+        if not set(map(type, codes)) <= {str} or not set(map(type, weights)) <= {float, int}:
+            plain[:] = False  # codes or weights to convert: every row through `features`
+            dicts, codes, weights = [], [], []
+        rows = np.repeat(np.flatnonzero(plain), np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts)))
+        weight = np.asarray(weights, dtype=np.float64)
+        if not weight.all():  # a zero weight is no answer
+            keep = weight != 0
+            rows, weight, codes = rows[keep], weight[keep], list(compress(codes, keep.tolist()))
+        other = np.flatnonzero(answered & ~plain).tolist()
+        if other:
+            features = [X[r].features(block) for r in other]
+            rows = np.concatenate([rows, np.repeat(np.asarray(other, dtype=np.int64), list(map(len, features)))])
+            codes += chain.from_iterable(features)
+            weight = np.concatenate([weight, np.fromiter(chain.from_iterable(f.values() for f in features),
+                                                         dtype=np.float64)])
+        out[block] = (rows, codes, weight)
     return out
 
 
