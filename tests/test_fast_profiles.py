@@ -23,6 +23,7 @@ from elca_match.demo import generate_cohort
 from elca_match.profiles import OPPORTUNITY, ProfileInput, Vectoriser, load_model, member_inputs, opportunity_inputs
 from elca_match.profiles.analysis import TextAnalyser
 from elca_match.profiles.batch import analyse_batch
+from elca_match.profiles.glossary import Glossary
 from elca_match.profiles.model import TEXT_BLOCK, TRL_BLOCK
 from elca_match.profiles.vectoriser import TRL_FLOOR
 from elca_match.questionnaire import load_questionnaire
@@ -33,9 +34,20 @@ from elca_match.tabular import read_table
 
 # --- the plain reference: one row, one word, one sum at a time ---------------------------------------------
 
+_OWN_GLOSSARY: dict[int, Glossary] = {}
+
+
+def reference_analyser(model) -> TextAnalyser:
+    """An analyser on its own copy of the thesaurus: none of the fast path's per-word memos."""
+    glossary = _OWN_GLOSSARY.get(id(model.glossary))
+    if glossary is None:
+        glossary = _OWN_GLOSSARY[id(model.glossary)] = Glossary.from_json(model.glossary.to_json())
+    return TextAnalyser(model.text, glossary)
+
+
 def reference_build(model, X: list[ProfileInput]) -> tuple[list[str], list[dict[int, float]]]:
     """Column names and, per row, column -> value, following the vectoriser's documented encoding."""
-    analyser = TextAnalyser(model.text, model.glossary)
+    analyser = reference_analyser(model)
     analyses = [analyser.analyse(x.text, x.lang) for x in X]
     seen: dict[str, set[str]] = {}
     for x in X:
@@ -189,7 +201,7 @@ def test_batch_build__equals_the_per_row_reference_on_random_inputs(model, rows)
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(TEXT, st.sampled_from([None, "en", "de", "pl", "fr", "es", "it", "xx"])), max_size=10))
 def test_batch_analysis__each_text_as_analyse_reads_it(model, texts):
-    analyser = TextAnalyser(model.text, model.glossary)
+    analyser = reference_analyser(model)
     batch = analyse_batch(TextAnalyser(model.text, model.glossary), [t for t, _ in texts], [lang for _, lang in texts])
     for i, (text, lang) in enumerate(texts):
         analysis = analyser.analyse(text, lang)

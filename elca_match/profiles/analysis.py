@@ -83,9 +83,14 @@ class TextAnalyser:
         self.glossary = glossary
         self._stop = frozenset().union(*settings.stopwords.values()) if settings.stopwords else frozenset()
         self._known = set(settings.stopwords) | {k for k in glossary.tries if k != ANY}
-        self._folded: dict[str, str] = {}
+        # Per-word memos live with the compiled thesaurus (one per content hash and process), so the
+        # next build with the same settings starts with every word it has already seen.
+        words_key = ("analyser", settings.min_token_length, settings.cognates,
+                     tuple(sorted((lang, tuple(sorted(ws))) for lang, ws in settings.stopwords.items())))
+        self._folded: dict[str, str] = glossary._memo.setdefault("folded", {})
         # (lang, raw word) -> (folded, lemma, match keys, feature or None when not a content word)
-        self._words: dict[tuple[str, str], tuple[str, str, tuple[str, ...], str | None]] = {}
+        self._words: dict[tuple[str, str], tuple[str, str, tuple[str, ...], str | None]] = \
+            glossary._memo.setdefault(words_key, {})
 
     def _tokens(self, text: str, lang: str | None) -> tuple[list[str], str]:
         raw = _RAW_WORD.findall((text or "").lower())

@@ -173,7 +173,7 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     # a Counter of (lemmas..., concepts...) per text: both sequences merged by text, lemmas first
     all_doc = np.concatenate([l_doc, f_doc])
     all_term = np.concatenate([l_term, f_term])
-    merged = np.lexsort((np.arange(len(all_doc)), all_doc))
+    merged = np.argsort(all_doc, kind="stable")  # two runs sorted by text: a merge
     doc, term, count = _first_mentions(all_doc[merged], all_term[merged], n_terms)
     concept = np.isin(doc * n_terms + term, c_doc * n_terms + c_term)
     return TextBatch(text_langs, list(terms), doc, term, count, concept, c_doc, c_term)
