@@ -300,18 +300,22 @@ def _coded(X: Sequence[ProfileInput]) -> dict[str, _Coded]:
         is_dict = list(map(operator.is_, map(type, values), repeat(dict)))
         dicts = list(compress(values, is_dict))
         codes = list(chain.from_iterable(dicts))
-        weights = list(chain.from_iterable(map(dict.values, dicts)))
-        answered = np.fromiter(map(bool, values), dtype=bool, count=n)
-        plain = np.fromiter(is_dict, dtype=bool, count=n)
-        if not set(map(type, codes)) <= {str} or not set(map(type, weights)) <= {float, int}:
-            plain[:] = False  # codes or weights to convert: every row through `features`
-            dicts, codes, weights = [], [], []
-        rows = np.repeat(np.flatnonzero(plain), np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts)))
-        weight = np.asarray(weights, dtype=np.float64)
-        if not weight.all():  # a zero weight is no answer
-            keep = weight != 0
-            rows, weight, codes = rows[keep], weight[keep], list(compress(codes, keep.tolist()))
-        other = np.flatnonzero(answered & ~plain).tolist()
+        try:  # float() of each weight, as `features` reads it; a weight float() refuses goes that way too
+            weight = np.asarray(list(chain.from_iterable(map(dict.values, dicts))), dtype=np.float64)
+            plain = set(map(type, codes)) <= {str}
+        except (TypeError, ValueError):
+            plain = False
+        if plain:
+            rows = np.repeat(np.flatnonzero(np.fromiter(is_dict, dtype=bool, count=n)),
+                             np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts)))
+            if not weight.all():  # a zero weight is no answer
+                keep = weight != 0
+                rows, weight, codes = rows[keep], weight[keep], list(compress(codes, keep.tolist()))
+            other = [r for r, v in enumerate(values) if v and v.__class__ is not dict] \
+                if len(dicts) + values.count(None) < n else []
+        else:  # codes or weights to convert: every row through `features`
+            rows, codes, weight = np.zeros(0, dtype=np.int64), [], np.zeros(0)
+            other = [r for r, v in enumerate(values) if v]
         if other:
             features = [X[r].features(block) for r in other]
             rows = np.concatenate([rows, np.repeat(np.asarray(other, dtype=np.int64), list(map(len, features)))])
