@@ -6,11 +6,14 @@ column), what (value, what is allowed, the closest match) and what to do. The CL
 prints them in exactly one place; library code never prints.
 
 Rows are counted as the user sees them: the header is row 1, the first answer row 2.
+A command-line option is named by its parameter (:class:`Option`, ``{opt[name]}`` in a
+template); only the CLI spells it as a flag, when the error leaves a command (``respell``).
 """
 
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -23,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "file_empty": "the file is empty; export the responses again.",
     "file_is_folder": "this is a folder, not a file; name the export files inside it (e.g. folder/*.xlsx).",
     "file_several_sheets": "the sheet holds the same columns as sheet {first!r}, so the answers are split over several sheets and only one would be read; put all answers on one sheet or save each sheet as its own file.",
+    "files_rejected": "{files} rejected, nothing was stored: {count} invalid answers (fix them, or pass {opt[skip_invalid]} to store the valid rows and set the others aside).",
     "file_header_only": "the file has a header row but no rows under it; add the rows (a survey export: export the responses again, with the answers).",
     "file_binary": "the file is not a CSV or XLSX table ({detail}); export it from the survey tool as CSV or XLSX.",
     "file_broken_xlsx": "the file looks like an Excel workbook but cannot be opened ({detail}); open it in Excel and save it again as .xlsx.",
@@ -34,8 +38,8 @@ MESSAGES: dict[str, str] = {
     "cell_too_long": "the cell is {length} characters long, more than the {limit} allowed; shorten it.",
     "missing_column": "the required column is missing (looked for its code and its label in every questionnaire language); add the column or rename the header to {expected}.",
     "duplicate_column": "two columns map to the same question {expected}; keep one of them.",
-    "unknown_column": "the column matches no question{suggestion}; rename it or pass --ignore-unknown-columns.",
-    "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with --adapter NAME.",
+    "unknown_column": "the column matches no question{suggestion}; rename it or pass {opt[ignore_unknown_columns]}.",
+    "no_adapter": "no adapter recognises this file (tried: {tried}); check it is a survey export, or force one with {opt[adapter]} NAME.",
     "unknown_adapter": "there is no adapter with that name{suggestion}; use one of: {allowed}.",
     "limesurvey_headings": "this LimeSurvey export has question-text headings, but LimeSurvey columns are matched on question codes only; export the responses again with Headings set to 'Question code' (or 'Question code & question text').",
     "file_not_regular": "the path is {detail}, not a regular file, so it is not read; export the responses to a file and name that file.",
@@ -73,11 +77,32 @@ MESSAGES: dict[str, str] = {
     "no_opportunities": "no opportunity in the catalogue matches {value}; there are opportunities for {allowed}; list them with `elca-match opportunities list`.",
     "ambiguous": "{value} matches several {what}s ({allowed}); give the id instead.",
     "empty_database": "the database has no {what} yet; {hint}.",
-    "bad_option": "{detail}",
+    # command-line options: each kind of wrong option its own code (never one catch-all)
+    "command_line": "{detail}; see {help} for the options.",
+    "option_repeated": "{option} is given {count} times ({values}) but takes one value; give it once.",
+    "options_conflict": "{option} cannot go with {other}; give one or the other.",
+    "options_exactly_one": "give exactly one of {options} (got {got}).",
+    "option_required": "{what} needs {option}; add it.",
+    "option_needs": "{option} works only with {needed}; add {needed}, or drop {option}.",
+    "option_out_of_range": "{option} must be {allowed}; correct it.",
+    "option_unknown_value": "there is no {what} called {value} for {option}{suggestion}; use one of: {allowed}.",
+    "option_not_a_date": "{option} {given!r} is not a date; use YYYY-MM-DD.",
+    "option_not_a_day_or_month": "{option} {given}: not a day or a month; write YYYY-MM-DD or YYYY-MM, e.g. 2027-06-30 or 2027-06.",
+    "option_order": "{option} {low} is after {other} {high}; swap or correct them.",
+    "no_such_period": "{option} {period} is not a reporting period of the action (1 to {periods}, {months} months each from {start}); choose one of them.",
+    "require_syntax": "{option} takes ORGANISATION@MISSION, e.g. {option} 'Leichtbau Sachsen GmbH@M06'; correct it.",
+    "plan_base_invalid": "{option} takes a saved plan's id (see `elca-match plan list`) or {record} for the plan of record, not {given!r}.",
+    "partner_merge_same": "{keep} and {drop} are the same partner ({id}); name two different partners.",
+    "xlsx_needs_file": "{opt[format]} xlsx needs {opt[out]} FILE.xlsx{alternative}: a workbook cannot go to the screen.",
+    "out_folder_missing": "cannot write {target}: the folder {folder} does not exist; create it or choose another path.",
+    "out_is_folder": "{opt[out]} {out} is a folder; give a file name inside it, such as {example}.",
+    "out_suffix_mismatch": "{opt[out]} {out} names a .{suffix} file but the format is {fmt}; change the file's suffix or {opt[format]}.",
+    "out_would_replace": "{opt[out]} {out} is {what}; writing there would replace it, so nothing was done; choose another file name.",
+    "ics_needs_folder": "{opt[format]} ics writes one .ics file per participant into a folder, and {opt[out]} {out} is not one; name a folder, or add {opt[participant]} NAME to write one .ics file.",
     "data_changed": "the members changed while this command ran (another elca-match ingested or forgot data), so nothing was saved; run it again.",
-    "db_exists": "the database {value} already exists; pass --force to overwrite it or choose another --db path.",
+    "db_exists": "the database {value} already exists; pass {opt[force]} to overwrite it or choose another {opt[db]} path.",
     "db_unreadable": "the database cannot be opened ({detail}); check the path or restore a backup.",
-    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another --db.",
+    "db_too_new": "the database {value} was written by a newer elca-match (schema version {found}; this one knows versions up to {newest}), so it was left untouched; upgrade elca-match or choose another {opt[db]}.",
     "db_schema_differs": "the tables of the database {value} are not the ones this elca-match expects ({detail}); run `elca-match check` to list the differences, then restore a backup.",
     "check_failed": "{detail}",
     # the disk and the operating system (say what was and was not saved)
@@ -99,15 +124,15 @@ MESSAGES: dict[str, str] = {
     "definition_invalid": "{detail}; correct the questionnaire definition.",
     "rules_invalid": "{detail}; correct the mission rules file.",
     # mission planning: which constraint cannot be met, by how much, what to relax
-    "plan_require_excluded": "{value} is both excluded and required; drop its --exclude or its --require.",
-    "plan_require_consent": "{value} has not consented to share its contact data with partners, so it cannot be required on mission {mission}; pass --include-unconsented or drop the --require.",
-    "plan_require_limit": "member limit: {value} is required on {count} missions but --max-per-member is {limit}; raise --max-per-member to {count} or drop {excess} of its --require.",
-    "plan_require_seats": "seats: mission {value} has {count} required members but only {seats} seats; drop {excess} --require for it or add seats in the missions file.",
-    "plan_require_quota": "cluster quota: mission {value} has {count} required members from cluster {cluster} but a cluster may take only {quota} of its {seats} seats (--cluster-max-share {share}); raise --cluster-max-share to {suggested} or drop {excess} of those --require.",
-    "plan_cluster_min_total": "cluster minimum: --cluster-min-seats {minimum} for {clusters} clusters needs {needed} seats but the missions have {seats} (short by {short}); lower --cluster-min-seats to {suggested}.",
-    "plan_cluster_min": "cluster minimum: cluster {cluster} can fill at most {capacity} seats ({detail}) but --cluster-min-seats is {minimum} (short by {short}); lower --cluster-min-seats to {capacity}, or let more of its members qualify (--include-unconsented, --allow-zero-fit, fewer --exclude, a higher --max-per-member or --cluster-max-share).",
+    "plan_require_excluded": "{value} is both excluded and required; drop its {opt[exclude]} or its {opt[require]}.",
+    "plan_require_consent": "{value} has not consented to share its contact data with partners, so it cannot be required on mission {mission}; pass {opt[include_unconsented]} or drop the {opt[require]}.",
+    "plan_require_limit": "member limit: {value} is required on {count} missions but {opt[max_per_member]} is {limit}; raise {opt[max_per_member]} to {count} or drop {excess} of its {opt[require]}.",
+    "plan_require_seats": "seats: mission {value} has {count} required members but only {seats} seats; drop {excess} {opt[require]} for it or add seats in the missions file.",
+    "plan_require_quota": "cluster quota: mission {value} has {count} required members from cluster {cluster} but a cluster may take only {quota} of its {seats} seats ({opt[cluster_max_share]} {share}); raise {opt[cluster_max_share]} to {suggested} or drop {excess} of those {opt[require]}.",
+    "plan_cluster_min_total": "cluster minimum: {opt[cluster_min_seats]} {minimum} for {clusters} clusters needs {needed} seats but the missions have {seats} (short by {short}); lower {opt[cluster_min_seats]} to {suggested}.",
+    "plan_cluster_min": "cluster minimum: cluster {cluster} can fill at most {capacity} seats ({detail}) but {opt[cluster_min_seats]} is {minimum} (short by {short}); lower {opt[cluster_min_seats]} to {capacity}, or let more of its members qualify ({opt[include_unconsented]}, {opt[allow_zero_fit]}, fewer {opt[exclude]}, a higher {opt[max_per_member]} or {opt[cluster_max_share]}).",
     "plan_discard_record": "plan #{value} is the plan of record, so it cannot be discarded; adopt another plan first (`elca-match plan adopt ID`), then discard it.",
-    "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower --cluster-min-seats to {suggested} or raise --cluster-max-share.",
+    "plan_cluster_min_joint": "cluster minimum: each cluster can reach {minimum} seats alone, but not all together, because they compete for the same seats and quotas; lower {opt[cluster_min_seats]} to {suggested} or raise {opt[cluster_max_share]}.",
     # meeting agenda (issue 21): the scheduler's hard constraints and capacity, partners, requests
     "agenda_no_slots": "the mission has no meeting slot (no session, or breaks cover every slot); add a session with `elca-match agenda session` or `elca-match agenda import sessions FILE`.",
     "agenda_sessions_overlap": "two sessions on {value} overlap ({first} and {second}), so a participant could be at two tables at once; merge them into one session or move one.",
@@ -129,6 +154,49 @@ MESSAGES: dict[str, str] = {
 }
 
 
+class Option(str):
+    """A command-line option named by its parameter (``top``, ``max_per_member``), as a message parameter.
+
+    Library code names the value that is wrong, never a flag; the command line spells each
+    Option as its flag (``--top``) when it presents the error (:meth:`ElcaError.respell`).
+    Templates name a fixed option as ``{opt[name]}``.
+    """
+
+
+class Options(tuple):
+    """Several options in one message parameter, read as ``a, b or c`` (or ``a and b``)."""
+
+    def __new__(cls, names: Iterable[str], word: str = "or") -> "Options":
+        made = super().__new__(cls, (Option(n) for n in names))
+        made.word = word
+        return made
+
+
+Spelling = Callable[[str], str]
+
+
+def _neutral(name: str) -> str:
+    return name
+
+
+def _spell(value: Any, spell: Spelling) -> Any:
+    if isinstance(value, Options):
+        names = [spell(n) for n in value]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {value.word} {names[-1]}"
+    return spell(value) if isinstance(value, Option) else value
+
+
+class _Flags(dict):
+    """``{opt[name]}`` in a template: the option as the presenter spells it."""
+
+    def __init__(self, spell: Spelling):
+        super().__init__()
+        self.spell = spell
+
+    def __missing__(self, name: str) -> str:
+        return self.spell(name)
+
+
 # The closed set of error codes: one per catalogue entry, so that a code without a message cannot be raised.
 ErrorCode = StrEnum("ErrorCode", [(code, code) for code in MESSAGES])
 
@@ -148,23 +216,30 @@ class Problem:
         # ValueError for a code the catalogue does not have: a bug, caught where it is made
         object.__setattr__(self, "code", ErrorCode(self.code))
 
-    def where(self) -> str:
+    def where(self, spell: Spelling | None = None) -> str:
+        """File, row and column; a column that is an :class:`Option` (a value typed on the command line) as
+        ``spell`` names it."""
         parts = []
         if self.file:
             parts.append(f"{self.file}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"column {str(_spell(self.column, spell or _neutral))!r}")
         return ", ".join(parts)
 
-    def message(self) -> str:
-        """The problem as one readable sentence: where, the value, then what to do."""
+    def message(self, spell: Spelling | None = None) -> str:
+        """The problem as one readable sentence: where, the value, then what to do.
+
+        ``spell`` names options (the command line: as flags); without it they go by their parameter names.
+        """
         template = MESSAGES[self.code]
-        params = {"value": self.value, **self.params}
+        spell = spell or _neutral
+        params = {key: _spell(value, spell) for key, value in {"value": self.value, **self.params}.items()}
         params.setdefault("suggestion", "")
+        params["opt"] = _Flags(spell)
         text = _format(template, params)
-        where = self.where()
+        where = self.where(spell)
         value = "" if self.value in (None, "") else f"value {_short(self.value)!r}: "
         head = f"{where}: " if where else ""
         return f"{head}{value}{text}"
@@ -203,6 +278,8 @@ class ElcaError(Exception):
     """Base of every error a user can cause; carries its exit code and problems."""
 
     exit_code = 1
+    spell: Spelling | None = None  # how options are named, once the command line has said (respell)
+    head: Problem | None = None  # what the whole error says before its problems, when it is not the first one
 
     def __init__(self, message: str = "", problems: list[Problem] | None = None):
         self.problems: list[Problem] = list(problems or [])
@@ -217,14 +294,31 @@ class ElcaError(Exception):
         problem = Problem(code, params=kwargs, **fields)
         return cls(problem.message(), [problem])
 
+    @classmethod
+    def headed(cls, head: Problem, problems: list[Problem]) -> "ElcaError":
+        """The error whose paragraph starts with ``head`` (a catalogue entry), then lists ``problems``."""
+        error = cls(head.message(), problems)
+        error.head = head
+        return error
+
+    def respell(self, spell: Spelling) -> "ElcaError":
+        """Name options as ``spell`` does from now on (the command line: its flags); the first caller wins."""
+        if self.spell is None:
+            said = self.head or (self.problems[0] if self.problems and str(self) == self.problems[0].message()
+                                 else None)
+            self.spell = spell
+            if said is not None:
+                self.args = (said.message(spell),)
+        return self
+
     def paragraph(self, limit: int = 20) -> str:
         """The whole error as one paragraph, listing up to ``limit`` problems."""
-        head = str(self) if not self.problems or str(self) != self.problems[0].message() else ""
+        head = str(self) if not self.problems or str(self) != self.problems[0].message(self.spell) else ""
         if len(self.problems) == 1:
-            return f"{head} {self.problems[0].message()}".strip()
+            return f"{head} {self.problems[0].message(self.spell)}".strip()
         if not self.problems:
             return head
-        shown = [p.message() for p in self.problems[:limit]]
+        shown = [p.message(self.spell) for p in self.problems[:limit]]
         more = len(self.problems) - limit
         tail = f" ... and {more} more problems." if more > 0 else ""
         listing = " ".join(f"({i}) {m}" for i, m in enumerate(shown, 1))

@@ -63,6 +63,12 @@ def _english_names(country) -> list[str]:
 
 
 @functools.cache
+def _english_names_by_code() -> dict[str, str]:
+    """The English display name of every alpha-2 code (as :func:`_index` names them)."""
+    return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+
+
+@functools.cache
 def _index() -> _Index:
     data = load_yaml(builtin_path("regions.yaml"))
     countries = list(pycountry.countries)
@@ -204,6 +210,10 @@ def country_codes() -> list[str]:
 
 def country_name(code: str, lang: str = "en") -> str:
     """The display name of an alpha-2 code in ``lang`` (en, de, it, pl, fr, es; else English)."""
+    if lang == "en":  # most outputs: no need to build the six-language index for it
+        english = _english_names_by_code().get(str(code).strip().upper())
+        if english is not None:
+            return english
     names = _index().names.get(str(code).strip().upper())
     if names is None:
         raise UsageError.of("unknown_market", value=code, suggestion="", regions=", ".join(_index().region_codes))

@@ -1,7 +1,8 @@
-"""Folding text for comparison (case, accents, space) and closest-match suggestions."""
+"""Folding text for comparison (case, accents, space), closest-match suggestions, and reading dates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -59,3 +60,32 @@ def closest(value: object, options: Iterable[str], cutoff: float = 0.6) -> str |
 def split_multi(cell: str, separator: str = ";") -> list[str]:
     """Split a multi-valued cell, dropping empty parts and surrounding space."""
     return [part.strip() for part in str(cell).split(separator) if part.strip()]
+
+
+# The date and date-time spellings survey tools, spreadsheets and people write, after ISO 8601.
+DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S",
+                "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+                "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+
+
+def parse_datetime(text: str) -> str | None:
+    """A date or date-time in any spelling of :data:`DATE_FORMATS` (or ISO 8601) as ISO text
+    (``2027-06-30 14:05:00``); None if it is not one. The one date parser: files, cells and options."""
+    text = text.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).isoformat(sep=" ", timespec="seconds")
+        except ValueError:
+            continue
+    return None
+
+
+def parse_day(text: str) -> str | None:
+    """The calendar day of a date or date-time (see :func:`parse_datetime`) as ``YYYY-MM-DD``; None if none."""
+    parsed = parse_datetime(text)
+    return parsed[:10] if parsed else None

@@ -120,6 +120,39 @@ def cli():
     return run_cli
 
 
+# The database the table commands of test_cli_narrow (and the modules sharing its fixture) read:
+# the README's own-data walk-through, with an agenda for M06.
+WALKTHROUGH = [
+    ["ingest", FIXTURES / "survey" / "canonical_en.csv", FIXTURES / "outcomes" / "members.csv"],
+    ["opportunities", "import", "--builtin"],
+    ["missions", "import", FIXTURES / "outcomes" / "missions.csv"],
+    ["outcomes", "import", FIXTURES / "outcomes" / "history.csv"],
+    ["partners", "import", FIXTURES / "agenda" / "partners.csv"],
+    ["plan", "--include-unconsented"],
+    ["plan", "--include-unconsented", "--max-per-member", "3", "--require", "Compositi Emilia Srl@M06",
+     "--require", "Leichtbau Sachsen GmbH@M06", "--require", "Plasturgie Alpes SAS@M06"],
+    ["plan", "adopt", "2"],
+    ["agenda", "suggest", "--mission", "M06", "--per-member", "2", "--accept"],
+    ["agenda", "import", "sessions", FIXTURES / "agenda" / "sessions.csv"],
+    ["agenda", "import", "requests", FIXTURES / "agenda" / "requests.csv"],
+    ["agenda", "schedule", "--mission", "M06", "--time-limit", "5"],
+]
+
+
+@pytest.fixture(scope="session")
+def walkthrough_db(tmp_path_factory) -> Path:
+    """The :data:`WALKTHROUGH` database, built once per session through the real command line.
+
+    Read-only for tests: a test (or a module) that writes takes its own copy with ``shutil.copy``.
+    """
+    from elca_match.cli import run
+
+    db = tmp_path_factory.mktemp("walkthrough") / "elca.db"
+    for args in WALKTHROUGH:
+        assert run(["--db", str(db), "-q", *map(str, args)]) == 0, args
+    return db
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A database path in a fresh temporary folder (the file does not exist yet)."""

@@ -320,7 +320,8 @@ def test_unknown_column__cli__exit_code_message_and_database_bytes(cli, db_path,
     result = cli("ingest", bad, db=db_path)
     assert result.exit_code == InputError.exit_code
     assert Problem("unknown_column", file="kobo.csv", row=1, column="d12/Organisation category",
-                   params={"suggestion": did_you_mean("Organisation type")}).message() in " ".join(result.stderr.split())
+                   params={"suggestion": did_you_mean("Organisation type")}).message(
+        lambda option: "--" + option.replace("_", "-")) in " ".join(result.stderr.split())  # options as flags
     assert db_path.read_bytes() == before
 
 

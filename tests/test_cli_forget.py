@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from elca_match.errors import MESSAGES
-from elca_match.outcomes.model import Case, Event, Meeting, Outcomes, Party, PartnerOrg
+from elca_match.records.outcomes import Case, Event, Meeting, Outcomes, PartnerOrg, Party
 from elca_match.services.ingest import ingest_files
 from elca_match.store import erasure, open_db, transaction
 from elca_match.store import outcomes as outcomes_store

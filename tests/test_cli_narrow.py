@@ -78,32 +78,16 @@ TABLE_COMMANDS = {
     "agenda schedule": ["agenda", "schedule", "--mission", "M06", "--time-limit", "5"],
     "agenda show": ["agenda", "show", "--mission", "M06"],
 }
-# The database every command above reads: the README's own-data walk-through, with an agenda for M06.
-SETUP = [
-    ["ingest", FIXTURES / "survey" / "canonical_en.csv", FIXTURES / "outcomes" / "members.csv"],
-    ["opportunities", "import", "--builtin"],
-    ["missions", "import", FIXTURES / "outcomes" / "missions.csv"],
-    ["outcomes", "import", FIXTURES / "outcomes" / "history.csv"],
-    ["partners", "import", FIXTURES / "agenda" / "partners.csv"],
-    ["plan", "--include-unconsented"],
-    ["plan", "--include-unconsented", "--max-per-member", "3", "--require", "Compositi Emilia Srl@M06",
-     "--require", "Leichtbau Sachsen GmbH@M06", "--require", "Plasturgie Alpes SAS@M06"],
-    ["plan", "adopt", "2"],
-    ["agenda", "suggest", "--mission", "M06", "--per-member", "2", "--accept"],
-    ["agenda", "import", "sessions", FIXTURES / "agenda" / "sessions.csv"],
-    ["agenda", "import", "requests", FIXTURES / "agenda" / "requests.csv"],
-    ["agenda", "schedule", "--mission", "M06", "--time-limit", "5"],
-]
 # Commands that write files rather than print tables.
 FILE_COMMANDS = {"export shortlist", "export report", "survey template", "agenda export"}
 BOX = re.compile(r"[│┃┏┓┗┛┡┩└┘┌┐├┤┬┴┼╇╈╋━─┳┻]")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def built(walkthrough_db, tmp_path_factory) -> Path:
+    """This module's copy of the session's walk-through database (a few tests here write to it)."""
     db = tmp_path_factory.mktemp("narrow") / "elca.db"
-    for args in SETUP:
-        assert run(["--db", str(db), "-q", *map(str, args)]) == 0, args
+    shutil.copy(walkthrough_db, db)
     return db
 
 

@@ -179,7 +179,8 @@ def test_plan__cluster_min_seats__every_cluster_travels(db):
 def test_plan__cluster_min_seats_beyond_seats__infeasible_says_by_how_much_and_what_to_relax(db):
     error = failure(db, "--cluster-min-seats", "4", kind=InfeasibleError)
     assert str(error) == Problem("plan_cluster_min_total", params=dict(
-        minimum=4, clusters=3, needed=12, seats=9, short=3, suggested=3)).message()
+        minimum=4, clusters=3, needed=12, seats=9, short=3, suggested=3)).message(error.spell)
+    assert "lower --cluster-min-seats to 3" in str(error)  # spelled as the plan command's flag
 
 
 def test_plan__cluster_min_seats_beyond_one_cluster__names_the_cluster(db):

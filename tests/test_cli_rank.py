@@ -153,9 +153,11 @@ def test_rank__min_score_and_top(built):
     (["--sector", "aerospase"], UsageError, None),
     (["--cluster", "AMX"], UsageError, None),
     (["--by", "members"], UsageError,
-     Problem("unknown_name", value="members", params={"what": "--by view", "suggestion": did_you_mean("member"),
-                                                      "allowed": "opportunity, member"})),
-    (["--top", "0"], UsageError, Problem("bad_option", params={"detail": "--top must be at least 1, not 0"})),
+     Problem("option_unknown_value", value="members", params={"what": "view", "option": "--by",
+                                                              "suggestion": did_you_mean("member"),
+                                                              "allowed": "opportunity, member"})),
+    (["--top", "0"], UsageError, Problem("option_out_of_range", value=0, params={"option": "--top",
+                                                                         "allowed": "at least 1"})),
 ])
 def test_rank__bad_filter__clear_error_with_closest_name(built, args, error, problem):
     exc = fails(built, *args)

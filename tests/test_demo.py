@@ -116,7 +116,8 @@ def test_demo__again_without_force__refused_and_database_unchanged(demo_run):
     before = db_file.read_bytes()
     again = run_cli("demo", cwd=folder)
     assert again.exit_code == StateError.exit_code
-    expected = MESSAGES["db_exists"].format(value=str(Path("demo-out") / "demo.db"))
+    expected = MESSAGES["db_exists"].format(value=str(Path("demo-out") / "demo.db"),
+                                            opt={"force": "--force", "db": "--db"})  # as the command line spells them
     assert f"Error: {expected}" in " ".join(again.stderr.split())
     assert db_file.read_bytes() == before
 

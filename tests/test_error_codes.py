@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,15 +12,6 @@ import pytest
 from elca_match.errors import MESSAGES, ErrorCode, Problem, UsageError
 
 TESTS = Path(__file__).parent
-# Codes no test names yet: the backlog, which may only shrink (a code leaves it once a test names it).
-UNTESTED = {
-    "agenda_bad_breaks", "agenda_bad_time", "agenda_capacity", "agenda_day_outside", "agenda_lock_unavailable",
-    "agenda_no_schedule", "agenda_no_slots", "agenda_self_request", "agenda_sessions_overlap", "agenda_time_order",
-    "agenda_unknown_participant", "ambiguous", "check_failed", "columns_ignored", "control_characters",
-    "data_changed", "db_damaged", "db_unreadable", "definition_invalid",
-    "disk_full", "empty_database", "file_is_folder", "file_several_sheets", "file_unreadable", "os_refused",
-    "partner_duplicate", "plan_discard_record", "unknown_adapter",
-}
 
 
 def test_error_codes__one_per_message():
@@ -46,12 +39,57 @@ def _named_by_a_test(code: str) -> bool:
 
 @pytest.mark.parametrize("code", list(ErrorCode))
 def test_error_codes__each_named_by_a_test(code):
-    """A test names each code (asserting the problem it raises), except the listed backlog."""
-    if code in UNTESTED:
-        assert not _named_by_a_test(code), f"{code} is tested now: remove it from UNTESTED"
-    else:
-        assert _named_by_a_test(code), f"no test names the error code {code!r}: add one that raises it"
+    """A test names each code (asserting the problem it raises)."""
+    assert _named_by_a_test(code), f"no test names the error code {code!r}: add one that raises it"
 
 
-def test_error_codes__backlog_names_only_real_codes():
-    assert UNTESTED <= set(MESSAGES)
+
+PACKAGE = TESTS.parent / "elca_match"
+# A flag typed as such (--top), outside backticks: backticks quote a command line to run, which may name flags.
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def _makes_an_error(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute):  # SomeError.of(...), cells.problem(...)
+        return func.attr == "problem" or (func.attr == "of" and isinstance(func.value, ast.Name)
+                                          and func.value.id.endswith("Error"))
+    return isinstance(func, ast.Name) and (func.id == "Problem" or func.id.endswith("Error"))
+
+
+def _flags_in_library_errors() -> set[tuple[str, str]]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where.startswith("cli/"):
+            continue
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and _makes_an_error(call):
+                texts = [n.value for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+                found |= {(where, flag) for text in texts for flag in FLAG.findall(re.sub(r"`[^`]*`", "", text))}
+    return found
+
+
+def test_library_errors__name_options_never_flags():
+    """Flags are the command line's to add (errors.Option, ``{opt[name]}``); the library names parameters."""
+    assert _flags_in_library_errors() == set()
+
+
+def test_catalogue__templates_name_options_by_placeholder():
+    """A template names an option as {opt[name]} or an {option} parameter, never as a typed flag."""
+    typed = {code: FLAG.findall(re.sub(r"`[^`]*`", "", text)) for code, text in MESSAGES.items()}
+    assert {code: flags for code, flags in typed.items() if flags} == {}
+
+
+def test_catalogue__every_option_a_template_names_is_one_the_command_line_has():
+    from elca_match.cli import _command
+    from elca_match.cli.conventions import ALIASES
+
+    params: set[str] = set()
+    commands = [_command()]
+    while commands:
+        command = commands.pop()
+        params |= {p.name for p in command.params}
+        commands += list(getattr(command, "commands", {}).values())
+    named = {(code, name) for code, text in MESSAGES.items() for name in re.findall(r"\{opt\[(\w+)\]\}", text)}
+    assert named and {(code, name) for code, name in named if ALIASES.get(name, name) not in params} == set()

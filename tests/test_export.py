@@ -204,7 +204,7 @@ def test_md__heatmap__table_of_values():
 
 
 def test_xlsx__to_a_stream__usage_error():
-    with pytest.raises(UsageError, match="--out"):
+    with pytest.raises(UsageError, match="needs out FILE.xlsx"):  # the option by its name: no command line here
         export.write(_document(), "xlsx", io.StringIO())
 
 

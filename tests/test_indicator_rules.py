@@ -15,8 +15,8 @@ from elca_match.export import render
 from elca_match.outcomes.action import load_action
 from elca_match.outcomes.document import report_document
 from elca_match.outcomes.indicators import compute_report, load_targets
-from elca_match.outcomes.model import (Case, ConsortiumMeeting, Contact, Dissemination, Event, Meeting, Outcomes,
-                                       Partnership, Party, PartnerOrg, Status)
+from elca_match.records.outcomes import (Case, ConsortiumMeeting, Contact, Dissemination, Event, Meeting, Outcomes,
+                                         PartnerOrg, Partnership, Party, Status)
 
 AMZ = Party("cluster", "AMZ", "AMZ", "cluster", "AMZ")
 MECH = Party("cluster", "MECH", "MECH", "cluster", "MECH")

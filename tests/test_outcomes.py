@@ -16,11 +16,12 @@ from elca_match.export import render
 from elca_match.outcomes import vocabulary as v
 from elca_match.outcomes.document import report_document
 from elca_match.outcomes.indicators import agreement_class, compute_report, in_window, load_targets
-from elca_match.outcomes.model import Case, Directory, Event, Meeting, MemberRef, Outcomes, Party, PartnerOrg
+from elca_match.outcomes.model import Directory, MemberRef
 from elca_match.outcomes.reader import check_outcomes, closest_id
 from elca_match.outcomes.template_xlsx import write_template_xlsx
 from elca_match.questionnaire import load_questionnaire
 from elca_match.records import Mission
+from elca_match.records.outcomes import Case, Event, Meeting, Outcomes, PartnerOrg, Party
 from elca_match.store import open_db, schema, transaction
 from elca_match.store import outcomes as store
 from elca_match.tabular import Row, SourceInfo, Table

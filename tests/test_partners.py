@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from elca_match.errors import Option
 from elca_match.partners import Partner, close_duplicate, partner_from_values
 from elca_match.partners.records import name_key
 from elca_match.questionnaire import load_questionnaire
@@ -45,4 +46,6 @@ def test_partner_from_values__codes_and_labels__normalised_and_problems_name_the
         ("JP", "rto", ("aerospace", "automotive"), ("cfrp",), True)
     bad = partner_from_values({"id": "JP-9", "name": "X", "country": "JP", "kind": "factory",
                                "contact_email": "not-an-address"}, q)
-    assert {(p.code, p.column) for p in bad.problems} == {("unknown_choice", "--kind"), ("bad_email", "--contact-email")}
+    # the options by name (the command line spells them --kind, --contact-email: tests/test_error_catalogue_cases.py)
+    assert {(p.code, p.column) for p in bad.problems} == {("unknown_choice", "kind"), ("bad_email", "contact_email")}
+    assert all(isinstance(p.column, Option) for p in bad.problems)

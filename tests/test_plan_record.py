@@ -75,6 +75,25 @@ def test_forget__erases_the_member_from_every_saved_plan(db):  # noqa: F811
     assert saved[-1].params["lock"] == [] and locked not in json.dumps(saved[-1].plan)
 
 
+def test_forget__a_plan_that_placed_the_member__total_fit_and_cluster_seats_recounted(db):  # noqa: F811
+    from elca_match.store import plans as plans_store
+
+    made = plan_json(db)
+    gone = made["assignments"][0]
+    conn = open_db(db)
+    plans_store.forget(conn, gone["member"])
+    saved = plans_store.get_plan(conn, made["plan_id"])
+    listed = {p["id"]: p for p in plans_store.list_plans(conn)}[made["plan_id"]]
+    conn.conn.close()
+    left = [a for a in made["assignments"] if a["member"] != gone["member"]]
+    assert saved.plan["objective"] == pytest.approx(sum(a["score"] for a in left))
+    assert listed["objective"] == pytest.approx(made["objective"] - sum(
+        a["score"] for a in made["assignments"] if a["member"] == gone["member"]))
+    assert saved.plan["cluster_seats"][gone["cluster"]] == made["cluster_seats"][gone["cluster"]] - sum(
+        a["member"] == gone["member"] for a in made["assignments"])
+    assert any("erased" in note and f"--from {made['plan_id']}" in note for note in saved.plan["notes"])
+
+
 def cli(db, *args):
     result = CliRunner().invoke(app, ["--db", str(db), *map(str, args)], env={"COLUMNS": "200"})
     return result
@@ -246,3 +265,16 @@ def test_replan__excluding_a_locked_member__drops_its_lock(db):  # noqa: F811
     assert a["member"] not in {m for m, _ in pairs(replan)} and "lock" not in replan["params"]
     assert [(c["member"], c["reason"]) for c in replan["changes"] if c["change"] == "leaves"] == [
         (a["member"], "excluded")]
+
+
+def test_plan__why_names_shared_text_concepts_by_label_not_code(db):  # noqa: F811
+    from elca_match.profiles.model import load_model
+
+    glossary = load_model().glossary
+    texts = [a["why"].split("text: ", 1)[1] for a in plan_json(db)["assignments"] if "text: " in a["why"]]
+    assert texts, "no assignment shares free text with its mission"
+    named = [term for text in texts for term in text.split("; ")[0].split(", ")]
+    codes = {code for code in glossary.concepts if glossary.label(code, "en") != code}  # body_panel, not aluminium
+    assert not [t for t in named if t in codes]
+    english = {glossary.label(code, "en") for code in codes}
+    assert any(t in english for t in named), named

@@ -403,7 +403,7 @@ def test_infeasible__cluster_minimum_beyond_one_clusters_capacity():
     (problem,) = exc.value.problems
     assert problem.code == "plan_cluster_min"
     assert problem.params["cluster"] == "B" and problem.params["capacity"] == 1 and problem.params["short"] == 1
-    assert "lower --cluster-min-seats to 1" in str(exc.value)
+    assert "lower cluster_min_seats to 1" in str(exc.value)  # the command line says --cluster-min-seats
 
 
 def test_infeasible__cluster_minimums_competing_for_the_same_seat():
@@ -425,11 +425,12 @@ def test_unknown_keys__not_found_with_suggestion():
     assert exc.value.problems[0].params["what"] == "mission"
 
 
+# the planner names its parameters; the command line spells them as flags (tests/test_cli_plan.py)
 @pytest.mark.parametrize("params, fragment", [
-    (PlanParams(max_per_member=0), "--max-per-member must be 1 or more"),
-    (PlanParams(cluster_max_share=0), "--cluster-max-share must be above 0"),
-    (PlanParams(cluster_max_share=1.5), "--cluster-max-share must be above 0"),
-    (PlanParams(cluster_min_seats=-1), "--cluster-min-seats must be 0 or more"),
+    (PlanParams(max_per_member=0), "max_per_member must be 1 or more"),
+    (PlanParams(cluster_max_share=0), "cluster_max_share must be above 0"),
+    (PlanParams(cluster_max_share=1.5), "cluster_max_share must be above 0"),
+    (PlanParams(cluster_min_seats=-1), "cluster_min_seats must be 0 or more"),
 ])
 def test_bad_parameters__usage_error(params, fragment):
     with pytest.raises(UsageError) as exc:

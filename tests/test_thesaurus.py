@@ -150,7 +150,7 @@ def _build(model, members: list[tuple[str, str]], opportunity: str):
     return vectoriser, X
 
 
-@pytest.mark.parametrize("reader,label", [("en", "tailgate"), ("de", "heckklappe"), ("fr", "hayon")])
+@pytest.mark.parametrize("reader,label", [("en", "tailgate"), ("de", "Heckklappe"), ("fr", "hayon")])
 def test_why__names_the_concepts_both_texts_share_in_the_readers_language(model, reader, label):
     from elca_match.profiles.labels import text_concept_implied, text_concept_labels
     from elca_match.services.rank import concept_labels
@@ -202,7 +202,7 @@ def test_cli_model_coverage__reports_the_database_members(tmp_path):
     assert "wolkenkratzer" in text and '"de"' in text and '"pl"' in text
     shown = runner.invoke(app, ["--db", str(db), "members", "show", rows[0]["org_name"], "--lang", "de",
                                 "--format", "json"], catch_exceptions=False)
-    assert shown.exit_code == 0 and "heckklappe" in shown.output and "wolkenkratzer" in shown.output
+    assert shown.exit_code == 0 and "Heckklappe" in shown.output and "wolkenkratzer" in shown.output
 
 
 # --- fast paths against plain per-occurrence references ------------------------------------------------

@@ -20,3 +20,16 @@ def test_why_labels__part_led_by_the_opportunity__its_first_code_is_a_label_too(
 def test_why_labels__trl_led_by_the_opportunity__phrased_in_the_language():
     assert why_labels("IN-RAI-01: TRL 7 in 4-7", "en", QUESTIONNAIRE) == \
         "IN-RAI-01: " + why_labels("TRL 7 in 4-7", "en", QUESTIONNAIRE)
+
+
+def test_why_labels__text_concepts_by_english_label__named_in_the_readers_language():
+    from elca_match.profiles.model import load_model
+    from elca_match.text import fold
+
+    glossary = load_model().glossary
+    german = why_labels("text: body panel, adhesive bonding, zwickauer", "de", QUESTIONNAIRE)
+    body_panel, bonding, plain = german.split(": ", 1)[1].split(", ")
+    assert fold(body_panel) in glossary.concepts["body_panel"].terms["de"]
+    assert fold(bonding) in glossary.concepts["adhesive_bonding"].terms["de"]
+    assert plain == "zwickauer"  # a word the thesaurus does not know stays as written
+    assert why_labels("text: body panel", "en", QUESTIONNAIRE) == "text: body panel"

@@ -7,7 +7,6 @@ header) and value; nothing is raised here, so a caller can report all of them at
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,9 +15,8 @@ from .. import markets
 from ..errors import Problem, did_you_mean
 from ..questionnaire import Questionnaire
 from ..tabular import Row, Table
-from ..text import closest, fold, slug, split_multi
+from ..text import closest, fold, parse_day, slug, split_multi
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
 @dataclass(frozen=True)
@@ -175,13 +173,10 @@ class RowReader:
         value = self.text(name, required)
         if not value:
             return None
-        for pattern in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(value, pattern).date().isoformat()
-            except ValueError:
-                continue
-        self.problem("bad_date", name, value)
-        return None
+        day = parse_day(value)
+        if day is None:
+            self.problem("bad_date", name, value)
+        return day
 
     def references(self, name: str) -> list[str]:
         """Ids from a ``;``-separated cell, each once, in the order given."""

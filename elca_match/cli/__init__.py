@@ -3,49 +3,45 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from ..errors import ElcaError, UsageError
 from ..text import visible
-from . import (
-    agenda,
-    check,
-    demo,
-    export,
-    ingest,
-    members,
-    missions,
-    model,
-    opportunities,
-    outcomes,
-    partners,
-    plan,
-    rank,
-    report,
-    survey,
-)
 from .context import err_console, set_quiet
 from .conventions import adopt, usage_message
 
-app = typer.Typer(
-    name="elca-match",
-    help="Match ELCA cluster members to third-country opportunities and plan missions.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,  # locals can hold personal data
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# The modules that add commands, in the order `elca-match --help` lists them. Each is imported only when
+# one of its commands runs (or the whole tree is needed: --help, an unknown command, `app`): importing
+# them all cost more than a short command's own work.
+COMMAND_MODULE_NAMES = ("ingest", "members", "opportunities", "missions", "rank", "plan", "export", "survey", "demo",
+                        "outcomes", "report", "check", "model")
+COMMAND_MODULE_NAMES += ("partners", "agenda")
+# Top-level command -> the module that registers it (tests/test_cli_lazy.py checks it against the modules).
+COMMANDS = {"ingest": "ingest", "reprocess": "ingest", "members": "members", "forget": "members",
+            "opportunities": "opportunities", "missions": "missions", "rank": "rank", "plan": "plan",
+            "export": "export", "survey": "survey", "demo": "demo", "outcomes": "outcomes", "report": "report",
+            "check": "check", "model": "model", "partners": "partners", "agenda": "agenda"}
+# Options of the root command that take a value (the command name is the first word after them).
+_ROOT_VALUE_OPTIONS = frozenset({"--db"})
 
-COMMAND_MODULES = (ingest, members, opportunities, missions, rank, plan, export, survey, demo,
-                   outcomes, report, check, model)
-COMMAND_MODULES += (partners, agenda)
+
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        name="elca-match",
+        help="Match ELCA cluster members to third-country opportunities and plan missions.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,  # locals can hold personal data
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
-@app.callback()
 def _root(
     ctx: typer.Context,
     db: Path = typer.Option(
@@ -69,9 +65,45 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-for _module in COMMAND_MODULES:
-    _module.register(app)
-adopt(app)
+def build_app(module_names: tuple[str, ...] = COMMAND_MODULE_NAMES) -> typer.Typer:
+    """The root typer app with the commands of ``module_names`` (by default all of them)."""
+    root = _typer()
+    root.callback()(_root)
+    for name in module_names:
+        importlib.import_module(f"{__name__}.{name}").register(root)
+    adopt(root)
+    return root
+
+
+@functools.cache
+def _full_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> Any:
+    # `app`, the whole command tree, is built on first use (tests, docs); the entry point builds
+    # only the branch a command line needs
+    if name == "app":
+        return _full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def command_name(args: list[str]) -> str | None:
+    """The top-level command ``args`` run, or None when they need the whole tree (help, version,
+    no command, an unknown command)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-h", "--help", "--version", "--"):
+            return None
+        if arg in _ROOT_VALUE_OPTIONS:
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        return arg if arg in COMMANDS else None
+    return None
 
 
 def main() -> None:
@@ -91,13 +123,13 @@ def run(args: list[str]) -> int:
         from click import exceptions as click_errors
 
     try:
-        status = _command()(args=args, prog_name="elca-match", standalone_mode=False)
+        status = _command(command_name(args))(args=args, prog_name="elca-match", standalone_mode=False)
         return status if isinstance(status, int) else 0
     except click_errors.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `elca-match` alone: the help, as before
             exc.show()
             return 0
-        _error(UsageError.of("bad_option", detail=usage_message(exc)))
+        _error(UsageError.of("command_line", **usage_message(exc)))
         return 2
     except ElcaError as exc:
         _error(exc)
@@ -125,10 +157,13 @@ def run(args: list[str]) -> int:
 
 
 @functools.cache
-def _command():
-    """The click command tree of ``app``, built once per process: typer rebuilds it on every call, which
-    costs more than most commands' own work when the command line runs many times in one process (tests)."""
-    return typer.main.get_command(app)
+def _command(name: str | None = None):
+    """The click command tree for the command ``name`` (None: every command), built once per process:
+    typer rebuilds it on every call, which costs more than most commands' own work when the command
+    line runs many times in one process (tests)."""
+    if name is None:
+        return typer.main.get_command(_full_app())
+    return typer.main.get_command(build_app((COMMANDS[name],)))
 
 
 def _error(exc: ElcaError) -> None:

@@ -201,9 +201,7 @@ def export(
             err_console().print(f"Wrote {out}", markup=False)
             return
         if is_stdout(out) or (out.exists() and not out.is_dir()):
-            raise UsageError.of("bad_option", detail=f"--format ics writes one .ics file per participant into a "
-                                f"folder, and --out {out} is not one; name a folder, or add --participant NAME "
-                                "to write one .ics file")
+            raise UsageError.of("ics_needs_folder", out=str(out))
         names = sorted({n for m in result.meetings for n in (m.requester, m.requested)})
         if result.participant:
             names = [result.participant]
@@ -211,8 +209,7 @@ def export(
         err_console().print(f"Wrote {len(written)} calendars into {out}", markup=False)
         return
     if out.is_dir():
-        raise UsageError.of("bad_option", detail=f"--out {out} is a folder; give a file name inside it, such as "
-                            f"{out / ('agenda.' + fmt.value)}")
+        raise UsageError.of("out_is_folder", out=str(out), example=str(out / ("agenda." + fmt.value)))
     check_suffix(out, fmt.value)
     who, why = _labellers(lang)
     document = agenda_document(result, _lang(lang), with_contacts, grid=True, personal=True, why_label=why,

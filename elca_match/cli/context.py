@@ -145,7 +145,7 @@ def emit(document: Any, fmt: Format, out: Path | None, table: str | None = None)
             _print_tables(document)
             return
     if fmt is Format.xlsx and out is None:
-        raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx")
+        raise UsageError.of("xlsx_needs_file", alternative="")
     if out is not None:
         check_suffix(out, fmt.value)
     if out is None:
@@ -181,8 +181,7 @@ def check_suffix(out: Path, fmt: str) -> None:
     """Refuse writing one format into a file whose suffix names another (Excel would refuse to open it)."""
     named = SUFFIX_FORMATS.get(out.suffix.lower())
     if named is not None and named.value != fmt:
-        raise UsageError.of("bad_option", detail=f"--out {out} names a .{out.suffix.lstrip('.')} file but the "
-                            f"format is {fmt}; change the file's suffix or --format")
+        raise UsageError.of("out_suffix_mismatch", out=str(out), suffix=out.suffix.lstrip("."), fmt=fmt)
 
 
 def _other_tables_note(document: Any) -> None:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,7 +20,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
 
-from ..errors import UsageError
+from ..errors import ElcaError, Spelling, UsageError
+from .coercion import quick_coercion
 
 # Options whose value is a list (services split it on commas): a repeated flag joins the values.
 LIST_OPTIONS = frozenset({"country", "region", "opportunity", "sector", "stage", "cluster", "org_type"})
@@ -69,8 +72,7 @@ def merge_repeated(command: Any, ctx: Any, args: list[str], stop_at: frozenset[s
         values = [value for _, _, _, value in uses]
         spelling = uses[0][2]
         if param_name not in LIST_OPTIONS:
-            raise UsageError.of("bad_option", detail=f"{spelling} is given {len(uses)} times "
-                                f"({', '.join(values)}) but takes one value; give it once")
+            raise UsageError.of("option_repeated", option=spelling, count=len(uses), values=", ".join(values))
         merged = ",".join(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip()))
         first = uses[0]
         replace[first[0]] = [first[2], merged]
@@ -113,15 +115,29 @@ def guard_out(ctx: Any) -> None:
     root = ctx.find_root()
     database = (root.obj or {}).get("db") or Path("elca.db")
     if _same_file(out, Path(database)):
-        raise UsageError.of("bad_option", detail=f"--out {out} is the database; writing there would replace it, "
-                            "so nothing was done; choose another file name")
+        raise UsageError.of("out_would_replace", out=str(out), what="the database")
     for name, value in ctx.params.items():
         if name == "out":
             continue
         for path in _paths(value):
             if str(path) != STDIO and _same_file(out, path):
-                raise UsageError.of("bad_option", detail=f"--out {out} is also the input file {path}; writing "
-                                    "there would replace it, so nothing was done; choose another file name")
+                raise UsageError.of("out_would_replace", out=str(out), what=f"also the input file {path}")
+
+
+# Library names of options whose command-line parameter is called otherwise.
+ALIASES = {"format": "fmt", "waitlist_size": "waitlist"}
+
+
+def flag_speller(command: Any) -> Spelling:
+    """How ``command`` spells an option the library names by its parameter: the long flag, or an argument's
+    metavar (``FILE``); an option the command does not have by the usual ``--name``."""
+    spelled = {}
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            spelled[param.name] = max(param.opts, key=len)
+        elif getattr(param, "param_type_name", "") == "argument":
+            spelled[param.name] = getattr(param, "metavar", None) or param.name.upper()
+    return lambda name: spelled.get(ALIASES.get(name, name)) or "--" + name.replace("_", "-")
 
 
 def _on(setter: Any) -> Any:
@@ -135,6 +151,12 @@ def _on(setter: Any) -> Any:
 
 def shared_flags(tables: bool) -> list[Any]:
     """Fresh ``--quiet`` (and, for commands that print tables, ``--wide``) options for one command."""
+    return [copy.copy(param) for param in _flag_templates() if tables or param.name != "wide"]
+
+
+@functools.cache
+def _flag_templates() -> tuple[Any, ...]:
+    # built once per process: building a typer command per command of the tree was a tenth of start-up
     from .context import set_quiet, set_wide
 
     flags = typer.Typer(add_completion=False)
@@ -147,11 +169,11 @@ def shared_flags(tables: bool) -> list[Any]:
     ) -> None:
         """The shared flags."""
 
-    params = [p for p in typer.main.get_command(flags).params if tables or p.name != "wide"]
+    params = typer.main.get_command(flags).params
     for param in params:
         param.expose_value = False
         param.callback = _on(set_quiet if param.name == "quiet" else set_wide)
-    return params
+    return tuple(params)
 
 
 class ElcaCommand(TyperCommand):
@@ -163,18 +185,24 @@ class ElcaCommand(TyperCommand):
         tables = any(p.name == "fmt" for p in params)
         params += [flag for flag in shared_flags(tables) if not taken & set(flag.opts)]
         super().__init__(*args, params=params, **kwargs)
+        quick_coercion(self.params)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _hide_flag_metavars(params)
+        quick_coercion(params)  # --help, added here
         return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, merge_repeated(self, ctx, list(args)))
 
     def invoke(self, ctx: Any) -> Any:
-        guard_out(ctx)
-        return super().invoke(ctx)
+        try:
+            guard_out(ctx)
+            return super().invoke(ctx)
+        except ElcaError as exc:  # the CLI boundary: options become the flags this command has
+            exc.respell(flag_speller(self))
+            raise
 
 
 class ElcaGroup(TyperGroup):
@@ -186,18 +214,24 @@ class ElcaGroup(TyperGroup):
             taken = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
             params += [flag for flag in shared_flags(True) if not taken & set(flag.opts)]
         super().__init__(*args, params=params, **kwargs)
+        quick_coercion(self.params)
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _hide_flag_metavars(params)
+        quick_coercion(params)  # --help, added here
         return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, merge_repeated(self, ctx, list(args), frozenset(self.commands)))
 
     def invoke(self, ctx: Any) -> Any:
-        guard_out(ctx)
-        return super().invoke(ctx)
+        try:
+            guard_out(ctx)
+            return super().invoke(ctx)
+        except ElcaError as exc:  # the CLI boundary: options become the flags this command has
+            exc.respell(flag_speller(self))
+            raise
 
 
 def _default(cls: Any, typer_class: type) -> bool:
@@ -232,9 +266,9 @@ def adopt(app: typer.Typer, prefix: str = "") -> None:
             adopt(group.typer_instance, f"{prefix}{group.name} ")
 
 
-def usage_message(exc: Any) -> str:
-    """A click usage error as one paragraph: what is wrong, then where to read the options."""
+def usage_message(exc: Any) -> dict[str, str]:
+    """A click usage error's parts for the ``command_line`` message: what is wrong, where to read the options."""
     ctx = getattr(exc, "ctx", None)
     where = f"`{ctx.command_path} --help`" if ctx is not None else "`elca-match --help`"
     text = " ".join(exc.format_message().split())
-    return f"{text.rstrip('.')}; see {where} for the options."
+    return {"detail": text.rstrip("."), "help": where}

@@ -8,7 +8,9 @@ from typing import Optional
 
 import typer
 
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
+from ..services.defaults import TOP
+from ..text import closest
 from .context import Format, check_out, check_suffix, db_path, emit, err_console, format_of
 
 export_app = typer.Typer(help="Shortlists (Excel first; also csv, json, md, html) and HTML market reports.",
@@ -39,7 +41,7 @@ def shortlist(
                                          show_default=False),
     out: Path = typer.Option(None, "--out", "-o", help="File to write (required for xlsx); else the screen.",
                            callback=check_out),
-    top: int = typer.Option(None, "--top", "-n", help="Organisations per shortlist (default 10; for a mission "
+    top: int = typer.Option(None, "--top", "-n", help=f"Organisations per shortlist (default {TOP}; for a mission "
                             "every assigned member and alternate).", show_default=False),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
@@ -62,7 +64,7 @@ def report(
                                          "taken from --out's suffix when not given.", show_default=False),
     out: Path = typer.Option(None, "--out", "-o", help="File to write (default for html: report-COUNTRY.html in "
                              "the current folder; '-': standard output).", callback=check_out),
-    top: int = typer.Option(10, "--top", "-n", help="Organisations per opportunity in the tables."),
+    top: int = typer.Option(TOP, "--top", "-n", help="Organisations per opportunity in the tables."),
     lang: str = typer.Option("en", "--lang", help=_LANG_HELP),
     with_contacts: bool = typer.Option(False, "--with-contacts", help="Add contact name and e-mail, only for "
                                        "organisations that consented to sharing them."),
@@ -93,8 +95,7 @@ def _format(fmt: Format | None, out: Path | None, default: Format) -> Format:
     if fmt is None:
         fmt = format_of(out, default) if out is not None else default
     if fmt is Format.xlsx and out is None:
-        raise UsageError.of("bad_option", detail="an Excel workbook needs a file: add --out FILE.xlsx, "
-                            "or choose --format csv, json, md or html for the screen")
+        raise UsageError.of("xlsx_needs_file", alternative=" (or choose --format csv, json, md or html)")
     if out is not None:
         check_suffix(out, fmt.value)
     return fmt
@@ -117,7 +118,9 @@ def calendar(
 
     fmt = fmt.strip().lower()
     if fmt not in ("ics", *(f.value for f in Format if f is not Format.xlsx and f is not Format.html)):
-        raise UsageError.of("bad_option", detail=f"--format {fmt}: export calendar writes ics, table, csv, json or md")
+        allowed = ["ics", "table", "csv", "json", "md"]
+        raise UsageError.of("unknown_name", what="calendar format", value=fmt, allowed=", ".join(allowed),
+                            suggestion=did_you_mean(closest(fmt, allowed)))
     if out is not None and fmt != "table":
         check_suffix(out, fmt)
     result = run(db_path(ctx), plan_id=plan_id, member=member, cluster=cluster)

@@ -133,7 +133,7 @@ def forget(
                             markup=False)
         return
     if org is None:
-        raise UsageError.of("bad_option", detail="name the organisation to forget (or pass --finish)")
+        raise UsageError.of("options_exactly_one", options="the ORGANISATION to forget or --finish", got="none")
     if not yes:
         name = service.member_name(db_path(ctx), org)  # perhaps only set-aside rows: the service decides
         typer.confirm(f"Erase {name} and all its answers for good?", abort=True)

@@ -126,13 +126,14 @@ def _date_option(value: str | None, flag: str):
     import datetime as dt
 
     from ..errors import UsageError
+    from ..text import parse_day
 
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError.of("bad_option", detail=f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
+    day = parse_day(value)
+    if day is None:
+        raise UsageError.of("option_not_a_date", option=flag, given=value)
+    return dt.date.fromisoformat(day)
 
 
 def _trl(record: Opportunity) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..errors import ElcaError
 from ..export import Document, Section
 from .context import FORMAT_OPTION, OUT_OPTION, TABLE_OPTION, Format, db_path, emit
 
@@ -47,11 +48,27 @@ def import_(
     emit(result_document(import_outcomes(db_path(ctx), file)), fmt, out)
 
 
+# The `outcomes add` option that fills a column, where it is not --COLUMN: named for one value, since it
+# may be repeated, or (per record kind) for what the column holds there.
+_OPTIONS = {"parties": "--party", "partners": "--partner", "objectives": "--objective", "kind": "--kind",
+            "reached_smes": "--smes", "reached_rtos": "--rtos", "reached_clusters": "--clusters",
+            "reached_policy": "--policy-actors"}
+_KIND_OPTIONS = {"dissemination": {"kind": "--channel"}, "steps": {"id": "--case"},
+                 "milestone": {"id": "MILESTONE", "achieved": "--achieved"},
+                 "deliverable": {"id": "DELIVERABLE", "achieved": "--achieved"}}
+
+
 def _add(ctx: typer.Context, kind: str, values: dict, fmt: Format, out: Path | None) -> None:
     from ..services.outcomes import add_outcome
 
     joined = {k: ";".join(v) if isinstance(v, list) else v for k, v in values.items()}
-    emit(result_document(add_outcome(db_path(ctx), kind, joined)), fmt, out)
+    try:
+        result = add_outcome(db_path(ctx), kind, joined)
+    except ElcaError as exc:  # the record's columns, as this command's options
+        renamed = _KIND_OPTIONS.get(kind, {})
+        exc.respell(lambda column: renamed.get(column) or _OPTIONS.get(column) or "--" + column.replace("_", "-"))
+        raise
+    emit(result_document(result), fmt, out)
 
 
 @add_app.command("event")

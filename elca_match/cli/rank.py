@@ -8,9 +8,9 @@ from typing import Any
 import typer
 
 from ..export import Document, Section
+from ..services.defaults import TOP
 from .context import FORMAT_OPTION, OUT_OPTION, Format, db_path, emit, is_stdout
 
-DEFAULT_TOP = 10
 # More member rows than this on screen (about two screens) and rank shows one line per opportunity first.
 SUMMARY_ABOVE = 60
 
@@ -34,7 +34,7 @@ def rank(
     cluster: str = typer.Option(None, "--cluster", help="Only members of this cluster (partner code, e.g. AMZ)."),
     org_type: str = typer.Option(None, "--org-type", help="Only members of this type: sme, large, rto, university, ..."),
     top: int = typer.Option(None, "--top", "-n", help="Members per opportunity (or members in --by member); "
-                            "default 10.", show_default=False),
+                            f"default {TOP}.", show_default=False),
     details: bool = typer.Option(False, "--details", help="On screen, every opportunity's members and why "
                                  "(without --details or --top, a long answer starts as one line per opportunity)."),
     min_score: float = typer.Option(0.0, "--min-score", help="Leave out matches scoring below this (0 to 1)."),
@@ -49,7 +49,7 @@ def rank(
     from ..services.rank import resolve_query
 
     query = resolve_query(country=country, region=region, opportunity=opportunity, sector=sector, stage=stage,
-                          cluster=cluster, org_type=org_type, top=DEFAULT_TOP if top is None else top,
+                          cluster=cluster, org_type=org_type, top=TOP if top is None else top,
                           min_score=min_score, consented_only=consented_only, by=by, lang=lang)
     result = run(db_path(ctx), query)
     screen = fmt is Format.table and (out is None or is_stdout(out))

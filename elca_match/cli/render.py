@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
@@ -40,7 +41,13 @@ def cell_text(value: Any) -> str:
 
 
 def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
+    if " " not in text and text.isprintable():  # one word (whitespace other than " " is not printable)
+        return len(text)
+    return max(map(len, text.split()), default=0)
+
+
+def _longest_line(text: str) -> int:
+    return len(text) if text.isprintable() else max(map(len, text.splitlines()), default=0)
 
 
 def _needs(columns: list[str], rows: list[list[str]]) -> list[int]:
@@ -50,8 +57,7 @@ def _needs(columns: list[str], rows: list[list[str]]) -> list[int]:
 
 
 def _natural(columns: list[str], rows: list[list[str]]) -> list[int]:
-    return [max([len(columns[i]), 1, *(max((len(line) for line in r[i].splitlines()), default=0)
-                                       for r in rows if i < len(r))])
+    return [max([len(columns[i]), 1, *(_longest_line(r[i]) for r in rows if i < len(r))])
             for i in range(len(columns))]
 
 
@@ -111,7 +117,15 @@ def print_section(out: Console, title: str, columns: list[str], rows: list[list[
 
 def _plain(text: str) -> bool:
     """Printable, one cell per character: drawn as its characters, nothing for rich to measure."""
-    return text.isprintable() and cell_len(text) == len(text)
+    return text.isprintable() and (text.isascii() or cell_len(text) == len(text))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` (plain, see :func:`_plain`) in lines of at most ``width``, as rich's table wraps a cell
+    (``Text.wrap`` with left justification and fold): the same break positions, without building a
+    rich ``Text`` for every line (that was most of drawing a long table)."""
+    bounds = [0, *divide_line(text, width, fold=True), len(text)]
+    return [text[start:end][:width] for start, end in zip(bounds, bounds[1:])]
 
 
 def _print_plain(out: Console, columns: list[str], rows: list[list[str]], widths: list[int]) -> bool:
@@ -133,9 +147,7 @@ def _print_plain(out: Console, columns: list[str], rows: list[list[str]], widths
     def draw(texts: list[str], edge: str) -> list[str]:
         if all(len(text) <= w for text, w in zip(texts, widths)):
             return [edge + edge.join(f" {text.ljust(w)} " for text, w in zip(texts, widths)) + edge]
-        wrapped = [[text] if len(text) <= w else
-                   [piece.plain for piece in Text(text).wrap(out, w, justify="left", overflow="fold")]
-                   for text, w in zip(texts, widths)]
+        wrapped = [[text] if len(text) <= w else _wrap(text, w) for text, w in zip(texts, widths)]
         height = max(map(len, wrapped))
         return [edge + edge.join(f" {(cell[k] if k < len(cell) else '').ljust(w)} "
                                  for cell, w in zip(wrapped, widths)) + edge for k in range(height)]
@@ -144,7 +156,12 @@ def _print_plain(out: Console, columns: list[str], rows: list[list[str]], widths
     for row in rows:
         lines.extend(draw(row, "│"))
     lines.append(line("└", "─", "┴", "┘"))
-    out.out("\n".join(lines), highlight=False)  # as is: no markup, no wrapping, no cropping
+    text = "\n".join(lines)
+    if out.record or out.quiet:
+        out.out(text, highlight=False)  # as is: no markup, no wrapping, no cropping
+    else:  # what out() writes here, without splitting the text into a rich Text per line first
+        out.file.write(text + "\n")
+        out.file.flush()
     return True
 
 

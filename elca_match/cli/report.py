@@ -3,7 +3,6 @@ register of agreements, from the outcome records."""
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -29,12 +28,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _tables(names: list[str] | None) -> tuple[str, ...]:
-    from ..outcomes.document import TABLE_NAMES
+    from ..services.report import REPORT_TABLES
 
     for name in names or ():
-        if name not in TABLE_NAMES:
+        if name not in REPORT_TABLES:
             raise UsageError.of("unknown_name", what="table", value=name,
-                                suggestion=did_you_mean(closest(name, TABLE_NAMES)), allowed=", ".join(TABLE_NAMES))
+                                suggestion=did_you_mean(closest(name, REPORT_TABLES)),
+                                allowed=", ".join(REPORT_TABLES))
     return tuple(names or ())
 
 
@@ -58,28 +58,22 @@ def indicators(
 ) -> None:
     """Every table of the template, cumulated: milestones, deliverables, indicators against targets, events,
     stakeholders, cooperation cases and their details. CSV to a file writes one file per table."""
-    from ..outcomes.document import report_document
-    from ..services.outcomes import indicator_report
+    from ..services.report import indicators_document, indicators_workbook
 
     names = _tables(table)
-    report = indicator_report(db_path(ctx), start, end, targets, period=period)
     if _wants_xlsx(fmt, out):
         if out is None:
-            raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (or --out - for standard "
-                                                     "output)")
-        from ..outcomes.template_xlsx import template_workbook, write_template_xlsx
+            raise UsageError.of("xlsx_needs_file", alternative=" (or --out - for standard output)")
+        from .. import export
 
-        if is_stdout(out):
-            buffer = io.BytesIO()  # a zip needs to seek; a pipe cannot
-            template_workbook(report, names).save(buffer)
-            sys.stdout.buffer.write(buffer.getvalue())
-            sys.stdout.buffer.flush()
-            return
-        check_suffix(out, "xlsx")
-        write_template_xlsx(report, out, names)
-        err_console().print(f"Wrote {out}", markup=False)
+        if not is_stdout(out):
+            check_suffix(out, "xlsx")
+        export.save_workbook(indicators_workbook(db_path(ctx), start, end, targets, period=period, tables=names),
+                             sys.stdout.buffer if is_stdout(out) else out)
+        if not is_stdout(out):
+            err_console().print(f"Wrote {out}", markup=False)
         return
-    document = report_document(report, names)
+    document = indicators_document(db_path(ctx), start, end, targets, period=period, tables=names)
     _state_period(document, fmt, out)
     if out is not None and not is_stdout(out) and len(document.sections) > 1 and (
             fmt is Format.csv or (fmt is Format.table and out.suffix.lower() == ".csv")):
@@ -125,9 +119,8 @@ def agreements(
 ) -> None:
     """The register of cooperation and business agreements (deliverable D2.2's annex): parties, third-country
     partner, country, objective types, sector/technology, status, date signed."""
-    from ..outcomes.agreements import register_document
-    from ..services.outcomes import agreements_register
+    from ..services.report import agreements_document
 
-    document = register_document(agreements_register(db_path(ctx), start, end, period=period))
+    document = agreements_document(db_path(ctx), start, end, period=period)
     _state_period(document, fmt, out)
     emit(document, fmt, out)

@@ -76,7 +76,7 @@ def write(document: Document, fmt: str, target: str | os.PathLike[str] | IO[str]
         return
     if fmt == "xlsx":
         if not isinstance(target, (str, os.PathLike)):
-            raise UsageError.of("bad_option", detail="--format xlsx needs --out FILE.xlsx (a workbook cannot go to the screen)")
+            raise UsageError.of("xlsx_needs_file", alternative="")
         from .xlsx import write_xlsx
 
         _atomic(Path(target), lambda path: write_xlsx(document, path))
@@ -106,6 +106,17 @@ def write_binary(document: Document, fmt: str, stream: IO[bytes]) -> None:
     stream.write(buffer.getvalue())
 
 
+def save_workbook(workbook: Any, target: str | os.PathLike[str] | IO[bytes]) -> None:
+    """Save a workbook laid out elsewhere (the report template's) to a file, atomically, or to a binary stream."""
+    if hasattr(target, "write"):
+        buffer = io.BytesIO()  # a zip needs to seek; a pipe cannot
+        workbook.save(buffer)
+        target.write(buffer.getvalue())
+        target.flush()
+        return
+    _atomic(Path(target), workbook.save)
+
+
 def _device(path: Path) -> bool:
     """True for an existing target that is not a regular file (a terminal, /dev/null, a named pipe)."""
     try:
@@ -118,7 +129,7 @@ def render(document: Document, fmt: str) -> str:
     """``document`` as text in a text format (csv, json, md, html), without a BOM."""
     fmt = _check_format(fmt)
     if fmt == "xlsx":
-        raise UsageError.of("bad_option", detail="xlsx is a binary format; write it to a file")
+        raise UsageError.of("xlsx_needs_file", alternative="")
     buffer = io.StringIO(newline="")
     _TEXT_WRITERS[fmt][0](document, buffer)
     return buffer.getvalue()
@@ -136,7 +147,7 @@ def _check_format(fmt: Any) -> str:
 def _atomic(target: Path, produce: Callable[[Path], None]) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise UsageError.of("bad_option", detail=f"cannot write {target}: the folder {directory} does not exist")
+        raise UsageError.of("out_folder_missing", target=str(target), folder=str(directory))
     tmp: Path | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)

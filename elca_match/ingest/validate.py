@@ -7,7 +7,6 @@ e-mails and text lengths. Nothing here names a question; the definition drives i
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import operator
 import re
@@ -17,16 +16,13 @@ from typing import Any
 from .. import markets
 from ..errors import Problem, did_you_mean
 from ..questionnaire import Question, Questionnaire
-from ..text import name_slug, split_multi
+from ..text import name_slug, parse_datetime, split_multi
 from .model import CanonicalRow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # C0 control characters other than tab and line breaks: no survey tool writes them, and
 # they break the XML of an xlsx export and the terminals that show the data
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S",
-                 "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
-                 "%m/%d/%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
 
 
 @dataclass
@@ -291,17 +287,3 @@ def _integer(question: Question, text: str) -> tuple[Any, str | None, dict[str, 
     return value, None, {}
 
 
-def parse_datetime(text: str) -> str | None:
-    """A date or date-time in the formats survey tools write, as ISO text; None if not a date."""
-    text = text.strip()
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).isoformat(sep=" ", timespec="seconds")
-        except ValueError:
-            continue
-    return None

@@ -7,8 +7,9 @@ out. Storage is in :mod:`elca_match.store.outcomes`, use cases in
 :mod:`elca_match.services.outcomes`.
 """
 
+from ..records.outcomes import Case, Event, Meeting, Outcomes, PartnerOrg, Party
 from .indicators import IndicatorReport, Targets, compute_report, load_targets
-from .model import Case, Directory, Event, MemberRef, Meeting, Outcomes, Party, PartnerOrg
+from .model import Directory, MemberRef
 from .reader import COLUMNS, CheckedOutcomes, check_outcomes, check_record
 
 __all__ = [

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from .. import markets
 from ..export import Document, Section
+from ..records.outcomes import Case, Outcomes
 from . import vocabulary as v
 from .indicators import in_window, outside
-from .model import Case, Outcomes
 
 TITLE = "D2.2 Cooperation agreements: register of cooperation and business agreements"
 COLUMNS = ("No.", "Agreement", "Kind of agreement", "EU parties", "3rd-country partner", "Country",

@@ -21,10 +21,10 @@ from pathlib import Path
 
 
 from .. import markets
+from ..records.outcomes import Case, Event, Meeting, Outcomes, PartnerOrg, Partnership, Party, Status
 from ..resources import builtin_path
 from . import vocabulary as v
 from .action import Action, read_settings
-from .model import Case, Event, Meeting, Outcomes, Partnership, Party, PartnerOrg, Status
 
 TARGETS_FILE = "targets.yaml"
 INDICATOR_CODES = ("clusters_benefited", "cooperation_agreements", "business_agreements", "events", "meetings",

@@ -20,15 +20,16 @@ from typing import Any
 
 from .. import markets
 from ..catalogue.fields import Column, RowReader, check_unique_ids, is_blank, match_columns
-from ..errors import Problem, did_you_mean
+from ..errors import Option, Problem, did_you_mean
 from ..partners.records import close_duplicate
 from ..questionnaire import Questionnaire
 from ..records import Mission
+from ..records.outcomes import (LISTS, WP3_EVENT_KINDS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination,
+                                Event, Meeting, Outcomes, PartnerOrg, Partnership, Party, Status)
 from ..tabular import Row, SourceInfo, Table
 from ..text import closest, fold, split_multi
 from . import vocabulary as v
-from .model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Directory, Dissemination, Event, Meeting,
-                    Outcomes, Partnership, Party, PartnerOrg, Status)
+from .model import Directory
 
 COLUMNS = (
     Column("record", required=True), Column("id", required=True), Column("name"), Column("date"),
@@ -115,35 +116,16 @@ def check_outcomes(table: Table, directory: Directory, questionnaire: Questionna
 
 def check_record(kind: str, values: dict[str, str], directory: Directory,
                  questionnaire: Questionnaire) -> CheckedOutcomes:
-    """Validate one record given as column -> text (``outcomes add``); problems name the option, not a row."""
+    """Validate one record given as column -> text (``outcomes add``); problems name the column as an
+    :class:`~elca_match.errors.Option` (the value was given as one), not a row."""
     header = ["record", *[name for name in FIELDS if name != "record"]]
     cells = [kind, *[str(values.get(name) or "") for name in header[1:]]]
     table = Table(SourceInfo("", "", "", "csv"), header, [Row(2, cells)])
     checked = check_outcomes(table, directory, questionnaire)
-    renamed = _KIND_OPTIONS.get(kind, {})
     checked.problems = [dataclasses.replace(p, file=None, row=None,
-                                            column=renamed.get(p.column or "") or option_name(p.column))
+                                            column=Option(p.column) if p.column and p.column != "record" else None)
                         for p in checked.problems]
     return checked
-
-
-# Columns whose `outcomes add` option is named for one value, since it may be repeated.
-_OPTIONS = {"parties": "--party", "partners": "--partner", "objectives": "--objective", "kind": "--kind",
-            "reached_smes": "--smes", "reached_rtos": "--rtos", "reached_clusters": "--clusters",
-            "reached_policy": "--policy-actors"}
-
-
-# Where a record kind's command names a column differently.
-_KIND_OPTIONS = {"dissemination": {"kind": "--channel"}, "steps": {"id": "--case"},
-                 "milestone": {"id": "MILESTONE", "achieved": "--achieved"},
-                 "deliverable": {"id": "DELIVERABLE", "achieved": "--achieved"}}
-
-
-def option_name(column: str | None) -> str | None:
-    """The command-line option that fills a column (``'kind'`` -> ``'--kind'``, ``'parties'`` -> ``'--party'``)."""
-    if column is None or column == "record":
-        return None
-    return _OPTIONS.get(column, "--" + column.replace("_", "-"))
 
 
 class _Builder:
@@ -192,7 +174,7 @@ class _Builder:
         mission = self._mission(cells)
         kind = _term(cells, "kind", v.EVENT_KINDS, required=True) or ""
         # A European event of work package 3 may take place anywhere, a third country or not.
-        wp3 = kind in v.WP3_EVENT_KINDS
+        wp3 = kind in WP3_EVENT_KINDS
         countries = self._countries(cells, third_only=not wp3)
         if not countries and not cells.raw("country") and not wp3:
             if mission:

@@ -10,14 +10,13 @@ never a formula.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..export import save_workbook
 from ..export.xlsx import set_cell, sheet_names
 from .document import CLUSTER_CASES, TITLE, Layout, TemplateTable, outside_words, period, report_tables
 from .indicators import IndicatorReport
@@ -55,16 +54,7 @@ def template_workbook(report: IndicatorReport, names: tuple[str, ...] = ()) -> W
 
 def write_template_xlsx(report: IndicatorReport, path: str | Path, names: tuple[str, ...] = ()) -> None:
     """Write :func:`template_workbook` to ``path`` atomically."""
-    path = Path(path)
-    workbook = template_workbook(report, names)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        workbook.save(tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    save_workbook(template_workbook(report, names), path)
 
 
 def heading_rows(layout: Layout) -> int:

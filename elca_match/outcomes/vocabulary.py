@@ -57,7 +57,6 @@ EVENT_KINDS: tuple[Term, ...] = (
          "Other international event with clusters not initially included in the consortium (WP 3)",
          aliases=("other international event", "international event")),
 )
-WP3_EVENT_KINDS = ("national_workshop", "international_meeting", "international_event")
 
 # Dissemination channels (work package 4); an article or press release counts towards
 # "Articles, press releases".
@@ -85,7 +84,7 @@ MEETING_KINDS: tuple[Term, ...] = (
 )
 
 # Third-country organisations. The stakeholder table has two third-country columns:
-# clusters and other intermediaries, and SMEs and businesses (see BUSINESS_TYPES).
+# clusters and other intermediaries, and SMEs and businesses (records.outcomes.BUSINESS_TYPES).
 PARTNER_TYPES: tuple[Term, ...] = (
     Term("cluster", "Cluster", aliases=("cluster organisation", "network")),
     Term("intermediary", "Intermediary organisation",
@@ -97,7 +96,6 @@ PARTNER_TYPES: tuple[Term, ...] = (
     Term("public", "Public agency", aliases=("public body", "government agency", "public authority")),
     Term("other", "Other"),
 )
-BUSINESS_TYPES = frozenset({"sme", "large"})
 
 # Template: "1) Collaboration project (e.g. exchange visits), 2) Formal agreements signed
 # (e.g. MoUs) 3) Representation office/role appointed by the consortium 4) Other".

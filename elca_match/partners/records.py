@@ -14,12 +14,12 @@ import dataclasses
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..catalogue.fields import Checked, Column, RowReader, check_rows
-from ..errors import Problem
+from ..errors import Option, Problem
 from ..questionnaire import Questionnaire
+from ..records.partners import Partner
 from ..tabular import Row, SourceInfo, Table
 from ..text import fold
 
@@ -39,32 +39,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LEGAL = re.compile(r"\b(co|ltd|inc|corp|corporation|company|kk|k k|gmbh|ag|sa|srl|spa|llc|plc|limited|"
                     r"kabushiki kaisha|association|assoc)\b")
 SIMILAR = 0.88
-
-
-@dataclass(frozen=True)
-class Partner:
-    """A third-country organisation: cluster, intermediary, company, research centre, agency ..."""
-
-    id: str
-    name: str
-    country: str  # ISO alpha-2
-    kind: str
-    region: str = ""
-    sectors: tuple[str, ...] = ()
-    value_chain_stages: tuple[str, ...] = ()
-    materials: tuple[str, ...] = ()
-    technologies: tuple[str, ...] = ()
-    needs: str = ""
-    offers: str = ""
-    languages: tuple[str, ...] = ()
-    website: str = ""
-    contact_name: str = ""
-    contact_email: str = ""
-    consent: bool = False
-    description: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 def name_key(name: str) -> str:
@@ -109,7 +83,7 @@ def partner_from_values(values: dict[str, str], questionnaire: Questionnaire, st
     header = list(FIELDS)
     table = Table(SourceInfo("", "", "", "csv"), header, [Row(2, [str(values.get(n) or "") for n in header])])
     checked = check_partners(table, questionnaire, stored)
-    checked.problems = [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
+    checked.problems = [dataclasses.replace(p, file=None, row=None, column=p.column and Option(p.column))
                         for p in checked.problems]
     return checked
 

@@ -7,6 +7,7 @@ from .model import (
     Certificate,
     Change,
     LeftOut,
+    LeftOutRows,
     Plan,
     PlanMember,
     PlanMission,
@@ -19,7 +20,7 @@ from .planner import SCALE, make_plan
 from .rules import MissionRules, load_rules, parse_rules
 
 __all__ = [
-    "CHANGE_CODES", "CONSTRAINT_CODES", "SCALE", "Assignment", "Certificate", "Change", "LeftOut", "MissionRules", "Plan", "PlanMember",
+    "CHANGE_CODES", "CONSTRAINT_CODES", "SCALE", "Assignment", "Certificate", "Change", "LeftOut", "LeftOutRows", "MissionRules", "Plan", "PlanMember",
     "PlanMission", "PlanParams", "UnfilledSeats", "WaitlistEntry", "cluster_quota", "load_rules", "make_plan",
     "parse_rules",
 ]

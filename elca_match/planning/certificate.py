@@ -1,14 +1,26 @@
 """The optimality certificate: an LP dual bound, made feasible for every candidate pair.
 
-The residual problem's LP relaxation (``max w.x`` subject to member limits, cluster
-quotas, seats, cluster minimums and ``0 <= x <= 1``) is solved with HiGHS
-(``scipy.optimize.linprog``) on the pairs the flow kept. Its dual multipliers are then
-checked against *every* usable pair, including those the pruning cut: a pair whose
-dual constraint ``u_i + y_cj + v_j - z_c + r_ij >= w_ij`` is violated gets the
-shortfall added to ``r_ij``, which keeps the dual feasible and adds the shortfall to
-the bound. By weak duality the result bounds the total fit of *any* plan under the
-same constraints, so ``bound - objective`` is an honest gap, whatever the solver or
-the pruning did. It is 0 up to solver tolerance when the plan is optimal.
+The residual problem's LP relaxation is ``max w.x`` subject to member limits
+(multipliers ``u_i``), cluster quotas per mission (``y_cj``), seats (``v_j``), cluster
+minimums (``z_c``, on the rows ``-sum x <= -K_c``) and ``0 <= x <= 1`` (``r_ij``). Any
+non-negative ``(u, y, v, z)`` gives an upper bound on the total fit of *every* plan
+under the same constraints (weak duality), once each pair gets the smallest
+``r_ij = max(0, w_ij - u_i - y_cj - v_j + z_c)`` that makes its dual constraint hold:
+
+    bound = sum L_i u_i + sum q_cj y_cj + sum S_j v_j - sum K_c z_c + sum r_ij
+
+The ``r_ij`` are summed over *every* usable pair, including those the pruning cut, so
+the bound does not rely on the pruning or on the solver: ``bound - objective`` is an
+honest gap whatever they did.
+
+The multipliers come from the solved flow itself. With the source and the sink merged,
+the plan is a circulation; because it is optimal, its residual network has no negative
+cycle, and shortest-path distances ``d`` in it (Bellman-Ford, from a virtual root) are
+node potentials satisfying complementary slackness. Reading each constraint's
+multiplier off its arc (``u_i = max(0, d_i - d_c)``, ``y_cj = max(0, d_j - d_cj)``,
+``v_j = max(0, d_st - d_j)``, ``z_c = max(0, d_st - d_c)``) gives an optimal dual, so
+the bound equals the objective exactly, in integer weight units: the gap is 0. If the
+plan were not optimal, the distances would not settle and there is no certificate.
 """
 
 from __future__ import annotations
@@ -18,70 +30,85 @@ import numpy as np
 from .flow import Residual
 
 
-def dual_bound(res: Residual, pm: np.ndarray, pj: np.ndarray) -> float:
-    """An upper bound (integer weight units) on the residual problem over all usable pairs."""
-    # imported here, not at the top: scipy.optimize is 0.4 s of start-up, owed only when a plan is
-    # certified, never by commands that read stored plans
-    from scipy.optimize import linprog
-    from scipy.sparse import csr_matrix
+def dual_bound(res: Residual, pm: np.ndarray, pj: np.ndarray, chosen: np.ndarray) -> float:
+    """An upper bound (integer weight units) on the residual problem over all usable pairs.
 
+    ``(pm, pj)`` are the pairs the flow was solved on and ``chosen`` the optimum on
+    them; ``inf`` when that optimum admits no dual (it was not optimal).
+    """
     n, m = res.shape
-    k = len(pm)
-    if k == 0:
-        return _extend(res, np.zeros(n), np.zeros((res.n_clusters, m)), np.zeros(m),
-                       np.zeros(res.n_clusters), pm, pj, np.zeros(0), 0.0)
-    clusters = res.member_cluster[pm]
-    members, member_row = np.unique(pm, return_inverse=True)
-    qkey = clusters * m + pj
-    quotas, quota_row = np.unique(qkey, return_inverse=True)
-    missions, seat_row = np.unique(pj, return_inverse=True)
-    owed = np.flatnonzero(res.cluster_min > 0)
-    owed_index = {int(c): r for r, c in enumerate(owed)}
-    r0 = len(members)
-    r1 = r0 + len(quotas)
-    r2 = r1 + len(missions)
-    rows = [member_row, r0 + quota_row, r1 + seat_row]
-    cols = [np.arange(k)] * 3
-    vals = [np.ones(k)] * 3
-    in_owed = np.isin(clusters, owed)
-    if in_owed.any():
-        rows.append(r2 + np.array([owed_index[int(c)] for c in clusters[in_owed]]))
-        cols.append(np.flatnonzero(in_owed))
-        vals.append(-np.ones(int(in_owed.sum())))
-    a = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r2 + len(owed), k))
-    b = np.concatenate([
-        res.member_limit[members],
-        res.quota[quotas // m, quotas % m],
-        res.seats[missions],
-        -res.cluster_min[owed],
-    ]).astype(float)
-    weights = res.weights[pm, pj].astype(float)
-    lp = linprog(-weights, A_ub=a, b_ub=b, bounds=(0, 1), method="highs")
-    if lp.status != 0:  # the flow found a feasible optimum, so this is a solver hiccup: no certificate
-        return float("inf")
-    duals = np.maximum(0.0, -lp.ineqlin.marginals)
-    upper = np.maximum(0.0, -lp.upper.marginals)
-    u = np.zeros(n)
-    u[members] = duals[:r0]
-    y = np.zeros((res.n_clusters, m))
-    y[quotas // m, quotas % m] = duals[r0:r1]
-    v = np.zeros(m)
-    v[missions] = duals[r1:r2]
-    z = np.zeros(res.n_clusters)
-    z[owed] = duals[r2:]
-    base = float(b @ duals + upper.sum())
-    return _extend(res, u, y, v, z, pm, pj, upper, base)
+    nc = res.n_clusters
+    u, y, v, z = np.zeros(n, np.int64), np.zeros((nc, m), np.int64), np.zeros(m, np.int64), np.zeros(nc, np.int64)
+    if len(pm):
+        potentials = _potentials(res, pm, pj, chosen)
+        if potentials is None:
+            return float("inf")
+        u, y, v, z = potentials
+    bound = (int(res.member_limit @ u) + int((res.quota * y).sum()) + int(res.seats @ v)
+             - int(res.cluster_min @ z))
+    return float(bound + _shortfall(res, u, y, v, z))
 
 
-def _extend(res: Residual, u, y, v, z, pm, pj, upper, base: float) -> float:
-    """Add, for every usable pair, the dual shortfall that makes the multipliers feasible."""
+def _potentials(res: Residual, pm, pj, chosen):
+    """The multipliers ``(u, y, v, z)`` read off shortest-path potentials of the optimal circulation."""
+    n, m = res.shape
+    nc = res.n_clusters
+    clusters = res.member_cluster
+    members, member_of_pair = np.unique(pm, return_inverse=True)
+    quotas, quota_of_pair = np.unique(clusters[pm] * m + pj, return_inverse=True)
+    # nodes: source-and-sink, clusters, missions, (cluster, mission) quotas, members
+    st, first_cluster = 0, 1
+    first_mission = first_cluster + nc
+    first_quota = first_mission + m
+    first_member = first_quota + len(quotas)
+    nodes = first_member + len(members)
+    load = np.bincount(member_of_pair[chosen], minlength=len(members))
+    per_quota = np.bincount(quota_of_pair[chosen], minlength=len(quotas))
+    per_mission = np.bincount(pj[chosen], minlength=m)
+    per_cluster = np.bincount(clusters[members], weights=load, minlength=nc).astype(np.int64)
+    pw = res.weights[pm, pj]
+    big = int(res.seats.sum()) + 1  # the source's arcs to the clusters have no upper limit
+    # every arc: tail, head, cost, capacity, flow, lower bound
+    tail = np.concatenate([np.full(nc, st), first_cluster + clusters[members], first_member + member_of_pair,
+                           first_quota + np.arange(len(quotas)), first_mission + np.arange(m)])
+    head = np.concatenate([first_cluster + np.arange(nc), first_member + np.arange(len(members)),
+                           first_quota + quota_of_pair, first_mission + quotas % m, np.full(m, st)])
+    cost = np.concatenate([np.zeros(nc + len(members), np.int64), -pw, np.zeros(len(quotas) + m, np.int64)])
+    cap = np.concatenate([np.full(nc, big), res.member_limit[members], np.ones(len(pm), np.int64),
+                          res.quota[quotas // m, quotas % m], np.maximum(res.seats, 0)])
+    flow = np.concatenate([per_cluster, load, chosen.astype(np.int64), per_quota, per_mission])
+    lower = np.concatenate([res.cluster_min, np.zeros(len(members) + len(pm) + len(quotas) + m, np.int64)])
+    forward, backward = flow < cap, flow > lower
+    tails = np.concatenate([tail[forward], head[backward]])
+    heads = np.concatenate([head[forward], tail[backward]])
+    costs = np.concatenate([cost[forward], -cost[backward]])
+    distance = np.zeros(nodes, np.int64)
+    for _ in range(nodes + 1):  # Bellman-Ford: settles within `nodes` rounds unless a cycle is negative
+        relaxed = distance.copy()
+        np.minimum.at(relaxed, heads, distance[tails] + costs)
+        if np.array_equal(relaxed, distance):
+            break
+        distance = relaxed
+    else:
+        return None
+    d_cluster = distance[first_cluster:first_mission]
+    d_mission = distance[first_mission:first_quota]
+    u = np.zeros(n, np.int64)
+    u[members] = np.maximum(0, distance[first_member:] - d_cluster[clusters[members]])
+    y = np.zeros((nc, m), np.int64)
+    y[quotas // m, quotas % m] = np.maximum(0, d_mission[quotas % m] - distance[first_quota:first_member])
+    v = np.maximum(0, distance[st] - d_mission)
+    z = np.maximum(0, distance[st] - d_cluster)
+    return u, y, v, z
+
+
+def _shortfall(res: Residual, u, y, v, z) -> int:
+    """The sum, over every usable pair, of the ``r_ij`` that makes the multipliers feasible for it."""
     # Rows with no capacity left force their pairs to 0 in every plan; their dual can be
     # raised at no cost, so those pairs need no check.
     live = res.usable & (res.member_limit > 0)[:, None] & (res.seats > 0)[None, :]
     live &= res.quota[res.member_cluster, :] > 0
-    c = res.member_cluster
-    price = u[:, None] + y[c, :] + v[None, :] - z[c][:, None]
-    r = np.zeros(res.shape)
-    r[pm, pj] = upper
-    shortfall = np.where(live, res.weights - price - r, 0.0)
-    return base + float(np.maximum(shortfall, 0.0).sum())
+    rows, cols = np.nonzero(live)
+    c = res.member_cluster[rows]
+    price = u[rows] + y[c, cols] + v[cols] - z[c]
+    return int(np.maximum(res.weights[rows, cols] - price, 0).sum())

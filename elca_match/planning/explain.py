@@ -84,12 +84,14 @@ class Context:
         return low
 
 
-def left_out(ctx: Context) -> list[LeftOut]:
+def left_out(ctx: Context, limit: int | None = None) -> list[LeftOut]:
     """Every considered member with a fit that is not on its best mission, with the binding constraint.
 
     The best mission is the one with the highest fit, eligible or not. When the rule of
     that mission excludes a member who travels nowhere, the detail also says what kept
-    it off its best mission it *is* eligible for.
+    it off its best mission it *is* eligible for. ``limit`` explains only the first
+    rows (member key order): who is left out is found for all members at once, the
+    reasons are worded only for the rows asked for.
     """
     p = ctx.prob
     n, m = p.scores.shape
@@ -100,7 +102,7 @@ def left_out(ctx: Context) -> list[LeftOut]:
     best_any = np.where(fit, p.scores, -1.0).argmax(axis=1)
     best_eligible = np.where(eligible_fit, p.scores, -1.0).argmax(axis=1)
     at_best = ctx.assigned[np.arange(n), best_any]
-    rows = np.flatnonzero(fit.any(axis=1) & ~at_best)
+    rows = np.flatnonzero(fit.any(axis=1) & ~at_best)[:limit]
     if not len(rows):
         return []
     # Plain lists from here: this loop can run for every member of a large survey.
@@ -233,8 +235,7 @@ def unfilled_seats(ctx: Context) -> list[UnfilledSeats]:
 def not_considered(ctx: Context) -> dict[str, int]:
     """How many members the planner never placed, by cause (unconsented, excluded, no fit)."""
     p = ctx.prob
-    consent = np.array([bool(x.consent) for x in p.members], dtype=bool)
-    excluded = np.array([x.key in p.params.exclude for x in p.members], dtype=bool)
+    consent, excluded = p.consent, p.excluded
     unconsented = int((~consent & ~excluded).sum()) if p.params.consented_only else 0
     no_fit = int((p.considered & ~p.fit.any(axis=1)).sum()) if p.missions else int(p.considered.sum())
     return {"unconsented": unconsented, "excluded": int(excluded.sum()), "no_fit": no_fit}

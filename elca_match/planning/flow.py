@@ -1,4 +1,4 @@
-"""The exact solve: a minimum-cost flow on networkx, over a provably sufficient subset of pairs.
+"""The exact solve: a minimum-cost flow (OR-Tools), over a provably sufficient subset of pairs.
 
 The network (one unit of flow = one member on one mission)::
 
@@ -8,7 +8,13 @@ The network (one unit of flow = one member on one mission)::
 * ``cluster -> member``: capacity = the member's limit (``--max-per-member`` minus its
   required missions), cost 0;
 * ``member -> (c, j)``: capacity 1, cost ``-w_ij`` (the fit scaled to integers,
-  ``max(1, round(score * 1e6))``): network simplex is exact on integer costs;
+  ``max(1, round(score * 1e6))``): the solver is exact on integer costs. Ties are
+  common (a member often fits several missions to one country equally), so the solver
+  sees ``w_ij * M + (n - i) * (m - j)`` with ``M`` above any sum of the second terms:
+  among the plans of best total fit it takes one that puts members early in key order
+  on missions early in id order. That product is not a sum of a member part and a
+  mission part, so swapping two members between two missions changes it: the plan
+  does not depend on which of several optima a solver happens to reach;
 * ``(c, j) -> mission j``: capacity = the cluster quota on that mission;
 * ``mission j -> sink``: capacity = the seats;
 * ``source -> sink`` bypass at cost 0, so seats may stay empty: the source supplies
@@ -16,18 +22,17 @@ The network (one unit of flow = one member on one mission)::
 * the per-cluster minimum across the plan is a lower bound ``K_c`` on
   ``source -> cluster``. Lower bounds are turned into node demands (the standard
   transform: pre-send ``K_c`` units, so the cluster node supplies ``K_c`` and the
-  source ``K_c`` less); an infeasible minimum makes network simplex raise
-  ``NetworkXUnfeasible`` rather than quietly miss it.
+  source ``K_c`` less); an infeasible minimum raises :class:`Infeasible` rather than
+  being quietly missed.
 
 Required pairs (``--require``) are lower bounds of 1 on ``member -> (c, j)``; the same
 transform fixes that unit up front and shrinks the capacities it passes through (the
 member's limit, the quota, the seats, the cluster's minimum). The caller does that, so
 this module only sees the residual problem.
 
-Why network simplex on a pruned graph. On the full graph (22 missions x 10,000
-members = 220,000 pair arcs) networkx's network simplex, being pure Python, takes
-about 5 s, and about 20 s at 100,000 members; OR-Tools would be fast but is a new
-dependency. Almost all of those arcs can never carry flow: a mission takes only
+Why a pruned graph. On the full graph (22 missions x 100,000 members = 770,000
+usable pair arcs) even OR-Tools' min-cost flow spends about 0.2 s, most of it building
+the graph. Almost all of those arcs can never carry flow: a mission takes only
 ``quota`` members of a cluster, so only the best few candidates of each cluster on each
 mission matter. :func:`solve_pruned` keeps, per (cluster, mission), the best ``k``
 candidates (fit descending, member key ascending) and proves afterwards that the
@@ -65,8 +70,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
+from ortools.graph.python import min_cost_flow as ortools_flow
+
+
+class Infeasible(Exception):
+    """The cluster minimums cannot be met on the pairs given."""
 
 
 @dataclass
@@ -188,48 +197,71 @@ def kept_pairs(res: Residual, cand: Candidates) -> tuple[np.ndarray, np.ndarray]
 def min_cost_flow(res: Residual, pm: np.ndarray, pj: np.ndarray) -> tuple[np.ndarray, int]:
     """Solve the residual problem on the pairs (pm, pj) exactly; return the chosen mask and objective.
 
-    Raises ``nx.NetworkXUnfeasible`` when the cluster minimums cannot be met on these pairs.
+    Pairs must be ordered by member (as :func:`kept_pairs` gives them), so the same
+    input builds the same graph. Raises :class:`Infeasible` when the cluster minimums
+    cannot be met on these pairs.
     """
     n, m = res.shape
     pw = res.weights[pm, pj]
-    seats_total = int(res.seats.sum())
-    owed = int(res.cluster_min.sum())
-    graph = nx.DiGraph()
-    source, sink = "s", "t"
-    graph.add_node(source, demand=-seats_total + owed)
-    graph.add_node(sink, demand=seats_total)
-    graph.add_edge(source, sink, capacity=seats_total, weight=0)
-    for c in range(res.n_clusters):
-        graph.add_node(("c", c), demand=-int(res.cluster_min[c]))
-        graph.add_edge(source, ("c", c), weight=0)
-    for j in range(m):
-        if res.seats[j] > 0:
-            graph.add_edge(("j", j), sink, capacity=int(res.seats[j]), weight=0)
-    quota_nodes = set()
-    seen_member = -1
-    clusters = res.member_cluster
-    for i, j, w in zip(pm.tolist(), pj.tolist(), pw.tolist()):
-        c = int(clusters[i])
-        if i != seen_member:
-            graph.add_edge(("c", c), i, capacity=int(res.member_limit[i]), weight=0)
-            seen_member = i
-        qn = ("q", c, j)
-        if qn not in quota_nodes:
-            graph.add_edge(qn, ("j", j), capacity=int(res.quota[c, j]), weight=0)
-            quota_nodes.add(qn)
-        graph.add_edge(i, qn, capacity=1, weight=-int(w))
-    cost, flow = nx.network_simplex(graph)
-    chosen = np.fromiter(
-        (flow[i][("q", int(clusters[i]), j)] > 0 for i, j in zip(pm.tolist(), pj.tolist())),
-        dtype=bool, count=len(pm),
-    )
-    return chosen, int(-cost)
+    nc = res.n_clusters
+    total = int(res.seats.sum())
+    members, member_of_pair = np.unique(pm, return_inverse=True)
+    quotas, quota_of_pair = np.unique(res.member_cluster[pm] * m + pj, return_inverse=True)
+    # nodes: source, sink, clusters, missions, (cluster, mission) quotas, members
+    source, sink, first_cluster = 0, 1, 2
+    first_mission = first_cluster + nc
+    first_quota = first_mission + m
+    first_member = first_quota + len(quotas)
+    nodes = first_member + len(members)
+    tails = np.concatenate([[source], np.full(nc, source), first_cluster + res.member_cluster[members],
+                            first_member + member_of_pair, first_quota + np.arange(len(quotas)),
+                            first_mission + np.arange(m)])
+    heads = np.concatenate([[sink], first_cluster + np.arange(nc), first_member + np.arange(len(members)),
+                            first_quota + quota_of_pair, first_mission + quotas % m, np.full(m, sink)])
+    capacity = np.concatenate([[total], np.full(nc, total), res.member_limit[members], np.ones(len(pm), np.int64),
+                               res.quota[quotas // m, quotas % m], np.maximum(res.seats, 0)])
+    supplies = np.zeros(nodes, dtype=np.int64)
+    supplies[source] = total - int(res.cluster_min.sum())
+    supplies[first_cluster:first_cluster + nc] = res.cluster_min
+    supplies[sink] = -total
+    first_pair = 1 + nc + len(members)
+    for cost in (_tie_broken(pw, pm, pj, res.shape, total), pw):
+        costs = np.concatenate([np.zeros(first_pair, np.int64), -cost, np.zeros(len(quotas) + m, np.int64)])
+        solver = ortools_flow.SimpleMinCostFlow()
+        arcs = solver.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
+                                                           capacity.astype(np.int64), costs)
+        solver.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
+        status = solver.solve()
+        if status != solver.BAD_COST_RANGE:
+            break
+        # the tie-broken costs are too large for the solver's cost scaling: solve on the fit alone
+        # (still optimal and deterministic, only the choice among equal plans is the solver's)
+    if status == solver.INFEASIBLE:
+        raise Infeasible()
+    if status != solver.OPTIMAL:  # a bad range or result: a bug, never a property of the data
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    chosen = solver.flows(arcs[first_pair:first_pair + len(pm)]) > 0
+    return chosen, int(pw[chosen].sum())
+
+
+def _tie_broken(weights: np.ndarray, pm: np.ndarray, pj: np.ndarray, shape: tuple[int, int], flow: int) -> np.ndarray:
+    """``w * M + (n - i) * (m - j)``: the fit first, then earlier members on earlier missions (see the module doc).
+
+    ``M`` exceeds the largest sum of the second terms over a plan (``flow * n * m``), so
+    no tie-break ever outweighs a step of fit. Plain ``w`` when that would not fit in 63 bits.
+    """
+    n, m = shape
+    scale = flow * n * m + 1
+    top = int(weights.max()) if len(weights) else 0
+    if (top + 1) * scale >= 2 ** 62:
+        return weights
+    return weights.astype(np.int64) * scale + (n - pm) * (m - pj)
 
 
 def solve_pruned(res: Residual, prune: bool = True) -> FlowResult:
     """The exact optimum of the residual problem, solved on the kept pairs (see the module doc).
 
-    Raises ``nx.NetworkXUnfeasible`` only when the full problem is infeasible: that is
+    Raises :class:`Infeasible` only when the full problem is infeasible: that is
     decided on the static cap, which preserves feasibility.
     """
     cand = build_candidates(res, "lazy" if prune else "all")
@@ -240,7 +272,7 @@ def solve_pruned(res: Residual, prune: bool = True) -> FlowResult:
         pm, pj = kept_pairs(res, cand)
         try:
             chosen, objective = min_cost_flow(res, pm, pj)
-        except nx.NetworkXUnfeasible:
+        except Infeasible:
             if escalated:
                 raise
             # A cut list may have hidden the only way to meet a minimum: retry on the cap,
@@ -278,14 +310,24 @@ def cluster_capacity(res: Residual, c: int, cand: Candidates | None = None) -> i
     hence the maximum, exact). Only used to explain an infeasible minimum.
     """
     cand = cand or build_candidates(res, "cap")
-    graph = nx.DiGraph()
-    for (cc, j), k in sorted(cand.kept.items()):
+    m = res.shape[1]
+    source, sink = 0, 1  # then missions 2..m+1, then members by index
+    tails, heads, capacity, members = [], [], [], set()
+    for (cc, j), _ in sorted(cand.kept.items()):
         if cc != c:
             continue
-        graph.add_edge(("j", j), "t", capacity=int(min(res.quota[c, j], res.seats[j])))
+        tails.append(2 + j), heads.append(sink), capacity.append(int(min(res.quota[c, j], res.seats[j])))
         for i in cand.top((cc, j), res.weights, cand.cap[(cc, j)]).tolist():
-            graph.add_edge("s", i, capacity=int(res.member_limit[i]))
-            graph.add_edge(i, ("j", j), capacity=1)
-    if "s" not in graph:
+            members.add(i)
+            tails.append(2 + m + i), heads.append(2 + j), capacity.append(1)
+    if not members:
         return 0
-    return int(nx.maximum_flow_value(graph, "s", "t"))
+    for i in sorted(members):
+        tails.append(source), heads.append(2 + m + i), capacity.append(int(res.member_limit[i]))
+    from ortools.graph.python import max_flow  # only to explain a failure: not worth loading on every plan
+
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(np.array(tails, np.int32), np.array(heads, np.int32), np.array(capacity, np.int64))
+    if solver.solve(source, sink) != solver.OPTIMAL:
+        raise RuntimeError("maximum flow failed")
+    return int(solver.optimal_flow())

@@ -10,7 +10,7 @@ constraint that stopped it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -194,6 +194,54 @@ class LeftOut:
     detail: str
 
 
+class LeftOutRows(Sequence[LeftOut]):
+    """A plan's left-out members, explained when first read.
+
+    At 100,000 members most of them are left out, and explaining each costs more than
+    the solve, while a screen shows a few: :meth:`head` explains only the first rows;
+    iterating, indexing or :func:`len` explain them all (once). Equal to any sequence
+    of the same rows, so a plan read back from JSON equals the one that was saved.
+    """
+
+    def __init__(self, rows: Sequence[LeftOut] | None = None,
+                 explain: Callable[[int | None], Sequence[LeftOut]] | None = None):
+        if (rows is None) == (explain is None):
+            raise ValueError("give either the rows or a way to explain them")
+        self._rows = None if rows is None else tuple(rows)
+        self._explain = explain
+
+    def _all(self) -> tuple[LeftOut, ...]:
+        if self._rows is None:
+            self._rows = tuple(self._explain(None))  # type: ignore[misc]
+            self._explain = None  # lets the solved instance go
+        return self._rows
+
+    def head(self, count: int) -> tuple[LeftOut, ...]:
+        """The first ``count`` rows, explaining only those when the rest were not needed yet."""
+        if self._rows is not None:
+            return self._rows[:count]
+        return tuple(self._explain(count))  # type: ignore[misc]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[LeftOut]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LeftOutRows, tuple, list)):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LeftOutRows({list(self._all())!r})" if self._rows is not None else "LeftOutRows(<not yet explained>)"
+
+
 @dataclass(frozen=True)
 class Change:
     """How a re-plan differs from its base plan: one member leaving or joining one mission, and why.
@@ -247,7 +295,7 @@ class Plan:
     certificate: Certificate
     unfilled: tuple[UnfilledSeats, ...]
     waitlist: tuple[WaitlistEntry, ...]
-    left_out: tuple[LeftOut, ...]
+    left_out: LeftOutRows  # explained on first use (see LeftOutRows)
     quotas: Mapping[str, int]  # mission id -> seats one cluster may take there
     rules: Mapping[str, str]  # mission id -> who may join (the eligibility rule, in words)
     cluster_seats: Mapping[str, int]  # cluster -> seats it got across the plan
@@ -290,7 +338,7 @@ class Plan:
             certificate=Certificate(**data["certificate"]),
             unfilled=tuple(UnfilledSeats(**u) for u in data["unfilled"]),
             waitlist=tuple(WaitlistEntry(**w) for w in data["waitlist"]),
-            left_out=tuple(LeftOut(**{**o, "assigned_to": tuple(o["assigned_to"])}) for o in data["left_out"]),
+            left_out=LeftOutRows([LeftOut(**{**o, "assigned_to": tuple(o["assigned_to"])}) for o in data["left_out"]]),
             quotas=dict(data["quotas"]),
             rules=dict(data["rules"]),
             cluster_seats=dict(data["cluster_seats"]),

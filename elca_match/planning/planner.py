@@ -23,14 +23,14 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-import networkx as nx
 import numpy as np
 
-from ..errors import InfeasibleError, NotFoundError, Problem, UsageError, did_you_mean
+from ..errors import InfeasibleError, NotFoundError, Option, Problem, UsageError, did_you_mean
 from ..text import closest
 from . import explain
 from .certificate import dual_bound
-from .flow import FlowResult, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow, solve_pruned
+from .flow import (FlowResult, Infeasible, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow,
+                   solve_pruned)
 from . import model
 from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
 from .rules import MemberTable, MissionRules, Test, load_rules
@@ -53,6 +53,8 @@ class Instance:
     scores: np.ndarray  # (n, m) float
     clusters: list[str]
     member_cluster: np.ndarray
+    consent: np.ndarray  # (n,) bool
+    excluded: np.ndarray  # (n,) bool: --exclude
     considered: np.ndarray  # (n,) bool: consent and not excluded
     eligible: np.ndarray  # (n, m) bool: the mission type's rule
     fit: np.ndarray  # (n, m) bool: positive score and a shared sector
@@ -102,7 +104,7 @@ def make_plan(
             prob.kept = _most_kept(prob, res, keep, prune)
             res, fixed_weight = _residual(prob)
         flow = solve_pruned(res, prune=prune)
-    except nx.NetworkXUnfeasible:
+    except Infeasible:
         raise _minimum_error(prob, res) from None
     plan = _assemble(prob, res, flow, fixed_weight)
     return plan if keep is None else replace(plan, changes=tuple(_changes(prob, plan, keep)))
@@ -111,16 +113,16 @@ def make_plan(
 def _check_params(p: PlanParams) -> None:
     problems = []
     if p.max_per_member < 1:
-        problems.append(("--max-per-member must be 1 or more", p.max_per_member))
+        problems.append(("max_per_member", "1 or more", p.max_per_member))
     if not 0 < p.cluster_max_share <= 1:
-        problems.append(("--cluster-max-share must be above 0 and at most 1 (a share of the seats)",
-                         p.cluster_max_share))
+        problems.append(("cluster_max_share", "above 0 and at most 1 (a share of the seats)", p.cluster_max_share))
     if p.cluster_min_seats < 0:
-        problems.append(("--cluster-min-seats must be 0 or more", p.cluster_min_seats))
+        problems.append(("cluster_min_seats", "0 or more", p.cluster_min_seats))
     if p.waitlist_size < 0:
-        problems.append(("--waitlist must be 0 or more", p.waitlist_size))
+        problems.append(("waitlist_size", "0 or more", p.waitlist_size))
     if problems:
-        raise UsageError("", [Problem("bad_option", value=v, params={"detail": d}) for d, v in problems])
+        raise UsageError("", [Problem("option_out_of_range", value=v, params={"option": Option(o), "allowed": a})
+                              for o, a, v in problems])
 
 
 def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules) -> Instance:
@@ -129,7 +131,8 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
         raise ValueError(f"scores must be members x missions = {(len(members), len(missions))}, got {scores.shape}")
     if not np.isfinite(scores).all() or (scores < 0).any():
         raise ValueError("scores must be finite and >= 0")
-    morder = sorted(range(len(members)), key=lambda i: members[i].key)
+    member_keys = [x.key for x in members]
+    morder = sorted(range(len(members)), key=member_keys.__getitem__)
     jorder = sorted(range(len(missions)), key=lambda j: missions[j].id)
     mem = [members[i] for i in morder]
     mis = [missions[j] for j in jorder]
@@ -141,8 +144,8 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
     cluster_index = {c: k for k, c in enumerate(clusters)}
     member_cluster = np.array([cluster_index[x.cluster] for x in mem], dtype=np.int64)
 
-    keys = [x.key for x in mem]
-    unknown = sorted(set(params.exclude) - set(keys))
+    keys = [member_keys[i] for i in morder]
+    unknown = sorted(set(params.exclude) - set(keys)) if params.exclude else []
     if unknown:
         raise NotFoundError("", [Problem("not_found", value=k, params={
             "what": "member to exclude", "suggestion": did_you_mean(closest(k, keys)),
@@ -164,8 +167,8 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
     seats = np.array([max(0, int(x.seats)) for x in mis], dtype=np.int64)
     quota = np.array([cluster_quota(int(s), params.cluster_max_share) for s in seats], dtype=np.int64)
     required = _resolve_required(params, keys, [x.id for x in mis], excluded, consent)
-    return Instance(mem, mis, scores, clusters, member_cluster, considered, eligible, fit, usable, weights,
-                    seats, quota, required, params, rules)
+    return Instance(mem, mis, scores, clusters, member_cluster, consent, excluded, considered, eligible, fit, usable,
+                    weights, seats, quota, required, params, rules)
 
 
 def _no_duplicates(values: list[str], what: str) -> None:
@@ -175,6 +178,8 @@ def _no_duplicates(values: list[str], what: str) -> None:
 
 
 def _resolve_required(params: PlanParams, keys: list[str], mission_ids: list[str], excluded, consent):
+    if not params.fixed:
+        return []
     key_index = {k: i for i, k in enumerate(keys)}
     mission_index = {k: j for j, k in enumerate(mission_ids)}
     problems = []
@@ -206,7 +211,6 @@ def _residual(prob: Instance) -> tuple[Residual, int]:
     p = prob.params
     n, m = prob.scores.shape
     nc = len(prob.clusters)
-    keys = [x.key for x in prob.members]
     ids = [x.id for x in prob.missions]
     per_member = np.zeros(n, dtype=np.int64)
     per_mission = np.zeros(m, dtype=np.int64)
@@ -221,7 +225,7 @@ def _residual(prob: Instance) -> tuple[Residual, int]:
     problems = []
     for i in np.flatnonzero(per_member > p.max_per_member):
         count = int(per_member[i])
-        problems.append(Problem("plan_require_limit", value=keys[i], params={
+        problems.append(Problem("plan_require_limit", value=prob.members[i].key, params={
             "count": count, "limit": p.max_per_member, "excess": count - p.max_per_member}))
     for j in np.flatnonzero(per_mission > prob.seats):
         count = int(per_mission[j])
@@ -350,7 +354,7 @@ def _feasible(prob: Instance, minimum: int) -> bool:
     pm, pj = kept_pairs(res, cand)
     try:
         min_cost_flow(res, pm, pj)
-    except nx.NetworkXUnfeasible:
+    except Infeasible:
         return False
     return True
 
@@ -373,7 +377,7 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
     locked = {(prob.members[i].key, prob.missions[j].id) for i, j in prob.required} & prob.params.lock
 
     objective_units = fixed_weight + flow.objective
-    bound_units = fixed_weight + dual_bound(res, flow.pair_member, flow.pair_mission)
+    bound_units = fixed_weight + dual_bound(res, flow.pair_member, flow.pair_mission, flow.chosen)
     gap_units = max(0.0, bound_units - objective_units)
     n_assigned = int(assigned.sum())
     optimal = gap_units <= GAP_TOLERANCE * SCALE * max(1, n_assigned) + 1
@@ -383,8 +387,8 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
         dual_bound=bound_units / SCALE,
         gap=gap_units / SCALE,
         optimal=bool(optimal),
-        method=("min-cost flow (networkx network simplex) on the best candidates per cluster and mission; "
-                "LP dual bound (HiGHS) checked on every candidate pair"),
+        method=("min-cost flow (OR-Tools) on the best candidates per cluster and mission; "
+                "LP dual bound from the flow's node potentials, checked on every candidate pair"),
         candidate_pairs=candidate_pairs,
         solved_pairs=int(len(flow.pair_member)),
         rounds=flow.rounds,
@@ -412,7 +416,7 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
         certificate=certificate,
         unfilled=tuple(explain.unfilled_seats(ctx)),
         waitlist=tuple(explain.waitlist(ctx)),
-        left_out=tuple(explain.left_out(ctx)),
+        left_out=model.LeftOutRows(explain=lambda limit: explain.left_out(ctx, limit)),
         quotas={x.id: int(q) for x, q in zip(prob.missions, prob.quota)},
         rules={x.id: prob.rules.summary(x) for x in prob.missions},
         cluster_seats={c: int(s) for c, s in zip(prob.clusters, cluster_seats)},

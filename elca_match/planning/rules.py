@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,12 @@ _REF = "$mission."
 
 
 class MemberTable:
-    """Member attributes as columns, with a cache of computed test masks."""
+    """Member attributes as columns, with a cache of computed test masks.
+
+    Columns are read once per attribute; numbers, list memberships and value tests are
+    then computed per *distinct* value (a survey has a few dozen codes, not 100,000),
+    with a plain per-member pass only for values of unusual types.
+    """
 
     def __init__(self, members: Sequence[PlanMember]):
         self.members = members
@@ -51,21 +57,42 @@ class MemberTable:
     def column(self, name: str) -> list[Any]:
         """The attribute ``name`` of every member (None when a member lacks it)."""
         if name not in self._columns:
+            if name == "sectors":
+                values = [list(m.sectors) or m.attributes.get("sectors") for m in self.members]
+            else:
+                values = self._values(name)
+            self._columns[name] = values
+        return self._columns[name]
+
+    def _values(self, name: str) -> list[Any]:
+        """The attribute as stored, without a new object per member.
+
+        (Building 100,000 small lists sets off Python's full garbage collection over
+        every member; the sets of list attributes do not need them.)
+        """
+        key = ("#values", name)
+        if name in self._columns:
+            return self._columns[name]
+        if key not in self._masks:
             if name in ("cluster", "key", "consent"):
                 values = [getattr(m, name) for m in self.members]
             elif name == "sectors":
-                values = [list(m.sectors) or m.attributes.get("sectors") for m in self.members]
+                values = [m.sectors or m.attributes.get("sectors") for m in self.members]
             else:
                 values = [m.attributes.get(name) for m in self.members]
-            self._columns[name] = values
-        return self._columns[name]
+            self._masks[key] = values  # type: ignore[assignment]
+        return self._masks[key]  # type: ignore[return-value]
 
     def numbers(self, name: str) -> np.ndarray:
         """The attribute as floats (NaN when missing or not a number)."""
         key = ("#numbers", name)
         if key not in self._masks:
-            column = self.column(name)
-            self._masks[key] = np.fromiter((_as_number(v) for v in column), dtype=float, count=len(column))
+            column = self._values(name)
+            if set(map(type, column)) <= _PLAIN_NUMBERS:
+                # ints, floats and None only: numpy converts them in C (None becomes NaN)
+                self._masks[key] = np.array(column, dtype=float).reshape(len(column))
+            else:
+                self._masks[key] = np.fromiter(map(_as_number, column), dtype=float, count=len(column))
         return self._masks[key]
 
     def holders(self, name: str) -> dict[str, np.ndarray]:
@@ -76,17 +103,61 @@ class MemberTable:
         """
         key = ("#holders", name)
         if key not in self._masks:
+            column = self._values(name)
+            if set(map(type, column)) <= _PLAIN_LISTS:
+                # lists of plain strings: flatten in C, then group the owners by item
+                lists = [v or () for v in column]
+                items = list(chain.from_iterable(lists))
+                if set(map(type, items)) <= {str}:
+                    owners = np.repeat(np.arange(len(lists), dtype=np.int64),
+                                       np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
+                    self._masks[key] = _group(items, owners)  # type: ignore[assignment]
+                    return self._masks[key]  # type: ignore[return-value]
             index: dict[str, list[int]] = {}
-            for i, value in enumerate(self.column(name)):
+            for i, value in enumerate(column):
                 for item in _as_set(value):
                     index.setdefault(item, []).append(i)
             self._masks[key] = {k: np.array(v, dtype=np.int64) for k, v in index.items()}  # type: ignore[assignment]
         return self._masks[key]  # type: ignore[return-value]
 
+    def matches(self, name: str, accept) -> np.ndarray:
+        """One boolean per member: ``accept(value)`` for the member's value of ``name``.
+
+        When every value is a string, an integer or None (codes, counts), ``accept`` runs
+        once per distinct value; those types compare exactly as they print, so equal
+        values get equal answers. Other columns (lists, floats) are decided member by member.
+        """
+        column = self.column(name)
+        if set(map(type, column)) <= _EXACT_VALUES:
+            decided = {value: bool(accept(value)) for value in set(column)}
+            return np.fromiter(map(decided.__getitem__, column), dtype=bool, count=len(column))
+        return np.fromiter(map(accept, column), dtype=bool, count=len(column))
+
     def mask(self, key: tuple, compute) -> np.ndarray:
         if key not in self._masks:
             self._masks[key] = compute()
         return self._masks[key]
+
+
+_PLAIN_NUMBERS = {int, float, type(None)}
+_PLAIN_LISTS = {list, tuple, type(None)}
+_EXACT_VALUES = {str, int, type(None)}
+
+
+def _group(items: list[str], owners: np.ndarray) -> dict[str, np.ndarray]:
+    """``items[k]`` is held by member ``owners[k]``: return item -> its holders (ascending, no repeats)."""
+    codes: dict[str, int] = {}
+    # setdefault hands each new item the running position as its code: no Python loop body
+    ids = np.fromiter(map(codes.setdefault, items, count()), dtype=np.int64, count=len(items))
+    order = np.lexsort((owners, ids))
+    ids, owners = ids[order], owners[order]
+    keep = np.ones(len(ids), dtype=bool)
+    keep[1:] = (ids[1:] != ids[:-1]) | (owners[1:] != owners[:-1])
+    ids, owners = ids[keep], owners[keep]
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(ids)]
+    name_of = {code: item for item, code in codes.items()}
+    return {name_of[int(ids[s])]: owners[s:e] for s, e in zip(starts.tolist(), ends.tolist())}
 
 
 def _as_number(value: Any) -> float:
@@ -172,15 +243,15 @@ class Test(Rule):
             with np.errstate(invalid="ignore"):
                 return {"at_least": numbers >= target, "at_most": numbers <= target,
                         "above": numbers > target, "below": numbers < target}[op]
-        column = table.column(self.attribute)
         if op == "is_set":
-            present = np.fromiter((_is_set(v) for v in column), dtype=bool, count=len(column))
+            present = table.matches(self.attribute, _is_set)
             return present if value else ~present
         if op == "equals":
-            return np.fromiter((v is not None and str(v) == str(value) for v in column), dtype=bool, count=len(column))
+            wanted = str(value)
+            return table.matches(self.attribute, lambda v: v is not None and str(v) == wanted)
         if op == "one_of":
             allowed = _as_set(value)
-            return np.fromiter((v is not None and str(v) in allowed for v in column), dtype=bool, count=len(column))
+            return table.matches(self.attribute, lambda v: v is not None and str(v) in allowed)
         # contains: the list holds the value; contains_any: it holds one of the values.
         wanted = _as_set(value) if op == "contains_any" else ({str(value)} if value not in (None, "") else set())
         holders = table.holders(self.attribute)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .analysis import TextAnalyser
+from .labels import concept_label
 from .model import MatchModel
 
 
@@ -58,7 +59,7 @@ def text_report(text: str, model: MatchModel, reader: str = "en", lang: str | No
     """How ``text`` was read; concept labels in the ``reader``'s language."""
     analysis = TextAnalyser(model.text, model.glossary).analyse(text, lang)
     codes = list(dict.fromkeys(analysis.concepts))
-    return TextReport(analysis.lang, [(c, model.glossary.label(c, reader)) for c in codes],
+    return TextReport(analysis.lang, [(c, concept_label(model.glossary, c, reader)) for c in codes],
                       list(dict.fromkeys(analysis.unmapped)), analysis.content)
 
 

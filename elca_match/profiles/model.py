@@ -21,6 +21,7 @@ from ..errors import DefinitionError
 from ..resources import data_dir
 from .cache import drop_stale, read_json, write_json
 from .glossary import Glossary
+from .labels import label_files
 from .lemmas import lemma, save_lemmas
 
 NORMS = ("l2", "max", "band")
@@ -95,16 +96,20 @@ def model_path(name: str = "default") -> Path:
     return data_dir("models") / f"{name}.yaml"
 
 
-def _files(path: Path) -> tuple[Path, bytes, dict, list[Path], bytes]:
-    """The model file, its data, the thesaurus files (glossary first) and their bytes as one string."""
+def _files(path: Path) -> tuple[Path, bytes, dict, list[Path], bytes, bytes]:
+    """The model file, its data, the thesaurus files (glossary first), their bytes as one string, and the
+    bytes of the thesaurus's display-label files (not compiled, but stored builds carry the labels)."""
     raw_model = path.read_bytes()
     data = _yaml(raw_model, path)
     sources = [path.parent / str(data.get("glossary", "glossary.yaml"))]
+    labels: list[Path] = []
     if data.get("thesaurus"):
         sources += sorted((path.parent / str(data["thesaurus"])).glob("*.yaml"))
+        labels = label_files(path.parent / str(data["thesaurus"]))
     raw = b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0" for p in sources) if len(sources) > 1 \
         else sources[0].read_bytes()
-    return path, raw_model, data, sources, raw
+    raw_labels = b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0" for p in labels)
+    return path, raw_model, data, sources, raw, raw_labels
 
 
 def _glossary(sources: list[Path], raw: bytes) -> Glossary:
@@ -129,9 +134,9 @@ def _glossary(sources: list[Path], raw: bytes) -> Glossary:
     return glossary
 
 
-def _digest(raw_model: bytes, raw_glossary: bytes, questionnaire: Any) -> str:
+def _digest(raw_model: bytes, raw_glossary: bytes, raw_labels: bytes, questionnaire: Any) -> str:
     digest = hashlib.sha256()
-    for part in (raw_model, raw_glossary, questionnaire.version.encode(),
+    for part in (raw_model, raw_glossary, raw_labels, questionnaire.version.encode(),
                  json.dumps(questionnaire.profile_blocks(), sort_keys=True).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
@@ -139,8 +144,8 @@ def _digest(raw_model: bytes, raw_glossary: bytes, questionnaire: Any) -> str:
 
 def model_fingerprint(questionnaire: Any, path: str | Path | None = None) -> tuple[str, str]:
     """(model version, content hash) without building the glossary: cheap enough for every `rank`."""
-    _, raw_model, data, _, raw_glossary = _files(Path(path) if path else model_path())
-    return str(data.get("version", "m0")), _digest(raw_model, raw_glossary, questionnaire)
+    _, raw_model, data, _, raw_glossary, raw_labels = _files(Path(path) if path else model_path())
+    return str(data.get("version", "m0")), _digest(raw_model, raw_glossary, raw_labels, questionnaire)
 
 
 def load_model(questionnaire: Any = None, path: str | Path | None = None) -> MatchModel:
@@ -152,7 +157,7 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
         from ..questionnaire import load_questionnaire
 
         questionnaire = load_questionnaire()
-    path, raw_model, data, sources, raw_glossary = _files(Path(path) if path else model_path())
+    path, raw_model, data, sources, raw_glossary, raw_labels = _files(Path(path) if path else model_path())
     glossary = _glossary(sources, raw_glossary)
 
     profile_blocks = questionnaire.profile_blocks()
@@ -201,7 +206,7 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
         glossary=glossary,
         explain=explain,
         text_to_blocks={str(b): float(w) for b, w in (data.get("text_to_blocks") or {}).items()},
-        content_hash=_digest(raw_model, raw_glossary, questionnaire),
+        content_hash=_digest(raw_model, raw_glossary, raw_labels, questionnaire),
     )
 
 

@@ -145,8 +145,8 @@ class Questionnaire:
         return self._header_index.get(slug(header))
 
     def suggest_header(self, header: str) -> str | None:
-        options = [label for q in self.questions for label in q.labels.values()] + self.codes
-        return closest(header, options, cutoff=0.5)
+        """The question label or code closest to a header that names no question."""
+        return _suggest_header(self, header)
 
     def profile_blocks(self) -> dict[str, list[tuple[str, float]]]:
         """Which questions feed which block of the competence profile, with their weights."""
@@ -155,6 +155,14 @@ class Questionnaire:
             if q.profile_block:
                 blocks.setdefault(q.profile_block, []).append((q.code, q.profile_weight))
         return blocks
+
+
+# Each adapter that tries a file asks again for the same headers; difflib over every label
+# in six languages is most of choosing an adapter, so each answer is kept.
+@functools.lru_cache(maxsize=8192)
+def _suggest_header(questionnaire: Questionnaire, header: str) -> str | None:
+    options = [label for q in questionnaire.questions for label in q.labels.values()] + questionnaire.codes
+    return closest(header, options, cutoff=0.5)
 
 
 def definition_files() -> list[Path]:

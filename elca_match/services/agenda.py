@@ -19,9 +19,9 @@ from typing import Any
 from ..agenda import Instance, Placement, Request, Session, Window, schedule
 from ..agenda.files import MissionInfo, Participant, check_availability, check_requests, check_sessions
 from ..agenda.model import hhmm
-from ..errors import (InfeasibleError, NotFoundError, Problem, StateError, UsageError, ValidationError,
+from ..errors import (InfeasibleError, NotFoundError, Option, Problem, StateError, UsageError, ValidationError,
                       did_you_mean)
-from ..outcomes.model import Meeting, Outcomes, Party
+from ..records.outcomes import Meeting, Outcomes, Party
 from ..store import agenda as store
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
@@ -183,8 +183,7 @@ def _one_row(columns: list[str], values: dict[str, Any]) -> Table:
 
 
 def _as_options(problems):
-    return [dataclasses.replace(p, file=None, row=None, column=p.column and "--" + p.column.replace("_", "-"))
-            for p in problems]
+    return [dataclasses.replace(p, file=None, row=None, column=p.column and Option(p.column)) for p in problems]
 
 
 def _now() -> str:
@@ -229,7 +228,7 @@ def _import(db_path: Path, what: str, table: Table, file: str, mission: str | No
             missions, _, _ = _directory(db, plan_id)
             if what == "availability":
                 if not mission:
-                    raise UsageError.of("bad_option", detail="an availability file needs --mission M")
+                    raise UsageError.of("option_required", what="an availability file", option=Option("mission"))
                 info = _mission(missions, mission)
                 checked = check_availability(table, info)
             else:
@@ -291,7 +290,7 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
         return {}
     from ..matching import FeatureSpace, contributions
     from ..profiles.model import ExplainGroup
-    from .rank import build_profiles
+    from .rank import build_profiles, concept_labels
 
     build = build_profiles(members, [_partner_record(p) for p in partners])
     space = FeatureSpace.from_names(build.feature_names)
@@ -299,7 +298,8 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
     pairs = [(i, j) for i in range(len(members)) for j in range(len(partners))]
     found = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
                           opp_trl=build.opportunity_trl, groups=groups,
-                          why_terms=int(build.settings.get("why_terms", 3)))
+                          why_terms=int(build.settings.get("why_terms", 3)),
+                          labels=concept_labels(build.settings, "en"), implied=build.settings.get("implied") or {})
     keys = build.member_keys
     return {(keys[c.member], partners[c.opportunity].id): (min(1.0, max(0.0, c.score)), c.breakdown, c.why)
             for c in found}
@@ -316,7 +316,7 @@ def suggest(db_path: Path, mission: str, per_member: int = 5, accept: bool = Fal
         local = [partners[p.ref] for p in info.participants if p.kind == "partner"]
         if not travellers:
             raise StateError.of("empty_database", what=f"member travelling on mission {info.id}",
-                                hint="make a plan with `elca-match plan` (or pass --plan ID)")
+                                hint="make a plan with `elca-match plan`, or choose a saved one with `--plan ID`")
         if not local:
             raise StateError.of("empty_database", what=f"partner in {info.country}",
                                 hint="import them with `elca-match partners import FILE`")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import markets
-from ..errors import NotFoundError, UsageError, did_you_mean
+from ..errors import NotFoundError, Option, UsageError, did_you_mean
 from ..export.ics import CalendarEvent
 from ..records import Mission
 from ..store import session
@@ -47,7 +47,7 @@ def calendar(db_path: Path, *, plan_id: int | None = None, member: str | None = 
     which that member, or a member of that cluster, travels.
     """
     if member and cluster:
-        raise UsageError.of("bad_option", detail="give --member or --cluster, not both")
+        raise UsageError.of("options_conflict", option=Option("member"), other=Option("cluster"))
     with session(db_path, create=False) as opened:
         saved = plan_record.saved_plan(opened.db, plan_id)
         names = {m.org_key: m.name for m in survey_store.current_members(opened.db)}

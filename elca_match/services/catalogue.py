@@ -9,7 +9,7 @@ identical ones left alone (so re-importing the same file writes nothing).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .. import markets
 from ..catalogue import check_missions, check_opportunities
 from ..catalogue.fields import Checked
 from ..catalogue.staleness import CatalogueWarning, catalogue_warnings
-from ..errors import NotFoundError, StateError, UsageError, ValidationError, did_you_mean
+from ..errors import NotFoundError, Options, StateError, UsageError, ValidationError, did_you_mean
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..records import MISSION_FIELDS, OPPORTUNITY_FIELDS, Mission, Opportunity, Provenance
 from ..resources import builtin_path
@@ -46,13 +46,11 @@ class ImportResult:
 
 def source_path(path: Path | None, builtin: bool, builtin_name: str) -> Path:
     """The file to import: the given one, or the one shipped with the package (exactly one of them)."""
-    if builtin and path is not None:
-        raise UsageError.of("bad_option", detail="give either a FILE or --builtin, not both")
+    if builtin == (path is not None):
+        raise UsageError.of("options_exactly_one", options=Options(["file", "builtin"]),
+                            got=Options(["file", "builtin"], "and") if builtin else "none")
     if builtin:
         return builtin_path(builtin_name)
-    if path is None:
-        raise UsageError.of("bad_option", detail="give a FILE to import, or --builtin for the catalogue shipped "
-                                                 "with elca-match")
     return Path(path)
 
 
@@ -249,6 +247,20 @@ def citation_note(db_path: Path, today: dt.date | None = None) -> str | None:
         check = check_catalogue(db_path, today)
     except StateError:
         return None
+    return _citation_line(check)
+
+
+def citation_note_for(opportunities: Sequence[Opportunity], missions: Sequence[Mission],
+                      today: dt.date | None = None) -> str | None:
+    """:func:`citation_note` from records the caller has already read (no second database session)."""
+    if not opportunities:
+        return None
+    today = today or dt.date.today()
+    return _citation_line(CatalogueCheck(today.isoformat(), len(opportunities),
+                                         catalogue_warnings(opportunities, missions, today)))
+
+
+def _citation_line(check: CatalogueCheck) -> str | None:
     if not check.warnings:
         return None
     expired = sorted({w.opportunity for w in check.warnings if w.kind == "expired"})

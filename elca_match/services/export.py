@@ -9,6 +9,7 @@ details pass through the one consent filter (:func:`elca_match.export.release_co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import markets
-from ..errors import NotFoundError, UsageError, did_you_mean
+from ..errors import NotFoundError, Option, Options, UsageError, did_you_mean
 from ..export import ContactRelease, Document, Heatmap, Section, release_contacts
 from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
@@ -25,8 +26,8 @@ from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
 from .catalogue import citation_note
+from .defaults import TOP
 
-DEFAULT_TOP = 10
 # Profile fields shown as labels in every shortlist row (question code, column title).
 LABEL_COLUMNS = (("sectors", "sectors"), ("value_chain_stages", "value-chain stages"), ("materials", "materials"))
 CLUSTER_FIT_DEPTH = 3  # a cluster's fit for an opportunity: the mean of its this-many best members
@@ -121,31 +122,30 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
 
     A mission's shortlist comes from the plan of record, or the saved plan ``plan_id``.
 
-    ``top`` is the number of organisations per shortlist (default 10 for countries
+    ``top`` is the number of organisations per shortlist (default :data:`~.defaults.TOP` for countries
     and opportunities; every assigned member and alternate for a mission).
     """
     questionnaire = questionnaire or load_questionnaire()
     lang = check_lang(lang, questionnaire)
-    given = [name for name, value in (("--country", country), ("--opportunity", opportunity),
-                                      ("--mission", mission)) if value]
+    given = [name for name, value in (("country", country), ("opportunity", opportunity), ("mission", mission))
+             if value]
     if len(given) != 1:
-        raise UsageError.of("bad_option", detail="give exactly one of --country, --opportunity or --mission"
-                            + (f" (got {' and '.join(given)})" if given else ""))
+        raise UsageError.of("options_exactly_one", options=Options(["country", "opportunity", "mission"]),
+                            got=Options(given, "and") if given else "none")
     if top is not None and top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     if plan_id is not None and not mission:
-        raise UsageError.of("bad_option", detail="--plan chooses the saved plan a --mission shortlist comes from; "
-                            "add --mission, or drop --plan")
+        raise UsageError.of("option_needs", option=Option("plan_id"), needed=Option("mission"))
     if mission:
         return _mission_shortlist(db_path, mission, top, lang, with_contacts, questionnaire, plan_id)
     from .rank import rank, resolve_query
 
-    query = resolve_query(country=country, opportunity=opportunity, top=top or DEFAULT_TOP, lang=lang,
+    query = resolve_query(country=country, opportunity=opportunity, top=top or TOP, lang=lang,
                           questionnaire=questionnaire)
     result = rank(db_path, query, questionnaire)
     members = _members(db_path)
     scope = "country" if country else "opportunity"
-    return _from_ranking(db_path, result, members, scope, top or DEFAULT_TOP, lang, with_contacts, questionnaire)
+    return _from_ranking(db_path, result, members, scope, top or TOP, lang, with_contacts, questionnaire)
 
 
 def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "en", with_contacts: bool = False,
@@ -159,9 +159,9 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
 
     questionnaire = questionnaire or load_questionnaire()
     lang = check_lang(lang, questionnaire)
-    top = DEFAULT_TOP if top is None else top
+    top = TOP if top is None else top
     if top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     members = _members(db_path)
     # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
     query = resolve_query(country=country, top=top, lang=lang, questionnaire=questionnaire)
@@ -414,8 +414,9 @@ _WHY_SOURCE = re.compile(r"(?P<source>[A-Z][A-Z0-9_.-]*: )(?P<rest>.*)")
 def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
     """A ranking's "why" for readers: choice codes as the questionnaire's labels, countries and phrases in ``lang``.
 
-    ``production; cfrp; market JP`` -> ``Production of parts; CFRP; market Japan``. Free-text
-    terms (after ``text:``) stay as they are.
+    ``production; cfrp; market JP`` -> ``Production of parts; CFRP; market Japan``. After
+    ``text:``, thesaurus concepts named by their English label (as plans and agendas store
+    them) are named in ``lang``; other words stay as they are.
     """
     parts = []
     for part in why.split("; ") if why else []:
@@ -429,13 +430,23 @@ def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:
             parts.append(lead + phrase(key, lang, level=trl["level"], band=trl["band"]))
             continue
         if prefix == "text: ":
-            terms = body
+            terms = body if lang == "en" else ", ".join(_concept_in(lang).get(t, t) for t in body.split(", "))
         elif prefix == "market ":
             terms = ", ".join(_country(c, lang) for c in body.split(", "))
         else:
             terms = ", ".join(_choice_label(t, lang, questionnaire) for t in body.split(", "))
         parts.append(lead + (phrase(_WHY_PREFIXES[prefix], lang) if prefix else "") + terms)
     return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _concept_in(lang: str) -> dict[str, str]:
+    """A thesaurus concept's English label (as stored in plan and agenda whys) -> its display label in ``lang``."""
+    from ..profiles.labels import concept_label
+    from ..profiles.model import load_model
+
+    glossary = load_model().glossary
+    return {glossary.label(code, "en"): concept_label(glossary, code, lang) for code in glossary.concepts}
 
 
 def _choice_label(code: str, lang: str, questionnaire: Questionnaire) -> str:

@@ -121,10 +121,8 @@ def _ingest_files(db_path: Path, paths: list[Path], *, skip_invalid: bool, dry_r
         analysed.append(item)
     if problems:
         files = ", ".join(sorted({p.file for p in problems if p.file}))
-        raise ValidationError(
-            f"{files} rejected, nothing was stored: {len(problems)} invalid answers "
-            f"(fix them, or pass --skip-invalid to store the valid rows and set the others aside).",
-            problems)
+        raise ValidationError.headed(Problem("files_rejected", params={"files": files, "count": len(problems)}),
+                                     problems)
     if dry_run:
         return IngestResult([_dry_result(a) for a in analysed], str(db_path), dry_run=True)
     with session(db_path) as opened:

@@ -13,13 +13,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, UsageError, did_you_mean
-from ..ingest.validate import org_id_of
-from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import erasure, schema, secure_delete, session, survey, transaction
 from ..text import closest, name_slug
+
+if TYPE_CHECKING:
+    from ..questionnaire import Questionnaire
+
+# ingest.validate (markets, pycountry) and the questionnaire are imported by the use cases that
+# need them: `members list` runs without either.
 
 # --- find ----------------------------------------------------------------------------------
 
@@ -38,6 +42,8 @@ def find_member(db, text: str) -> dict:
 
 
 def _matches(db, text: str) -> list[dict]:
+    from ..ingest.validate import org_id_of
+
     wanted = name_slug(text)
     hits = {row["key"]: row for row in survey.find_organisations(db, text, org_id_of(text), wanted)}
     keys = {key for key, name in survey.former_names(db) if name_slug(name) == wanted}
@@ -115,6 +121,8 @@ class MemberDetail:
 def member_detail(db, text: str, with_contacts: bool = False,
                   questionnaire: Questionnaire | None = None) -> MemberDetail:
     """Find an organisation and return its current answers and submission history."""
+    from ..questionnaire import load_questionnaire
+
     questionnaire = questionnaire or load_questionnaire()
     org = find_member(db, text)
     history = survey.submission_rows(db, org["key"])
@@ -166,6 +174,8 @@ class ForgetResult:
 
 def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None) -> ForgetResult:
     """Erase an organisation everywhere, and nothing else; then rewrite the file (see :func:`finish`)."""
+    from ..questionnaire import load_questionnaire
+
     questionnaire = questionnaire or load_questionnaire()
     with session(db_path, create=False) as opened:
         db = opened.db
@@ -234,6 +244,8 @@ def _set_aside_of(db, key: str, names: set[str], contacts: set[str], countries: 
 
     A row keyed to another organisation (another id, or the same name in its country) stays.
     """
+    from ..ingest.validate import org_id_of
+
     slugs = {name_slug(n) for n in names}
     # names include the ids the organisation gave, so their id keys are among these
     keys = {key} | {f"name:{s}|{c}" for s in slugs for c in countries} | {f"id:{org_id_of(n)}" for n in names}

@@ -16,17 +16,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError, ValidationError, did_you_mean
+from ..errors import Option, Options, UsageError, ValidationError, did_you_mean
 from ..outcomes import agreements, indicators, reader
 from ..outcomes.action import Action, load_action, month_bounds
-from ..outcomes.model import LISTS, Directory, MemberRef, Outcomes, Party
+from ..outcomes.model import Directory, MemberRef
 from ..outcomes.vocabulary import RECORD_KINDS, codes, lookup
 from ..questionnaire import Questionnaire, load_questionnaire
+from ..records.outcomes import LISTS, Outcomes, Party
 from ..store import catalogue as missions_store
 from ..store import session, survey, transaction
 from ..store import outcomes as store
 from ..tabular import read_table
-from ..text import closest
+from ..text import closest, parse_day
 
 KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case, steps, dissemination ...
 # Ids given to records added on the command line without --id (steps, milestones and
@@ -34,7 +35,6 @@ KINDS = tuple(codes(RECORD_KINDS))  # event, meeting, org, case, steps, dissemin
 ID_PREFIX = {"event": "EV-", "meeting": "MT-", "org": "ORG-", "case": "CASE-", "dissemination": "DIS-",
              "consortium_meeting": "CM-", "partnership": "PS-", "contact": "CT-"}
 COMMAND_LINE = "command line"
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
 @dataclass
@@ -203,13 +203,10 @@ def parse_date(text: str | None, option: str, last: bool = False) -> str | None:
     month = month_bounds(str(text))
     if month is not None:
         return month[1] if last else month[0]
-    for pattern in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(str(text).strip(), pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise UsageError.of("bad_option", detail=f"{option} {text}: not a day or a month; write YYYY-MM-DD or YYYY-MM, "
-                        "e.g. 2027-06-30 or 2027-06")
+    day = parse_day(str(text))
+    if day is not None:
+        return day
+    raise UsageError.of("option_not_a_day_or_month", option=Option(option), given=text)
 
 
 def report_window(start: str | None, end: str | None, period: int | None, action: Action,
@@ -218,19 +215,20 @@ def report_window(start: str | None, end: str | None, period: int | None, action
     (default: from the start of the action to today)."""
     if period is not None:
         if start or end:
-            raise UsageError.of("bad_option", detail="--period cannot go with --from or --to; give one or the other")
+            raise UsageError.of("options_conflict", option=Option("period"), other=Options(["start", "end"]))
         if not 1 <= period <= action.periods:
-            raise UsageError.of("bad_option", detail=f"--period {period} is not a reporting period of the action "
-                                f"(1 to {action.periods}, {action.period_months} months each from {action.start_date})")
+            raise UsageError.of("no_such_period", option=Option("period"), period=period, periods=action.periods,
+                                months=action.period_months, start=action.start_date)
         first, last = action.period(period)
         months = f"months {(period - 1) * action.period_months + 1}-{period * action.period_months}"
         return first, last, f"from {first} to {last} (reporting period {period}, {months} of the action)"
-    start_date = parse_date(start, "--from")
-    end_date = parse_date(end, "--to", last=True)
+    start_date = parse_date(start, "start")
+    end_date = parse_date(end, "end", last=True)
     words_end = f"to {end_date}" if end_date else f"to today, {(today or dt.date.today()).isoformat()}"
     end_date = end_date or (today or dt.date.today()).isoformat()
     if start_date and start_date > end_date:
-        raise UsageError.of("bad_option", detail=f"--from {start_date} is after --to {end_date}; swap or correct them")
+        raise UsageError.of("option_order", option=Option("start"), low=start_date, other=Option("end"),
+                            high=end_date)
     words_start = f"from {start_date}" if start_date else f"from the start of the action ({action.start_date})"
     return start_date, end_date, f"{words_start} {words_end}"
 

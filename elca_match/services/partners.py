@@ -158,8 +158,7 @@ def merge_partners(db_path: Path, keep: str, drop: str) -> MergeResult:
             partners = [p for p in store.load(db) if not p.id.startswith(ERASED)]
             kept, dropped = find_partner(partners, keep), find_partner(partners, drop)
             if kept.id == dropped.id:
-                raise UsageError.of("bad_option", detail=f"{keep} and {drop} are the same partner ({kept.id}); "
-                                                          "name two different partners")
+                raise UsageError.of("partner_merge_same", keep=keep, drop=drop, id=kept.id)
             moved = store.merge(db, kept.id, dropped.id)
             moved.update(agenda_store.rename_participant(db, "partner", dropped.id, kept.id))
     return MergeResult(kept, dropped, moved)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NotFoundError, StateError, UsageError, did_you_mean
+from ..errors import NotFoundError, Option, StateError, UsageError, did_you_mean
 from ..planning import Plan, PlanMember, PlanMission, PlanParams, load_rules, make_plan
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..records import Mission
@@ -34,7 +34,7 @@ from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record, required
-from .catalogue import citation_note
+from .catalogue import citation_note_for
 from .members import find_member
 
 # Attributes a rule may test besides the questionnaire's codes.
@@ -68,14 +68,13 @@ class PlanResult:
         return f"plan #{self.plan_id} ({self.status}, {self.created_at})"
 
 
-def parse_requires(values: Sequence[str], option: str = "--require") -> list[tuple[str, str]]:
+def parse_requires(values: Sequence[str], option: str = "require") -> list[tuple[str, str]]:
     """Split ``ORG@MISSION`` options (the last ``@`` separates, so an organisation name may contain one)."""
     pairs = []
     for value in values:
         org, sep, mission = str(value).rpartition("@")
         if not sep or not org.strip() or not mission.strip():
-            raise UsageError.of("bad_option", value=value,
-                                detail=f"{option} takes ORGANISATION@MISSION, e.g. {option} 'Leichtbau Sachsen GmbH@M06'")
+            raise UsageError.of("require_syntax", value=value, option=Option(option))
         pairs.append((org.strip(), mission.strip()))
     return pairs
 
@@ -107,8 +106,8 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
         opportunities = required.opportunities(db)
         params = replace(params,
                          exclude=frozenset(_member_key(db, text) for text in exclude),
-                         require=_pairs(db, missions, require, "--require"),
-                         lock=_pairs(db, missions, lock, "--lock"))
+                         require=_pairs(db, missions, require, "require"),
+                         lock=_pairs(db, missions, lock, "lock"))
         keep, based_on = None, None
         if base is not None:
             saved_base = plan_record.saved_plan(db, None if base == RECORD else _plan_id(base))
@@ -143,11 +142,15 @@ def plan_missions(db_path: Path, params: PlanParams, *, exclude: Sequence[str] =
             if adopt and plans_store.record_id(db) != plan_id:
                 plans_store.adopt(db, plan_id, now)
             saved = plans_store.get_plan(db, plan_id)
+        if reused:
+            # show what is kept: a plan saved by an earlier version may have chosen differently among
+            # plans of equal total fit
+            plan = Plan.from_dict(saved.plan)
     return PlanResult(plan, plan_id, reused, digest, names={m.org_key: m.name for m in members},
                       # the stored plan's profiles: a reused plan was made from them, not from this run's
                       countries=_country_names(missions), profiles=saved.meta.get("profiles", ""), seconds=seconds,
                       status=saved.status, created_at=saved.created_at, based_on=saved.based_on,
-                      catalogue_note=citation_note(db_path))
+                      catalogue_note=citation_note_for(opportunities, missions))
 
 
 def plan_of_record(db_path: Path, plan_id: int | None = None) -> PlanResult:
@@ -219,8 +222,7 @@ def _plan_id(value: int | str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise UsageError.of("bad_option", detail=f"--from takes a saved plan's id (see `elca-match plan list`) "
-                            f"or {RECORD} for the plan of record, not {value!r}") from None
+        raise UsageError.of("plan_base_invalid", option=Option("base"), record=RECORD, given=value) from None
 
 
 def _inherit(base: PlanParams, params: PlanParams, given: Collection[str] | None) -> PlanParams:
@@ -254,6 +256,7 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
     """Fill each assignment's *why*: the mission's opportunity the member fits best, and the shared features."""
     from ..matching import FeatureSpace, contributions
     from ..profiles.model import ExplainGroup
+    from .rank import concept_labels
 
     member_index = {m.org_key: i for i, m in enumerate(members)}
     mission_index = {x.id: j for j, x in enumerate(missions)}
@@ -265,9 +268,11 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
             where.append(k)
     space = FeatureSpace.from_names(build.feature_names)
     groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
+    # concepts by their English labels, as `rank` names them; readers translate them (export.why_labels)
     explained = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
                               opp_trl=build.opportunity_trl, groups=groups,
-                              why_terms=int(build.settings.get("why_terms", 3)))
+                              why_terms=int(build.settings.get("why_terms", 3)),
+                              labels=concept_labels(build.settings, "en"), implied=build.settings.get("implied") or {})
     whys = {k: f"{opportunities[c.opportunity].id}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
     assignments = []
     for k, a in enumerate(plan.assignments):

@@ -14,10 +14,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import markets
-from ..errors import NotFoundError, UsageError, did_you_mean
+from ..errors import NotFoundError, Option, UsageError, did_you_mean
 from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
@@ -29,6 +29,7 @@ from ..store import survey as survey_store
 from ..store.profiles import ProfileBuild
 from ..text import closest
 from . import required
+from .defaults import TOP
 
 BY = ("opportunity", "member")
 READER_LANGUAGES = ("en", "de", "it", "pl", "fr", "es")
@@ -48,7 +49,7 @@ class RankQuery:
     stages: list[str] | None = None
     clusters: list[str] | None = None
     org_types: list[str] | None = None
-    top: int = 10
+    top: int = TOP
     min_score: float = 0.0
     consented_only: bool = False
     by: str = "opportunity"
@@ -155,7 +156,7 @@ class RankResult:
 
 def resolve_query(*, country: str | None = None, region: str | None = None, opportunity: str | None = None,
                   sector: str | None = None, stage: str | None = None, cluster: str | None = None,
-                  org_type: str | None = None, top: int = 10, min_score: float = 0.0,
+                  org_type: str | None = None, top: int = TOP, min_score: float = 0.0,
                   consented_only: bool = False, by: str = "opportunity", lang: str = "en",
                   questionnaire: Questionnaire | None = None) -> RankQuery:
     """Check and resolve command-line filters (countries and regions in any spelling, codes or labels)."""
@@ -163,14 +164,15 @@ def resolve_query(*, country: str | None = None, region: str | None = None, oppo
 
     questionnaire = questionnaire or load_questionnaire()
     if top < 1:
-        raise UsageError.of("bad_option", detail=f"--top must be at least 1, not {top}")
+        raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
     if not 0.0 <= min_score <= 1.0:
-        raise UsageError.of("bad_option", detail=f"--min-score is a score between 0 and 1, not {min_score:g}")
+        raise UsageError.of("option_out_of_range", value=f"{min_score:g}", option=Option("min_score"),
+                            allowed="a score between 0 and 1")
     if by not in BY:
-        raise UsageError.of("unknown_name", what="--by view", value=by, suggestion=did_you_mean(closest(by, BY)),
-                            allowed=", ".join(BY))
+        raise UsageError.of("option_unknown_value", what="view", option=Option("by"), value=by,
+                            suggestion=did_you_mean(closest(by, BY)), allowed=", ".join(BY))
     if lang not in READER_LANGUAGES:
-        raise UsageError.of("unknown_name", what="--lang language", value=lang,
+        raise UsageError.of("option_unknown_value", what="language", option=Option("lang"), value=lang,
                             suggestion=did_you_mean(closest(lang, READER_LANGUAGES)), allowed=", ".join(READER_LANGUAGES))
     countries: list[str] | None = None
     for text in (country, region):
@@ -303,16 +305,68 @@ def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = 
     return _rank(build, info, members, chosen, selected, query)
 
 
+class MemberHead(NamedTuple):
+    """What ranking filters on and shows of a member (stored with the profile build)."""
+
+    org_key: str
+    name: str
+    cluster: str
+    country: str
+    org_type: str
+    consent: bool
+
+
+def inputs_key(members_digest: str, opportunities: Sequence[Opportunity], model_hash: str) -> str:
+    """A digest of a build's inputs as stored (``store.survey.members_digest``, the opportunities, the
+    model): cheap to compute without decoding the answers, and equal only when the inputs are."""
+    digest = hashlib.sha256(f"{model_hash}\x1e{members_digest}\x1e".encode())
+    for o in sorted(opportunities, key=lambda o: o.id):
+        digest.update(json.dumps(as_dict(o), sort_keys=True, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
 def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None):
-    """The profile build, the members (all and those the query wants) and the selected opportunities."""
+    """The profile build, the members (all and those the query wants) and the selected opportunities.
+
+    On a database unchanged since the build was stored, its members come with it (their heads): the
+    answers are neither decoded nor hashed, which was most of ranking a large database.
+    """
     questionnaire = questionnaire or load_questionnaire()
     with session(db_path, create=False) as opened:
         db = opened.db
-        members = required.members(db)
+        if not survey_store.has_members(db):
+            required.members(db)  # the error saying to ingest first
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
-        build, info = ensure_profiles(db, questionnaire, members, opportunities)
+        _, model_hash = model_fingerprint(questionnaire)
+        stored = _stored_build(db, inputs_key(survey_store.members_digest(db), opportunities, model_hash),
+                               opportunities)
+        if stored is not None:
+            build, members = stored
+            info = _info(build, rebuilt=False)
+        else:
+            members, digest = survey_store.current_members_and_digest(db)
+            build, info = ensure_profiles(db, questionnaire, members, opportunities)
+            _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
     return build, info, members, [m for m in members if _member_wanted(m, query)], selected
+
+
+def _stored_build(db: Any, key: str, opportunities: Sequence[Opportunity]
+                  ) -> tuple[ProfileBuild, list[MemberHead]] | None:
+    build = profile_store.load_by_inputs(db, key, dense_max_cells=DENSE_MAX_CELLS)
+    if build is None or not build.member_keys or len(build.member_heads) != len(build.member_keys) \
+            or build.opportunity_ids != [o.id for o in opportunities]:
+        return None
+    return build, [MemberHead(key, *head) for key, head in zip(build.member_keys, build.member_heads)]
+
+
+def _remember_inputs(db: Any, build: ProfileBuild, members: Sequence[Any], key: str) -> None:
+    """Record the inputs' digest and the members' heads on the stored build, for the next ranking."""
+    if build.id is None or build.inputs_key == key or build.member_keys != [m.org_key for m in members]:
+        return
+    heads = [[m.name, m.cluster, m.country, m.org_type, bool(m.consent)] for m in members]
+    if profile_store.remember_inputs(db, build.id, key, heads):
+        build.inputs_key, build.member_heads = key, heads
 
 
 def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None

@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..outcomes.model import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
-                              Outcomes, Partnership, Party, Status)
+from ..records.outcomes import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
+                                Outcomes, Partnership, Party, Status)
 from . import erasure
 from . import partners as partner_store
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..outcomes.model import PartnerOrg
-from ..partners.records import Partner
+from ..records.outcomes import PartnerOrg
+from ..records.partners import Partner
 from . import erasure
 
 SCHEMA = """

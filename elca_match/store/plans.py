@@ -195,8 +195,17 @@ def list_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 
 def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
-    """Erase an organisation from every saved plan: its rows, and its key in the parameters."""
+    """Erase an organisation from every saved plan: its rows, and its key in the parameters.
+
+    A plan that had the organisation on a mission keeps its other assignments; its total
+    fit and seats per cluster are recounted from them, and a note says that the plan's
+    optimality certificate was for the members it was made with.
+    """
+    placed_in = [row[0] for row in db.conn.execute(
+        "SELECT DISTINCT plan_id FROM plan_rows WHERE org_key = ? AND kind = 'assignments'", [org_key])]
     deleted = db.conn.execute("DELETE FROM plan_rows WHERE org_key = ?", [org_key]).rowcount
+    for plan_id in placed_in:
+        _recount(db, plan_id)
     scrubbed = 0
     for plan_id, params in db.conn.execute("SELECT id, params FROM plans").fetchall():
         p = json.loads(params)
@@ -208,6 +217,27 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
             db.conn.execute("UPDATE plans SET params = ? WHERE id = ?", [_dumps(p), plan_id])
             scrubbed += 1
     return {"plan_rows": deleted, "plans_scrubbed": scrubbed}
+
+
+ERASED_NOTE = ("A member placed by this plan was erased (forget): total fit and seats per cluster are recounted "
+               "without it; the optimality certificate was for the members the plan was made with. "
+               "`elca-match plan --from {id}` re-plans the free seats.")
+
+
+def _recount(db: sqlite_utils.Database, plan_id: int) -> None:
+    """Total fit and seats per cluster of a saved plan, counted again from its assignment rows."""
+    assignments = [json.loads(data) for (data,) in db.conn.execute(
+        "SELECT data FROM plan_rows WHERE plan_id = ? AND kind = 'assignments' ORDER BY position", [plan_id])]
+    objective = sum(float(a["score"]) for a in assignments)
+    body = json.loads(db.conn.execute("SELECT body FROM plans WHERE id = ?", [plan_id]).fetchone()[0])
+    seats = {cluster: 0 for cluster in body.get("cluster_seats", {})}
+    for a in assignments:
+        seats[a["cluster"]] = seats.get(a["cluster"], 0) + 1
+    body.update(objective=objective, cluster_seats=seats)
+    note = ERASED_NOTE.format(id=plan_id)
+    if note not in body.get("notes", []):
+        body["notes"] = [*body.get("notes", []), note]
+    db.conn.execute("UPDATE plans SET objective = ?, body = ? WHERE id = ?", [objective, _dumps(body), plan_id])
 
 
 def _dumps(value: Any) -> str:

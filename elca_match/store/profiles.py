@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,11 @@ class ProfileBuild:
     opportunity_trl: list[tuple[int, int] | None] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # explain groups, why_terms
     id: int | None = None
+    # the digest of the stored inputs this build was made from (``services.rank.inputs_key``), and what
+    # ranking shows of each member (name, cluster, country, org_type, consent): with them, ranking on
+    # an unchanged database reads neither the answers nor computes the content hash
+    inputs_key: str = ""
+    member_heads: list[list[Any]] = field(default_factory=list)
 
 
 def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: int = 0) -> ProfileBuild | None:
@@ -70,6 +76,35 @@ def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: in
         return _decode(row, dense_max_cells)
     except (ValueError, KeyError, OSError):  # a build from an older layout: rebuild it
         return None
+
+
+def load_by_inputs(db: sqlite_utils.Database, inputs_key: str, dense_max_cells: int = 0) -> ProfileBuild | None:
+    """The stored build made from inputs whose digest is ``inputs_key`` (see :func:`remember_inputs`), or None."""
+    row = db.conn.execute(
+        f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds "
+        "WHERE json_extract(meta, '$.inputs_key') = ? ORDER BY id DESC LIMIT 1", [inputs_key]).fetchone()
+    if row is None:
+        return None
+    try:
+        return _decode(row, dense_max_cells)
+    except (ValueError, KeyError, OSError):
+        return None
+
+
+def remember_inputs(db: sqlite_utils.Database, build_id: int, inputs_key: str, member_heads: list[list[Any]]) -> bool:
+    """Record on build ``build_id`` the digest of the inputs it was made from and the members' heads, in
+    its own transaction; False when the build is gone or the database cannot be written now (read-only,
+    busy, full): this only spares the next ranking some work, so it never fails a command."""
+    from ..errors import StorageError
+    from .session import transaction
+
+    try:
+        with transaction(db):
+            return db.conn.execute(
+                "UPDATE profile_builds SET meta = json_set(meta, '$.inputs_key', ?, '$.member_heads', json(?)) "
+                "WHERE id = ?", [inputs_key, json.dumps(member_heads, ensure_ascii=False), build_id]).rowcount > 0
+    except (sqlite3.OperationalError, StorageError):
+        return False
 
 
 def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
@@ -92,6 +127,8 @@ def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
         "member_trl": [list(t) if t else None for t in build.member_trl],
         "opportunity_trl": [list(t) if t else None for t in build.opportunity_trl],
         "settings": build.settings,
+        "inputs_key": build.inputs_key,
+        "member_heads": build.member_heads,
     }
     db.conn.execute("DELETE FROM profile_builds")
     cursor = db.conn.execute(
@@ -143,4 +180,5 @@ def _decode(row: tuple, dense_max_cells: int = 0) -> ProfileBuild:
         member_trl=[tuple(t) if t else None for t in meta["member_trl"]],
         opportunity_trl=[tuple(t) if t else None for t in meta["opportunity_trl"]],
         settings=meta.get("settings", {}), id=info["id"],
+        inputs_key=meta.get("inputs_key") or "", member_heads=meta.get("member_heads") or [],
     )

@@ -87,7 +87,9 @@ def connect(path: str | Path, *, create: bool = True, upgrade: bool = True) -> s
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
+        # no sqlite-utils plugins: finding them reads every installed package's metadata on each
+        # start-up, and nothing from outside the project belongs in this connection
+        db = sqlite_utils.Database(conn, execute_plugins=False)
         if upgrade:
             migrations.upgrade(db)
     except sqlite3.DatabaseError as exc:

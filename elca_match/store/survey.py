@@ -7,6 +7,7 @@ questionnaire definition. Normalised answers are one JSON document per submissio
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -193,18 +194,45 @@ def mark_superseded(db: sqlite_utils.Database, submission_ids: list[int]) -> Non
     db.conn.executemany("UPDATE submissions SET status = 'superseded' WHERE id = ?", [(i,) for i in submission_ids])
 
 
+# One line of text per current member for :func:`members_digest`: key, name, cluster, country and the
+# stored answers, apart by separators, NULL apart from any text (built by SQLite: no per-row Python).
+_DIGEST_LINE = ("o.key || char(31) || ifnull(o.name, char(0)) || char(31) || ifnull(o.cluster, char(0)) || "
+                "char(31) || ifnull(o.country, char(0)) || char(31) || ifnull(s.answers, char(0))")
+_CURRENT_FROM = "FROM organisations o JOIN submissions s ON s.id = o.current_submission ORDER BY o.key"
+
+
 def current_members(db: sqlite_utils.Database) -> list[Member]:
     """Every organisation with its current submission, ordered by key (stable)."""
-    members = []
-    for row in db.query(
-        "SELECT o.key, o.name, o.cluster, o.country, s.id AS sid, s.submitted_at, s.answers "
-        "FROM organisations o JOIN submissions s ON s.id = o.current_submission ORDER BY o.key"
-    ):
-        answers = json.loads(row["answers"])
-        members.append(Member(row["key"], row["name"], row["cluster"], row["country"],
-                              answers.get("org_type") or "", bool(answers.get("consent")), answers,
-                              row["submitted_at"], row["sid"]))
-    return members
+    return current_members_and_digest(db)[0]
+
+
+def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member], str]:
+    """:func:`current_members` and :func:`members_digest` of the same rows (one read, one snapshot)."""
+    members, lines = [], []
+    for key, name, cluster, country, text, sid, submitted_at, line in db.conn.execute(
+            f"SELECT o.key, o.name, o.cluster, o.country, s.answers, s.id, s.submitted_at, {_DIGEST_LINE} "
+            + _CURRENT_FROM):
+        answers = json.loads(text)
+        members.append(Member(key, name, cluster, country, answers.get("org_type") or "",
+                              bool(answers.get("consent")), answers, submitted_at, sid))
+        lines.append(line)
+    return members, _digest(lines)
+
+
+def has_members(db: sqlite_utils.Database) -> bool:
+    """True when at least one organisation has a current submission."""
+    return db.conn.execute("SELECT 1 " + _CURRENT_FROM.replace(" ORDER BY o.key", "") + " LIMIT 1").fetchone() \
+        is not None
+
+
+def members_digest(db: sqlite_utils.Database) -> str:
+    """A digest of every current member's key, name, cluster, country and stored answers (as stored,
+    not decoded, so it costs a read and a hash): equal digests, equal members."""
+    return _digest(line for (line,) in db.conn.execute(f"SELECT {_DIGEST_LINE} " + _CURRENT_FROM))
+
+
+def _digest(lines) -> str:
+    return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()
 
 
 def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:

@@ -18,8 +18,7 @@ import re
 from ...questionnaire import Question, Questionnaire
 from ...surveytools import conventions as C
 from ...tabular import Table
-from ...text import split_multi
-from ..validate import parse_datetime
+from ...text import parse_datetime, split_multi
 from .reading import ExportReader, Role, match_header, suggest
 
 # folded name in any interface language -> the English name it stands for

@@ -11,6 +11,7 @@ and raised at once, and the canonical rows with their raw cells and provenance.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -50,6 +51,13 @@ def fuzzy_header(questionnaire: Questionnaire, text: str, cutoff: float = FUZZY_
     Returns ``(code, "fuzzy: label (de) 'Branchen'")``; None when nothing is that close
     or when the two closest candidates belong to different questions.
     """
+    return _fuzzy_header(questionnaire, text, cutoff)
+
+
+# Every adapter's detect() reads the same headers again, and one file repeats a heading in many
+# option columns: difflib over every label is most of choosing an adapter, so each answer is kept.
+@functools.lru_cache(maxsize=8192)
+def _fuzzy_header(questionnaire: Questionnaire, text: str, cutoff: float) -> tuple[str, str] | None:
     key = slug(text)
     if len(key) < 4:
         return None
@@ -65,6 +73,7 @@ def fuzzy_header(questionnaire: Questionnaire, text: str, cutoff: float = FUZZY_
     return code, f"fuzzy: {how} {shown!r}"
 
 
+@functools.lru_cache(maxsize=16)
 def _header_options(questionnaire: Questionnaire) -> dict[str, tuple[str, str, str]]:
     options: dict[str, tuple[str, str, str]] = {}
     for q in questionnaire.questions:

@@ -1,4 +1,6 @@
-"""The catalogue's typed records: an opportunity (D1.1) and a mission (D2.1 calendar).
+"""Typed records, the shapes the store takes and returns. Here the catalogue's: an
+opportunity (D1.1) and a mission (D2.1 calendar); beside them, ``records.partners`` (a
+third-country partner) and ``records.outcomes`` (the action's outcome records).
 
 Built once where data enters (the file readers in ``catalogue/``, the store's queries) and
 read by attribute everywhere above. Each record's fields, in order, are the one field list
