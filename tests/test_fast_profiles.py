@@ -13,7 +13,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -170,9 +169,9 @@ def model():
     return load_model(load_questionnaire())
 
 
-WORDS = ["Heckklappen", "Heckklappe", "carbon", "fibre", "fiber", "resin", "transfer", "moulding", "klapy", "bagażnika",
-         "Dachverkleidungen", "carénages", "toit", "radômes", "pantografo", "pantograph", "CFRP", "RTM", "aluminium",
-         "the", "and", "der", "und", "di", "z", "de", "la", "wing", "ribs", "fuselage", "panels", "composites",
+WORDS = ["Heckklappen", "Heckklappe", "carbon", "fibre", "fiber", "resin", "transfer", "moulding", "klapy",
+         "bagażnika", "Dachverkleidungen", "carénages", "toit", "radômes", "pantografo", "pantograph", "CFRP", "RTM",
+         "aluminium", "the", "and", "der", "und", "di", "z", "de", "la", "wing", "ribs", "fuselage", "panels", "composites",
          "composite", "Kohlefaser", "Karosserieteile", "Verfahren", "palas", "timón", "zzqx", "abcde", "7075", "a1"]
 TEXT = st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join) | st.just("")
 CODES = ["automotive", "rail", "aerospace", "cfrp", "aluminium", "rtm", "JP", "DE", "x"]
