@@ -170,9 +170,10 @@ def model():
 
 
 WORDS = ["Heckklappen", "Heckklappe", "carbon", "fibre", "fiber", "resin", "transfer", "moulding", "klapy",
-         "bagażnika", "Dachverkleidungen", "carénages", "toit", "radômes", "pantografo", "pantograph", "CFRP", "RTM",
-         "aluminium", "the", "and", "der", "und", "di", "z", "de", "la", "wing", "ribs", "fuselage", "panels", "composites",
-         "composite", "Kohlefaser", "Karosserieteile", "Verfahren", "palas", "timón", "zzqx", "abcde", "7075", "a1"]
+         "bagażnika", "Dachverkleidungen", "carénages", "toit", "radômes", "pantografo", "pantograph", "CFRP",
+         "RTM", "aluminium", "the", "and", "der", "und", "di", "z", "de", "la", "wing", "ribs", "fuselage",
+         "panels", "composites", "composite", "Kohlefaser", "Karosserieteile", "Verfahren", "palas", "timón",
+         "zzqx", "abcde", "7075", "a1"]
 TEXT = st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join) | st.just("")
 CODES = ["automotive", "rail", "aerospace", "cfrp", "aluminium", "rtm", "JP", "DE", "x"]
 BLOCK_VALUE = st.one_of(

@@ -91,6 +91,9 @@ class TextAnalyser:
         # (lang, raw word) -> (folded, lemma, match keys, feature or None when not a content word)
         self._words: dict[tuple[str, str], tuple[str, str, tuple[str, ...], str | None]] = \
             glossary._memo.setdefault(words_key, {})
+        # (lang, raw word) -> what the batch analysis needs of it (:func:`.batch._word`)
+        self._batch_words: dict[tuple[str, str], tuple] = glossary._memo.setdefault(
+            ("batch", *words_key[1:], settings.compound_languages, settings.compound_min_length, settings.fuzzy), {})
 
     def _tokens(self, text: str, lang: str | None) -> tuple[list[str], str]:
         raw = _RAW_WORD.findall((text or "").lower())

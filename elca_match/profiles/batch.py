@@ -76,7 +76,7 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[str | None]) -> TextBatch:
     """Analyse ``texts`` (``langs[i]`` is text i's language, detected when None or unknown), as
     :meth:`TextAnalyser.analyse` would one by one."""
-    settings, glossary = analyser.settings, analyser.glossary
+    glossary = analyser.glossary
     n = len(texts)
     split = list(map(_RAW_WORD.findall, [(t or "").lower() for t in texts]))
     lengths = np.fromiter(map(len, split), dtype=np.int64, count=n)
@@ -118,19 +118,14 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
         extra = np.full(len(raw), -1, dtype=np.int64)   # index into `codes` of the compound/close concepts
         codes: list[list[int]] = []
         keys: dict[int, tuple[str, ...]] = {}
-        compound = lang in settings.compound_languages
         for w in np.unique(ids[at]).tolist():
-            token, lem, word_keys, feat = analyser._word(raw[w], lang)
+            word_keys, single, longer[w], feat, parts = _word(analyser, raw[w], lang)
             keys[w] = word_keys
-            single, longer[w] = glossary.first_word(word_keys, lang)
             if single is not None:
                 alone[w] = len(codes)
                 codes.append(expand(single))
             if feat is not None:
                 feature[w] = terms[feat]
-            parts = glossary.split_compound(token, lang, settings.compound_min_length) if compound else ()
-            if not parts and settings.fuzzy:
-                parts = glossary.close_spelling(token, lem)
             if parts:
                 extra[w] = len(codes)
                 codes.append([t for code in parts for t in expand(code)])
@@ -177,6 +172,25 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     doc, term, count = _first_mentions(all_doc[merged], all_term[merged], n_terms)
     concept = np.isin(doc * n_terms + term, c_doc * n_terms + c_term)
     return TextBatch(text_langs, list(terms), doc, term, count, concept, c_doc, c_term)
+
+
+def _word(analyser: TextAnalyser, raw: str, lang: str) -> tuple[tuple[str, ...], str | None, bool, str | None,
+                                                              tuple[str, ...]]:
+    """What matching needs of a word in a ``lang`` text: its match keys, the one-word term it is (or None),
+    whether a longer term may start with it, its feature (None for no content word) and the concepts of
+    its compound parts or close spelling (kept with the analyser's other per-word memos)."""
+    memo = analyser._batch_words
+    hit = memo.get((lang, raw))
+    if hit is None:
+        settings, glossary = analyser.settings, analyser.glossary
+        token, lem, keys, feature = analyser._word(raw, lang)
+        single, longer = glossary.first_word(keys, lang)
+        parts = glossary.split_compound(token, lang, settings.compound_min_length) \
+            if lang in settings.compound_languages else ()
+        if not parts and settings.fuzzy:
+            parts = glossary.close_spelling(token, lem)
+        hit = memo[(lang, raw)] = (keys, single, longer, feature, parts)
+    return hit
 
 
 def _languages(analyser: TextAnalyser, langs: Sequence[str | None], tokens: list[str], ids: np.ndarray,
