@@ -217,16 +217,18 @@ def _languages(analyser: TextAnalyser, langs: Sequence[str | None], tokens: list
     for j in range(len(columns)):
         scores[:, j] = np.bincount(doc_of, weights=weight[ids, j], minlength=n).astype(np.int64)
     fallback = settings.default_language
+    best = scores.max(axis=1) if columns else np.zeros(n, dtype=np.int64)
+    easy = best == 0
+    if fallback in columns:
+        easy |= scores[:, columns.index(fallback)] == best
+    top = [columns[j] for j in np.argmax(scores == best[:, None], axis=1).tolist()] if columns else [fallback] * n
+    easy_list = easy.tolist()
+    folded = analyser._folded
     for i in todo:
-        row = scores[i]
-        best = int(row.max()) if len(row) else 0
-        if best == 0 or (fallback in columns and row[columns.index(fallback)] == best):
+        if easy_list[i]:
             out[i] = fallback
-            continue
-        top = [columns[j] for j in np.flatnonzero(row == best)]
-        if top[0] in settings.stopwords:
-            out[i] = top[0]
+        elif top[i] in settings.stopwords:  # function-word languages come first among the tied
+            out[i] = top[i]
         else:  # a tie among languages only the thesaurus knows: the first met in the text wins
-            folded = analyser._folded
             out[i] = detect_language([folded[w] for w in split[i]], settings, glossary)
     return out  # type: ignore[return-value]
