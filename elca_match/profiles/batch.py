@@ -55,16 +55,21 @@ class TextBatch:
     concept_term: np.ndarray
 
 
-def _first_mentions(doc: np.ndarray, term: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct ``(doc, term)`` pairs of a sequence (grouped by doc), in order of first mention, with counts."""
+def _first_mentions(doc: np.ndarray, term: np.ndarray, n_terms: int,
+                    marked: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct ``(doc, term)`` pairs of a sequence (grouped by doc), in order of first mention, with counts,
+    and whether any of a pair's mentions is ``marked``."""
     if not len(doc):
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
+        return empty, empty, empty, empty.astype(bool)
     key = doc.astype(np.int64) * n_terms + term
-    unique, first, counts = np.unique(key, return_index=True, return_counts=True)
+    unique, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    flagged = np.zeros(len(unique), dtype=bool)
+    if marked is not None:
+        flagged[inverse.reshape(-1)[marked]] = True
     order = np.argsort(first, kind="stable")
     unique = unique[order]
-    return unique // n_terms, unique % n_terms, counts[order]
+    return unique // n_terms, unique % n_terms, counts[order], flagged[order]
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -159,7 +164,7 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     # keeps a concept's own order before those it brings)
     order = np.lexsort((f_at, f_group, doc_of[f_at]))
     f_doc, f_term = doc_of[f_at[order]], f_term[order]
-    c_doc, c_term, _ = _first_mentions(f_doc, f_term, n_terms)
+    c_doc, c_term, _, _ = _first_mentions(f_doc, f_term, n_terms)
 
     l_at = np.concatenate(kept_at) if kept_at else np.zeros(0, dtype=np.int64)
     l_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
@@ -167,10 +172,9 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     l_doc, l_term = doc_of[l_at[order]], l_term[order]
     # a Counter of (lemmas..., concepts...) per text: both sequences merged by text, lemmas first
     all_doc = np.concatenate([l_doc, f_doc])
-    all_term = np.concatenate([l_term, f_term])
     merged = np.argsort(all_doc, kind="stable")  # two runs sorted by text: a merge
-    doc, term, count = _first_mentions(all_doc[merged], all_term[merged], n_terms)
-    concept = np.isin(doc * n_terms + term, c_doc * n_terms + c_term)
+    all_term = np.concatenate([l_term, f_term])[merged]
+    doc, term, count, concept = _first_mentions(all_doc[merged], all_term, n_terms, marked=merged >= len(l_doc))
     return TextBatch(text_langs, list(terms), doc, term, count, concept, c_doc, c_term)
 
 

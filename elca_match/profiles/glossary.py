@@ -315,29 +315,37 @@ class Glossary:
         several words may start (:meth:`first_word`), ``ends[k]`` where candidate k's text ends.
         Words that are only one-word terms are left to the caller: no longer term can cover them.
         """
-        tries, _ = self._tries_of(lang)
-        walks = self._memo.setdefault(("walks", lang), {})
         depth = self._depth()
         out = []
         covered = 0
+        seen: dict[tuple[int, ...], tuple[int, str] | None] = {}  # the same by word numbers, cheaper to hash
         for i, end in zip(candidates, ends):
             if i < covered:  # inside the term found before
                 continue
-            window = tuple(keys[w] for w in ids[i:min(i + depth, end)])
-            if window in walks:  # the longest term here depends only on the next few words: texts repeat phrases
-                best = walks[window]
+            numbers = tuple(ids[i:min(i + depth, end)])
+            if numbers in seen:
+                best = seen[numbers]
             else:
-                single = self.first_word(window[0], lang)[0]
-                best = (1, single) if single is not None else None
-                for trie in tries:
-                    hit = _walk(trie, window, 0)
-                    if hit is not None and (best is None or hit[0] > best[0]):
-                        best = hit
-                walks[window] = best
+                best = seen[numbers] = self._longest(lang, tuple(keys[w] for w in numbers))
             if best is not None:
                 out.append((i, best[0], best[1]))
                 covered = i + best[0]
         return out
+
+    def _longest(self, lang: str, window: tuple[tuple[str, ...], ...]) -> tuple[int, str] | None:
+        """The longest term of ``lang``'s tries at the start of ``window`` (words' match keys): (words, concept)."""
+        walks = self._memo.setdefault(("walks", lang), {})
+        if window in walks:  # the longest term here depends only on the next few words: texts repeat phrases
+            best = walks[window]
+        else:
+            single = self.first_word(window[0], lang)[0]
+            best = (1, single) if single is not None else None
+            for trie in self._tries_of(lang)[0]:
+                hit = _walk(trie, window, 0)
+                if hit is not None and (best is None or hit[0] > best[0]):
+                    best = hit
+            walks[window] = best
+        return best
 
     def _tries_of(self, lang: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
         """The tries searched for a text in ``lang`` (its own, English, ``any``) and their first words."""
