@@ -6,9 +6,11 @@ language; thesaurus terms become concept codes, which is how a German capability
 meets an English opportunity description.
 
 Everything that depends only on a word (folding, its lemma, its match keys, whether it
-is a function word, its compound parts) is computed once per distinct word and kept;
-lemmas also persist across processes (:mod:`.cache`), so a first build does not wait
-for simplemma to load its dictionaries for words it has seen before.
+is a function word, its compound parts) is computed once per distinct word and kept
+with the compiled thesaurus, for every later build in the process; lemmas also persist
+across processes (:mod:`.cache`), so a first build does not wait for simplemma to load
+its dictionaries for words it has seen before. Many texts at once are read by
+:mod:`.batch`, which gives the same results with per-occurrence work in numpy.
 """
 
 from __future__ import annotations
