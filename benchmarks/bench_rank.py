@@ -11,7 +11,11 @@ figures; targets: 100,000 members x 2,000 opportunities ranked (top 20 each) in 
 the demo database in under 1 s end to end (``--demo`` also times that, building a demo
 database in a temporary folder first).
 
-Run: ``python benchmarks/bench_rank.py [--members 10000,100000] [--demo]``.
+Also (``--stored N``, default 50,000; ``--stored-only`` for just this): ``rank --opportunity ID`` on
+stored profiles as a whole process, next to scikit-learn's TfidfVectorizer + DictVectorizer build
+of the same answers (target: within 0.35x at 50,000 members).
+
+Run: ``python benchmarks/bench_rank.py [--members 10000,100000] [--demo] [--stored 50000]``.
 """
 
 from __future__ import annotations
@@ -207,12 +211,76 @@ def demo_end_to_end() -> None:
               f"(profiles {'loaded' if loaded else 'rebuilt'}; target < 1 s)")
 
 
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def stored_side_by_side(n: int, repeats: int = 3, opportunity: str = "US-AUT-01") -> None:
+    """Rank on stored profiles, whole process, next to scikit-learn's build of the same answers.
+
+    A database of ``n`` members (the tests' canonical rows, ingested; the built-in catalogue) is
+    built once, and a first `rank` stores its profiles. Then, alternating, best of ``repeats``:
+    ``elca-match rank --opportunity ID`` as a child process (wall and CPU seconds) and
+    ``TfidfVectorizer`` + ``DictVectorizer`` fitted in this process on the same members' inputs.
+    Target (issue 20): at 50,000 members the rank within 0.35x the scikit-learn build.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from bench_profiles import sklearn_build
+    from conftest import survey_rows, write_survey
+
+    from elca_match.profiles import member_inputs
+    from elca_match.services.catalogue import import_opportunities
+    from elca_match.services.ingest import ingest_files
+    from elca_match.store import session
+    from elca_match.store import survey as survey_store
+
+    exe = [sys.executable, "-m", "elca_match"]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
+    env.pop("ELCA_MATCH_DB", None)
+    with tempfile.TemporaryDirectory(prefix="elca-rank-") as folder:
+        db = Path(folder) / "stored.db"
+        started = time.perf_counter()
+        ingest_files(db, [write_survey(Path(folder) / "answers.csv", survey_rows(n, seed=1, prefix="Bench"))])
+        import_opportunities(db, builtin=True)
+        command = [*exe, "--db", str(db), "rank", "--opportunity", opportunity]
+        subprocess.run(command, check=True, capture_output=True, env=env)  # builds and stores the profiles
+        print(f"\nrank on stored profiles, {n:,} members (database built and profiles stored in "
+              f"{time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
+        q = load_questionnaire()
+        with session(db) as opened:
+            inputs = member_inputs(survey_store.current_members(opened.db), q, load_model(q))
+        ours, ours_cpu, theirs, theirs_cpu = [], [], [], []
+        for _ in range(repeats):  # alternating, so that both see the same load
+            before = _child_cpu()
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, env=env)
+            ours.append(time.perf_counter() - started)
+            ours_cpu.append(_child_cpu() - before)
+            assert done.returncode == 0, done.stderr
+            before = time.process_time()
+            theirs.append(sklearn_build(inputs))
+            theirs_cpu.append(time.process_time() - before)
+        ratio, cpu_ratio = min(ours) / min(theirs), min(ours_cpu) / min(theirs_cpu)
+        print(f"  `rank --opportunity {opportunity}`, whole process: {min(ours):.2f} s wall, {min(ours_cpu):.2f} s CPU")
+        print(f"  scikit-learn TfidfVectorizer + DictVectorizer on the same answers: {min(theirs):.2f} s wall, "
+              f"{min(theirs_cpu):.2f} s CPU")
+        print(f"  ratio {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (on a loaded machine the CPU ratio is the one "
+              f"to trust)   target <= 0.35x {'met' if max(ratio, cpu_ratio) <= 0.35 else 'missed'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", default="1000,10000,100000")
     parser.add_argument("--subsample", type=int, default=2000, help="members in the per-pair Python comparison")
     parser.add_argument("--demo", action="store_true", help="also time `rank --country japan` on a demo database")
+    parser.add_argument("--stored", type=int, default=50_000, help="members in the rank-on-stored-profiles "
+                        "comparison with scikit-learn (0: skip it)")
+    parser.add_argument("--stored-only", action="store_true", help="only the rank-on-stored-profiles comparison")
     args = parser.parse_args()
+    if args.stored_only:
+        stored_side_by_side(args.stored)
+        return
     sizes = [int(s) for s in args.members.split(",")]
     rng = np.random.default_rng(2026)
     q = load_questionnaire()
@@ -263,6 +331,8 @@ def main() -> None:
 
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nprocess peak resident memory (profile builds included): {peak_rss:.0f} MiB")
+    if args.stored:
+        stored_side_by_side(args.stored)
     if args.demo:
         print()
         demo_end_to_end()

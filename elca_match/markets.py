@@ -68,6 +68,37 @@ def _english_names_by_code() -> dict[str, str]:
     return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
 
 
+def _first_sources(data: dict, countries: list, known: set[str], add) -> None:
+    """The index's first sources, in their order: codes, curated aliases, English names."""
+    for c in countries:
+        add(c.alpha_2, c.alpha_2)
+    for code, aliases in (data.get("aliases") or {}).items():
+        if code not in known:
+            raise ValueError(f"regions.yaml: alias for unknown country code {code!r}")
+        for alias in aliases:
+            add(str(alias), code)
+    for c in countries:
+        for name in _english_names(c):
+            add(name, c.alpha_2, is_english=True)
+
+
+@functools.cache
+def _first_countries() -> dict[str, str]:
+    """Key -> alpha-2 from the index's first sources only. A key found here resolves as in the full
+    index (a later source never replaces an earlier one), without the translations: most names
+    typed on a command line are English names or codes."""
+    countries = list(pycountry.countries)
+    found: dict[str, str] = {}
+
+    def add(name: str, code: str, is_english: bool = False) -> None:
+        key = market_key(name)
+        if key:
+            found.setdefault(key, code)
+
+    _first_sources(load_yaml(builtin_path("regions.yaml")), countries, {c.alpha_2 for c in countries}, add)
+    return found
+
+
 @functools.cache
 def _index() -> _Index:
     data = load_yaml(builtin_path("regions.yaml"))
@@ -90,16 +121,7 @@ def _index() -> _Index:
 
     # Earlier sources win a clash: codes, then curated aliases, then official names,
     # translations, shortened names and alpha-3 codes (the least deliberate spellings).
-    for c in countries:
-        add(c.alpha_2, c.alpha_2)
-    for code, aliases in (data.get("aliases") or {}).items():
-        if code not in known:
-            raise ValueError(f"regions.yaml: alias for unknown country code {code!r}")
-        for alias in aliases:
-            add(str(alias), code)
-    for c in countries:
-        for name in _english_names(c):
-            add(name, c.alpha_2, is_english=True)
+    _first_sources(data, countries, known, add)
     names: dict[str, dict[str, str]] = {}
     for c in countries:
         display = getattr(c, "common_name", None) or c.name
@@ -148,7 +170,9 @@ def resolve_country(text: object) -> str | None:
     """
     if text is None:
         return None
-    return _index().countries.get(market_key(text))
+    key = market_key(text)
+    first = _first_countries().get(key)
+    return first if first is not None else _index().countries.get(key)
 
 
 def suggest_country(text: object, regions: bool = True) -> str | None:
@@ -176,9 +200,11 @@ def resolve_markets(text: object) -> list[str]:
 
     Raises UsageError (with the closest name as a suggestion) for anything unknown.
     """
-    index = _index()
     raw = "" if text is None else str(text)
     key = market_key(raw)
+    if key in _first_countries():
+        return [_first_countries()[key]]
+    index = _index()
     if key in index.countries:
         return [index.countries[key]]
     if key in index.regions:

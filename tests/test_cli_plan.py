@@ -327,3 +327,17 @@ def test_plan__infeasible__real_entry_point_exit_code_7(db):
     done = run_cli("plan", "--cluster-min-seats", "4", db=db)
     assert done.exit_code == InfeasibleError.exit_code == 7
     assert "lower --cluster-min-seats to 3" in done.stderr
+
+
+def test_plan_and_mission_shortlist__catalogue_note__same_count_as_opportunities_check(db):
+    from elca_match.services.catalogue import check_catalogue
+
+    check = check_catalogue(db)
+    assert check.warnings  # the built-in catalogue has rows to verify: the note must appear
+    line = f"{len(check.flagged)} of {check.opportunities} opportunities need checking before they are cited"
+    done = run_cli("plan", "--format", "json", db=db)
+    mission = json.loads(done.stdout)["assignments"][0]["mission"]
+    for args in (("plan",), ("export", "shortlist", "--mission", mission, "--format", "md")):
+        done = run_cli(*args, db=db)
+        assert done.exit_code == 0, done.stderr
+        assert line in " ".join(done.stdout.split()), args

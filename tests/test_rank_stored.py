@@ -90,3 +90,24 @@ def test_rank__stored_inputs_changed__full_way_follows_the_change(ranked_db, mon
     assert _members(after) == _members(reference) and _lists(after) == _lists(reference)
     if change == "renamed":
         assert {m.org_key: m.name for m in after.members}[key] == "Renamed GmbH"
+
+
+def test_members_digest__changes_with_any_change_to_a_current_member(ranked_db, tmp_path):
+    def digest():
+        with session(ranked_db) as opened:
+            return survey_store.members_digest(opened.db)
+
+    seen = [digest()]
+    assert digest() == seen[0]  # reading changes nothing
+    with session(ranked_db) as opened:
+        conn = opened.db.conn
+        sid = conn.execute("SELECT current_submission FROM organisations ORDER BY key LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE submissions SET answers = answers WHERE id = ?", [sid])  # rewritten in place
+    seen.append(digest())
+    with session(ranked_db) as opened:
+        opened.db.conn.execute("UPDATE organisations SET cluster = cluster WHERE key = "
+                               "(SELECT min(key) FROM organisations)")
+    seen.append(digest())
+    ingest_service.ingest_files(ranked_db, [write_survey(tmp_path / "more.csv", survey_rows(3, seed=9, prefix="New"))])
+    seen.append(digest())
+    assert len(set(seen)) == len(seen)

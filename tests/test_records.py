@@ -67,3 +67,33 @@ def test_store__saves_and_reads_back_the_same_records(tmp_path: Path, opportunit
         assert store.list_missions(opened.db) == [mission]
         stored, provenance = store.get_opportunity(opened.db, opportunity.id.lower())
         assert stored == opportunity and (provenance.source_file, provenance.source_row) == ("f.csv", 2)
+
+
+def test_member_identity__declared_once__store_and_ranking_records_extend_it():
+    import ast
+    from dataclasses import fields
+    from pathlib import Path
+
+    from elca_match.records.members import IDENTITY_FIELDS, MemberIdentity, identity_of
+    from elca_match.services.rank import Match, MemberRanking
+    from elca_match.store.survey import Member
+
+    for record in (Member, Match, MemberRanking):
+        assert issubclass(record, MemberIdentity)
+        assert tuple(f.name for f in fields(record))[:len(IDENTITY_FIELDS)] == IDENTITY_FIELDS
+    member = Member("k", "Name", "AMZ", "DE", "sme", True, {"org_type": "sme"})
+    assert identity_of(member) == {"org_key": "k", "name": "Name", "cluster": "AMZ", "country": "DE",
+                                   "org_type": "sme", "consent": True}
+    # no other class of the package declares the identity's fields again (a shortlist's entry is
+    # presentation: its org_type is a label in the reader's language, its order the sheet's)
+    presentation = {"services/export.py:ShortlistEntry"}
+    root = Path(__file__).resolve().parents[1] / "elca_match"
+    again = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name != "MemberIdentity":
+                declared = {s.target.id for s in node.body if isinstance(s, ast.AnnAssign)
+                            and isinstance(s.target, ast.Name)}
+                if set(IDENTITY_FIELDS) <= declared:
+                    again.append(f"{path.relative_to(root)}:{node.name}")
+    assert sorted(set(again) - presentation) == []

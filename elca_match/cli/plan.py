@@ -186,15 +186,15 @@ def plan_document(result, screen: bool = False) -> Document:
     if result.based_on is not None:
         sections.insert(0, _changes_section(result, screen))
     columns = ["member", "name", "cluster", "on", "best_mission", "best_score", "constraint", "detail"]
+    shown = plan.left_out.head(SCREEN_LEFT_OUT) if screen else plan.left_out  # the screen words only these
     left = [[o.member, names.get(o.member, ""), o.cluster, "; ".join(o.assigned_to), o.best_mission,
-             round(o.best_score, 4), o.constraint, o.detail] for o in plan.left_out]
+             round(o.best_score, 4), o.constraint, o.detail] for o in shown]
     left_notes = []
     if screen:
         columns, left = columns[1:], [row[1:] for row in left]  # names are enough on screen
-        if len(left) > SCREEN_LEFT_OUT:
-            left_notes.append(f"... and {len(left) - SCREEN_LEFT_OUT} more; write them all with --format csv "
+        if len(plan.left_out) > SCREEN_LEFT_OUT:
+            left_notes.append(f"... and {len(plan.left_out) - SCREEN_LEFT_OUT} more; write them all with --format csv "
                               "--out FILE.")
-            left = left[:SCREEN_LEFT_OUT]
     sections.append(Section("Left out, or not on the mission they fit best: the constraint that stopped them",
                             columns, left, notes=left_notes, wrap_columns=("detail",), name="left-out"))
     if not screen:

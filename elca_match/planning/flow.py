@@ -13,8 +13,9 @@ The network (one unit of flow = one member on one mission)::
   sees ``w_ij * M + (n - i) * (m - j)`` with ``M`` above any sum of the second terms:
   among the plans of best total fit it takes one that puts members early in key order
   on missions early in id order. That product is not a sum of a member part and a
-  mission part, so swapping two members between two missions changes it: the plan
-  does not depend on which of several optima a solver happens to reach;
+  mission part, so swapping two members between two missions changes it. Ties of the
+  perturbed costs remain possible but rare; the solver settles them deterministically
+  (same input, same graph, same plan);
 * ``(c, j) -> mission j``: capacity = the cluster quota on that mission;
 * ``mission j -> sink``: capacity = the seats;
 * ``source -> sink`` bypass at cost 0, so seats may stay empty: the source supplies

@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, count
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +76,13 @@ class MemberTable:
             return self._columns[name]
         if key not in self._masks:
             if name in ("cluster", "key", "consent"):
-                values = [getattr(m, name) for m in self.members]
+                values = list(map(attrgetter(name), self.members))
             elif name == "sectors":
-                values = [m.sectors or m.attributes.get("sectors") for m in self.members]
+                values = list(map(attrgetter("sectors"), self.members))
+                if not all(values):  # members without their own sectors may carry them as an attribute
+                    values = [v or m.attributes.get("sectors") for v, m in zip(values, self.members)]
             else:
-                values = [m.attributes.get(name) for m in self.members]
+                values = list(map(methodcaller("get", name), map(attrgetter("attributes"), self.members)))
             self._masks[key] = values  # type: ignore[assignment]
         return self._masks[key]  # type: ignore[return-value]
 
@@ -90,7 +93,7 @@ class MemberTable:
             column = self._values(name)
             if set(map(type, column)) <= _PLAIN_NUMBERS:
                 # ints, floats and None only: numpy converts them in C (None becomes NaN)
-                self._masks[key] = np.array(column, dtype=float).reshape(len(column))
+                self._masks[key] = np.array(column, dtype=float)
             else:
                 self._masks[key] = np.fromiter(map(_as_number, column), dtype=float, count=len(column))
         return self._masks[key]
@@ -104,15 +107,17 @@ class MemberTable:
         key = ("#holders", name)
         if key not in self._masks:
             column = self._values(name)
-            if set(map(type, column)) <= _PLAIN_LISTS:
-                # lists of plain strings: flatten in C, then group the owners by item
-                lists = [v or () for v in column]
+            kinds = set(map(type, column))
+            if kinds <= _PLAIN_LISTS:
+                # lists (of strings, as _group checks): flatten in C, then group the owners by item
+                lists = [v or () for v in column] if type(None) in kinds else column
                 items = list(chain.from_iterable(lists))
-                if set(map(type, items)) <= {str}:
-                    owners = np.repeat(np.arange(len(lists), dtype=np.int64),
-                                       np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
-                    self._masks[key] = _group(items, owners)  # type: ignore[assignment]
-                    return self._masks[key]  # type: ignore[return-value]
+                owners = np.repeat(np.arange(len(lists), dtype=np.int64),
+                                   np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
+                grouped = _group(items, owners)
+                if grouped is not None:
+                    self._masks[key] = grouped  # type: ignore[assignment]
+                    return grouped
             index: dict[str, list[int]] = {}
             for i, value in enumerate(column):
                 for item in _as_set(value):
@@ -144,11 +149,19 @@ _PLAIN_LISTS = {list, tuple, type(None)}
 _EXACT_VALUES = {str, int, type(None)}
 
 
-def _group(items: list[str], owners: np.ndarray) -> dict[str, np.ndarray]:
-    """``items[k]`` is held by member ``owners[k]``: return item -> its holders (ascending, no repeats)."""
+def _group(items: list, owners: np.ndarray) -> dict[str, np.ndarray] | None:
+    """``items[k]`` is held by member ``owners[k]``: return item -> its holders (ascending, no repeats).
+
+    None when an item is not a string (its text, not the item, is what a rule compares).
+    """
     codes: dict[str, int] = {}
     # setdefault hands each new item the running position as its code: no Python loop body
-    ids = np.fromiter(map(codes.setdefault, items, count()), dtype=np.int64, count=len(items))
+    try:
+        ids = np.fromiter(map(codes.setdefault, items, count()), dtype=np.int64, count=len(items))
+    except TypeError:  # an item that is itself a list
+        return None
+    if not all(type(item) is str for item in codes):  # a non-string is never equal to a string: it has its own key
+        return None
     order = np.lexsort((owners, ids))
     ids, owners = ids[order], owners[order]
     keep = np.ones(len(ids), dtype=bool)

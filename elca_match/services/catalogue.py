@@ -241,18 +241,12 @@ def check_catalogue(db_path: Path, today: dt.date | None = None) -> CatalogueChe
     return CatalogueCheck(today.isoformat(), len(records), catalogue_warnings(records, missions, today))
 
 
-def citation_note(db_path: Path, today: dt.date | None = None) -> str | None:
-    """One line for `plan` and `export` when some opportunities need checking before they are cited."""
-    try:
-        check = check_catalogue(db_path, today)
-    except StateError:
-        return None
-    return _citation_line(check)
-
-
 def citation_note_for(opportunities: Sequence[Opportunity], missions: Sequence[Mission],
                       today: dt.date | None = None) -> str | None:
-    """:func:`citation_note` from records the caller has already read (no second database session)."""
+    """One line for `plan` and `export` when some opportunities need checking before they are cited.
+
+    Takes the records the command has already read, so it costs no second database session.
+    """
     if not opportunities:
         return None
     today = today or dt.date.today()

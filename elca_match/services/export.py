@@ -22,10 +22,11 @@ from ..export import ContactRelease, Document, Heatmap, Section, release_contact
 from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..store import session
+from ..store import catalogue as catalogue_store
 from ..store import survey as survey_store
 from ..text import closest, fold
 from . import plan_record
-from .catalogue import citation_note
+from .catalogue import citation_note_for
 from .defaults import TOP
 
 # Profile fields shown as labels in every shortlist row (question code, column title).
@@ -143,9 +144,9 @@ def shortlist(db_path: Path, *, country: str | None = None, opportunity: str | N
     query = resolve_query(country=country, opportunity=opportunity, top=top or TOP, lang=lang,
                           questionnaire=questionnaire)
     result = rank(db_path, query, questionnaire)
-    members = _members(db_path)
+    members, note = _members(db_path)
     scope = "country" if country else "opportunity"
-    return _from_ranking(db_path, result, members, scope, top or TOP, lang, with_contacts, questionnaire)
+    return _from_ranking(db_path, result, members, scope, top or TOP, lang, with_contacts, questionnaire, note)
 
 
 def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "en", with_contacts: bool = False,
@@ -162,7 +163,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     top = TOP if top is None else top
     if top < 1:
         raise UsageError.of("option_out_of_range", value=top, option=Option("top"), allowed="at least 1")
-    members = _members(db_path)
+    members, note = _members(db_path)
     # Every member's score is needed for the cluster picture (scores only); the tables keep the top.
     query = resolve_query(country=country, top=top, lang=lang, questionnaire=questionnaire)
     ranking = rank(db_path, query, questionnaire)
@@ -174,7 +175,7 @@ def report(db_path: Path, *, country: str, top: int | None = None, lang: str = "
     name = markets.country_name(code, lang) if len(codes) == 1 else country.replace("-", " ").strip().title()
     clusters = _cluster_order({m.cluster for m in members.values()}, questionnaire)
     fit = _cluster_fit(ranking, scores, members, clusters, questionnaire, lang)
-    shortlists = _from_ranking(db_path, ranking, members, "country", top, lang, with_contacts, questionnaire)
+    shortlists = _from_ranking(db_path, ranking, members, "country", top, lang, with_contacts, questionnaire, note)
     return ReportResult(code, name, shortlists, fit)
 
 
@@ -294,10 +295,15 @@ def reading(matrix: FitMatrix, lang: str) -> str:
 
 # --- internals ----------------------------------------------------------------------------------
 
-def _members(db_path: Path) -> dict[str, Any]:
+def _members(db_path: Path) -> tuple[dict[str, Any], str | None]:
+    """The current members by key, and the catalogue's citation note, read in one session."""
     with session(db_path, create=False) as opened:
         db = opened.db
-        return {m.org_key: m for m in survey_store.current_members(db)}
+        return {m.org_key: m for m in survey_store.current_members(db)}, _citation_note(db)
+
+
+def _citation_note(db) -> str | None:
+    return citation_note_for(catalogue_store.list_opportunities(db), catalogue_store.list_missions(db))
 
 
 def driver_provenance(o: Any, lang: str = "en") -> dict[str, str]:
@@ -311,7 +317,7 @@ def driver_provenance(o: Any, lang: str = "en") -> dict[str, str]:
 
 
 def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: str, top: int, lang: str,
-                  with_contacts: bool, questionnaire: Questionnaire) -> ShortlistResult:
+                  with_contacts: bool, questionnaire: Questionnaire, note: str | None) -> ShortlistResult:
     shortlists = []
     for o in result.opportunities:
         facts = {
@@ -333,7 +339,7 @@ def _from_ranking(db_path: Path, result: Any, members: dict[str, Any], scope: st
     build = result.build
     source = phrase("source.build", lang, id=build.id, model=build.model_version, at=build.built_at)
     out = _finish(shortlists, members, query, scope, top, lang, with_contacts, db_path,
-                  build.model_version, source)
+                  build.model_version, source, note)
     if not result.members_considered:
         out.notes.append(phrase("note.no_filter", lang))
     return out
@@ -347,6 +353,7 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
         db = opened.db
         saved = plan_record.saved_plan(db, plan_id)
         members = {m.org_key: m for m in survey_store.current_members(db)}
+        note = _citation_note(db)
     plan = saved.plan
     missions = plan_record.plan_missions(plan)
     ids = [m.id for m in missions]
@@ -378,7 +385,7 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
     shortlists = [Shortlist("mission", mission_id, title, country, facts, entries)]
     source = f"{plan_record.describe(saved)}; {saved.meta.get('profiles', '')}".rstrip("; ")
     out = _finish(shortlists, members, f"mission {mission_id} ({plan_record.describe(saved)})", "mission", top, lang,
-                  with_contacts, db_path, str(saved.meta.get("model_version", "")), source)
+                  with_contacts, db_path, str(saved.meta.get("model_version", "")), source, note)
     unfilled = sum(int(u["count"]) for u in plan.get("unfilled", ()) if u["mission"] == mission_id)
     if unfilled:
         out.notes.append(f"{unfilled} of {chosen.seats} seats stay empty in plan #{saved.id}.")
@@ -457,7 +464,8 @@ def _choice_label(code: str, lang: str, questionnaire: Questionnaire) -> str:
 
 
 def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, scope: str, top: int | None,
-            lang: str, with_contacts: bool, db_path: Path, model_version: str, source: str) -> ShortlistResult:
+            lang: str, with_contacts: bool, db_path: Path, model_version: str, source: str,
+            note: str | None) -> ShortlistResult:
     listed = [members[e.org_key] for s in shortlists for e in s.entries if e.org_key in members]
     release: ContactRelease = release_contacts(listed, requested=with_contacts)
     for s in shortlists:
@@ -475,7 +483,7 @@ def _finish(shortlists: list[Shortlist], members: dict[str, Any], query: str, sc
         contacts_shown=len(release.contacts), contacts_withheld=release.withheld,
         shortlists=shortlists, notes=notes,
         organisations_per_cluster=dict(sorted(Counter(members[k].cluster for k in {m.org_key for m in listed}).items())),
-        catalogue_note=citation_note(db_path),
+        catalogue_note=note,
     )
 
 

@@ -216,7 +216,7 @@ def _attach_submissions(db, item: _Analysed, raw_ids: list[int], result: FileRes
             if record["org_id"]:
                 by_id[record["org_id"]] = key
             by_name[valid.name_key] = key
-    survey.upsert_organisations(db, [{k: v for k, v in r.items() if k != "submitted_at"} for r in touched.values()])
+    survey.upsert_organisations(db, list(touched.values()))  # their submitted_at is left out there
     survey.insert_submissions(db, new_rows)
     # after the insert: an organisation answering twice in one file supersedes a row of this file
     survey.mark_superseded(db, superseded_ids)

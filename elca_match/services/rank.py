@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import markets
 from ..errors import NotFoundError, Option, UsageError, did_you_mean
@@ -22,6 +22,7 @@ from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..records import Mission, Opportunity, as_dict
+from ..records.members import IDENTITY_FIELDS, MemberIdentity, identity_of
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
 from ..store import profiles as profile_store
@@ -87,16 +88,10 @@ class BuildInfo:
                 f"{self.members} members x {self.opportunities} opportunities, {self.features} features; {how})")
 
 
-@dataclass
-class Match:
+@dataclass(frozen=True)
+class Match(MemberIdentity):
     """One member's fit for one opportunity: score, per-block breakdown and why."""
 
-    org_key: str
-    name: str
-    cluster: str
-    country: str
-    org_type: str
-    consent: bool
     opportunity_id: str
     opportunity_title: str
     score: float
@@ -124,16 +119,10 @@ class OpportunityRanking:
     caveats: str = ""
 
 
-@dataclass
-class MemberRanking:
+@dataclass(frozen=True)
+class MemberRanking(MemberIdentity):
     """A member, its best score over the selected opportunities and the ones it fits (``--by member``)."""
 
-    org_key: str
-    name: str
-    cluster: str
-    country: str
-    org_type: str
-    consent: bool
     score: float
     best: Match
     fits: list[Match] = field(default_factory=list)
@@ -305,17 +294,6 @@ def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = 
     return _rank(build, info, members, chosen, selected, query)
 
 
-class MemberHead(NamedTuple):
-    """What ranking filters on and shows of a member (stored with the profile build)."""
-
-    org_key: str
-    name: str
-    cluster: str
-    country: str
-    org_type: str
-    consent: bool
-
-
 def inputs_key(members_digest: str, opportunities: Sequence[Opportunity], model_hash: str) -> str:
     """A digest of a build's inputs as stored (``store.survey.members_digest``, the opportunities, the
     model): cheap to compute without decoding the answers, and equal only when the inputs are."""
@@ -339,32 +317,36 @@ def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire 
         opportunities = required.opportunities(db)
         selected = _select_opportunities(opportunities, query)
         _, model_hash = model_fingerprint(questionnaire)
-        stored = _stored_build(db, inputs_key(survey_store.members_digest(db), opportunities, model_hash),
-                               opportunities)
+        digest = survey_store.members_digest(db)
+        stored = None if digest is None else _stored_build(db, inputs_key(digest, opportunities, model_hash),
+                                                           opportunities)
         if stored is not None:
             build, members = stored
             info = _info(build, rebuilt=False)
         else:
             members, digest = survey_store.current_members_and_digest(db)
             build, info = ensure_profiles(db, questionnaire, members, opportunities)
-            _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
+            if digest is not None:
+                _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
     return build, info, members, [m for m in members if _member_wanted(m, query)], selected
 
 
 def _stored_build(db: Any, key: str, opportunities: Sequence[Opportunity]
-                  ) -> tuple[ProfileBuild, list[MemberHead]] | None:
+                  ) -> tuple[ProfileBuild, list[MemberIdentity]] | None:
     build = profile_store.load_by_inputs(db, key, dense_max_cells=DENSE_MAX_CELLS)
-    if build is None or not build.member_keys or len(build.member_heads) != len(build.member_keys) \
+    if build is None or not build.member_keys or len(build.member_heads) != len(IDENTITY_FIELDS) - 1 \
+            or any(len(column) != len(build.member_keys) for column in build.member_heads) \
             or build.opportunity_ids != [o.id for o in opportunities]:
         return None
-    return build, [MemberHead(key, *head) for key, head in zip(build.member_keys, build.member_heads)]
+    return build, list(map(MemberIdentity, build.member_keys, *build.member_heads))
 
 
 def _remember_inputs(db: Any, build: ProfileBuild, members: Sequence[Any], key: str) -> None:
     """Record the inputs' digest and the members' heads on the stored build, for the next ranking."""
-    if build.id is None or build.inputs_key == key or build.member_keys != [m.org_key for m in members]:
+    if build.id is None or build.member_keys != [m.org_key for m in members]:
         return
-    heads = [[m.name, m.cluster, m.country, m.org_type, bool(m.consent)] for m in members]
+    # the identity's fields after the key, a column each
+    heads = [[getattr(m, name) for m in members] for name in IDENTITY_FIELDS[1:]]
     if profile_store.remember_inputs(db, build.id, key, heads):
         build.inputs_key, build.member_heads = key, heads
 
@@ -469,8 +451,8 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
         m = by_key[build.member_keys[c.member]]
         o = selected_by_row[c.opportunity]
         breakdown = {b: c.breakdown.get(b, 0.0) for b in blocks}
-        return Match(m.org_key, m.name, m.cluster, m.country, m.org_type, m.consent, o.id, o.title,
-                     c.score, breakdown, c.why)
+        return Match(**identity_of(m), opportunity_id=o.id, opportunity_title=o.title, score=c.score,
+                     breakdown=breakdown, why=c.why)
 
     selected_by_row = {int(r): o for r, o in zip(o_rows, selected)}
     M, O = build.member_X[m_rows], build.opportunity_X[o_rows]
@@ -490,8 +472,7 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
     for j in order:
         listed = [match(next(explained)) for _ in fits.pairs(j)]
         m = chosen[j]
-        result.members.append(MemberRanking(m.org_key, m.name, m.cluster, m.country, m.org_type, m.consent,
-                                            listed[0].score, listed[0], listed))
+        result.members.append(MemberRanking(**identity_of(m), score=listed[0].score, best=listed[0], fits=listed))
     return result
 
 

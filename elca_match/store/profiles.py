@@ -55,8 +55,9 @@ class ProfileBuild:
     settings: dict[str, Any] = field(default_factory=dict)  # explain groups, why_terms
     id: int | None = None
     # the digest of the stored inputs this build was made from (``services.rank.inputs_key``), and what
-    # ranking shows of each member (name, cluster, country, org_type, consent): with them, ranking on
-    # an unchanged database reads neither the answers nor computes the content hash
+    # ranking shows of the members, column by column (names, clusters, countries, org_types, consents,
+    # each in member_keys' order): with them, ranking on an unchanged database reads neither the
+    # answers nor computes the content hash
     inputs_key: str = ""
     member_heads: list[list[Any]] = field(default_factory=list)
 
@@ -80,13 +81,12 @@ def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: in
 
 def load_by_inputs(db: sqlite_utils.Database, inputs_key: str, dense_max_cells: int = 0) -> ProfileBuild | None:
     """The stored build made from inputs whose digest is ``inputs_key`` (see :func:`remember_inputs`), or None."""
-    row = db.conn.execute(
-        f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds "
-        "WHERE json_extract(meta, '$.inputs_key') = ? ORDER BY id DESC LIMIT 1", [inputs_key]).fetchone()
+    row = db.conn.execute(  # only the latest build is kept
+        f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
         return None
     try:
-        return _decode(row, dense_max_cells)
+        return _decode(row, dense_max_cells, inputs_key=inputs_key)
     except (ValueError, KeyError, OSError):
         return None
 
@@ -154,11 +154,14 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
     return {"profile_builds": len(doomed)}
 
 
-def _decode(row: tuple, dense_max_cells: int = 0) -> ProfileBuild:
+def _decode(row: tuple, dense_max_cells: int = 0, inputs_key: str | None = None) -> ProfileBuild | None:
+    """The build of a stored row; None when ``inputs_key`` is given and the build was not made from them."""
     import numpy as np
 
     info = dict(zip(_COLUMNS, row[: len(_COLUMNS)]))
     meta = json.loads(row[len(_COLUMNS)])
+    if inputs_key is not None and meta.get("inputs_key") != inputs_key:
+        return None
     dense = max(info["members"], info["opportunities"]) * info["features"] <= dense_max_cells
     with np.load(io.BytesIO(row[len(_COLUMNS) + 1]), allow_pickle=False) as arrays:
         def matrix(prefix: str):
@@ -168,8 +171,7 @@ def _decode(row: tuple, dense_max_cells: int = 0) -> ProfileBuild:
                 out = np.zeros(shape, dtype=data.dtype)
                 out[np.repeat(np.arange(shape[0]), np.diff(indptr)), indices] = data
                 return out
-            import scipy.sparse as sp
-
+            sp = _scipy_sparse()
             return sp.csr_matrix((data, indices, indptr), shape=shape)
 
         member_X, opportunity_X = matrix("m"), matrix("o")
@@ -182,3 +184,34 @@ def _decode(row: tuple, dense_max_cells: int = 0) -> ProfileBuild:
         settings=meta.get("settings", {}), id=info["id"],
         inputs_key=meta.get("inputs_key") or "", member_heads=meta.get("member_heads") or [],
     )
+
+
+# numpy's optional submodules that scipy's array-API layer touches (it copies every attribute of
+# numpy) but that ranking never uses: f2py alone pulls in a Fortran parser and a charset detector.
+_UNUSED_BY_SCIPY = ("numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial", "numpy.fft", "numpy.ctypeslib")
+
+
+def _scipy_sparse() -> Any:
+    """``scipy.sparse``, imported with those numpy submodules loaded lazily: each still loads, in full,
+    the first time anything uses it (a third of the import's time, at no cost to what it gives)."""
+    import importlib.util
+    import sys
+
+    if "scipy.sparse" not in sys.modules:
+        import numpy
+
+        for name in _UNUSED_BY_SCIPY:
+            if name in sys.modules:
+                continue
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.loader is None:
+                continue
+            spec.loader = importlib.util.LazyLoader(spec.loader)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            setattr(numpy, name.rsplit(".", 1)[1], module)  # numpy's own lazy attribute, now bound
+    import scipy.sparse
+
+    return scipy.sparse
+

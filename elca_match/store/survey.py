@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from ..records.members import MemberIdentity
 from .erasure import FreeText
 
 SCHEMA = """
@@ -72,6 +74,21 @@ CREATE TABLE IF NOT EXISTS set_aside (
     reasons TEXT NOT NULL            -- JSON list of problems
 );
 CREATE INDEX IF NOT EXISTS set_aside_org ON set_aside(org_key);
+-- Counts the changes made in place to what a current member is (its answers rewritten by
+-- reprocess or an erasure; its name, cluster or country): with the (key, submission) pairs, which
+-- change on every ingest, it tells that the members are as they were (see members_digest).
+CREATE TABLE IF NOT EXISTS member_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS member_changes_answers AFTER UPDATE OF answers ON submissions
+BEGIN
+    INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS member_changes_names AFTER UPDATE OF name, cluster, country ON organisations
+BEGIN
+    INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
+END;
 """
 
 # Typed text that may name a member: source file names (a member's own sheet named after
@@ -86,24 +103,41 @@ FREE_TEXT = (
 )
 
 
-@dataclass
-class Member:
+@dataclass(frozen=True)
+class Member(MemberIdentity):
     """An organisation with its current answers."""
 
-    org_key: str
-    name: str
-    cluster: str
-    country: str
-    org_type: str
-    consent: bool
     answers: dict[str, Any]
     submitted_at: str | None = None
     submission_id: int | None = None
 
 
-# One encoder for every row: json.dumps with options builds a new encoder per call, which was
-# a fifth of storing 100,000 rows. The text is exactly json.dumps(..., ensure_ascii=False)'s.
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+def _json_encoder() -> Any:
+    """``json.dumps(value, ensure_ascii=False)``, exactly, at less cost per call.
+
+    json.dumps with options builds a new encoder per call (a fifth of storing 100,000 rows), and
+    even one ``JSONEncoder`` builds a new C encoder on every ``encode``; here one C encoder serves
+    every row (no cycle check: stored values are trees of plain data). Where the C encoder is
+    missing or differs, the plain ``JSONEncoder``.
+    """
+    plain = json.JSONEncoder(ensure_ascii=False)
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+
+        one = c_make_encoder(None, plain.default, encode_basestring, None, ": ", ", ", False, False, True)
+
+        def encode(value: Any) -> str:
+            return "".join(one(value, 0))
+
+        sample = {"a": [1, 2.5, None, True, False], "b": "é \" \n", "c": {"d": []}, "e": 1e300}
+        if encode(sample) == plain.encode(sample) and encode("x") == plain.encode("x"):
+            return encode
+    except (ImportError, TypeError, ValueError):  # another Python's C encoder
+        pass
+    return plain.encode
+
+
+_to_json = _json_encoder()
 
 
 def source_by_hash(db: sqlite_utils.Database, sha256: str) -> dict | None:
@@ -161,13 +195,17 @@ def organisation_index(db: sqlite_utils.Database) -> tuple[dict[str, dict], dict
 
 
 def upsert_organisations(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Insert organisations or update the stored ones (rows: key, org_id, name_key, name, cluster, country,
+    current_submission; other keys are ignored)."""
     db.conn.executemany(
         "INSERT INTO organisations (key, org_id, name_key, name, cluster, country, current_submission)"
-        " VALUES (:key, :org_id, :name_key, :name, :cluster, :country, :current_submission)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(key) DO UPDATE SET org_id = COALESCE(excluded.org_id, organisations.org_id),"
         " name_key = excluded.name_key, name = excluded.name, cluster = excluded.cluster,"
         " country = excluded.country, current_submission = excluded.current_submission",
-        rows,
+        # positional: binding a dict of names per row cost as much as the insert
+        [(r["key"], r["org_id"], r["name_key"], r["name"], r["cluster"], r["country"], r["current_submission"])
+         for r in rows],
     )
 
 
@@ -194,10 +232,6 @@ def mark_superseded(db: sqlite_utils.Database, submission_ids: list[int]) -> Non
     db.conn.executemany("UPDATE submissions SET status = 'superseded' WHERE id = ?", [(i,) for i in submission_ids])
 
 
-# One line of text per current member for :func:`members_digest`: key, name, cluster, country and the
-# stored answers, apart by separators, NULL apart from any text (built by SQLite: no per-row Python).
-_DIGEST_LINE = ("o.key || char(31) || ifnull(o.name, char(0)) || char(31) || ifnull(o.cluster, char(0)) || "
-                "char(31) || ifnull(o.country, char(0)) || char(31) || ifnull(s.answers, char(0))")
 _CURRENT_FROM = "FROM organisations o JOIN submissions s ON s.id = o.current_submission ORDER BY o.key"
 
 
@@ -206,17 +240,17 @@ def current_members(db: sqlite_utils.Database) -> list[Member]:
     return current_members_and_digest(db)[0]
 
 
-def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member], str]:
-    """:func:`current_members` and :func:`members_digest` of the same rows (one read, one snapshot)."""
-    members, lines = [], []
-    for key, name, cluster, country, text, sid, submitted_at, line in db.conn.execute(
-            f"SELECT o.key, o.name, o.cluster, o.country, s.answers, s.id, s.submitted_at, {_DIGEST_LINE} "
-            + _CURRENT_FROM):
+def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member], str | None]:
+    """:func:`current_members` and the :func:`members_digest` of what they were read from."""
+    changes = _changes(db)  # before the members: a change in between then shows as a different digest
+    members, pairs = [], []
+    for key, name, cluster, country, text, sid, submitted_at in db.conn.execute(
+            "SELECT o.key, o.name, o.cluster, o.country, s.answers, s.id, s.submitted_at " + _CURRENT_FROM):
         answers = json.loads(text)
         members.append(Member(key, name, cluster, country, answers.get("org_type") or "",
                               bool(answers.get("consent")), answers, submitted_at, sid))
-        lines.append(line)
-    return members, _digest(lines)
+        pairs.append((key, sid))
+    return members, _digest(changes, pairs)
 
 
 def has_members(db: sqlite_utils.Database) -> bool:
@@ -225,14 +259,28 @@ def has_members(db: sqlite_utils.Database) -> bool:
         is not None
 
 
-def members_digest(db: sqlite_utils.Database) -> str:
-    """A digest of every current member's key, name, cluster, country and stored answers (as stored,
-    not decoded, so it costs a read and a hash): equal digests, equal members."""
-    return _digest(line for (line,) in db.conn.execute(f"SELECT {_DIGEST_LINE} " + _CURRENT_FROM))
+def members_digest(db: sqlite_utils.Database) -> str | None:
+    """A digest of the current members that is equal only while they are unchanged, without reading
+    their answers: each one's (key, current submission), which every ingest and erasure changes, and
+    the count of changes made in place (``member_changes``, kept by triggers). None when this database
+    does not count them yet (opened without creating missing tables)."""
+    changes = _changes(db)
+    return _digest(changes, db.conn.execute("SELECT o.key, o.current_submission " + _CURRENT_FROM))
 
 
-def _digest(lines) -> str:
-    return hashlib.sha256("\x1e".join(lines).encode()).hexdigest()
+def _changes(db: sqlite_utils.Database) -> int | None:
+    try:
+        row = db.conn.execute("SELECT n FROM member_changes").fetchone()
+    except sqlite3.OperationalError:  # no such table: nothing counts the changes
+        return None
+    return row[0] if row else 0
+
+
+def _digest(changes: int | None, pairs) -> str | None:
+    if changes is None:
+        return None
+    return hashlib.sha256(f"{changes}\x1e".encode() + "\x1e".join(f"{key}\x1f{sid}" for key, sid in pairs)
+                          .encode()).hexdigest()
 
 
 def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:

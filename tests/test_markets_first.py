@@ -1,0 +1,36 @@
+"""Names resolved from the market index's first sources (codes, aliases, English names) resolve exactly
+as through the whole index, which is then not built for them."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from elca_match import markets
+
+
+def test_first_sources__every_key__same_country_as_the_whole_index():
+    first, whole = markets._first_countries(), markets._index().countries
+    assert first and all(whole[key] == code for key, code in first.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(markets._index().countries) + sorted(markets._index().regions))
+       | st.text(max_size=12))
+def test_resolve__any_text__same_as_the_whole_index(text):
+    index = markets._index()
+    key = markets.market_key(text)
+    assert markets.resolve_country(text) == index.countries.get(key)
+    if key in index.countries:
+        assert markets.resolve_markets(text) == [index.countries[key]]
+    elif key in index.regions:
+        assert markets.resolve_markets(text) == list(index.region_codes[index.regions[key]])
+
+
+def test_resolve__english_name__whole_index_not_built():
+    markets._index.cache_clear()
+    try:
+        assert markets.resolve_markets("Japan") == ["JP"] and markets.resolve_country("de") == "DE"
+        assert markets._index.cache_info().currsize == 0
+    finally:
+        markets._index()

@@ -1,0 +1,238 @@
+"""The planner's fast paths against plain implementations: rule evaluation per (member, mission), the
+certificate from flow potentials against weak duality, the tie-break, and left-out rows explained on demand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from elca_match.errors import InfeasibleError
+from elca_match.planning import LeftOutRows, PlanMember, PlanMission, PlanParams, load_rules, make_plan, parse_rules
+from elca_match.planning.certificate import dual_bound
+from elca_match.planning.flow import solve_pruned
+from elca_match.planning.planner import _prepare, _residual
+from elca_match.planning.rules import MemberTable
+
+RULES = load_rules()
+CODES = ("a", "b", "JP", "US", "")
+ATTRIBUTES = ("x", "y", "z")
+
+
+# --- rule evaluation: one pair at a time, written out from the rules file's grammar -----------
+
+def _number(value):
+    if value is None or value == "" or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _items(value) -> set[str]:
+    if value is None or value == "":
+        return set()
+    if isinstance(value, str):
+        return {value}
+    return {str(v) for v in value}
+
+
+def _attribute(member: PlanMember, name: str):
+    if name in ("cluster", "key", "consent"):
+        return getattr(member, name)
+    if name == "sectors":
+        return list(member.sectors) or member.attributes.get("sectors")
+    return member.attributes.get(name)
+
+
+def plain_eligible(node, member: PlanMember, mission: PlanMission) -> bool:
+    """One rule for one member and one mission, with no caching, grouping or numpy."""
+    if node is True or node == "always":
+        return True
+    if node is False or node == "never":
+        return False
+    (key, body), = node.items()
+    if key == "all":  # every part is evaluated (no short cut), as a rule over all members must
+        return all([plain_eligible(p, member, mission) for p in body])
+    if key == "any":
+        return any([plain_eligible(p, member, mission) for p in body])
+    if key == "not":
+        return not plain_eligible(body, member, mission)
+    (operator, value), = body.items()
+    if isinstance(value, str) and value.startswith("$mission."):
+        value = getattr(mission, value[len("$mission."):])
+    have = _attribute(member, key)
+    if operator in ("at_least", "at_most", "above", "below"):
+        a, b = _number(have), _number(value)
+        if math.isnan(a) or math.isnan(b):
+            return False
+        return {"at_least": a >= b, "at_most": a <= b, "above": a > b, "below": a < b}[operator]
+    if operator == "is_set":
+        present = have not in (None, "") and (len(have) > 0 if isinstance(have, (list, tuple, set, frozenset))
+                                              else True)
+        return present if value else not present
+    if operator == "equals":
+        return have is not None and str(have) == str(value)
+    if operator == "one_of":
+        return have is not None and str(have) in _items(value)
+    wanted = _items(value) if operator == "contains_any" else ({str(value)} if value not in (None, "") else set())
+    return bool(wanted & _items(have))
+
+
+def _column(kind: str):
+    """Values of one attribute: columns of one plain type take the grouped paths, mixed ones the general path."""
+    codes = st.sampled_from(CODES)
+    lists = st.lists(codes, max_size=3)
+    values = {
+        "ints": st.one_of(st.none(), st.integers(-3, 10)),
+        "numbers": st.one_of(st.none(), st.integers(-3, 10), st.floats(-3, 10), st.just(math.nan),
+                             st.just(-0.0)),
+        "codes": st.one_of(st.none(), codes),
+        "lists": st.one_of(st.none(), lists, lists.map(tuple),
+                           st.lists(st.one_of(codes, st.integers(0, 3), st.lists(codes, max_size=1)), max_size=2)),
+        "mixed": st.one_of(st.none(), st.booleans(), st.integers(0, 9), st.floats(allow_nan=True), codes,
+                           st.just("7"), lists, st.lists(st.integers(0, 3), max_size=2)),
+    }[kind]
+    return values
+
+
+@st.composite
+def members_and_missions(draw):
+    n = draw(st.integers(0, 12))
+    kinds = {a: draw(st.sampled_from(("ints", "numbers", "codes", "lists", "mixed"))) for a in ATTRIBUTES}
+    members = []
+    for i in range(n):
+        attributes = {a: draw(_column(kinds[a])) for a in ATTRIBUTES if draw(st.booleans()) or kinds[a] != "mixed"}
+        members.append(PlanMember(f"m{i}", draw(st.sampled_from("AB")), consent=draw(st.booleans()),
+                                  sectors=tuple(draw(st.lists(st.sampled_from(CODES[:3]), max_size=2))),
+                                  attributes=attributes))
+    missions = [PlanMission(f"J{j}", draw(st.sampled_from(CODES)), "t", 3,
+                            sectors=tuple(draw(st.lists(st.sampled_from(CODES[:3]), max_size=2))))
+                for j in range(draw(st.integers(1, 3)))]
+    return members, missions
+
+
+def _value(operator: str):
+    if operator in ("at_least", "at_most", "above", "below"):
+        return st.one_of(st.integers(-2, 9), st.floats(-2, 9))
+    if operator == "is_set":
+        return st.booleans()
+    if operator in ("one_of", "contains_any"):
+        return st.one_of(st.lists(st.sampled_from(CODES), min_size=1, max_size=3), st.just("$mission.sectors"))
+    return st.one_of(st.sampled_from(CODES + ("7",)), st.integers(0, 9), st.just("$mission.country"))
+
+
+@st.composite
+def rule_tests(draw):
+    operator = draw(st.sampled_from(("at_least", "at_most", "above", "below", "is_set", "equals", "one_of",
+                                     "contains", "contains_any")))
+    attribute = draw(st.sampled_from(ATTRIBUTES + ("sectors", "cluster")))
+    return {attribute: {operator: draw(_value(operator))}}
+
+
+rules_trees = st.recursive(
+    st.one_of(rule_tests(), st.sampled_from(("always", "never"))),
+    lambda inner: st.one_of(st.builds(lambda parts: {"all": parts}, st.lists(inner, min_size=1, max_size=3)),
+                            st.builds(lambda parts: {"any": parts}, st.lists(inner, min_size=1, max_size=3)),
+                            st.builds(lambda part: {"not": part}, inner)),
+    max_leaves=5,
+)
+
+
+@pytest.mark.slow  # 300 random rule sets; about 15 CPU-seconds, most of it drawing the examples
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(members_and_missions(), st.lists(rules_trees, min_size=1, max_size=3))
+def test_rules__grouped_evaluation__equals_plain_per_pair_evaluation(data, trees):
+    members, missions = data
+    rules = parse_rules({"types": {f"t{k}": {"rule": tree} for k, tree in enumerate(trees)}})
+    table = MemberTable(members)  # one table for every rule and mission: its caches are shared as in the planner
+    for k, tree in enumerate(trees):
+        for mission in missions:
+            typed = PlanMission(mission.id, mission.country, f"t{k}", mission.seats, sectors=mission.sectors)
+            try:
+                plain = [plain_eligible(tree, m, typed) for m in members]
+            except TypeError:  # a list test on a number: the rules refuse it both ways
+                with pytest.raises(TypeError):
+                    rules.eligible(table, typed)
+                continue
+            fast = rules.eligible(table, typed)
+            assert fast.dtype == bool and fast.shape == (len(members),)
+            assert fast.tolist() == plain, (tree, typed)
+
+
+def test_rules__plain_columns__same_masks_as_mixed_ones():
+    """The grouped paths (ints, codes, lists of codes) and the general one agree on the same values."""
+    rules = parse_rules({"types": {"t": {"rule": {"any": [{"x": {"at_least": 3}}, {"y": {"equals": "a"}},
+                                                          {"z": {"contains": "$mission.country"}}]}}}})
+    values = [(5, "a", ["JP"]), (1, "b", ["US", "JP"]), (None, None, None), (2, "", []), (3, "c", ("US",))]
+    plain = [PlanMember(f"m{i}", "A", attributes={"x": x, "y": y, "z": z}) for i, (x, y, z) in enumerate(values)]
+    mixed = plain + [PlanMember("odd", "A", attributes={"x": "3", "y": 1.5, "z": "JP"})]
+    mission = PlanMission("J", "JP", "t", 2)
+    fast_plain = rules.eligible(MemberTable(plain), mission).tolist()
+    fast_mixed = rules.eligible(MemberTable(mixed), mission).tolist()
+    assert fast_plain == [True, True, False, False, True]
+    assert fast_mixed == fast_plain + [True]
+
+
+# --- the certificate ---------------------------------------------------------------------------
+
+@st.composite
+def instances(draw):
+    n, m = draw(st.integers(1, 9)), draw(st.integers(1, 4))
+    members = [PlanMember(f"o{i}", draw(st.sampled_from("ABC")), consent=True, sectors=("automotive",),
+                          attributes={"trl": 9}) for i in range(n)]
+    missions = [PlanMission(f"M{j}", "JP", "exploratory", draw(st.integers(0, 4))) for j in range(m)]
+    # coarse scores: many ties, where a wrong dual would show
+    scores = np.array(draw(st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.5, 1.0]), min_size=n * m, max_size=n * m)),
+                      dtype=float).reshape(n, m)
+    params = PlanParams(max_per_member=draw(st.integers(1, 3)), cluster_max_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
+                        cluster_min_seats=draw(st.integers(0, 2)))
+    return members, missions, scores, params
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.randoms(use_true_random=False))
+def test_certificate__exact_for_the_optimum_and_a_valid_bound_for_any_plan(inst, rnd):
+    members, missions, scores, params = inst
+    try:
+        plan = make_plan(members, missions, scores, params, RULES)
+    except InfeasibleError:  # a minimum that cannot be met: nothing to certify
+        return
+    cert = plan.certificate
+    assert cert.optimal and cert.gap == 0 and cert.dual_bound == cert.objective
+    # The bound is weak duality, not the solver's word: for a plan that is not optimal, it is
+    # still at least the optimum (or there is no certificate at all).
+    res, _ = _residual(_prepare(members, missions, scores, params, RULES))
+    flow = solve_pruned(res)
+    wrong = flow.chosen.copy()
+    if len(wrong):
+        wrong[rnd.randrange(len(wrong))] ^= True
+    assert dual_bound(res, flow.pair_member, flow.pair_mission, wrong) >= flow.objective
+
+
+# --- ties and left-out rows --------------------------------------------------------------------
+
+def test_ties__earlier_members_on_earlier_missions():
+    members = [PlanMember(k, "A", sectors=("automotive",), attributes={"trl": 9}) for k in ("c", "b", "a")]
+    missions = [PlanMission(j, "JP", "exploratory", 1) for j in ("M2", "M1")]
+    plan = make_plan(members, missions, np.full((3, 2), 0.5), PlanParams(cluster_max_share=1.0), RULES)
+    assert sorted((a.mission, a.member) for a in plan.assignments) == [("M1", "a"), ("M2", "b")]
+
+
+def test_left_out__head_explains_the_first_rows_like_the_whole_list():
+    rng = np.random.default_rng(3)
+    members = [PlanMember(f"o{i:02d}", "AB"[i % 2], sectors=("automotive",), attributes={"trl": int(rng.integers(1, 10))})
+               for i in range(40)]
+    missions = [PlanMission(f"M{j}", "JP", ("showcase", "exploratory")[j % 2], 2) for j in range(4)]
+    plan = make_plan(members, missions, rng.random((40, 4)), PlanParams(), RULES)
+    head = plan.left_out.head(5)
+    assert len(head) == 5
+    everything = tuple(plan.left_out)
+    assert head == everything[:5] and len(plan.left_out) == len(everything) > 5
+    assert plan.left_out == list(everything) and plan.left_out == LeftOutRows(everything)
+    with pytest.raises(ValueError):
+        LeftOutRows()
