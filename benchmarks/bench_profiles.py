@@ -1,6 +1,6 @@
 """Profile build against scikit-learn on the same answers, side by side in one run.
 
-Run: ``python benchmarks/bench_profiles.py [--members 50000] [--repeats 2]``.
+Run: ``python benchmarks/bench_profiles.py [--members 50000] [--repeats 3]``.
 Target (issue 20): the build at 50,000 members within 2x scikit-learn.
 
 The members are ``bench_rank``'s synthetic ones (the questionnaire's codes, 10 to 30
@@ -54,7 +54,7 @@ def sklearn_build(inputs) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=50_000)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     options = parser.parse_args()
     rng = np.random.default_rng(2026)
     questionnaire = load_questionnaire()
