@@ -360,10 +360,15 @@ class Glossary:
         """The most words any term has."""
         depth = self._memo.get("depth")
         if depth is None:
-            def deepest(node: dict[str, Any]) -> int:
-                return 1 + max((deepest(child) for key, child in node.items() if key != _END), default=0)
-
-            depth = self._memo["depth"] = max((deepest(trie) - 1 for trie in self.tries.values()), default=0)
+            depth = 0
+            stack = [(trie, 0) for trie in self.tries.values()]
+            while stack:
+                node, words_so_far = stack.pop()
+                for key, child in node.items():
+                    if key != _END:
+                        depth = max(depth, words_so_far + 1)
+                        stack.append((child, words_so_far + 1))
+            self._memo["depth"] = depth
         return depth
 
     def single_code(self, word: str, langs: Sequence[str]) -> str:
