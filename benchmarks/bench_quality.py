@@ -30,6 +30,7 @@ from elca_match.matching import top_k
 from elca_match.profiles import load_model, member_inputs, opportunity_inputs
 from elca_match.profiles.vectoriser import Vectoriser
 from elca_match.questionnaire import load_questionnaire
+from elca_match.records import Opportunity, from_values
 
 from crosslingual_parts import HELD_BACK, phrasings
 from crosslingual_parts import SECTOR_PARTS as XLANG_SECTOR_PARTS
@@ -326,6 +327,11 @@ def distractor(rng: random.Random, opportunities: list[dict], index: int) -> Mem
             return Member(f"D-{index:04d}", answers, lang)
 
 
+def record(o: dict) -> Opportunity:
+    """The catalogue record of a generated opportunity (its ``_`` keys are the benchmark's own)."""
+    return from_values(Opportunity, {"region": "", **{k: v for k, v in o.items() if not k.startswith("_")}})
+
+
 def metrics(ranked: list[str], relevant: set[str]) -> tuple[float, float, float]:
     """precision@3, recall@10, nDCG@10 with binary gains."""
     p3 = sum(1 for k in ranked[:3] if k in relevant) / 3
@@ -344,7 +350,7 @@ def evaluate(seed: int, n_opportunities: int, n_distractors: int, q, model) -> d
     rng.shuffle(members)
 
     started = time.perf_counter()
-    records = [{k: v for k, v in o.items() if not k.startswith("_")} for o in opportunities]
+    records = [record(o) for o in opportunities]
     vectoriser = Vectoriser(model)
     X = vectoriser.fit_transform([*member_inputs(members, q, model), *opportunity_inputs(records, model)])
     M, O = X[: len(members)], X[len(members):]
@@ -424,7 +430,7 @@ def crosslingual(seed: int, q, model, decoys: int = XLANG_DECOYS, background: in
     rng.shuffle(members)
 
     started = time.perf_counter()
-    records = [{k: v for k, v in o.items() if not k.startswith("_")} for o in opportunities]
+    records = [record(o) for o in opportunities]
     X = Vectoriser(model).fit_transform([*member_inputs(members, q, model), *opportunity_inputs(records, model)])
     built = time.perf_counter() - started
     best = top_k(X[len(members):], X[: len(members)], 3)

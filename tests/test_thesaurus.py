@@ -127,6 +127,38 @@ def test_inflected_forms__meet_their_concept(analyser, lang, text, expected):
     assert expected in concepts_of(analyser, text, lang)
 
 
+# A term listed under a broader concept as well as under its finer one goes to the broader one
+# (the first to claim it), so the finer concept was met in some languages only: an English
+# "hot stamping" and a Spanish "estampación en caliente" then shared forming but not hot stamping,
+# and the Spanish text carried a concept the English opportunity lacked.
+@pytest.mark.parametrize("code,texts", [
+    ("hot_stamping", {"en": "hot stamping", "de": "Warmumformung", "it": "stampaggio a caldo",
+                      "pl": "tłoczenie na gorąco", "fr": "emboutissage à chaud", "es": "estampación en caliente"}),
+    ("laser_welding", {"en": "laser welding", "de": "Laserschweißen", "it": "saldatura laser",
+                       "pl": "spawanie laserowe", "fr": "soudage laser", "es": "soldadura láser"}),
+    ("friction_stir_welding", {"en": "friction stir welding", "de": "Rührreibschweißen", "it": "saldatura per attrito",
+                               "pl": "zgrzewanie tarciowe", "fr": "soudage par friction", "es": "soldadura por fricción"}),
+    ("seat_structure", {"en": "seat structures", "de": "Sitzstrukturen", "it": "strutture dei sedili",
+                        "pl": "szkielety foteli", "fr": "structures de sièges", "es": "estructuras de asientos"}),
+])
+def test_finer_concept__is_met_in_every_language_with_its_broader_one(model, analyser, code, texts):
+    expected = set(model.glossary.expand(code))
+    assert len(expected) > 1
+    for lang, text in texts.items():
+        assert concepts_of(analyser, text, lang) >= expected, (lang, text)
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "glass fibre reinforced plastics", {"gfrp", "composite"}),
+    ("de", "glasfaserverstärkten Kunststoffen", {"gfrp", "composite"}),
+    ("de", "kohlenstofffaserverstärkten Kunststoffen", {"cfrp", "composite"}),
+    ("en", "structural adhesive bonding", {"adhesive_bonding"}),
+])
+def test_whole_terms__are_not_read_as_their_words(analyser, lang, text, expected):
+    """A material or process named in full is that concept alone, not also 'plastics' or 'sealants'."""
+    assert concepts_of(analyser, text, lang) == expected
+
+
 def test_close_spelling__one_edit_from_a_term_of_any_language(model):
     glossary = model.glossary
     assert glossary.close_spelling("pantografos") == ("pantograph",)
