@@ -6,9 +6,11 @@ language; thesaurus terms become concept codes, which is how a German capability
 meets an English opportunity description.
 
 Everything that depends only on a word (folding, its lemma, its match keys, whether it
-is a function word, its compound parts) is computed once per distinct word and kept;
-lemmas also persist across processes (:mod:`.cache`), so a first build does not wait
-for simplemma to load its dictionaries for words it has seen before.
+is a function word, its compound parts) is computed once per distinct word and kept
+with the compiled thesaurus, for every later build in the process; lemmas also persist
+across processes (:mod:`.cache`), so a first build does not wait for simplemma to load
+its dictionaries for words it has seen before. Many texts at once are read by
+:mod:`.batch`, which gives the same results with per-occurrence work in numpy.
 """
 
 from __future__ import annotations
@@ -83,9 +85,17 @@ class TextAnalyser:
         self.glossary = glossary
         self._stop = frozenset().union(*settings.stopwords.values()) if settings.stopwords else frozenset()
         self._known = set(settings.stopwords) | {k for k in glossary.tries if k != ANY}
-        self._folded: dict[str, str] = {}
+        # Per-word memos live with the compiled thesaurus (one per content hash and process), so the
+        # next build with the same settings starts with every word it has already seen.
+        words_key = ("analyser", settings.min_token_length, settings.cognates,
+                     tuple(sorted((lang, tuple(sorted(ws))) for lang, ws in settings.stopwords.items())))
+        self._folded: dict[str, str] = glossary._memo.setdefault("folded", {})
         # (lang, raw word) -> (folded, lemma, match keys, feature or None when not a content word)
-        self._words: dict[tuple[str, str], tuple[str, str, tuple[str, ...], str | None]] = {}
+        self._words: dict[tuple[str, str], tuple[str, str, tuple[str, ...], str | None]] = \
+            glossary._memo.setdefault(words_key, {})
+        # (lang, raw word) -> what the batch analysis needs of it (:func:`.batch._word`)
+        self._batch_words: dict[tuple[str, str], tuple] = glossary._memo.setdefault(
+            ("batch", *words_key[1:], settings.compound_languages, settings.compound_min_length, settings.fuzzy), {})
 
     def _tokens(self, text: str, lang: str | None) -> tuple[list[str], str]:
         raw = _RAW_WORD.findall((text or "").lower())

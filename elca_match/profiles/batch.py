@@ -55,22 +55,33 @@ class TextBatch:
     concept_term: np.ndarray
 
 
-def _first_mentions(doc: np.ndarray, term: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct ``(doc, term)`` pairs of a sequence (grouped by doc), in order of first mention, with counts."""
+def _first_mentions(doc: np.ndarray, term: np.ndarray, n_terms: int,
+                    marked: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct ``(doc, term)`` pairs of a sequence (grouped by doc), in order of first mention, with counts,
+    and whether any of a pair's mentions is ``marked``."""
     if not len(doc):
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
+        return empty, empty, empty, empty.astype(bool)
     key = doc.astype(np.int64) * n_terms + term
-    unique, first, counts = np.unique(key, return_index=True, return_counts=True)
+    unique, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    flagged = np.zeros(len(unique), dtype=bool)
+    if marked is not None:
+        flagged[inverse.reshape(-1)[marked]] = True
     order = np.argsort(first, kind="stable")
     unique = unique[order]
-    return unique // n_terms, unique % n_terms, counts[order]
+    return unique // n_terms, unique % n_terms, counts[order], flagged[order]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every position of the ranges ``starts[k] .. starts[k] + lengths[k] - 1``."""
+    offsets = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets
 
 
 def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[str | None]) -> TextBatch:
     """Analyse ``texts`` (``langs[i]`` is text i's language, detected when None or unknown), as
     :meth:`TextAnalyser.analyse` would one by one."""
-    settings, glossary = analyser.settings, analyser.glossary
+    glossary = analyser.glossary
     n = len(texts)
     split = list(map(_RAW_WORD.findall, [(t or "").lower() for t in texts]))
     lengths = np.fromiter(map(len, split), dtype=np.int64, count=n)
@@ -79,7 +90,6 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     ids = np.fromiter(map(numbering.__getitem__, flat), dtype=np.int64, count=len(flat))
     raw = list(numbering)  # word id -> raw (lower-case) word
     ends = np.cumsum(lengths)
-    starts = ends - lengths
     doc_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
 
     folded = analyser._folded
@@ -87,11 +97,18 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     text_langs = _languages(analyser, langs, tokens, ids, doc_of, split)
 
     terms = _Numbering()
+    expanded: dict[str, list[int]] = {}  # concept -> term ids of it and the concepts it brings
+
+    def expand(code: str) -> list[int]:
+        hit = expanded.get(code)
+        if hit is None:
+            hit = expanded[code] = [terms[c] for c in glossary.expand(code)]
+        return hit
+
     kept_at: list[np.ndarray] = []  # positions of the words kept as lemmas, and their terms
     kept_term: list[np.ndarray] = []
-    found_doc: list[int] = []     # concepts in the order found: terms first, compound/close words after
-    found_term: list[int] = []
-    found_part: list[int] = []
+    # concepts found, (position, group, term) lists: matched terms (group 0) before compound/close words (1)
+    found: list[tuple[np.ndarray, int, list[list[int]]]] = []
     used = np.zeros(len(flat), dtype=bool)
     ids_list = ids.tolist()
     distinct = list(dict.fromkeys(text_langs))
@@ -100,56 +117,54 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
         at = np.flatnonzero(lang_code == code_of_lang) if len(distinct) > 1 else np.arange(len(flat))
         if not len(at):
             continue
-        can_start = np.zeros(len(raw), dtype=bool)
+        alone = np.full(len(raw), -1, dtype=np.int64)  # index into `codes` of the one-word term, or -1
+        longer = np.zeros(len(raw), dtype=bool)         # a longer term may start with the word
         feature = np.full(len(raw), -1, dtype=np.int64)
-        has_extra = np.zeros(len(raw), dtype=bool)
+        extra = np.full(len(raw), -1, dtype=np.int64)   # index into `codes` of the compound/close concepts
+        codes: list[list[int]] = []
         keys: dict[int, tuple[str, ...]] = {}
-        extra: dict[int, tuple[str, ...]] = {}
-        _, roots = glossary._tries_of(lang)
-        compound = lang in settings.compound_languages
         for w in np.unique(ids[at]).tolist():
-            token, lem, word_keys, feat = analyser._word(raw[w], lang)
+            word_keys, single, longer[w], feat, parts = _word(analyser, raw[w], lang)
             keys[w] = word_keys
-            can_start[w] = not roots.isdisjoint(word_keys)
+            if single is not None:
+                alone[w] = len(codes)
+                codes.append(expand(single))
             if feat is not None:
                 feature[w] = terms[feat]
-            codes = glossary.split_compound(token, lang, settings.compound_min_length) if compound else ()
-            if not codes and settings.fuzzy:
-                codes = glossary.close_spelling(token, lem)
-            if codes:
-                has_extra[w] = True
-                extra[w] = tuple(c for code in codes for c in glossary.expand(code))
+            if parts:
+                extra[w] = len(codes)
+                codes.append([t for code in parts for t in expand(code)])
 
-        # greedy longest match, left to right, walked only from the places a term may start
+        # greedy longest match, left to right: walked only from words a longer term may start with;
+        # a word that is a term on its own and starts no longer one matches wherever no term covers it
         token_ids = ids[at]
-        candidates = at[can_start[token_ids]]
-        for start, length, code in glossary.match_from(lang, keys, ids_list, candidates.tolist(),
-                                                         ends[doc_of[candidates]].tolist()):
-            used[start:start + length] = True
-            d = int(doc_of[start])
-            for c in glossary.expand(code):
-                found_doc.append(d)
-                found_term.append(terms[c])
-                found_part.append(0)
-        free = ~used[at]
-        for p in at[free & has_extra[token_ids]].tolist():
-            used[p] = True
-            d = int(doc_of[p])
-            for c in extra[ids_list[p]]:
-                found_doc.append(d)
-                found_term.append(terms[c])
-                found_part.append(1)
+        walk = at[longer[token_ids]]
+        spans = glossary.match_from(lang, keys, ids_list, walk.tolist(), ends[doc_of[walk]].tolist())
+        span_at = np.fromiter((s[0] for s in spans), dtype=np.int64, count=len(spans))
+        span_len = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
+        used[_ranges(span_at, span_len)] = True
+        single_at = at[(alone[token_ids] >= 0) & ~longer[token_ids]]
+        single_at = single_at[~used[single_at]]
+        used[single_at] = True
+        found.append((span_at, 0, [expand(s[2]) for s in spans]))
+        found.append((single_at, 0, [codes[c] for c in alone[ids[single_at]].tolist()]))
+        extra_at = at[~used[at] & (extra[token_ids] >= 0)]
+        used[extra_at] = True
+        found.append((extra_at, 1, [codes[c] for c in extra[ids[extra_at]].tolist()]))
         kept = ~used[at] & (feature[token_ids] >= 0)
         kept_at.append(at[kept])
         kept_term.append(feature[token_ids[kept]])
 
     n_terms = max(len(terms), 1)
-    f_doc = np.asarray(found_doc, dtype=np.int64)
-    f_term = np.asarray(found_term, dtype=np.int64)
-    # concepts: by text, matched terms before compound/close words, each group in the order found
-    order = np.lexsort((np.arange(len(f_doc)), np.asarray(found_part, dtype=np.int64), f_doc))
-    f_doc, f_term = f_doc[order], f_term[order]
-    c_doc, c_term, _ = _first_mentions(f_doc, f_term, n_terms)
+    f_at = np.concatenate([np.repeat(p, list(map(len, t))) for p, _, t in found]) if found else np.zeros(0, np.int64)
+    f_group = np.concatenate([np.full(sum(map(len, t)), g, dtype=np.int64) for _, g, t in found]) \
+        if found else np.zeros(0, np.int64)
+    f_term = np.fromiter(chain.from_iterable(chain.from_iterable(t for _, _, t in found)), dtype=np.int64)
+    # concepts by text: matched terms before compound/close words, each group by position (stable sort
+    # keeps a concept's own order before those it brings)
+    order = np.lexsort((f_at, f_group, doc_of[f_at]))
+    f_doc, f_term = doc_of[f_at[order]], f_term[order]
+    c_doc, c_term, _, _ = _first_mentions(f_doc, f_term, n_terms)
 
     l_at = np.concatenate(kept_at) if kept_at else np.zeros(0, dtype=np.int64)
     l_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
@@ -157,11 +172,29 @@ def analyse_batch(analyser: TextAnalyser, texts: Sequence[str], langs: Sequence[
     l_doc, l_term = doc_of[l_at[order]], l_term[order]
     # a Counter of (lemmas..., concepts...) per text: both sequences merged by text, lemmas first
     all_doc = np.concatenate([l_doc, f_doc])
-    all_term = np.concatenate([l_term, f_term])
-    merged = np.lexsort((np.arange(len(all_doc)), all_doc))
-    doc, term, count = _first_mentions(all_doc[merged], all_term[merged], n_terms)
-    concept = np.isin(doc * n_terms + term, c_doc * n_terms + c_term)
+    merged = np.argsort(all_doc, kind="stable")  # two runs sorted by text: a merge
+    all_term = np.concatenate([l_term, f_term])[merged]
+    doc, term, count, concept = _first_mentions(all_doc[merged], all_term, n_terms, marked=merged >= len(l_doc))
     return TextBatch(text_langs, list(terms), doc, term, count, concept, c_doc, c_term)
+
+
+def _word(analyser: TextAnalyser, raw: str, lang: str) -> tuple[tuple[str, ...], str | None, bool, str | None,
+                                                              tuple[str, ...]]:
+    """What matching needs of a word in a ``lang`` text: its match keys, the one-word term it is (or None),
+    whether a longer term may start with it, its feature (None for no content word) and the concepts of
+    its compound parts or close spelling (kept with the analyser's other per-word memos)."""
+    memo = analyser._batch_words
+    hit = memo.get((lang, raw))
+    if hit is None:
+        settings, glossary = analyser.settings, analyser.glossary
+        token, lem, keys, feature = analyser._word(raw, lang)
+        single, longer = glossary.first_word(keys, lang)
+        parts = glossary.split_compound(token, lang, settings.compound_min_length) \
+            if lang in settings.compound_languages else ()
+        if not parts and settings.fuzzy:
+            parts = glossary.close_spelling(token, lem)
+        hit = memo[(lang, raw)] = (keys, single, longer, feature, parts)
+    return hit
 
 
 def _languages(analyser: TextAnalyser, langs: Sequence[str | None], tokens: list[str], ids: np.ndarray,
@@ -188,16 +221,18 @@ def _languages(analyser: TextAnalyser, langs: Sequence[str | None], tokens: list
     for j in range(len(columns)):
         scores[:, j] = np.bincount(doc_of, weights=weight[ids, j], minlength=n).astype(np.int64)
     fallback = settings.default_language
+    best = scores.max(axis=1) if columns else np.zeros(n, dtype=np.int64)
+    easy = best == 0
+    if fallback in columns:
+        easy |= scores[:, columns.index(fallback)] == best
+    top = [columns[j] for j in np.argmax(scores == best[:, None], axis=1).tolist()] if columns else [fallback] * n
+    easy_list = easy.tolist()
+    folded = analyser._folded
     for i in todo:
-        row = scores[i]
-        best = int(row.max()) if len(row) else 0
-        if best == 0 or (fallback in columns and row[columns.index(fallback)] == best):
+        if easy_list[i]:
             out[i] = fallback
-            continue
-        top = [columns[j] for j in np.flatnonzero(row == best)]
-        if top[0] in settings.stopwords:
-            out[i] = top[0]
+        elif top[i] in settings.stopwords:  # function-word languages come first among the tied
+            out[i] = top[i]
         else:  # a tie among languages only the thesaurus knows: the first met in the text wins
-            folded = analyser._folded
             out[i] = detect_language([folded[w] for w in split[i]], settings, glossary)
     return out  # type: ignore[return-value]

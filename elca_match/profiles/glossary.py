@@ -295,42 +295,57 @@ class Glossary:
                         found.extend(self.expand(code))
         return found, used
 
+    def first_word(self, keys: tuple[str, ...], lang: str) -> tuple[str | None, bool]:
+        """For a word with match ``keys`` in a ``lang`` text: the one-word term it is (its concept, else
+        None) and whether a longer term may start with it."""
+        memo = self._memo.setdefault(("first-word", lang), {})
+        hit = memo.get(keys)
+        if hit is None:
+            tries, roots = self._tries_of(lang)
+            best, longer = _alone(tries, keys) if not roots.isdisjoint(keys) else (None, False)
+            hit = memo[keys] = (best[1] if best else None, longer)
+        return hit
+
     def match_from(self, lang: str, keys: Mapping[int, tuple[str, ...]], ids: Sequence[int],
                    candidates: Iterable[int], ends: Iterable[int]) -> list[tuple[int, int, str]]:
         """:meth:`find_keys`'s greedy longest terms over many texts' words at once: (start, words, concept).
 
         ``ids`` numbers every word occurrence of the texts laid end to end and ``keys`` gives
-        each number's match keys; ``candidates`` are the increasing positions where a term may
-        start (a key among the tries' first words), ``ends[k]`` where candidate k's text ends.
+        each number's match keys; ``candidates`` are the increasing positions where a term of
+        several words may start (:meth:`first_word`), ``ends[k]`` where candidate k's text ends.
+        Words that are only one-word terms are left to the caller: no longer term can cover them.
         """
-        tries, _ = self._tries_of(lang)
-        first = self._memo.setdefault(("first", lang), {})
-        walks = self._memo.setdefault(("walks", lang), {})
         depth = self._depth()
         out = []
         covered = 0
+        seen: dict[tuple[int, ...], tuple[int, str] | None] = {}  # the same by word numbers, cheaper to hash
         for i, end in zip(candidates, ends):
             if i < covered:  # inside the term found before
                 continue
-            word = keys[ids[i]]
-            alone = first.get(word)
-            if alone is None:
-                alone = first[word] = _alone(tries, word)
-            best = alone[0]
-            if alone[1]:
-                window = tuple(keys[w] for w in ids[i:min(i + depth, end)])
-                if window in walks:
-                    best = walks[window]
-                else:
-                    for trie in tries:
-                        hit = _walk(trie, window, 0)
-                        if hit is not None and (best is None or hit[0] > best[0]):
-                            best = hit
-                    walks[window] = best
+            numbers = tuple(ids[i:min(i + depth, end)])
+            if numbers in seen:
+                best = seen[numbers]
+            else:
+                best = seen[numbers] = self._longest(lang, tuple(keys[w] for w in numbers))
             if best is not None:
                 out.append((i, best[0], best[1]))
                 covered = i + best[0]
         return out
+
+    def _longest(self, lang: str, window: tuple[tuple[str, ...], ...]) -> tuple[int, str] | None:
+        """The longest term of ``lang``'s tries at the start of ``window`` (words' match keys): (words, concept)."""
+        walks = self._memo.setdefault(("walks", lang), {})
+        if window in walks:  # the longest term here depends only on the next few words: texts repeat phrases
+            best = walks[window]
+        else:
+            single = self.first_word(window[0], lang)[0]
+            best = (1, single) if single is not None else None
+            for trie in self._tries_of(lang)[0]:
+                hit = _walk(trie, window, 0)
+                if hit is not None and (best is None or hit[0] > best[0]):
+                    best = hit
+            walks[window] = best
+        return best
 
     def _tries_of(self, lang: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
         """The tries searched for a text in ``lang`` (its own, English, ``any``) and their first words."""
@@ -345,10 +360,15 @@ class Glossary:
         """The most words any term has."""
         depth = self._memo.get("depth")
         if depth is None:
-            def deepest(node: dict[str, Any]) -> int:
-                return 1 + max((deepest(child) for key, child in node.items() if key != _END), default=0)
-
-            depth = self._memo["depth"] = max((deepest(trie) - 1 for trie in self.tries.values()), default=0)
+            depth = 0
+            stack = [(trie, 0) for trie in self.tries.values()]
+            while stack:
+                node, words_so_far = stack.pop()
+                for key, child in node.items():
+                    if key != _END:
+                        depth = max(depth, words_so_far + 1)
+                        stack.append((child, words_so_far + 1))
+            self._memo["depth"] = depth
         return depth
 
     def single_code(self, word: str, langs: Sequence[str]) -> str:

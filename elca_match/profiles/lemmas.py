@@ -7,6 +7,8 @@ simplemma's version), so a build only loads a dictionary for words it has never 
 
 from __future__ import annotations
 
+import importlib.metadata
+
 from ..text import fold
 from .cache import read_json, write_json
 
@@ -15,9 +17,15 @@ _LEMMA_STATE = {"loaded": False, "dirty": False}
 
 
 def _lemma_file() -> str:
-    import simplemma
+    # the installed version from its metadata: importing simplemma (a third of a second) is
+    # left to the first word the cache does not know
+    try:
+        version = importlib.metadata.version("simplemma")
+    except importlib.metadata.PackageNotFoundError:
+        import simplemma
 
-    return f"lemmas-simplemma-{getattr(simplemma, '__version__', 'x')}.json"
+        version = getattr(simplemma, "__version__", "x")
+    return f"lemmas-simplemma-{version}.json"
 
 
 def _load_lemmas() -> None:

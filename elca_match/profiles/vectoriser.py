@@ -27,8 +27,9 @@ no feature score exactly 0.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, compress, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -172,13 +173,8 @@ class Vectoriser(TransformerMixin, BaseEstimator):
         rows = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         cols = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         values = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0)
-        order = np.lexsort((cols, rows))
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        matrix = sp.csr_matrix(
-            (values[order].astype(np.float64), cols[order].astype(np.int32), indptr),
-            shape=(n, len(self.feature_names_)),
-        )
+        # rows bucketed by scipy (a counting sort), then columns sorted within each row
+        matrix = sp.csr_matrix((values.astype(np.float64), (rows, cols)), shape=(n, len(self.feature_names_)))
         matrix.sort_indices()
         return matrix
 
@@ -193,10 +189,8 @@ class Vectoriser(TransformerMixin, BaseEstimator):
     def _block_entries(self, block: str, coded: _Coded | None, columns: dict[str, int], opportunity: np.ndarray,
                        texts: tuple[TextBatch, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A coded block: a member's codes (plus those its text names, for ``text_to_blocks``), normed."""
-        rows_list, codes, weights = coded or ([], [], [])
-        rows = np.asarray(rows_list, dtype=np.int64)
+        rows, codes, values = coded or (np.zeros(0, dtype=np.int64), [], np.zeros(0))
         cols = np.fromiter(map(columns.get, codes, repeat(-1)), dtype=np.int64, count=len(codes))
-        values = np.asarray(weights, dtype=np.float64)
         if block in self.model_.text_to_blocks:
             extra_rows, extra_cols = self._named_in_text(columns, *texts, ~opportunity)
             if len(extra_rows):  # codes the member ticked keep their own weight
@@ -286,21 +280,49 @@ class Vectoriser(TransformerMixin, BaseEstimator):
 
 
 # A coded block's answers, flat: the row of each code, the code, its weight (each row's codes in its order).
-_Coded = tuple[list[int], list[str], list[float]]
+_Coded = tuple[np.ndarray, list[str], np.ndarray]
 
 
 def _coded(X: Sequence[ProfileInput]) -> dict[str, _Coded]:
-    """Every coded block's answers over ``X`` (a block some row has, even empty, is listed)."""
+    """Every coded block's answers over ``X``, as :meth:`ProfileInput.features` reads them (a block some
+    row has, even empty, is listed).
+
+    Answers held as ``{code: weight}`` dicts of strings and numbers, the usual shape, are read a
+    block at a time with C loops; anything else row by row through ``features``.
+    """
     out: dict[str, _Coded] = {}
-    for r, x in enumerate(X):
-        for block in x.blocks:
-            if block in (TRL_BLOCK, TEXT_BLOCK):
-                continue
-            features = x.features(block)
-            rows, codes, weights = out.get(block) or out.setdefault(block, ([], [], []))
-            rows.extend(repeat(r, len(features)))
-            codes.extend(features)
-            weights.extend(features.values())
+    answers = [x.blocks if x.blocks.__class__ is dict else dict(x.blocks) for x in X]
+    n = len(X)
+    for block in dict.fromkeys(chain.from_iterable(answers)):
+        if block in (TRL_BLOCK, TEXT_BLOCK):
+            continue
+        values = list(map(dict.get, answers, repeat(block)))
+        is_dict = list(map(operator.is_, map(type, values), repeat(dict)))
+        dicts = list(compress(values, is_dict))
+        codes = list(chain.from_iterable(dicts))
+        try:  # float() of each weight, as `features` reads it; a weight float() refuses goes that way too
+            weight = np.asarray(list(chain.from_iterable(map(dict.values, dicts))), dtype=np.float64)
+            plain = set(map(type, codes)) <= {str}
+        except (TypeError, ValueError):
+            plain = False
+        if plain:
+            rows = np.repeat(np.flatnonzero(np.fromiter(is_dict, dtype=bool, count=n)),
+                             np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts)))
+            if not weight.all():  # a zero weight is no answer
+                keep = weight != 0
+                rows, weight, codes = rows[keep], weight[keep], list(compress(codes, keep.tolist()))
+            other = [r for r, v in enumerate(values) if v and v.__class__ is not dict] \
+                if len(dicts) + values.count(None) < n else []
+        else:  # codes or weights to convert: every row through `features`
+            rows, codes, weight = np.zeros(0, dtype=np.int64), [], np.zeros(0)
+            other = [r for r, v in enumerate(values) if v]
+        if other:
+            features = [X[r].features(block) for r in other]
+            rows = np.concatenate([rows, np.repeat(np.asarray(other, dtype=np.int64), list(map(len, features)))])
+            codes += chain.from_iterable(features)
+            weight = np.concatenate([weight, np.fromiter(chain.from_iterable(f.values() for f in features),
+                                                         dtype=np.float64)])
+        out[block] = (rows, codes, weight)
     return out
 
 
