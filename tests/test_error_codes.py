@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from elca_match.errors import MESSAGES, ErrorCode, Problem, UsageError
+from test_architecture import parsed
 
 TESTS = Path(__file__).parent
 
@@ -63,7 +64,7 @@ def _flags_in_library_errors() -> set[tuple[str, str]]:
         where = path.relative_to(PACKAGE).as_posix()
         if where.startswith("cli/"):
             continue
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for call in ast.walk(parsed(path)):
             if isinstance(call, ast.Call) and _makes_an_error(call):
                 texts = [n.value for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
                 found |= {(where, flag) for text in texts for flag in FLAG.findall(re.sub(r"`[^`]*`", "", text))}

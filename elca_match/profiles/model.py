@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import DefinitionError
 from ..resources import data_dir
-from .cache import drop_stale, read_json, write_json
+from .cache import drop_stale, read_json, touch, write_json
 from .glossary import Glossary
 from .labels import label_files
 from .lemmas import lemma, save_lemmas
@@ -122,6 +122,7 @@ def _glossary(sources: list[Path], raw: bytes) -> Glossary:
     if isinstance(cached, dict):
         try:
             glossary = Glossary.from_json(cached)
+            touch(name)
         except (KeyError, TypeError, ValueError):
             glossary = None  # a damaged cache file: compile again
     if glossary is None:
@@ -129,7 +130,8 @@ def _glossary(sources: list[Path], raw: bytes) -> Glossary:
         save_lemmas()
         drop_stale(f"thesaurus-{COMPILED_FORMAT}-", name)
         write_json(name, glossary.to_json())
-    _COMPILED.clear()  # one thesaurus at a time is plenty
+    while len(_COMPILED) >= 2:  # two at a time (the model and one other) is plenty
+        del _COMPILED[next(iter(_COMPILED))]
     _COMPILED[name] = glossary
     return glossary
 
