@@ -289,7 +289,9 @@ def _standby(model: cp_model.CpModel, x, slots: list[Slot], requests: dict[str, 
             count.append(used)
         model.Add(last >= first)
         # last - first + 1 - meetings when the participant meets that day, else 0 (first == last at the optimum)
-        terms.append(last - first + has - sum(count))
+        idle = last - first + has - sum(count)
+        model.Add(idle >= 0)  # true of every schedule (meetings fit between first and last); it lets CP-SAT prove 0
+        terms.append(idle)
     return sum(terms)
 
 
