@@ -249,7 +249,7 @@ def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member],
         answers = json.loads(text)
         members.append(Member(key, name, cluster, country, answers.get("org_type") or "",
                               bool(answers.get("consent")), answers, submitted_at, sid))
-        pairs.append((key, sid))
+        pairs.append(f"{key}\x1f{sid}")
     return members, _digest(changes, pairs)
 
 
@@ -265,7 +265,9 @@ def members_digest(db: sqlite_utils.Database) -> str | None:
     the count of changes made in place (``member_changes``, kept by triggers). None when this database
     does not count them yet (opened without creating missing tables)."""
     changes = _changes(db)
-    return _digest(changes, db.conn.execute("SELECT o.key, o.current_submission " + _CURRENT_FROM))
+    # the pair joined by SQLite: one string a row, as current_members_and_digest writes it
+    rows = db.conn.execute("SELECT o.key || char(31) || o.current_submission " + _CURRENT_FROM).fetchall()
+    return _digest(changes, [pair for (pair,) in rows])
 
 
 def _changes(db: sqlite_utils.Database) -> int | None:
@@ -276,11 +278,11 @@ def _changes(db: sqlite_utils.Database) -> int | None:
     return row[0] if row else 0
 
 
-def _digest(changes: int | None, pairs) -> str | None:
+def _digest(changes: int | None, pairs: list[str]) -> str | None:
+    """The digest of the change count and each member's ``key\\x1fsubmission id``, in key order."""
     if changes is None:
         return None
-    return hashlib.sha256(f"{changes}\x1e".encode() + "\x1e".join(f"{key}\x1f{sid}" for key, sid in pairs)
-                          .encode()).hexdigest()
+    return hashlib.sha256(f"{changes}\x1e".encode() + "\x1e".join(pairs).encode()).hexdigest()
 
 
 def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:
