@@ -188,21 +188,13 @@ class ElcaCommand(TyperCommand):
         quick_coercion(self.params)
 
     def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)
-        _hide_flag_metavars(params)
-        quick_coercion(params)  # --help, added here
-        return params
+        return _shown_params(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, merge_repeated(self, ctx, list(args)))
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            guard_out(ctx)
-            return super().invoke(ctx)
-        except ElcaError as exc:  # the CLI boundary: options become the flags this command has
-            exc.respell(flag_speller(self))
-            raise
+        return _at_the_boundary(self, ctx, super().invoke)
 
 
 class ElcaGroup(TyperGroup):
@@ -217,21 +209,29 @@ class ElcaGroup(TyperGroup):
         quick_coercion(self.params)
 
     def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)
-        _hide_flag_metavars(params)
-        quick_coercion(params)  # --help, added here
-        return params
+        return _shown_params(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, merge_repeated(self, ctx, list(args), frozenset(self.commands)))
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            guard_out(ctx)
-            return super().invoke(ctx)
-        except ElcaError as exc:  # the CLI boundary: options become the flags this command has
-            exc.respell(flag_speller(self))
-            raise
+        return _at_the_boundary(self, ctx, super().invoke)
+
+
+def _shown_params(params: list[Any]) -> list[Any]:
+    _hide_flag_metavars(params)
+    quick_coercion(params)  # --help, added here
+    return params
+
+
+def _at_the_boundary(command: Any, ctx: Any, invoke: Any) -> Any:
+    """Run a command or group; an error leaving it names options by the flags this command has."""
+    try:
+        guard_out(ctx)
+        return invoke(ctx)
+    except ElcaError as exc:
+        exc.respell(flag_speller(command))
+        raise
 
 
 def _default(cls: Any, typer_class: type) -> bool:
