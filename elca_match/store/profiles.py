@@ -81,14 +81,12 @@ def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: in
 
 def load_by_inputs(db: sqlite_utils.Database, inputs_key: str, dense_max_cells: int = 0) -> ProfileBuild | None:
     """The stored build made from inputs whose digest is ``inputs_key`` (see :func:`remember_inputs`), or None."""
-    # only the latest build is kept; its blobs are read only when it was made from these inputs
-    row = db.conn.execute(
-        f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM (SELECT * FROM profile_builds ORDER BY id DESC LIMIT 1) "
-        "WHERE json_valid(meta) AND json_extract(meta, '$.inputs_key') = ?", [inputs_key]).fetchone()
+    row = db.conn.execute(  # only the latest build is kept
+        f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
         return None
     try:
-        return _decode(row, dense_max_cells)
+        return _decode(row, dense_max_cells, inputs_key=inputs_key)
     except (ValueError, KeyError, OSError):
         return None
 
@@ -156,11 +154,14 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
     return {"profile_builds": len(doomed)}
 
 
-def _decode(row: tuple, dense_max_cells: int = 0) -> ProfileBuild:
+def _decode(row: tuple, dense_max_cells: int = 0, inputs_key: str | None = None) -> ProfileBuild | None:
+    """The build of a stored row; None when ``inputs_key`` is given and the build was not made from them."""
     import numpy as np
 
     info = dict(zip(_COLUMNS, row[: len(_COLUMNS)]))
     meta = json.loads(row[len(_COLUMNS)])
+    if inputs_key is not None and meta.get("inputs_key") != inputs_key:
+        return None
     dense = max(info["members"], info["opportunities"]) * info["features"] <= dense_max_cells
     with np.load(io.BytesIO(row[len(_COLUMNS) + 1]), allow_pickle=False) as arrays:
         def matrix(prefix: str):
