@@ -16,17 +16,15 @@ from ..text import visible
 from .context import err_console, set_quiet
 from .conventions import adopt, usage_message
 
-# The modules that add commands, in the order `elca-match --help` lists them. Each is imported only when
-# one of its commands runs (or the whole tree is needed: --help, an unknown command, `app`): importing
-# them all cost more than a short command's own work.
-COMMAND_MODULE_NAMES = ("ingest", "members", "opportunities", "missions", "rank", "plan", "export", "survey", "demo",
-                        "outcomes", "report", "check", "model")
-COMMAND_MODULE_NAMES += ("partners", "agenda")
 # Top-level command -> the module that registers it (tests/test_cli_lazy.py checks it against the modules).
+# A module is imported only when one of its commands runs (or the whole tree is needed: --help, an unknown
+# command, `app`): importing them all cost more than a short command's own work.
 COMMANDS = {"ingest": "ingest", "reprocess": "ingest", "members": "members", "forget": "members",
             "opportunities": "opportunities", "missions": "missions", "rank": "rank", "plan": "plan",
             "export": "export", "survey": "survey", "demo": "demo", "outcomes": "outcomes", "report": "report",
             "check": "check", "model": "model", "partners": "partners", "agenda": "agenda"}
+# The modules that add commands, in the order `elca-match --help` lists them.
+COMMAND_MODULE_NAMES = tuple(dict.fromkeys(COMMANDS.values()))
 # Options of the root command that take a value (the command name is the first word after them).
 _ROOT_VALUE_OPTIONS = frozenset({"--db"})
 
