@@ -188,9 +188,13 @@ def content_hash(members: Sequence[Any], opportunities: Sequence[Opportunity], m
     for m in sorted(members, key=lambda m: m.org_key):
         digest.update(json.dumps([m.org_key, [m.answers.get(c) for c in codes]], sort_keys=True, default=str,
                                  ensure_ascii=False).encode())
+    _hash_opportunities(digest, opportunities)
+    return digest.hexdigest()
+
+
+def _hash_opportunities(digest: Any, opportunities: Sequence[Opportunity]) -> None:
     for o in sorted(opportunities, key=lambda o: o.id):
         digest.update(json.dumps(as_dict(o), sort_keys=True, default=str, ensure_ascii=False).encode())
-    return digest.hexdigest()
 
 
 def ensure_profiles(db: Any, questionnaire: Questionnaire | None = None, members: Sequence[Any] | None = None,
@@ -298,8 +302,7 @@ def inputs_key(members_digest: str, opportunities: Sequence[Opportunity], model_
     """A digest of a build's inputs as stored (``store.survey.members_digest``, the opportunities, the
     model): cheap to compute without decoding the answers, and equal only when the inputs are."""
     digest = hashlib.sha256(f"{model_hash}\x1e{members_digest}\x1e".encode())
-    for o in sorted(opportunities, key=lambda o: o.id):
-        digest.update(json.dumps(as_dict(o), sort_keys=True, default=str, ensure_ascii=False).encode())
+    _hash_opportunities(digest, opportunities)
     return digest.hexdigest()
 
 
@@ -358,18 +361,12 @@ def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | N
     The same members, order and ties as :func:`rank`, at a fraction of its cost: explaining
     thousands of pairs is what a ranking spends its time on.
     """
-    import numpy as np
-
     from ..matching import top_k
 
     build, _, _, chosen, selected = _profiles_for(db_path, query, questionnaire)
     if not chosen:
         return {o.id: [] for o in selected}
-    member_row = {key: i for i, key in enumerate(build.member_keys)}
-    opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
-    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
-    o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
-    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
+    m_rows, o_rows, member_rank = _rows(build, chosen, selected)
     best = top_k(build.opportunity_X[o_rows], build.member_X[m_rows], query.top,
                  min_score=max(query.min_score - 1e-12, 0.0), tiebreak=member_rank)
     return {o.id: [(chosen[j].org_key, float(score)) for j, score in best.pairs(i)]
@@ -416,6 +413,19 @@ def _member_wanted(member: Any, query: RankQuery) -> bool:
     return member.consent or not query.consented_only
 
 
+def _rows(build: ProfileBuild, chosen: Sequence[Any], selected: Sequence[Opportunity]):
+    """The build's rows of the chosen members and selected opportunities, and each member's rank by key
+    (ties go to the smaller key, whatever order the rows are in)."""
+    import numpy as np
+
+    member_row = {key: i for i, key in enumerate(build.member_keys)}
+    opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
+    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
+    o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
+    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
+    return m_rows, o_rows, member_rank
+
+
 def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list[Any],
           selected: list[Opportunity], query: RankQuery) -> RankResult:
     import numpy as np
@@ -429,13 +439,8 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
         if query.by == "opportunity":
             result.opportunities = [_opportunity_ranking(o, []) for o in selected]
         return result
-    member_row = {key: i for i, key in enumerate(build.member_keys)}
-    opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
-    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
-    o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
+    m_rows, o_rows, member_rank = _rows(build, chosen, selected)
     by_key = {m.org_key: m for m in members}
-    # ties go to the smaller key, whatever order the rows are in
-    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
     threshold = max(query.min_score - 1e-12, 0.0)
     groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
     why_terms = int(build.settings.get("why_terms", 3))
