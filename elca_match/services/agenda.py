@@ -288,18 +288,10 @@ def _fits(members: list[Any], partners: list[Any]) -> dict[tuple[str, str], tupl
     """(member key, partner id) -> (score, breakdown, why), as `rank` computes them."""
     if not members or not partners:
         return {}
-    from ..matching import FeatureSpace, contributions
-    from ..profiles.model import ExplainGroup
-    from .rank import build_profiles, concept_labels
+    from .rank import build_profiles, explain_pairs
 
     build = build_profiles(members, [_partner_record(p) for p in partners])
-    space = FeatureSpace.from_names(build.feature_names)
-    groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
-    pairs = [(i, j) for i in range(len(members)) for j in range(len(partners))]
-    found = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
-                          opp_trl=build.opportunity_trl, groups=groups,
-                          why_terms=int(build.settings.get("why_terms", 3)),
-                          labels=concept_labels(build.settings, "en"), implied=build.settings.get("implied") or {})
+    found = explain_pairs(build, [(i, j) for i in range(len(members)) for j in range(len(partners))])
     keys = build.member_keys
     return {(keys[c.member], partners[c.opportunity].id): (min(1.0, max(0.0, c.score)), c.breakdown, c.why)
             for c in found}

@@ -254,9 +254,7 @@ def _mission_id(missions: list[Mission], text: str) -> str:
 
 def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -> Plan:
     """Fill each assignment's *why*: the mission's opportunity the member fits best, and the shared features."""
-    from ..matching import FeatureSpace, contributions
-    from ..profiles.model import ExplainGroup
-    from .rank import concept_labels
+    from .rank import explain_pairs
 
     member_index = {m.org_key: i for i, m in enumerate(members)}
     mission_index = {x.id: j for j, x in enumerate(missions)}
@@ -266,13 +264,7 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
         if best[i, j] >= 0:
             pairs.append((int(rows[i]), int(best[i, j])))
             where.append(k)
-    space = FeatureSpace.from_names(build.feature_names)
-    groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
-    # concepts by their English labels, as `rank` names them; readers translate them (export.why_labels)
-    explained = contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
-                              opp_trl=build.opportunity_trl, groups=groups,
-                              why_terms=int(build.settings.get("why_terms", 3)),
-                              labels=concept_labels(build.settings, "en"), implied=build.settings.get("implied") or {})
+    explained = explain_pairs(build, pairs)
     whys = {k: f"{opportunities[c.opportunity].id}: {c.why}".rstrip(": ") for k, c in zip(where, explained)}
     assignments = []
     for k, a in enumerate(plan.assignments):

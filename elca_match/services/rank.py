@@ -413,6 +413,20 @@ def _member_wanted(member: Any, query: RankQuery) -> bool:
     return member.consent or not query.consented_only
 
 
+def explain_pairs(build: ProfileBuild, pairs: list[tuple[int, int]], lang: str = "en",
+                  space: Any = None) -> list[Any]:
+    """Each (member row, opportunity row) pair of ``build`` scored and explained as `rank` does, shared
+    concepts named in ``lang`` (plans and agendas store English; exports translate, see export.why_labels)."""
+    from ..matching import FeatureSpace, contributions
+
+    groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
+    return contributions(build.member_X, build.opportunity_X, pairs,
+                         space or FeatureSpace.from_names(build.feature_names),
+                         member_trl=build.member_trl, opp_trl=build.opportunity_trl, groups=groups,
+                         why_terms=int(build.settings.get("why_terms", 3)),
+                         labels=concept_labels(build.settings, lang), implied=build.settings.get("implied") or {})
+
+
 def _rows(build: ProfileBuild, chosen: Sequence[Any], selected: Sequence[Opportunity]):
     """The build's rows of the chosen members and selected opportunities, and each member's rank by key
     (ties go to the smaller key, whatever order the rows are in)."""
@@ -430,7 +444,7 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
           selected: list[Opportunity], query: RankQuery) -> RankResult:
     import numpy as np
 
-    from ..matching import FeatureSpace, contributions, top_k
+    from ..matching import FeatureSpace, top_k
 
     space = FeatureSpace.from_names(build.feature_names)
     blocks = list(build.settings.get("blocks") or space.blocks)
@@ -442,15 +456,9 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
     m_rows, o_rows, member_rank = _rows(build, chosen, selected)
     by_key = {m.org_key: m for m in members}
     threshold = max(query.min_score - 1e-12, 0.0)
-    groups = [ExplainGroup(tuple(g["blocks"]), g.get("prefix", "")) for g in build.settings.get("explain", [])]
-    why_terms = int(build.settings.get("why_terms", 3))
-
-    labels = concept_labels(build.settings, query.lang)
 
     def explain(pairs: list[tuple[int, int]]):
-        return contributions(build.member_X, build.opportunity_X, pairs, space, member_trl=build.member_trl,
-                             opp_trl=build.opportunity_trl, groups=groups, why_terms=why_terms, labels=labels,
-                             implied=build.settings.get("implied") or {})
+        return explain_pairs(build, pairs, query.lang, space)
 
     def match(c) -> Match:
         m = by_key[build.member_keys[c.member]]
