@@ -110,4 +110,14 @@ def test_members_digest__changes_with_any_change_to_a_current_member(ranked_db, 
     seen.append(digest())
     ingest_service.ingest_files(ranked_db, [write_survey(tmp_path / "more.csv", survey_rows(3, seed=9, prefix="New"))])
     seen.append(digest())
+    with session(ranked_db) as opened:  # another current submission (here the same one, set again)
+        opened.db.conn.execute("UPDATE organisations SET current_submission = current_submission WHERE key = "
+                               "(SELECT min(key) FROM organisations)")
+    seen.append(digest())
+    with session(ranked_db) as opened:  # an organisation removed, as `forget` does
+        conn = opened.db.conn
+        key = conn.execute("SELECT max(key) FROM organisations").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM organisations WHERE key = ?", [key])
+    seen.append(digest())
     assert len(set(seen)) == len(seen)

@@ -432,11 +432,17 @@ def _rows(build: ProfileBuild, chosen: Sequence[Any], selected: Sequence[Opportu
     (ties go to the smaller key, whatever order the rows are in)."""
     import numpy as np
 
-    member_row = {key: i for i, key in enumerate(build.member_keys)}
+    keys = [m.org_key for m in chosen]
+    if keys == build.member_keys:  # every member, in the build's order (the usual case)
+        m_rows = np.arange(len(keys), dtype=np.int64)
+    else:
+        member_row = {key: i for i, key in enumerate(build.member_keys)}
+        m_rows = np.array([member_row[key] for key in keys], dtype=np.int64)
     opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
-    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
     o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
-    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
+    # Python's sort: linear on keys already in order, as members are read (numpy sorts objects slowly)
+    member_rank = np.empty(len(keys), dtype=np.int64)
+    member_rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
     return m_rows, o_rows, member_rank
 
 
@@ -468,7 +474,9 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
                      breakdown=breakdown, why=c.why)
 
     selected_by_row = {int(r): o for r, o in zip(o_rows, selected)}
-    M, O = build.member_X[m_rows], build.opportunity_X[o_rows]
+    every_row = np.array_equal(m_rows, np.arange(build.member_X.shape[0]))
+    M = build.member_X if every_row else build.member_X[m_rows]  # not a copy of every row
+    O = build.opportunity_X[o_rows]
     if query.by == "opportunity":
         best = top_k(O, M, query.top, min_score=threshold, tiebreak=member_rank)
         pairs = [(int(m_rows[j]), int(o_rows[i])) for i in range(len(o_rows)) for j, _ in best.pairs(i)]
