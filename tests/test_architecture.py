@@ -18,7 +18,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "elca_match"
 
-CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire", "records"}
+CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire", "records",
+        "sparse"}
 DOMAIN = {"surveytools", "ingest", "templates", "catalogue", "partners", "agenda", "profiles", "matching",
           "planning", "export", "outcomes"}
 
@@ -34,6 +35,7 @@ LAYERS: dict[str, set[str]] = {
     "markets": {"errors", "resources", "text"},
     "questionnaire": {"errors", "resources", "text", "markets"},
     "records": set(),  # typed records: opportunity, mission, third-country partner, outcome records
+    "sparse": set(),  # sparse rows in numpy alone (a stored profile matrix)
     # domain: core, and the domain packages named
     "surveytools": CORE,  # survey tools' conventions, blank forms' words, export writers
     "ingest": CORE | {"surveytools"},  # file -> canonical rows -> validated answers

@@ -4,10 +4,10 @@ A score is ``member_row @ opportunity_row`` (see ``profiles.vectoriser``): produ
 taken in blocks of rows so that memory stays bounded, and each block's best columns
 are found with a partial sort; there is no loop over pairs.
 
-Matrices may be dense numpy arrays (a demo-sized database, which then never imports
-scipy: `rank` starts faster) or scipy sparse. Profiles are sparse in features but their
-scores are not: almost every member shares something (a TRL band, a market, a common
-word) with almost every opportunity. So for sparse input :func:`top_k` splits the
+Matrices may be dense numpy arrays (a demo-sized database), scipy sparse, or a stored
+build's ``sparse.CsrRows``; ranking a few opportunities never imports scipy (`rank` starts
+faster). Profiles are sparse in features but their scores are not: almost every member
+shares something (a TRL band, a market, a common word) with almost every opportunity. So for sparse input :func:`top_k` splits the
 columns: the few that many rows use on both sides (sectors, stages, TRL levels, common
 words) go through one dense single-precision matrix product, the many rare ones through
 a sparse product added onto it; a threshold from a sample of each row picks the
@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..records import Mission, Opportunity
+from ..sparse import scipy_sparse
 
 # Rows of the left matrix per product block: large enough to amortise the call,
 # small enough that a dense block against 100,000 columns stays near 50 MB.
@@ -74,9 +75,8 @@ def is_sparse(matrix: Any) -> bool:
 
 
 def _csr(matrix: Any):
-    import scipy.sparse as sp
-
-    return matrix if sp.issparse(matrix) and matrix.format == "csr" else sp.csr_matrix(matrix)
+    """``matrix`` as a scipy CSR matrix."""
+    return matrix.tocsr() if is_sparse(matrix) else scipy_sparse().csr_matrix(matrix)
 
 
 def _products(query_X: Any, pool_X: Any):
@@ -84,8 +84,8 @@ def _products(query_X: Any, pool_X: Any):
     if not is_sparse(query_X) and not is_sparse(pool_X):
         query, pool_T = np.asarray(query_X), np.asarray(pool_X).T
         return lambda start, stop: query[start:stop] @ pool_T
-    if query_X.shape[0] <= FEW_QUERIES:  # the pool as it is, not transposed (a copy of every entry)
-        pool, query_T = _csr(pool_X), _dense(query_X).T
+    if query_X.shape[0] <= FEW_QUERIES:  # the pool as it is (scipy's or stored rows), not transposed
+        pool, query_T = pool_X if is_sparse(pool_X) else np.asarray(pool_X), _dense(query_X).T
         return lambda start, stop: np.asarray(pool @ query_T[:, start:stop]).T
     query, pool_T = _csr(query_X), _csr(pool_X).T.tocsr()
     return lambda start, stop: (query[start:stop] @ pool_T).toarray()
