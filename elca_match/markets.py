@@ -16,8 +16,6 @@ import gettext
 import re
 from dataclasses import dataclass
 
-import pycountry
-
 from .errors import UsageError, did_you_mean
 from .resources import builtin_path, load_yaml
 from .text import closest, fold
@@ -65,6 +63,8 @@ def _english_names(country) -> list[str]:
 @functools.cache
 def _english_names_by_code() -> dict[str, str]:
     """The English display name of every alpha-2 code (as :func:`_index` names them)."""
+    import pycountry  # here, as in every function that reads it: its import is a twentieth of a second
+
     return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
 
 
@@ -87,6 +87,8 @@ def _first_countries() -> dict[str, str]:
     """Key -> alpha-2 from the index's first sources only. A key found here resolves as in the full
     index (a later source never replaces an earlier one), without the translations: most names
     typed on a command line are English names or codes."""
+    import pycountry
+
     countries = list(pycountry.countries)
     found: dict[str, str] = {}
 
@@ -101,6 +103,8 @@ def _first_countries() -> dict[str, str]:
 
 @functools.cache
 def _index() -> _Index:
+    import pycountry
+
     data = load_yaml(builtin_path("regions.yaml"))
     countries = list(pycountry.countries)
     known = {c.alpha_2 for c in countries}
