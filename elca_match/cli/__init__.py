@@ -106,6 +106,9 @@ def command_name(args: list[str]) -> str | None:
 
 def main() -> None:
     """Console entry point: run the command line with the process's arguments and exit with its status."""
+    # OpenBLAS's idle threads spin for ~0.1 s before they sleep, after numpy's import and after every
+    # product; a command's products are few and short, so they sleep at once (unless the user says)
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
     sys.exit(run(sys.argv[1:]))
 
 
