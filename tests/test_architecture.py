@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "elca_match"
 
 CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire", "records",
-        "sparse"}
+        "sparse", "cache"}
 DOMAIN = {"surveytools", "ingest", "templates", "catalogue", "partners", "agenda", "profiles", "matching",
           "planning", "export", "outcomes"}
 
@@ -27,7 +27,8 @@ DOMAIN = {"surveytools", "ingest", "templates", "catalogue", "partners", "agenda
 LAYERS: dict[str, set[str]] = {
     # core
     "errors": set(),
-    "resources": set(),
+    "resources": {"cache"},
+    "cache": set(),  # derived files kept between runs (compiled thesaurus, lemmas, parsed data files)
     "text": {"errors"},
     "workbooks": {"errors"},
     "i18n": {"errors", "text"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 
 from ..text import fold
-from .cache import read_json, write_json
+from ..cache import read_json, write_json
 
 _LEMMAS: dict[str, dict[str, str]] = {}  # lang -> word -> folded lemma
 _LEMMA_STATE = {"loaded": False, "dirty": False}
