@@ -13,6 +13,7 @@ import io
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
@@ -50,8 +51,8 @@ class ProfileBuild:
     feature_names: list[str]
     member_X: Any                    # members x features: scipy or elca_match.sparse CSR, or dense numpy
     opportunity_X: Any               # opportunities x features, likewise
-    member_trl: list[tuple[int, int] | None] = field(default_factory=list)
-    opportunity_trl: list[tuple[int, int] | None] = field(default_factory=list)
+    member_trl: Sequence[tuple[int, int] | None] = field(default_factory=list)
+    opportunity_trl: Sequence[tuple[int, int] | None] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # explain groups, why_terms
     id: int | None = None
     # the digest of the stored inputs this build was made from (``services.rank.inputs_key``), and what
@@ -119,13 +120,12 @@ def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
         buffer,
         m_data=mx.data, m_indices=mx.indices, m_indptr=mx.indptr, m_shape=np.array(mx.shape),
         o_data=ox.data, o_indices=ox.indices, o_indptr=ox.indptr, o_shape=np.array(ox.shape),
+        m_trl=TrlBands.array(build.member_trl), o_trl=TrlBands.array(build.opportunity_trl),
     )
     meta = {
         "member_keys": build.member_keys,
         "opportunity_ids": build.opportunity_ids,
         "feature_names": build.feature_names,
-        "member_trl": [list(t) if t else None for t in build.member_trl],
-        "opportunity_trl": [list(t) if t else None for t in build.opportunity_trl],
         "settings": build.settings,
         "inputs_key": build.inputs_key,
         "member_heads": build.member_heads,
@@ -138,6 +138,27 @@ def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
          mx.shape[1], json.dumps(meta, ensure_ascii=False), buffer.getvalue(), b""])
     build.id = cursor.lastrowid
     return build.id
+
+
+class TrlBands(Sequence):
+    """Each row's TRL band ``(low, high)``, or None, read from an ``(n, 2)`` array where -1 marks none: 50,000
+    members' bands as Python tuples were a tenth of loading a build (and work for the garbage collector)."""
+
+    def __init__(self, array: Any) -> None:
+        self._array = array
+
+    @staticmethod
+    def array(bands: Sequence[tuple[int, int] | None]) -> Any:
+        import numpy as np
+
+        return np.array([band or (-1, -1) for band in bands], dtype=np.int8).reshape(len(bands), 2)
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, row):  # a row number (what explanations ask for)
+        low, high = self._array[row].tolist()
+        return None if low < 0 else (low, high)
 
 
 def clear(db: sqlite_utils.Database) -> int:
@@ -172,12 +193,12 @@ def _decode(row: tuple, dense_max_cells: int = 0, inputs_key: str | None = None)
             return stored.toarray() if dense else stored
 
         member_X, opportunity_X = matrix("m"), matrix("o")
+        member_trl, opportunity_trl = TrlBands(arrays["m_trl"]), TrlBands(arrays["o_trl"])
     return ProfileBuild(
         content_hash=info["content_hash"], model_version=info["model_version"], built_at=info["built_at"],
         seconds=info["seconds"], member_keys=meta["member_keys"], opportunity_ids=meta["opportunity_ids"],
         feature_names=meta["feature_names"], member_X=member_X, opportunity_X=opportunity_X,
-        member_trl=[tuple(t) if t else None for t in meta["member_trl"]],
-        opportunity_trl=[tuple(t) if t else None for t in meta["opportunity_trl"]],
+        member_trl=member_trl, opportunity_trl=opportunity_trl,
         settings=meta.get("settings", {}), id=info["id"],
         inputs_key=meta.get("inputs_key") or "", member_heads=meta.get("member_heads") or [],
     )
