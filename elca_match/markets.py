@@ -15,7 +15,9 @@ import functools
 import gettext
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from .cache import drop_stale, read_json, write_json
 from .errors import UsageError, did_you_mean
 from .resources import builtin_path, load_yaml
 from .text import closest, fold
@@ -86,7 +88,15 @@ def _first_sources(data: dict, countries: list, known: set[str], add) -> None:
 def _first_countries() -> dict[str, str]:
     """Key -> alpha-2 from the index's first sources only. A key found here resolves as in the full
     index (a later source never replaces an earlier one), without the translations: most names
-    typed on a command line are English names or codes."""
+    typed on a command line are English names or codes.
+
+    Kept in the cache, per content of pycountry's country list and ``regions.yaml``: a command that
+    names a country then neither imports pycountry nor lists its names (a twentieth of a second).
+    """
+    cached_as = _first_countries_file()
+    cached = read_json(cached_as) if cached_as else None
+    if isinstance(cached, dict):
+        return cached
     import pycountry
 
     countries = list(pycountry.countries)
@@ -98,7 +108,24 @@ def _first_countries() -> dict[str, str]:
             found.setdefault(key, code)
 
     _first_sources(load_yaml(builtin_path("regions.yaml")), countries, {c.alpha_2 for c in countries}, add)
+    if cached_as:
+        drop_stale("countries-", cached_as)
+        write_json(cached_as, found)
     return found
+
+
+def _first_countries_file() -> str | None:
+    """The cache file of :func:`_first_countries` for the installed sources; None when they cannot be read."""
+    import hashlib
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("pycountry")
+        countries = Path(spec.origin).parent / "databases" / "iso3166-1.json"  # type: ignore[union-attr, arg-type]
+        digest = hashlib.sha256(countries.read_bytes() + b"\0" + builtin_path("regions.yaml").read_bytes())
+    except (OSError, TypeError, AttributeError):
+        return None
+    return f"countries-{digest.hexdigest()[:24]}.json"
 
 
 @functools.cache

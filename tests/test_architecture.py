@@ -33,7 +33,7 @@ LAYERS: dict[str, set[str]] = {
     "workbooks": {"errors"},
     "i18n": {"errors", "text"},
     "tabular": {"errors", "text", "workbooks"},
-    "markets": {"errors", "resources", "text"},
+    "markets": {"errors", "resources", "text", "cache"},
     "questionnaire": {"errors", "resources", "text", "markets"},
     "records": set(),  # typed records: opportunity, mission, third-country partner, outcome records
     "sparse": set(),  # sparse rows in numpy alone (a stored profile matrix)
