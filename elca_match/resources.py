@@ -57,10 +57,9 @@ def load_yaml(path: Path, raw: bytes | None = None) -> object:
 
 
 def _shipped(path: Path) -> bool:
-    """True for a file in this installation's data folders (not one a user or a test wrote)."""
+    """True for a file of this installation: in the package or its data folders (not one a user or a test wrote)."""
     folder = path.resolve().parent
-    roots = [_PACKAGE_DIR / "builtin"] + [root / name for root in (_PACKAGE_DIR.parent, _PACKAGE_DIR / "_data")
-                                          for name in ("surveys", "models")]
+    roots = (_PACKAGE_DIR, _PACKAGE_DIR.parent / "surveys", _PACKAGE_DIR.parent / "models")
     return any(folder == root or root in folder.parents for root in roots)
 
 

@@ -31,7 +31,7 @@ LAYERS: dict[str, set[str]] = {
     "cache": set(),  # derived files kept between runs (compiled thesaurus, lemmas, parsed data files)
     "text": {"errors"},
     "workbooks": {"errors"},
-    "i18n": {"errors", "text"},
+    "i18n": {"errors", "text", "resources"},
     "tabular": {"errors", "text", "workbooks"},
     "markets": {"errors", "resources", "text", "cache"},
     "questionnaire": {"errors", "resources", "text", "markets"},
