@@ -137,7 +137,7 @@ def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int 
     for start in range(0, n_query, chunk):
         block = product(start, start + chunk)
         if k < n_pool:
-            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            part = np.argpartition(block, n_pool - k, axis=1)[:, n_pool - k:]  # the k largest, no negated copy
         else:
             part = np.tile(np.arange(n_pool), (block.shape[0], 1))
         values = np.take_along_axis(block, part, axis=1)
