@@ -124,3 +124,23 @@ def test_members_digest__changes_with_any_change_to_a_current_member(ranked_db, 
         conn.execute("DELETE FROM organisations WHERE key = ?", [key])
     seen.append(digest())
     assert len(set(seen)) == len(seen)
+
+
+@pytest.mark.slow
+def test_rank__stored_sparse_build_in_a_new_process__neither_scipy_nor_parsers_imported(ranked_db):
+    """What ranking an unchanged database costs at start-up: no scipy (the build's rows are read back in numpy),
+    no YAML parser or pycountry (their results are cached), no sqlite-utils (the store does without it)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from elca_match.services import rank\n"
+        "rank.DENSE_MAX_CELLS = 0  # read back sparse, as a large build is\n"
+        "from elca_match import cli\n"
+        f"status = cli.run(['--db', {str(ranked_db)!r}, 'rank', '--country', 'japan', '--top', '3'])\n"
+        "print(status, sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'yaml', 'pycountry', 'sqlite_utils'}))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[0].stderr
+    assert runs[1].stdout.strip().splitlines()[-1] == "0 []"  # the second: caches and the build's inputs key in place
