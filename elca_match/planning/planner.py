@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, lt
 
 import numpy as np
 
@@ -131,18 +132,26 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
     scores = np.asarray(scores, dtype=float)
     if scores.shape != (len(members), len(missions)):
         raise ValueError(f"scores must be members x missions = {(len(members), len(missions))}, got {scores.shape}")
-    if not np.isfinite(scores).all() or (scores < 0).any():
+    # two reductions, no temporary arrays: NaN fails the first test, infinity the second
+    if scores.size and not (scores.min() >= 0 and scores.max() < np.inf):
         raise ValueError("scores must be finite and >= 0")
     # map/attrgetter: one pass per field in C, which counts at 100,000 members
     member_keys = list(map(attrgetter("key"), members))
-    morder = sorted(range(len(members)), key=member_keys.__getitem__)
-    jorder = sorted(range(len(missions)), key=lambda j: missions[j].id)
-    mem = list(map(members.__getitem__, morder))
+    mission_ids = [x.id for x in missions]
+    jorder = sorted(range(len(missions)), key=mission_ids.__getitem__)
     mis = [missions[j] for j in jorder]
-    keys = list(map(member_keys.__getitem__, morder))
-    _no_duplicates(keys, "member key")
-    _no_duplicates([m.id for m in mis], "mission id")
-    scores = scores[np.ix_(morder, jorder)] if len(mem) and len(mis) else np.zeros((len(mem), len(mis)))
+    _no_duplicates([x.id for x in mis], "mission id")
+    if all(map(lt, member_keys, islice(member_keys, 1, None))):
+        # already in key order (as the store reads them), and strictly so: no duplicates, nothing to reorder
+        mem, keys = list(members), member_keys
+        # a copy all the same: the plan explains its left-out members later, from these scores
+        scores = scores[:, jorder] if jorder != sorted(jorder) else scores.copy()
+    else:
+        morder = sorted(range(len(members)), key=member_keys.__getitem__)
+        mem = list(map(members.__getitem__, morder))
+        keys = list(map(member_keys.__getitem__, morder))
+        _no_duplicates(keys, "member key")
+        scores = scores[np.ix_(morder, jorder)] if len(mem) and len(mis) else np.zeros((len(mem), len(mis)))
     n, m = scores.shape
     cluster_of = list(map(attrgetter("cluster"), mem))
     clusters = sorted(set(cluster_of))
@@ -166,8 +175,15 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
         if mission.sectors:
             sector_ok[:, j] = Test("sectors", "contains_any", sorted(mission.sectors)).evaluate(table, {})
     fit = (scores > 0) & sector_ok
-    usable = considered[:, None] & eligible & (True if params.allow_zero_fit else fit)
-    weights = np.where(usable, np.maximum(1, np.rint(scores * SCALE)), 0).astype(np.int64)
+    usable = eligible & considered[:, None]
+    if not params.allow_zero_fit:
+        usable &= fit
+    # in place: each temporary of this size costs as much as the arithmetic
+    weights = np.multiply(scores, SCALE)
+    np.rint(weights, out=weights)
+    np.maximum(weights, 1, out=weights)
+    weights *= usable
+    weights = weights.astype(np.int64)
     seats = np.array([max(0, int(x.seats)) for x in mis], dtype=np.int64)
     quota = np.array([cluster_quota(int(s), params.cluster_max_share) for s in seats], dtype=np.int64)
     required = _resolve_required(params, keys, [x.id for x in mis], excluded, consent)

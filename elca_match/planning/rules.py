@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain, count, repeat
 from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class MemberTable:
         self.members = members
         self._columns: dict[str, list[Any]] = {}
         self._masks: dict[tuple, np.ndarray] = {}
+        self._attributes: list[Mapping[str, Any]] | None = None
 
     def __len__(self) -> int:
         return len(self.members)
@@ -82,9 +83,19 @@ class MemberTable:
                 if not all(values):  # members without their own sectors may carry them as an attribute
                     values = [v or m.attributes.get("sectors") for v, m in zip(values, self.members)]
             else:
-                values = list(map(methodcaller("get", name), map(attrgetter("attributes"), self.members)))
+                values = self._attribute_values(name)
             self._masks[key] = values  # type: ignore[assignment]
         return self._masks[key]  # type: ignore[return-value]
+
+    def _attribute_values(self, name: str) -> list[Any]:
+        """``member.attributes.get(name)`` for every member; the mappings are read once for all attributes."""
+        if self._attributes is None:
+            self._attributes = list(map(attrgetter("attributes"), self.members))
+        try:
+            # dict.get called directly (no method lookup per member) when every mapping is a dict
+            return list(map(dict.get, self._attributes, repeat(name)))
+        except TypeError:  # some other Mapping
+            return list(map(methodcaller("get", name), self._attributes))
 
     def numbers(self, name: str) -> np.ndarray:
         """The attribute as floats (NaN when missing or not a number)."""
@@ -109,12 +120,8 @@ class MemberTable:
             column = self._values(name)
             kinds = set(map(type, column))
             if kinds <= _PLAIN_LISTS:
-                # lists (of strings, as _group checks): flatten in C, then group the owners by item
-                lists = [v or () for v in column] if type(None) in kinds else column
-                items = list(chain.from_iterable(lists))
-                owners = np.repeat(np.arange(len(lists), dtype=np.int64),
-                                   np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
-                grouped = _group(items, owners)
+                # lists (of strings, as _group checks): flattened and grouped in C
+                grouped = _group([v or () for v in column] if type(None) in kinds else column)
                 if grouped is not None:
                     self._masks[key] = grouped  # type: ignore[assignment]
                     return grouped
@@ -149,20 +156,23 @@ _PLAIN_LISTS = {list, tuple, type(None)}
 _EXACT_VALUES = {str, int, type(None)}
 
 
-def _group(items: list, owners: np.ndarray) -> dict[str, np.ndarray] | None:
-    """``items[k]`` is held by member ``owners[k]``: return item -> its holders (ascending, no repeats).
+def _group(lists: Sequence[Sequence[Any]]) -> dict[str, np.ndarray] | None:
+    """Member ``i`` holds the items of ``lists[i]``: return item -> its holders (ascending, no repeats).
 
     None when an item is not a string (its text, not the item, is what a rule compares).
     """
     codes: dict[str, int] = {}
     # setdefault hands each new item the running position as its code: no Python loop body
     try:
-        ids = np.fromiter(map(codes.setdefault, items, count()), dtype=np.int64, count=len(items))
+        ids = np.fromiter(map(codes.setdefault, chain.from_iterable(lists), count()), dtype=np.int64)
     except TypeError:  # an item that is itself a list
         return None
     if not all(type(item) is str for item in codes):  # a non-string is never equal to a string: it has its own key
         return None
-    order = np.lexsort((owners, ids))
+    owners = np.repeat(np.arange(len(lists), dtype=np.int64),
+                       np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
+    # a stable sort by item keeps each item's owners in member order, as they were flattened
+    order = np.argsort(ids, kind="stable")
     ids, owners = ids[order], owners[order]
     keep = np.ones(len(ids), dtype=bool)
     keep[1:] = (ids[1:] != ids[:-1]) | (owners[1:] != owners[:-1])
