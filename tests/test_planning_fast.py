@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from elca_match.errors import InfeasibleError
 from elca_match.planning import LeftOutRows, PlanMember, PlanMission, PlanParams, load_rules, make_plan, parse_rules
-from elca_match.planning.certificate import dual_bound
-from elca_match.planning.flow import solve_pruned
+from elca_match.planning.certificate import _shortfall, dual_bound
+from elca_match.planning.flow import Residual, solve_pruned
 from elca_match.planning.planner import _prepare, _residual
 from elca_match.planning.rules import MemberTable
 
@@ -213,6 +213,34 @@ def test_certificate__exact_for_the_optimum_and_a_valid_bound_for_any_plan(inst,
         wrong[rnd.randrange(len(wrong))] ^= True
     assert dual_bound(res, flow.pair_member, flow.pair_mission, wrong) >= flow.objective
 
+
+
+@st.composite
+def residuals_and_duals(draw):
+    """A residual problem with capacities that may be spent, and any non-negative multipliers."""
+    n, m, nc = draw(st.integers(0, 8)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    ints = lambda low, high, size: np.array(draw(st.lists(st.integers(low, high), min_size=size, max_size=size)),
+                                            dtype=np.int64)
+    usable = np.array(draw(st.lists(st.booleans(), min_size=n * m, max_size=n * m)), dtype=bool).reshape(n, m)
+    weights = np.where(usable, ints(1, 20, n * m).reshape(n, m), 0)
+    res = Residual(weights=weights, usable=usable, member_cluster=ints(0, nc - 1, n), member_limit=ints(-1, 2, n),
+                   quota=ints(-1, 3, nc * m).reshape(nc, m), seats=ints(-1, 3, m), cluster_min=ints(0, 2, nc),
+                   n_clusters=nc)
+    return res, ints(0, 15, n), ints(0, 15, nc * m).reshape(nc, m), ints(0, 15, m), ints(0, 25, nc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(residuals_and_duals())
+def test_certificate__shortfall_on_the_grid__equals_the_sum_over_live_pairs(data):
+    """The grid computation of the r_ij against a pair-by-pair sum, with prices that may be negative."""
+    res, u, y, v, z = data
+    plain = 0
+    for i in range(res.shape[0]):
+        for j in range(res.shape[1]):
+            c = res.member_cluster[i]
+            if res.usable[i, j] and res.member_limit[i] > 0 and res.seats[j] > 0 and res.quota[c, j] > 0:
+                plain += max(0, int(res.weights[i, j]) - int(u[i] + y[c, j] + v[j] - z[c]))
+    assert _shortfall(res, u, y, v, z) == plain
 
 # --- ties and left-out rows --------------------------------------------------------------------
 
