@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .flow import per_cluster
 from .model import (
     CLUSTER_QUOTA,
     ELIGIBILITY_RULE,
@@ -54,10 +55,12 @@ class Context:
 
     def __post_init__(self) -> None:
         p = self.prob
-        self.load = self.assigned.sum(axis=1)
-        self.used = self.assigned.sum(axis=0)
-        self.used_by_cluster = np.zeros((len(p.clusters), len(p.missions)), dtype=np.int64)
+        n, m = self.assigned.shape
+        # counted from the few assigned pairs, not by summing the whole grid
         rows, cols = np.nonzero(self.assigned)
+        self.load = np.bincount(rows, minlength=n)
+        self.used = np.bincount(cols, minlength=m)
+        self.used_by_cluster = np.zeros((len(p.clusters), m), dtype=np.int64)
         np.add.at(self.used_by_cluster, (p.member_cluster[rows], cols), 1)
         self.missions_of = {}
         for i, j in zip(rows.tolist(), cols.tolist()):
@@ -247,13 +250,11 @@ def capacity_notes(ctx: Context) -> list[str]:
     params = p.params
     total = int(p.seats.sum())
     usable = p.usable | ctx.required
-    degree = usable.sum(axis=1)
-    eligible_members = int((degree > 0).sum())
+    degree = np.count_nonzero(usable, axis=1)
+    eligible_members = int(np.count_nonzero(degree))
     by_members = int(np.minimum(degree, params.max_per_member).sum())
-    by_missions = 0
-    for j in range(len(p.missions)):
-        per_cluster = np.bincount(p.member_cluster[usable[:, j]], minlength=len(p.clusters))
-        by_missions += min(int(p.seats[j]), int(np.minimum(per_cluster, p.quota[j]).sum()))
+    candidates = per_cluster(usable, p.member_cluster, len(p.clusters))
+    by_missions = int(np.minimum(p.seats, np.minimum(candidates, p.quota[None, :]).sum(axis=0)).sum())
     notes = [
         f"{total} seats on {len(p.missions)} missions; {int(p.considered.sum())} members considered, "
         f"{eligible_members} eligible with a fit for at least one mission, up to {params.max_per_member} "

@@ -181,6 +181,17 @@ def build_candidates(res: Residual, initial: str = "lazy") -> Candidates:
     return Candidates(members=members, kept=kept, cap=cap)
 
 
+def per_cluster(marks: np.ndarray, member_cluster: np.ndarray, n_clusters: int) -> np.ndarray:
+    """(C, m): how many members of each cluster each column of the (members x missions) ``marks`` holds.
+
+    One block of rows per cluster, summed down its columns: no per-mission pass over all members.
+    """
+    counts = np.zeros((n_clusters, marks.shape[1]), dtype=np.int64)
+    for c in range(n_clusters):
+        counts[c] = np.count_nonzero(marks[member_cluster == c], axis=0)
+    return counts
+
+
 def kept_pairs(res: Residual, cand: Candidates) -> tuple[np.ndarray, np.ndarray]:
     """The kept pairs as (member, mission) arrays, ordered by member then mission."""
     rows, cols = [], []

@@ -32,7 +32,7 @@ from ..text import closest
 from . import explain
 from .certificate import dual_bound
 from .flow import (FlowResult, Infeasible, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow,
-                   solve_pruned)
+                   per_cluster, solve_pruned)
 from . import model
 from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
 from .rules import MemberTable, MissionRules, Test, load_rules
@@ -264,16 +264,22 @@ def _residual(prob: Instance) -> tuple[Residual, int]:
             "excess": count - int(prob.quota[j])}))
     if problems:
         raise InfeasibleError("", problems)
-    usable = prob.usable.copy()
-    weights = prob.weights.copy()
-    fixed = 0
-    for i, j in prob.required + prob.kept:
-        fixed += int(max(0, np.rint(prob.scores[i, j] * SCALE)))
-        usable[i, j] = False
-        weights[i, j] = 0
     limit = p.max_per_member - per_member
-    usable &= (limit > 0)[:, None]
-    weights[~usable] = 0
+    fixed = 0
+    if prob.required or prob.kept:
+        usable = prob.usable.copy()
+        weights = prob.weights.copy()
+        for i, j in prob.required + prob.kept:
+            fixed += int(max(0, np.rint(prob.scores[i, j] * SCALE)))
+            usable[i, j] = False
+            weights[i, j] = 0
+        spent = limit <= 0
+        usable[spent] = False
+        weights[spent] = 0
+    else:
+        # nothing fixed: every member has its whole limit, and the instance's arrays (0 weight where a
+        # pair may not be used) serve as they are; no one writes to them
+        usable, weights = prob.usable, prob.weights
     res = Residual(
         weights=weights, usable=usable, member_cluster=prob.member_cluster, member_limit=limit,
         quota=prob.quota[None, :] - per_cluster_mission, seats=prob.seats - per_mission,
@@ -310,12 +316,10 @@ def _check_cluster_minimums(prob: Instance, res: Residual) -> None:
         raise InfeasibleError.of("plan_cluster_min_total", minimum=k, clusters=len(prob.clusters), needed=needed,
                                  seats=total_seats, short=needed - total_seats, suggested=suggested)
     live = res.usable & (res.member_limit > 0)[:, None]
-    by_members = np.bincount(res.member_cluster, weights=np.minimum(live.sum(axis=1), res.member_limit),
+    by_members = np.bincount(res.member_cluster, weights=np.minimum(np.count_nonzero(live, axis=1), res.member_limit),
                              minlength=res.n_clusters)
-    by_missions = np.zeros(res.n_clusters)
-    for j in range(res.shape[1]):
-        candidates = np.bincount(res.member_cluster[live[:, j]], minlength=res.n_clusters)
-        by_missions += np.minimum(np.minimum(candidates, res.quota[:, j]), res.seats[j])
+    candidates = per_cluster(live, res.member_cluster, res.n_clusters)
+    by_missions = np.minimum(np.minimum(candidates, res.quota), res.seats[None, :]).sum(axis=1)
     short = np.flatnonzero(np.minimum(by_members, by_missions) < res.cluster_min)
     if len(short):
         raise _cluster_minimum_error(prob, res, short.tolist())
