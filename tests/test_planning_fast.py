@@ -15,7 +15,7 @@ from elca_match.planning import LeftOutRows, PlanMember, PlanMission, PlanParams
 from elca_match.planning.certificate import _shortfall, dual_bound
 from elca_match.planning.flow import Residual, solve_pruned
 from elca_match.planning.planner import _prepare, _residual
-from elca_match.planning.rules import MemberTable
+from elca_match.planning.rules import MemberTable, gather
 
 RULES = load_rules()
 CODES = ("a", "b", "JP", "US", "")
@@ -149,19 +149,24 @@ rules_trees = st.recursive(
 def test_rules__grouped_evaluation__equals_plain_per_pair_evaluation(data, trees):
     members, missions = data
     rules = parse_rules({"types": {f"t{k}": {"rule": tree} for k, tree in enumerate(trees)}})
-    table = MemberTable(members)  # one table for every rule and mission: its caches are shared as in the planner
+    # One table for every rule and mission (its caches are shared as in the planner): one reading the
+    # columns itself, one given them by gather, as the planner does.
+    lazy = MemberTable(members)
+    gathered = MemberTable(members, gather(members, rules.attributes(rules.types)))
     for k, tree in enumerate(trees):
         for mission in missions:
             typed = PlanMission(mission.id, mission.country, f"t{k}", mission.seats, sectors=mission.sectors)
             try:
                 plain = [plain_eligible(tree, m, typed) for m in members]
             except TypeError:  # a list test on a number: the rules refuse it both ways
-                with pytest.raises(TypeError):
-                    rules.eligible(table, typed)
+                for table in (lazy, gathered):
+                    with pytest.raises(TypeError):
+                        rules.eligible(table, typed)
                 continue
-            fast = rules.eligible(table, typed)
-            assert fast.dtype == bool and fast.shape == (len(members),)
-            assert fast.tolist() == plain, (tree, typed)
+            for table in (lazy, gathered):
+                fast = rules.eligible(table, typed)
+                assert fast.dtype == bool and fast.shape == (len(members),)
+                assert fast.tolist() == plain, (tree, typed)
 
 
 def test_rules__plain_columns__same_masks_as_mixed_ones():

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from operator import attrgetter, lt
+from operator import lt
 
 import numpy as np
 
@@ -35,7 +35,7 @@ from .flow import (FlowResult, Infeasible, Residual, build_candidates, cluster_c
                    per_cluster, solve_pruned)
 from . import model
 from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
-from .rules import MemberTable, MissionRules, Test, load_rules
+from .rules import MemberTable, MissionRules, Test, gather, load_rules
 
 # Fit is scaled to integers for the min-cost flow (exact on integers): 1e6 keeps six
 # decimals of a [0, 1] score, and a usable pair is worth at least 1 so that with
@@ -135,25 +135,27 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
     # two reductions, no temporary arrays: NaN fails the first test, infinity the second
     if scores.size and not (scores.min() >= 0 and scores.max() < np.inf):
         raise ValueError("scores must be finite and >= 0")
-    # map/attrgetter: one pass per field in C, which counts at 100,000 members
-    member_keys = list(map(attrgetter("key"), members))
     mission_ids = [x.id for x in missions]
     jorder = sorted(range(len(missions)), key=mission_ids.__getitem__)
     mis = [missions[j] for j in jorder]
     _no_duplicates([x.id for x in mis], "mission id")
+    # every member field the planner and the rules read, in one pass over the members
+    values = gather(members, rules.attributes({x.type for x in mis}))
+    member_keys = values["key"]
     if all(map(lt, member_keys, islice(member_keys, 1, None))):
         # already in key order (as the store reads them), and strictly so: no duplicates, nothing to reorder
-        mem, keys = list(members), member_keys
+        mem = list(members)
         # a copy all the same: the plan explains its left-out members later, from these scores
         scores = scores[:, jorder] if jorder != sorted(jorder) else scores.copy()
     else:
         morder = sorted(range(len(members)), key=member_keys.__getitem__)
         mem = list(map(members.__getitem__, morder))
-        keys = list(map(member_keys.__getitem__, morder))
-        _no_duplicates(keys, "member key")
+        values = {name: list(map(column.__getitem__, morder)) for name, column in values.items()}
+        _no_duplicates(values["key"], "member key")
         scores = scores[np.ix_(morder, jorder)] if len(mem) and len(mis) else np.zeros((len(mem), len(mis)))
     n, m = scores.shape
-    cluster_of = list(map(attrgetter("cluster"), mem))
+    keys = values["key"]
+    cluster_of = values["cluster"]
     clusters = sorted(set(cluster_of))
     cluster_index = {c: k for k, c in enumerate(clusters)}
     member_cluster = np.fromiter(map(cluster_index.__getitem__, cluster_of), dtype=np.int64, count=n)
@@ -164,10 +166,10 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
             "what": "member to exclude", "suggestion": did_you_mean(closest(k, keys)),
             "hint": "elca-match members list"}) for k in unknown])
     excluded = np.isin(np.array(keys, dtype=object), list(params.exclude)) if params.exclude else np.zeros(n, bool)
-    consent = np.fromiter(map(bool, map(attrgetter("consent"), mem)), dtype=bool, count=n)
+    consent = np.fromiter(map(bool, values["consent"]), dtype=bool, count=n)
     considered = ~excluded & (consent | (not params.consented_only))
 
-    table = MemberTable(mem)
+    table = MemberTable(mem, values)
     eligible = np.zeros((n, m), dtype=bool)
     sector_ok = np.ones((n, m), dtype=bool)
     for j, mission in enumerate(mis):

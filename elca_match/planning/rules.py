@@ -47,11 +47,13 @@ class MemberTable:
     with a plain per-member pass only for values of unusual types.
     """
 
-    def __init__(self, members: Sequence[PlanMember]):
+    def __init__(self, members: Sequence[PlanMember], values: Mapping[str, list[Any]] | None = None):
+        """``values`` may hold columns already read (see :func:`gather`), by attribute name, in member order."""
         self.members = members
         self._columns: dict[str, list[Any]] = {}
         self._masks: dict[tuple, np.ndarray] = {}
         self._attributes: list[Mapping[str, Any]] | None = None
+        self._given = dict(values or {})
 
     def __len__(self) -> int:
         return len(self.members)
@@ -76,14 +78,18 @@ class MemberTable:
         if name in self._columns:
             return self._columns[name]
         if key not in self._masks:
-            if name in ("cluster", "key", "consent"):
-                values = list(map(attrgetter(name), self.members))
+            given = self._given.get(name)
+            if name in _MEMBER_FIELDS:
+                values = given if given is not None else list(map(attrgetter(name), self.members))
             elif name == "sectors":
-                values = list(map(attrgetter("sectors"), self.members))
-                if not all(values):  # members without their own sectors may carry them as an attribute
+                values = given if given is not None else list(map(attrgetter("sectors"), self.members))
+                lengths = _lengths(values)  # kept: the list tests need them, and this pass checks the types too
+                if lengths is not None and lengths.all():
+                    self._masks[("#lengths", name)] = lengths
+                elif not all(values):  # members without their own sectors may carry them as an attribute
                     values = [v or m.attributes.get("sectors") for v, m in zip(values, self.members)]
             else:
-                values = self._attribute_values(name)
+                values = given if given is not None else self._attribute_values(name)
             self._masks[key] = values  # type: ignore[assignment]
         return self._masks[key]  # type: ignore[return-value]
 
@@ -118,10 +124,17 @@ class MemberTable:
         key = ("#holders", name)
         if key not in self._masks:
             column = self._values(name)
-            kinds = set(map(type, column))
-            if kinds <= _PLAIN_LISTS:
+            lengths = self._masks.get(("#lengths", name))
+            if lengths is None:
+                lengths = _lengths(column)
+            if lengths is None:
+                kinds = set(map(type, column))
+                if kinds <= _PLAIN_LISTS:  # lists and tuples mixed, or some None
+                    column = [v or () for v in column] if type(None) in kinds else column
+                    lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
+            if lengths is not None:
                 # lists (of strings, as _group checks): flattened and grouped in C
-                grouped = _group([v or () for v in column] if type(None) in kinds else column)
+                grouped = _group(column, lengths)
                 if grouped is not None:
                     self._masks[key] = grouped  # type: ignore[assignment]
                     return grouped
@@ -151,13 +164,56 @@ class MemberTable:
         return self._masks[key]
 
 
+_MEMBER_FIELDS = ("cluster", "key", "consent")
 _PLAIN_NUMBERS = {int, float, type(None)}
+
+
+def gather(members: Sequence[PlanMember], names: Iterable[str] = ()) -> dict[str, list[Any]]:
+    """Every member's key, cluster, consent and sectors, and the attributes ``names``, read in one pass.
+
+    One loop reading every field of a member while it is at hand costs about a third of
+    one pass per field (``map`` over 100,000 members, field after field). The result
+    feeds :class:`MemberTable` (its ``values``); "sectors" are the members' own, before
+    the table's fallback to the attribute of that name.
+    """
+    names = [n for n in dict.fromkeys(names) if n not in _MEMBER_FIELDS and n != "sectors"]
+    keys: list[str] = []
+    clusters: list[str] = []
+    consents: list[Any] = []
+    sectors: list[Any] = []
+    columns: list[list[Any]] = [[] for _ in names]
+    add_key, add_cluster, add_consent, add_sectors = keys.append, clusters.append, consents.append, sectors.append
+    readers = [(name, column.append) for name, column in zip(names, columns)]
+    for member in members:
+        add_key(member.key)
+        add_cluster(member.cluster)
+        add_consent(member.consent)
+        add_sectors(member.sectors)
+        attributes = member.attributes
+        for name, add in readers:
+            add(attributes.get(name))
+    return {"key": keys, "cluster": clusters, "consent": consents, "sectors": sectors, **dict(zip(names, columns))}
 _PLAIN_LISTS = {list, tuple, type(None)}
 _EXACT_VALUES = {str, int, type(None)}
 
 
-def _group(lists: Sequence[Sequence[Any]]) -> dict[str, np.ndarray] | None:
-    """Member ``i`` holds the items of ``lists[i]``: return item -> its holders (ascending, no repeats).
+def _lengths(column: list[Any]) -> np.ndarray | None:
+    """The length of every value when all are lists or all are tuples, else None.
+
+    ``list.__len__`` refuses anything but a list, so one pass both checks the type and counts.
+    """
+    kind = type(column[0]) if column else list
+    if kind is not list and kind is not tuple:
+        return None
+    try:
+        return np.fromiter(map(kind.__len__, column), dtype=np.int64, count=len(column))
+    except TypeError:  # another type further down
+        return None
+
+
+def _group(lists: Sequence[Sequence[Any]], lengths: np.ndarray) -> dict[str, np.ndarray] | None:
+    """Member ``i`` holds the items of ``lists[i]`` (``lengths[i]`` of them): return item -> its holders
+    (ascending, no repeats).
 
     None when an item is not a string (its text, not the item, is what a rule compares).
     """
@@ -169,8 +225,7 @@ def _group(lists: Sequence[Sequence[Any]]) -> dict[str, np.ndarray] | None:
         return None
     if not all(type(item) is str for item in codes):  # a non-string is never equal to a string: it has its own key
         return None
-    owners = np.repeat(np.arange(len(lists), dtype=np.int64),
-                       np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
+    owners = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
     # a stable sort by item keeps each item's owners in member order, as they were flattened
     order = np.argsort(ids, kind="stable")
     ids, owners = ids[order], owners[order]
@@ -211,6 +266,10 @@ def _is_set(value: Any) -> bool:
 class Rule:
     """A compiled rule: evaluate it for all members against one mission."""
 
+    def attributes(self) -> set[str]:
+        """The member attributes the rule reads."""
+        return set()
+
     def evaluate(self, table: MemberTable, mission: Mapping[str, Any]) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
@@ -228,6 +287,9 @@ class Combination(Rule):
     kind: str  # all, any, not
     parts: tuple[Rule, ...]
 
+    def attributes(self):
+        return set().union(*(p.attributes() for p in self.parts))
+
     def evaluate(self, table, mission):
         masks = [p.evaluate(table, mission) for p in self.parts]
         if self.kind == "not":
@@ -244,6 +306,9 @@ class Test(Rule):
     attribute: str
     operator: str
     value: Any  # a literal, or "$mission.FIELD"
+
+    def attributes(self):
+        return {self.attribute}
 
     def resolve(self, mission: Mapping[str, Any]) -> Any:
         if isinstance(self.value, str) and self.value.startswith(_REF):
@@ -313,6 +378,10 @@ class MissionRules:
                 detail=f"mission type {mission_type!r} has no rule"
                        f"{did_you_mean(closest(mission_type, options))} (rules exist for: {', '.join(options)})",
             ) from None
+
+    def attributes(self, types: Iterable[str]) -> set[str]:
+        """The member attributes read by the rules of the mission ``types`` (types without a rule read none)."""
+        return set().union(*(self.types[t].rule.attributes() for t in types if t in self.types))
 
     def eligible(self, table: MemberTable, mission: PlanMission) -> np.ndarray:
         """One boolean per member of ``table``: may it join ``mission``?"""
