@@ -4,6 +4,7 @@ certificate from flow potentials against weak duality, the tie-break, and left-o
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -11,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from elca_match.errors import InfeasibleError
-from elca_match.planning import LeftOutRows, PlanMember, PlanMission, PlanParams, load_rules, make_plan, parse_rules
+from elca_match.planning import LeftOut, LeftOutRows, PlanMember, PlanMission, PlanParams, load_rules, make_plan, parse_rules
+from elca_match.planning import explain
 from elca_match.planning.certificate import _shortfall, dual_bound
 from elca_match.planning.flow import Residual, solve_pruned
 from elca_match.planning.planner import _prepare, _residual
@@ -269,3 +271,102 @@ def test_left_out__head_explains_the_first_rows_like_the_whole_list():
     assert plan.left_out == list(everything) and plan.left_out == LeftOutRows(everything)
     with pytest.raises(ValueError):
         LeftOutRows()
+
+
+# --- left-out rows against a plain, row-by-row explanation ---------------------------------------
+
+def plain_left_out(members, missions, scores, params, plan):
+    """Every considered member with a fit that is not on its best mission, and why: the explain module's
+    rules, written out one member at a time from the plan's assignments."""
+    prob = _prepare(members, missions, scores, params, RULES)
+    n, m = prob.scores.shape
+    index = {key: i for i, key in enumerate(prob.keys)}
+    mission_index = {x.id: j for j, x in enumerate(prob.missions)}
+    on = {(index[a.member], mission_index[a.mission]) for a in plan.assignments}
+    cluster = [prob.clusters[c] for c in prob.member_cluster.tolist()]
+    load = Counter(i for i, _ in on)
+    used = Counter(j for _, j in on)
+    used_by = Counter((cluster[i], j) for i, j in on)
+    share, limit = params.cluster_max_share, params.max_per_member
+
+    def reason(i, j):
+        mission = prob.missions[j]
+        seats, quota = int(prob.seats[j]), int(prob.quota[j])
+        lowest_other = min((prob.scores[k, j] for k, jj in on if jj == j and cluster[k] != cluster[i]),
+                           default=math.inf)
+        full = used[j] >= seats
+        if not prob.eligible[i, j]:
+            return "eligibility_rule", f"{mission.id} ({mission.type}) is for {RULES.summary(mission)}"
+        if used_by[cluster[i], j] >= quota and (not full or prob.scores[i, j] > lowest_other):
+            return "cluster_quota", (f"{cluster[i]} already has {quota} of the {seats} seats on {mission.id}, "
+                                     f"its quota (--cluster-max-share {share:g})")
+        if full:
+            return "seats_full", f"all {seats} seats on {mission.id} are taken"
+        if load[i] >= limit:
+            where = ", ".join(prob.missions[jj].id for ii, jj in sorted(on) if ii == i)
+            return "member_limit", f"already on {where} (--max-per-member {limit})"
+        return "trade_off", (f"{mission.id} has room, but the optimum uses the place differently "
+                             f"(e.g. to meet the cluster minimums)")
+
+    def best(i, also_eligible):
+        score, j = max((prob.scores[i, j], -j) for j in range(m)
+                       if prob.fit[i, j] and (prob.eligible[i, j] or not also_eligible))
+        return -j
+
+    rows = []
+    for i in range(n):
+        if not prob.considered[i] or not prob.fit[i].any():
+            continue
+        j = best(i, False)
+        if (i, j) in on:
+            continue
+        code, detail = reason(i, j)
+        if load[i] == 0 and (prob.fit[i] & prob.eligible[i]).any() and not prob.eligible[i, j]:
+            other = best(i, True)
+            detail = f"{detail}; its best eligible mission {prob.missions[other].id}: {reason(i, other)[1]}"
+        rows.append(LeftOut(prob.keys[i], cluster[i], tuple(prob.missions[jj].id for ii, jj in sorted(on) if ii == i),
+                            prob.missions[j].id, float(prob.scores[i, j]), code, detail))
+    return rows
+
+
+@st.composite
+def mixed_instances(draw):
+    """Members of every readiness, missions of every type: every reason for being left out can occur."""
+    n, m = draw(st.integers(1, 12)), draw(st.integers(1, 4))
+    members = [PlanMember(f"o{i:02d}", draw(st.sampled_from("ABC")), consent=draw(st.booleans()),
+                          sectors=("automotive",),
+                          attributes={"trl": draw(st.integers(1, 9)),
+                                      "market_experience": draw(st.lists(st.sampled_from(["JP", "US"]), max_size=1))})
+               for i in range(n)]
+    missions = [PlanMission(f"M{j}", draw(st.sampled_from(["JP", "US"])),
+                            draw(st.sampled_from(["exploratory", "showcase", "final"])), draw(st.integers(0, 4)))
+                for j in range(m)]
+    scores = np.array(draw(st.lists(st.sampled_from([0.0, 0.2, 0.5, 0.5, 0.9]), min_size=n * m, max_size=n * m)),
+                      dtype=float).reshape(n, m)
+    # a required pair keeps a member away from its best mission even where there is room (member_limit)
+    require = frozenset(draw(st.lists(st.tuples(st.sampled_from([x.key for x in members if x.consent] or ["o00"]),
+                                                st.sampled_from([x.id for x in missions])), max_size=1)))
+    params = PlanParams(max_per_member=draw(st.integers(1, 2)), cluster_max_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
+                        cluster_min_seats=draw(st.integers(0, 1)), consented_only=draw(st.booleans()), require=require)
+    return members, missions, scores, params
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed_instances())
+def test_left_out__grouped_wording__equals_plain_row_by_row_explanation(inst):
+    members, missions, scores, params = inst
+    try:
+        plan = make_plan(members, missions, scores, params, RULES)
+    except InfeasibleError:  # required pairs or minimums that cannot be met: nothing to explain
+        return
+    assert list(plan.left_out) == plain_left_out(members, missions, scores, params, plan)
+
+
+
+def test_left_out__room_everywhere__trade_off():
+    """No rule, quota, seat or limit binds (the optimum chose otherwise, e.g. for a minimum): a trade-off."""
+    members = [PlanMember("a", "A", sectors=("automotive",), attributes={"trl": 9})]
+    prob = _prepare(members, [PlanMission("M1", "JP", "exploratory", 2)], np.full((1, 1), 0.5), PlanParams(), RULES)
+    ctx = explain.Context(prob=prob, assigned=np.zeros((1, 1), bool), required=np.zeros((1, 1), bool), calendar=[0])
+    assert explain._reasons(ctx, np.array([0]), np.array([0])) == (
+        ["trade_off"], ["M1 has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"])

@@ -69,6 +69,7 @@ class Instance:
     params: PlanParams
     rules: MissionRules
     kept: list[tuple[int, int]] = field(default_factory=list)  # base-plan pairs fixed by a re-plan
+    keys: list[str] = field(default_factory=list)  # the members' keys
 
 
 def make_plan(
@@ -190,7 +191,7 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
     quota = np.array([cluster_quota(int(s), params.cluster_max_share) for s in seats], dtype=np.int64)
     required = _resolve_required(params, keys, [x.id for x in mis], excluded, consent)
     return Instance(mem, mis, scores, clusters, member_cluster, consent, excluded, considered, eligible, fit, usable,
-                    weights, seats, quota, required, params, rules)
+                    weights, seats, quota, required, params, rules, keys=keys)
 
 
 def _no_duplicates(values: list[str], what: str) -> None:
