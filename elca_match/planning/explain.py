@@ -183,8 +183,9 @@ def waitlist(ctx: Context) -> list[WaitlistEntry]:
     out = []
     if not size:
         return out
+    free = np.ascontiguousarray((p.usable & ~ctx.assigned).T)  # one row per mission: a contiguous scan each
     for j in ctx.calendar:
-        ids = np.flatnonzero(p.usable[:, j] & ~ctx.assigned[:, j])
+        ids = np.flatnonzero(free[j])
         if not len(ids):
             continue
         values = p.scores[ids, j]

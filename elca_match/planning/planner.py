@@ -437,7 +437,7 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
                 why=_fixed_why(prob.members[i].key, prob.missions[j].id, locked) if required[i, j] else "",
             ))
     ctx = explain.Context(prob=prob, assigned=assigned, required=required, calendar=calendar)
-    cluster_seats = np.bincount(prob.member_cluster[np.nonzero(assigned)[0]], minlength=len(prob.clusters))
+    cluster_seats = ctx.used_by_cluster.sum(axis=1)
     return Plan(
         params=prob.params,
         missions=tuple(prob.missions[j] for j in calendar),
