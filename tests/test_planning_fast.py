@@ -17,6 +17,7 @@ from elca_match.planning import explain
 from elca_match.planning.certificate import _shortfall, dual_bound
 from elca_match.planning.flow import Residual, solve_pruned
 from elca_match.planning.planner import _prepare, _residual
+from elca_match.planning import rules as rules_module
 from elca_match.planning.rules import MemberTable, gather
 
 RULES = load_rules()
@@ -184,6 +185,29 @@ def test_rules__plain_columns__same_masks_as_mixed_ones():
     assert fast_plain == [True, True, False, False, True]
     assert fast_mixed == fast_plain + [True]
 
+
+
+@pytest.mark.parametrize("kind", ["lists", "tuples", "with_none", "mixed"])
+def test_rules__list_attributes_in_blocks__same_holders_as_a_plain_index(monkeypatch, kind):
+    """Lists are flattened a block of members at a time: blocks that split the members change nothing."""
+    monkeypatch.setattr(rules_module, "_BLOCK", 3)
+    rng = np.random.default_rng(5)
+    # codes from the whole column: items first seen in later blocks must not take an earlier item's code
+    pool = ["a", "b", "JP", "US", "IN", "MX", "BR", "CL", "CO", "zz"]
+    values = [rng.choice(pool[:1 + i // 4], size=int(rng.integers(0, 4))).tolist() for i in range(40)]
+    if kind == "tuples":
+        values = [tuple(v) for v in values]
+    elif kind == "with_none":
+        values = [v or None for v in values]
+    elif kind == "mixed":
+        values = [tuple(v) if k % 2 else v for k, v in enumerate(values)]
+    members = [PlanMember(f"m{i:02d}", "A", attributes={"z": v}) for i, v in enumerate(values)]
+    plain: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        for item in sorted(set(v or ())):
+            plain.setdefault(item, []).append(i)
+    for table in (MemberTable(members), MemberTable(members, gather(members, ["z"]))):
+        assert {k: h.tolist() for k, h in table.holders("z").items()} == plain
 
 # --- the certificate ---------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ members x 22 missions cost milliseconds rather than millions of Python calls.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, count, repeat
 from operator import attrgetter, methodcaller
@@ -83,9 +83,9 @@ class MemberTable:
                 values = given if given is not None else list(map(attrgetter(name), self.members))
             elif name == "sectors":
                 values = given if given is not None else list(map(attrgetter("sectors"), self.members))
-                lengths = _lengths(values)  # kept: the list tests need them, and this pass checks the types too
-                if lengths is not None and lengths.all():
-                    self._masks[("#lengths", name)] = lengths
+                flat = _flatten(values)  # kept: the list tests need it, and it checks the types too
+                if flat is not None and flat[0].all():
+                    self._masks[("#flat", name)] = flat  # type: ignore[assignment]
                 elif not all(values):  # members without their own sectors may carry them as an attribute
                     values = [v or m.attributes.get("sectors") for v, m in zip(values, self.members)]
             else:
@@ -124,17 +124,16 @@ class MemberTable:
         key = ("#holders", name)
         if key not in self._masks:
             column = self._values(name)
-            lengths = self._masks.get(("#lengths", name))
-            if lengths is None:
-                lengths = _lengths(column)
-            if lengths is None:
+            flat = self._masks.get(("#flat", name))
+            if flat is None:
+                flat = _flatten(column)
+            if flat is None:
                 kinds = set(map(type, column))
                 if kinds <= _PLAIN_LISTS:  # lists and tuples mixed, or some None
-                    column = [v or () for v in column] if type(None) in kinds else column
-                    lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
-            if lengths is not None:
+                    flat = _flatten([v or () for v in column] if type(None) in kinds else column, len)
+            if flat is not None:
                 # lists (of strings, as _group checks): flattened and grouped in C
-                grouped = _group(column, lengths)
+                grouped = _group(*flat)  # type: ignore[misc]
                 if grouped is not None:
                     self._masks[key] = grouped  # type: ignore[assignment]
                     return grouped
@@ -194,38 +193,47 @@ def gather(members: Sequence[PlanMember], names: Iterable[str] = ()) -> dict[str
             add(attributes.get(name))
     return {"key": keys, "cluster": clusters, "consent": consents, "sectors": sectors, **dict(zip(names, columns))}
 _PLAIN_LISTS = {list, tuple, type(None)}
+_BLOCK = 4096  # members per block when list attributes are flattened
 _EXACT_VALUES = {str, int, type(None)}
 
 
-def _lengths(column: list[Any]) -> np.ndarray | None:
-    """The length of every value when all are lists or all are tuples, else None.
+def _flatten(column: list[Any], length: Callable[[Any], int] | None = None) \
+        -> tuple[np.ndarray, np.ndarray, dict[Any, int]] | None:
+    """Each value's length and the codes of its items, all values' items in a row, and the code of each item.
 
-    ``list.__len__`` refuses anything but a list, so one pass both checks the type and counts.
+    The values must all be lists or all tuples (``list.__len__`` refuses anything else, so
+    counting checks the type too), unless ``length`` is given; None when they are not, or
+    when an item cannot be a key. A code is the position where the item first occurs.
+    Members go by blocks: counting and flattening a block run while it is in the cache.
     """
-    kind = type(column[0]) if column else list
-    if kind is not list and kind is not tuple:
-        return None
+    if length is None:
+        kind = type(column[0]) if column else list
+        if kind is not list and kind is not tuple:
+            return None
+        length = kind.__len__
+    codes: dict[Any, int] = {}
+    position = count()
+    lengths, ids = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     try:
-        return np.fromiter(map(kind.__len__, column), dtype=np.int64, count=len(column))
-    except TypeError:  # another type further down
+        for start in range(0, len(column), _BLOCK):
+            block = column[start:start + _BLOCK]
+            lengths.append(np.fromiter(map(length, block), dtype=np.int64, count=len(block)))
+            # setdefault hands each new item the running position as its code: no Python loop body
+            ids.append(np.fromiter(map(codes.setdefault, chain.from_iterable(block), position), dtype=np.int64))
+    except TypeError:  # another type further down, or an item that is itself a list
         return None
+    return np.concatenate(lengths), np.concatenate(ids), codes
 
 
-def _group(lists: Sequence[Sequence[Any]], lengths: np.ndarray) -> dict[str, np.ndarray] | None:
-    """Member ``i`` holds the items of ``lists[i]`` (``lengths[i]`` of them): return item -> its holders
-    (ascending, no repeats).
+def _group(lengths: np.ndarray, ids: np.ndarray, codes: dict[Any, int]) -> dict[str, np.ndarray] | None:
+    """Member ``i`` holds the next ``lengths[i]`` items of ``ids`` (see :func:`_flatten`): return item -> its
+    holders (ascending, no repeats).
 
     None when an item is not a string (its text, not the item, is what a rule compares).
     """
-    codes: dict[str, int] = {}
-    # setdefault hands each new item the running position as its code: no Python loop body
-    try:
-        ids = np.fromiter(map(codes.setdefault, chain.from_iterable(lists), count()), dtype=np.int64)
-    except TypeError:  # an item that is itself a list
-        return None
     if not all(type(item) is str for item in codes):  # a non-string is never equal to a string: it has its own key
         return None
-    owners = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     # a stable sort by item keeps each item's owners in member order, as they were flattened
     order = np.argsort(ids, kind="stable")
     ids, owners = ids[order], owners[order]
