@@ -324,7 +324,7 @@ class Plan:
             "certificate": self.certificate.as_dict(),
             "unfilled": [_fields(u) for u in self.unfilled],
             "waitlist": [_fields(w) for w in self.waitlist],
-            "left_out": [_fields(o) | {"assigned_to": list(o.assigned_to)} for o in self.left_out],
+            "left_out": [dict(vars(o), assigned_to=list(o.assigned_to)) for o in self.left_out],
             "quotas": dict(self.quotas),
             "rules": dict(self.rules),
             "cluster_seats": dict(self.cluster_seats),
