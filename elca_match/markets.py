@@ -15,9 +15,9 @@ import functools
 import gettext
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-import pycountry
-
+from .cache import drop_stale, read_json, write_json
 from .errors import UsageError, did_you_mean
 from .resources import builtin_path, load_yaml
 from .text import closest, fold
@@ -62,10 +62,9 @@ def _english_names(country) -> list[str]:
                         getattr(country, "official_name", None)) if n]
 
 
-@functools.cache
 def _english_names_by_code() -> dict[str, str]:
     """The English display name of every alpha-2 code (as :func:`_index` names them)."""
-    return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    return _first_lists()["english"]
 
 
 def _first_sources(data: dict, countries: list, known: set[str], add) -> None:
@@ -82,11 +81,27 @@ def _first_sources(data: dict, countries: list, known: set[str], add) -> None:
             add(name, c.alpha_2, is_english=True)
 
 
-@functools.cache
 def _first_countries() -> dict[str, str]:
     """Key -> alpha-2 from the index's first sources only. A key found here resolves as in the full
     index (a later source never replaces an earlier one), without the translations: most names
     typed on a command line are English names or codes."""
+    return _first_lists()["first"]
+
+
+@functools.cache
+def _first_lists() -> dict[str, dict[str, str]]:
+    """The first sources' keys (``first``) and each code's English name (``english``).
+
+    Kept in the cache, per content of pycountry's country list and ``regions.yaml``: a command that
+    names a country, or shows one's name, then neither imports pycountry (its import is a twentieth of
+    a second) nor lists its names.
+    """
+    cached_as = _first_countries_file()
+    cached = read_json(cached_as) if cached_as else None
+    if isinstance(cached, dict) and {"first", "english"} <= cached.keys():
+        return cached
+    import pycountry
+
     countries = list(pycountry.countries)
     found: dict[str, str] = {}
 
@@ -96,11 +111,31 @@ def _first_countries() -> dict[str, str]:
             found.setdefault(key, code)
 
     _first_sources(load_yaml(builtin_path("regions.yaml")), countries, {c.alpha_2 for c in countries}, add)
-    return found
+    lists = {"first": found, "english": {c.alpha_2: getattr(c, "common_name", None) or c.name for c in countries}}
+    if cached_as:
+        drop_stale("countries-", cached_as)
+        write_json(cached_as, lists)
+    return lists
+
+
+def _first_countries_file() -> str | None:
+    """The cache file of :func:`_first_countries` for the installed sources; None when they cannot be read."""
+    import hashlib
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("pycountry")
+        countries = Path(spec.origin).parent / "databases" / "iso3166-1.json"  # type: ignore[union-attr, arg-type]
+        digest = hashlib.sha256(countries.read_bytes() + b"\0" + builtin_path("regions.yaml").read_bytes())
+    except (OSError, TypeError, AttributeError):
+        return None
+    return f"countries-{digest.hexdigest()[:24]}.json"
 
 
 @functools.cache
 def _index() -> _Index:
+    import pycountry
+
     data = load_yaml(builtin_path("regions.yaml"))
     countries = list(pycountry.countries)
     known = {c.alpha_2 for c in countries}

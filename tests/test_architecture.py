@@ -18,7 +18,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "elca_match"
 
-CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire", "records"}
+CORE = {"errors", "resources", "text", "workbooks", "i18n", "tabular", "markets", "questionnaire", "records",
+        "sparse", "cache"}
 DOMAIN = {"surveytools", "ingest", "templates", "catalogue", "partners", "agenda", "profiles", "matching",
           "planning", "export", "outcomes"}
 
@@ -26,14 +27,16 @@ DOMAIN = {"surveytools", "ingest", "templates", "catalogue", "partners", "agenda
 LAYERS: dict[str, set[str]] = {
     # core
     "errors": set(),
-    "resources": set(),
+    "resources": {"cache"},
+    "cache": set(),  # derived files kept between runs (compiled thesaurus, lemmas, parsed data files)
     "text": {"errors"},
     "workbooks": {"errors"},
-    "i18n": {"errors", "text"},
+    "i18n": {"errors", "text", "resources"},
     "tabular": {"errors", "text", "workbooks"},
-    "markets": {"errors", "resources", "text"},
+    "markets": {"errors", "resources", "text", "cache"},
     "questionnaire": {"errors", "resources", "text", "markets"},
     "records": set(),  # typed records: opportunity, mission, third-country partner, outcome records
+    "sparse": set(),  # sparse rows in numpy alone (a stored profile matrix)
     # domain: core, and the domain packages named
     "surveytools": CORE,  # survey tools' conventions, blank forms' words, export writers
     "ingest": CORE | {"surveytools"},  # file -> canonical rows -> validated answers

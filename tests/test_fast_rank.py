@@ -1,8 +1,9 @@
 """Both ways through ``top_k`` on sparse profiles give the per-pair reference's top lists exactly.
 
-Small pools take the exact sparse product densified per chunk; large pools the
-screening path (single-precision screen, exact rescoring). ``SMALL_POOL`` is lowered here
-so that random inputs go through both, and each must list the same members in the same
+Small pools take the exact sparse product densified per chunk, a few queries against a large pool
+the exact product of the pool and the dense queries, and many queries against a large pool the
+screening path (single-precision screen, exact rescoring). ``SMALL_POOL`` and ``FEW_QUERIES`` are
+set here so that random inputs go through each, and each must list the same members in the same
 order as a per-pair Python computation with ties broken by index.
 """
 
@@ -35,16 +36,15 @@ profiles = st.integers(2, 12).flatmap(lambda features: st.tuples(
                elements=st.sampled_from([0.0, 0.0, 0.0, 0.125, 0.25, 0.5, 1.0]))))
 
 
-@pytest.mark.parametrize("small_pool", [0, 10_000], ids=["screening", "small-pool"])
+@pytest.mark.parametrize(("small_pool", "few_queries"), [(0, 0), (0, 16), (10_000, 0)],
+                         ids=["screening", "few-queries", "small-pool"])
 @settings(max_examples=80, deadline=None)
 @given(profiles, st.integers(1, 12))
-def test_top_k__either_path__same_lists_as_per_pair_reference(small_pool, pair, k):
+def test_top_k__each_path__same_lists_as_per_pair_reference(small_pool, few_queries, pair, k):
     query, pool = pair
-    original = scores_module.SMALL_POOL
-    scores_module.SMALL_POOL = small_pool
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scores_module, "SMALL_POOL", small_pool)
+        patch.setattr(scores_module, "FEW_QUERIES", few_queries)
         result = top_k(sp.csr_matrix(query), sp.csr_matrix(pool), k, chunk=4)
-    finally:
-        scores_module.SMALL_POOL = original
     for i, want in enumerate(per_pair(query, pool, k)):
         assert [j for j, _ in result.pairs(i)] == want

@@ -3,6 +3,7 @@ as through the whole index, which is then not built for them."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,3 +35,21 @@ def test_resolve__english_name__whole_index_not_built():
         assert markets._index.cache_info().currsize == 0
     finally:
         markets._index()
+
+
+def test_first_sources__read_back_from_the_cache__the_same_without_listing_them_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("ELCA_MATCH_CACHE", str(tmp_path))
+    markets._first_lists.cache_clear()
+    try:
+        built = markets._first_lists()
+        assert len(list(tmp_path.glob("countries-*.json"))) == 1
+        markets._first_lists.cache_clear()
+        monkeypatch.setattr(markets, "_first_sources", lambda *args: pytest.fail("listed again"))
+        assert markets._first_lists() == built and markets._first_countries() == built["first"]
+    finally:
+        markets._first_lists.cache_clear()
+
+
+def test_english_names__same_as_the_whole_index():
+    english = markets._english_names_by_code()
+    assert english == {code: names["en"] for code, names in markets._index().names.items()}

@@ -153,6 +153,29 @@ def test_schema_statements__one_per_create():
     assert sum(module.SCHEMA.upper().count("CREATE ") for module in schema.SCHEMA_MODULES) == len(statements)
 
 
+def test_schema_object_names__every_object_a_new_database_has(tmp_path):
+    with session(tmp_path / "elca.db") as opened:
+        created = {name for (name,) in opened.conn.execute(
+            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+    assert set(schema.object_names()) == created and len(schema.object_names()) == len(schema.statements())
+
+
+def test_open__complete_database__no_ddl_run__a_missing_object_made_again(tmp_path, monkeypatch):
+    db = tmp_path / "elca.db"
+    with session(db) as opened:
+        assert migrations.has_every_object(opened.db)
+        with monkeypatch.context() as patch:  # complete: opening it again runs no DDL
+            patch.setattr(schema, "ensure", lambda db: pytest.fail("the DDL ran on a complete database"))
+            with session(db):
+                pass
+        opened.conn.execute("DROP TRIGGER member_changes_added")
+        opened.conn.execute("DROP INDEX submissions_org")
+        assert not migrations.has_every_object(opened.db)
+    with session(db) as opened:
+        assert migrations.has_every_object(opened.db)
+        assert migrations.differences(opened.conn) == []
+
+
 def test_session__nested_transaction_is_a_savepoint(tmp_path):
     with session(tmp_path / "elca.db") as s:
         with s.transaction():

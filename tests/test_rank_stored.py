@@ -50,11 +50,15 @@ def _members(result):
             for m in result.members]
 
 
-@pytest.mark.parametrize("options", [{}, {"by": "member"}, {"consented_only": True}, {"org_type": "sme"}])
-def test_rank__unchanged_database__shortcut_gives_the_full_answer(ranked_db, monkeypatch, options):
+@pytest.mark.parametrize("stored_as", ["dense", "sparse"])
+@pytest.mark.parametrize("options", [{}, {"by": "member"}, {"consented_only": True}, {"org_type": "sme"},
+                                     {"country": None, "top": 3}])
+def test_rank__unchanged_database__shortcut_gives_the_full_answer(ranked_db, monkeypatch, options, stored_as):
     full = rank_service.rank(ranked_db, _query(**options))  # builds, stores, remembers the inputs
     with pytest.MonkeyPatch.context() as patch:
         _shortcut_only(patch)
+        if stored_as == "sparse":  # read back as CsrRows, as a large build is
+            patch.setattr(rank_service, "DENSE_MAX_CELLS", 0)
         short = rank_service.rank(ranked_db, _query(**options))
     assert not short.build.rebuilt
     assert _lists(short) == _lists(full) and _members(short) == _members(full)
@@ -109,5 +113,15 @@ def test_members_digest__changes_with_any_change_to_a_current_member(ranked_db, 
                                "(SELECT min(key) FROM organisations)")
     seen.append(digest())
     ingest_service.ingest_files(ranked_db, [write_survey(tmp_path / "more.csv", survey_rows(3, seed=9, prefix="New"))])
+    seen.append(digest())
+    with session(ranked_db) as opened:  # another current submission (here the same one, set again)
+        opened.db.conn.execute("UPDATE organisations SET current_submission = current_submission WHERE key = "
+                               "(SELECT min(key) FROM organisations)")
+    seen.append(digest())
+    with session(ranked_db) as opened:  # an organisation removed, as `forget` does
+        conn = opened.db.conn
+        key = conn.execute("SELECT max(key) FROM organisations").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM organisations WHERE key = ?", [key])
     seen.append(digest())
     assert len(set(seen)) == len(seen)

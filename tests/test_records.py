@@ -101,3 +101,25 @@ def test_member_identity__declared_once__store_and_ranking_records_extend_it():
                 if set(IDENTITY_FIELDS) <= declared:
                     again.append(f"{path.relative_to(root)}:{node.name}")
     assert sorted(set(again) - presentation) == []
+
+
+identities = st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6), st.sampled_from(["AMZ", "BIC"]),
+                                st.sampled_from(["DE", "PL"]), st.sampled_from(["sme", "rto"]), st.booleans()),
+                      max_size=12)
+
+
+@given(identities, st.data())
+def test_member_columns__read_and_filtered__same_as_the_records(rows, data):
+    from elca_match.records.members import IDENTITY_FIELDS, MemberColumns, MemberIdentity, column_of
+
+    records = [MemberIdentity(*row) for row in rows]
+    columns = MemberColumns([list(column) for column in zip(*rows)] if rows else [[] for _ in IDENTITY_FIELDS])
+    assert list(columns) == records and len(columns) == len(records) and columns[1:3] == records[1:3]
+    keep = data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
+    kept = [r for r, k in zip(records, keep) if k]
+    narrowed = columns.where(keep)
+    assert list(narrowed) == kept
+    for name in IDENTITY_FIELDS:
+        assert list(column_of(narrowed, name)) == [getattr(r, name) for r in kept] == column_of(kept, name)
+    again = data.draw(st.lists(st.booleans(), min_size=len(kept), max_size=len(kept)))
+    assert list(narrowed.where(again)) == [r for r, k in zip(kept, again) if k]

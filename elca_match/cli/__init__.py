@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import os
 import sys
@@ -106,6 +107,12 @@ def command_name(args: list[str]) -> str | None:
 
 def main() -> None:
     """Console entry point: run the command line with the process's arguments and exit with its status."""
+    # OpenBLAS's idle threads spin for ~0.1 s before they sleep, after numpy's import and after every
+    # product; a command's products are few and short, so they sleep at once (unless the user says)
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+    # the cycle collector's youngest generation every 20,000 new objects, not 700: a command's imports
+    # and the build it reads are long-lived, and walking them again and again was a twentieth of `rank`
+    gc.set_threshold(20_000, 10, 10)
     sys.exit(run(sys.argv[1:]))
 
 

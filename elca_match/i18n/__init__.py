@@ -11,9 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import UsageError, did_you_mean
+from ..resources import load_yaml
 from ..text import closest
 
 LANGUAGES = ("en", "de", "it", "pl", "fr", "es")
@@ -26,9 +25,7 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise UsageError.of("unknown_name", what="language", value=lang,
                             suggestion=did_you_mean(closest(lang, LANGUAGES)), allowed=", ".join(LANGUAGES))
-    with open(_HERE / f"{lang}.yaml", encoding="utf-8") as stream:
-        # the C loader when PyYAML has it, as resources.load_yaml (the pure one is most of a first phrase's cost)
-        data = yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    data = load_yaml(_HERE / f"{lang}.yaml") or {}
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ..sparse import CsrRows
+
 SEPARATOR = "="
 TRL_BLOCK = "trl"
 TEXT_BLOCK = "text"
@@ -101,20 +103,27 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
 
 def _shared_entries(members_X: Any, opps_X: Any, m_idx: np.ndarray, o_idx: np.ndarray):
     """For each pair, the columns where both rows are non-zero and the products there (column order)."""
-    if hasattr(members_X, "tocsr") or hasattr(opps_X, "tocsr"):
-        import scipy.sparse as sp
-
-        products = sp.csr_matrix(members_X)[m_idx].multiply(sp.csr_matrix(opps_X)[o_idx]).tocsr()
-        products.eliminate_zeros()
-        products.sort_indices()
-        for p in range(len(m_idx)):
-            lo, hi = products.indptr[p], products.indptr[p + 1]
-            yield products.indices[lo:hi], products.data[lo:hi]
+    if not hasattr(members_X, "tocsr") and not hasattr(opps_X, "tocsr"):
+        products = np.asarray(members_X)[m_idx] * np.asarray(opps_X)[o_idx]
+        for row in products:
+            cols = np.flatnonzero(row)
+            yield cols, row[cols]
         return
-    products = np.asarray(members_X)[m_idx] * np.asarray(opps_X)[o_idx]
-    for row in products:
-        cols = np.flatnonzero(row)
-        yield cols, row[cols]
+    # sparse rows (no column twice in a row): every entry of both sides of each pair, sorted by pair
+    # and column; a column that both sides have is two neighbours, the member's first
+    left, right = CsrRows.of(members_X)[m_idx], CsrRows.of(opps_X)[o_idx]
+    pair = np.concatenate((left.row_of_entries(), right.row_of_entries()))
+    column = np.concatenate((left.indices[: left.nnz], right.indices[: right.nnz]))
+    value = np.concatenate((left.data[: left.nnz], right.data[: right.nnz]))
+    order = np.lexsort((column, pair))
+    pair, column, value = pair[order], column[order], value[order]
+    first = np.flatnonzero((pair[1:] == pair[:-1]) & (column[1:] == column[:-1]))
+    products = value[first] * value[first + 1]
+    nonzero = products != 0
+    first, products = first[nonzero], products[nonzero]
+    bounds = np.searchsorted(pair[first], np.arange(len(m_idx) + 1))
+    for p in range(len(m_idx)):
+        yield column[first[bounds[p]:bounds[p + 1]]], products[bounds[p]:bounds[p + 1]]
 
 
 def explain(shared: dict[str, list[tuple[str, float]]], groups: Sequence[Any], blocks: Sequence[str],

@@ -4,13 +4,13 @@ A score is ``member_row @ opportunity_row`` (see ``profiles.vectoriser``): produ
 taken in blocks of rows so that memory stays bounded, and each block's best columns
 are found with a partial sort; there is no loop over pairs.
 
-Matrices may be dense numpy arrays (a demo-sized database, which then never imports
-scipy: `rank` starts faster) or scipy sparse. Profiles are sparse in features but their
-scores are not: almost every member shares something (a TRL band, a market, a common
-word) with almost every opportunity. So for sparse input :func:`top_k` splits the
-columns: the few that many rows use on both sides (sectors, stages, TRL levels, common
-words) go through one dense single-precision matrix product, the many rare ones through
-a sparse product added onto it; a threshold from a sample of each row picks the
+Matrices may be dense numpy arrays (a demo-sized database), scipy sparse, or a stored
+build's ``sparse.CsrRows``; ranking a few opportunities never imports scipy (`rank` starts
+faster). Profiles are sparse in features but their scores are not: almost every member
+shares something (a TRL band, a market, a common word) with almost every opportunity. So
+for many sparse query rows :func:`top_k` splits the columns: the few that many rows use on
+both sides (sectors, stages, TRL levels, common words) go through one dense single-precision
+matrix product, the many rare ones through a sparse product added onto it; a threshold from a sample of each row picks the
 candidates, and the candidates are scored again exactly (double precision) before the
 final choice. That is what ranks 100,000 members against 2,000 opportunities in a few
 seconds on two cores.
@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..records import Mission, Opportunity
+from ..sparse import scipy_sparse
 
 # Rows of the left matrix per product block: large enough to amortise the call,
 # small enough that a dense block against 100,000 columns stays near 50 MB.
@@ -33,6 +34,9 @@ DEFAULT_CHUNK = 128
 # the screening's set-up (column split, single-precision copies): 2x at 1,000 members.
 SMALL_POOL = 5_000
 SMALL_BLOCK_CELLS = 1_000_000
+# Up to this many query rows against a large sparse pool, the exact product (pool times the dense
+# query rows) is cheaper than the screening's set-up, which touches every pool entry several times.
+FEW_QUERIES = 16
 # A column goes to the dense product when the share of query rows using it times the
 # share of pool rows using it exceeds this: one multiply-add of the sparse product costs
 # about as much as this many of the dense (BLAS) product's per pair and column.
@@ -71,9 +75,8 @@ def is_sparse(matrix: Any) -> bool:
 
 
 def _csr(matrix: Any):
-    import scipy.sparse as sp
-
-    return matrix if sp.issparse(matrix) and matrix.format == "csr" else sp.csr_matrix(matrix)
+    """``matrix`` as a scipy CSR matrix."""
+    return matrix.tocsr() if is_sparse(matrix) else scipy_sparse().csr_matrix(matrix)
 
 
 def _products(query_X: Any, pool_X: Any):
@@ -81,8 +84,15 @@ def _products(query_X: Any, pool_X: Any):
     if not is_sparse(query_X) and not is_sparse(pool_X):
         query, pool_T = np.asarray(query_X), np.asarray(pool_X).T
         return lambda start, stop: query[start:stop] @ pool_T
+    if query_X.shape[0] <= FEW_QUERIES:  # the pool as it is (scipy's or stored rows), not transposed
+        pool, query_T = pool_X if is_sparse(pool_X) else np.asarray(pool_X), _dense(query_X).T
+        return lambda start, stop: np.asarray(pool @ query_T[:, start:stop]).T
     query, pool_T = _csr(query_X), _csr(pool_X).T.tocsr()
     return lambda start, stop: (query[start:stop] @ pool_T).toarray()
+
+
+def _dense(matrix: Any) -> np.ndarray:
+    return matrix.toarray() if is_sparse(matrix) else np.asarray(matrix)
 
 
 def score_matrix(members_X: Any, opps_X: Any, chunk: int = 2048) -> np.ndarray:
@@ -118,7 +128,7 @@ def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int 
     if k == 0 or n_query == 0:
         return TopK(indices, scores)
     tiebreak = np.arange(n_pool) if tiebreak is None else np.asarray(tiebreak)
-    if (is_sparse(query_X) or is_sparse(pool_X)) and n_pool > SMALL_POOL:
+    if (is_sparse(query_X) or is_sparse(pool_X)) and n_pool > SMALL_POOL and n_query > FEW_QUERIES:
         _top_k_sparse(_csr(query_X), _csr(pool_X), k, min_score, chunk, tiebreak, indices, scores)
         return TopK(indices, scores)
     product = _products(query_X, pool_X)
@@ -127,7 +137,7 @@ def top_k(query_X: Any, pool_X: Any, k: int, min_score: float = 0.0, chunk: int 
     for start in range(0, n_query, chunk):
         block = product(start, start + chunk)
         if k < n_pool:
-            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            part = np.argpartition(block, n_pool - k, axis=1)[:, n_pool - k:]  # the k largest, no negated copy
         else:
             part = np.tile(np.arange(n_pool), (block.shape[0], 1))
         values = np.take_along_axis(block, part, axis=1)
@@ -166,11 +176,13 @@ def _top_k_sparse(query, pool, k: int, min_score: float, chunk: int, tiebreak: n
     query_sparse = query[:, sparse_cols].tocsr().astype(np.float32)
     stride = max(1, n_pool // THRESHOLD_SAMPLE)
     buffer = np.empty((min(chunk, n_query), n_pool), dtype=np.float32)
+    dense_part = np.empty_like(buffer) if len(dense_cols) else None
     for start in range(0, n_query, chunk):
         stop = min(start + chunk, n_query)
         block = buffer[: stop - start]
         (query_sparse[start:stop] @ pool_sparse_T).toarray(out=block)
-        _add_product(block, query_dense[start:stop], pool_dense_T)
+        if dense_part is not None:  # into a second buffer, reused: no temporary the size of a block
+            block += np.matmul(query_dense[start:stop], pool_dense_T, out=dense_part[: stop - start])
         # the k-th best of a sample is at most the k-th best of the row: a safe threshold
         sample = block[:, ::stride]
         kk = min(k, sample.shape[1])
@@ -202,18 +214,6 @@ def _near_top(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int, n_
     kth[full] = values[first[full] + k - 1]
     keep = values >= kth[rows] - CANDIDATE_MARGIN
     return rows[keep], cols[keep]
-
-
-def _add_product(block: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
-    """``block += left @ right`` in place (BLAS gemm with beta=1: no temporary the size of block)."""
-    from scipy.linalg.blas import sgemm
-
-    if left.shape[1] == 0:
-        return
-    # block is C-ordered, so block.T is the Fortran-ordered (pool x rows) result gemm writes in place
-    result = sgemm(1.0, right.T, left.T, beta=1.0, c=block.T, overwrite_c=1)
-    if not np.shares_memory(result, block):
-        block[...] = result.T
 
 
 def _pair_scores(query, pool, q_rows: np.ndarray, p_rows: np.ndarray) -> np.ndarray:

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from ..errors import InputError
-from ..resources import builtin_path, load_yaml
+from ..resources import YamlError, builtin_path, load_yaml
 
 ACTION_FILE = "action.yaml"
 
@@ -76,7 +75,7 @@ def read_settings(path: Path) -> tuple[object, Callable[[str], InputError]]:
         return load_yaml(path), fail
     except OSError:
         raise InputError.of("file_missing", file=str(path)) from None
-    except yaml.YAMLError as exc:
+    except YamlError as exc:
         raise fail(f"it is not valid YAML ({str(exc).splitlines()[0]})") from None
 
 

@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from ..errors import DefinitionError, did_you_mean
-from ..resources import data_dir, load_yaml
+from ..resources import YamlError, data_dir, load_yaml
 from ..text import closest
 from .model import PlanMember, PlanMission
 
@@ -428,7 +427,7 @@ def load_rules(path: str | Path | None = None, known_attributes: Iterable[str] |
         data = load_yaml(path)
     except OSError as exc:
         raise DefinitionError.of("rules_invalid", file=source, detail=f"the file cannot be read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
+    except YamlError as exc:
         raise DefinitionError.of("rules_invalid", file=source, detail=f"the file is not valid YAML ({exc})") from None
     return parse_rules(data, source=source, known_attributes=known_attributes)
 

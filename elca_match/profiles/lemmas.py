@@ -7,10 +7,8 @@ simplemma's version), so a build only loads a dictionary for words it has never 
 
 from __future__ import annotations
 
-import importlib.metadata
-
+from ..cache import read_json, write_json
 from ..text import fold
-from .cache import read_json, write_json
 
 _LEMMAS: dict[str, dict[str, str]] = {}  # lang -> word -> folded lemma
 _LEMMA_STATE = {"loaded": False, "dirty": False}
@@ -19,6 +17,8 @@ _LEMMA_STATE = {"loaded": False, "dirty": False}
 def _lemma_file() -> str:
     # the installed version from its metadata: importing simplemma (a third of a second) is
     # left to the first word the cache does not know
+    import importlib.metadata  # here: its import is a thirtieth of a second, and ranking stored profiles needs none
+
     try:
         version = importlib.metadata.version("simplemma")
     except importlib.metadata.PackageNotFoundError:

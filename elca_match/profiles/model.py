@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..errors import DefinitionError
-from ..resources import data_dir
-from .cache import drop_stale, read_json, touch, write_json
+from ..resources import YamlError, data_dir, load_yaml
+from ..cache import drop_stale, read_json, touch, write_json
 from .glossary import Glossary
 from .labels import label_files
 from .lemmas import lemma, save_lemmas
@@ -214,8 +213,8 @@ def load_model(questionnaire: Any = None, path: str | Path | None = None) -> Mat
 
 def _yaml(raw: bytes, path: Path) -> dict:
     try:
-        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
+        data = load_yaml(path, raw)
+    except YamlError as exc:
         raise DefinitionError.of("definition_invalid", detail=f"{path.name}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise DefinitionError.of("definition_invalid", detail=f"{path.name}: expected a mapping at the top")

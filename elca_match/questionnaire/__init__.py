@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..errors import DefinitionError, Problem
-from ..resources import data_dir, load_yaml
+from ..resources import YamlError, data_dir, load_yaml
 from ..text import closest, fold, slug
 
 QUESTION_TYPES = ("single", "multi", "likert", "integer", "text", "consent", "date", "email")
@@ -197,7 +196,7 @@ def load_definition(path: Path) -> Questionnaire:
     """Read and check one definition file; every problem found is reported at once."""
     try:
         data = load_yaml(path)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, YamlError) as exc:
         raise DefinitionError.of("definition_invalid", file=str(path), detail=f"cannot be read: {exc}") from None
     return _Checker(path, data).build()
 

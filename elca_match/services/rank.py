@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import time
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from ..profiles.labels import text_concept_implied, text_concept_labels
 from ..profiles.model import ExplainGroup, model_fingerprint
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..records import Mission, Opportunity, as_dict
-from ..records.members import IDENTITY_FIELDS, MemberIdentity, identity_of
+from ..records.members import IDENTITY_FIELDS, MemberColumns, MemberIdentity, column_of, identity_of
 from ..store import catalogue as catalogue_store
 from ..store import session, transaction
 from ..store import profiles as profile_store
@@ -294,8 +295,8 @@ def mission_fit(db: Any, missions: Sequence[Mission] | None = None,
 
 def rank(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None = None) -> RankResult:
     """Rank members against the selected opportunities (see :class:`RankQuery`)."""
-    build, info, members, chosen, selected = _profiles_for(db_path, query, questionnaire)
-    return _rank(build, info, members, chosen, selected, query)
+    build, info, chosen, selected = _profiles_for(db_path, query, questionnaire)
+    return _rank(build, info, chosen, selected, query)
 
 
 def inputs_key(members_digest: str, opportunities: Sequence[Opportunity], model_hash: str) -> str:
@@ -307,10 +308,10 @@ def inputs_key(members_digest: str, opportunities: Sequence[Opportunity], model_
 
 
 def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire | None):
-    """The profile build, the members (all and those the query wants) and the selected opportunities.
+    """The profile build, the members the query wants and the selected opportunities.
 
-    On a database unchanged since the build was stored, its members come with it (their heads): the
-    answers are neither decoded nor hashed, which was most of ranking a large database.
+    On a database unchanged since the build was stored, its members come with it (their heads, as
+    columns): the answers are neither read nor decoded, which was most of ranking a large database.
     """
     questionnaire = questionnaire or load_questionnaire()
     with session(db_path, create=False) as opened:
@@ -331,17 +332,17 @@ def _profiles_for(db_path: Path, query: RankQuery, questionnaire: Questionnaire 
             build, info = ensure_profiles(db, questionnaire, members, opportunities)
             if digest is not None:
                 _remember_inputs(db, build, members, inputs_key(digest, opportunities, model_hash))
-    return build, info, members, [m for m in members if _member_wanted(m, query)], selected
+    return build, info, _wanted(members, query), selected
 
 
 def _stored_build(db: Any, key: str, opportunities: Sequence[Opportunity]
-                  ) -> tuple[ProfileBuild, list[MemberIdentity]] | None:
+                  ) -> tuple[ProfileBuild, MemberColumns] | None:
     build = profile_store.load_by_inputs(db, key, dense_max_cells=DENSE_MAX_CELLS)
     if build is None or not build.member_keys or len(build.member_heads) != len(IDENTITY_FIELDS) - 1 \
             or any(len(column) != len(build.member_keys) for column in build.member_heads) \
             or build.opportunity_ids != [o.id for o in opportunities]:
         return None
-    return build, list(map(MemberIdentity, build.member_keys, *build.member_heads))
+    return build, MemberColumns([build.member_keys, *build.member_heads])
 
 
 def _remember_inputs(db: Any, build: ProfileBuild, members: Sequence[Any], key: str) -> None:
@@ -363,13 +364,14 @@ def fit_scores(db_path: Path, query: RankQuery, questionnaire: Questionnaire | N
     """
     from ..matching import top_k
 
-    build, _, _, chosen, selected = _profiles_for(db_path, query, questionnaire)
+    build, _, chosen, selected = _profiles_for(db_path, query, questionnaire)
     if not chosen:
         return {o.id: [] for o in selected}
     m_rows, o_rows, member_rank = _rows(build, chosen, selected)
     best = top_k(build.opportunity_X[o_rows], build.member_X[m_rows], query.top,
                  min_score=max(query.min_score - 1e-12, 0.0), tiebreak=member_rank)
-    return {o.id: [(chosen[j].org_key, float(score)) for j, score in best.pairs(i)]
+    keys = column_of(chosen, "org_key")
+    return {o.id: [(keys[j], float(score)) for j, score in best.pairs(i)]
             for i, o in enumerate(selected)}
 
 
@@ -405,12 +407,18 @@ def _coverage(opportunities: list[Opportunity], query: RankQuery) -> str:
     return "stages " + ", ".join(sorted({o.value_chain_stage for o in opportunities}))
 
 
-def _member_wanted(member: Any, query: RankQuery) -> bool:
-    if query.clusters is not None and member.cluster not in query.clusters:
-        return False
-    if query.org_types is not None and member.org_type not in query.org_types:
-        return False
-    return member.consent or not query.consented_only
+def _wanted(members: Sequence[Any], query: RankQuery) -> Sequence[Any]:
+    """The members the query's cluster, organisation type and consent options keep, in order."""
+    if query.clusters is None and query.org_types is None and not query.consented_only:
+        return members
+    keep = [(query.clusters is None or cluster in query.clusters)
+            and (query.org_types is None or org_type in query.org_types)
+            and (consent or not query.consented_only)
+            for cluster, org_type, consent in zip(*(column_of(members, name)
+                                                    for name in ("cluster", "org_type", "consent")))]
+    if isinstance(members, MemberColumns):
+        return members.where(keep)
+    return list(itertools.compress(members, keep))
 
 
 def explain_pairs(build: ProfileBuild, pairs: list[tuple[int, int]], lang: str = "en",
@@ -432,16 +440,22 @@ def _rows(build: ProfileBuild, chosen: Sequence[Any], selected: Sequence[Opportu
     (ties go to the smaller key, whatever order the rows are in)."""
     import numpy as np
 
-    member_row = {key: i for i, key in enumerate(build.member_keys)}
+    keys = list(column_of(chosen, "org_key"))
+    if keys == build.member_keys:  # every member, in the build's order (the usual case)
+        m_rows = np.arange(len(keys), dtype=np.int64)
+    else:
+        member_row = {key: i for i, key in enumerate(build.member_keys)}
+        m_rows = np.array([member_row[key] for key in keys], dtype=np.int64)
     opp_row = {key: i for i, key in enumerate(build.opportunity_ids)}
-    m_rows = np.array([member_row[m.org_key] for m in chosen], dtype=np.int64)
     o_rows = np.array([opp_row[o.id] for o in selected], dtype=np.int64)
-    member_rank = np.argsort(np.argsort(np.array([m.org_key for m in chosen], dtype=object)))
+    # Python's sort: linear on keys already in order, as members are read (numpy sorts objects slowly)
+    member_rank = np.empty(len(keys), dtype=np.int64)
+    member_rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
     return m_rows, o_rows, member_rank
 
 
-def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list[Any],
-          selected: list[Opportunity], query: RankQuery) -> RankResult:
+def _rank(build: ProfileBuild, info: BuildInfo, chosen: Sequence[Any], selected: list[Opportunity],
+          query: RankQuery) -> RankResult:
     import numpy as np
 
     from ..matching import FeatureSpace, top_k
@@ -454,37 +468,38 @@ def _rank(build: ProfileBuild, info: BuildInfo, members: list[Any], chosen: list
             result.opportunities = [_opportunity_ranking(o, []) for o in selected]
         return result
     m_rows, o_rows, member_rank = _rows(build, chosen, selected)
-    by_key = {m.org_key: m for m in members}
     threshold = max(query.min_score - 1e-12, 0.0)
 
     def explain(pairs: list[tuple[int, int]]):
         return explain_pairs(build, pairs, query.lang, space)
 
-    def match(c) -> Match:
-        m = by_key[build.member_keys[c.member]]
+    def match(c, m) -> Match:
         o = selected_by_row[c.opportunity]
         breakdown = {b: c.breakdown.get(b, 0.0) for b in blocks}
         return Match(**identity_of(m), opportunity_id=o.id, opportunity_title=o.title, score=c.score,
                      breakdown=breakdown, why=c.why)
 
     selected_by_row = {int(r): o for r, o in zip(o_rows, selected)}
-    M, O = build.member_X[m_rows], build.opportunity_X[o_rows]
+    every_row = np.array_equal(m_rows, np.arange(build.member_X.shape[0]))
+    M = build.member_X if every_row else build.member_X[m_rows]  # not a copy of every row
+    O = build.opportunity_X[o_rows]
     if query.by == "opportunity":
         best = top_k(O, M, query.top, min_score=threshold, tiebreak=member_rank)
         pairs = [(int(m_rows[j]), int(o_rows[i])) for i in range(len(o_rows)) for j, _ in best.pairs(i)]
         explained = iter(explain(pairs))
         for i, o in enumerate(selected):
-            ranking = _opportunity_ranking(o, [match(next(explained)) for _ in best.pairs(i)])
+            ranking = _opportunity_ranking(o, [match(next(explained), chosen[j]) for j, _ in best.pairs(i)])
             result.opportunities.append(ranking)
         return result
     fits = top_k(M, O, FITS_PER_MEMBER, min_score=threshold, tiebreak=np.arange(len(o_rows)))
-    order = sorted((j for j in range(len(m_rows)) if fits.indices[j, 0] >= 0),
-                   key=lambda j: (-fits.scores[j, 0], chosen[j].org_key))[: query.top]
+    fitting = np.flatnonzero(fits.indices[:, 0] >= 0)
+    # best first, equal scores by key (member_rank is the rank of each member's key)
+    order = fitting[np.lexsort((member_rank[fitting], -fits.scores[fitting, 0]))][: query.top].tolist()
     pairs = [(int(m_rows[j]), int(o_rows[i])) for j in order for i, _ in fits.pairs(j)]
     explained = iter(explain(pairs))
     for j in order:
-        listed = [match(next(explained)) for _ in fits.pairs(j)]
         m = chosen[j]
+        listed = [match(next(explained), m) for _ in fits.pairs(j)]
         result.members.append(MemberRanking(**identity_of(m), score=listed[0].score, best=listed[0], fits=listed))
     return result
 

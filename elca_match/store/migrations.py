@@ -8,36 +8,46 @@ step 1, so a later step must not fail when its change is already there).
 Where a change goes:
 
 - a new table or index: its DDL in its store module's ``SCHEMA`` (created, when missing, every
-  time the database is opened; see :func:`.schema.ensure`);
+  time the database is opened; see :func:`.schema.ensure` and :func:`has_every_object`);
 - a change to an existing table (a new or renamed column, moved data): a new step here, and
   the same change in the module's ``SCHEMA`` so that new files get it directly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 
+from ..cache import drop_stale, read_json, write_json
 from ..errors import SchemaError
-from . import catalogue, partners, schema
+
+# The store's modules (their SCHEMA, the steps' code) are imported where they are used: opening a
+# database that is complete and up to date, as most commands do, needs none of them.
 
 
 def _v1_tables(conn: sqlite3.Connection) -> None:
     """Every table and index of release 031273a (which wrote no version), created where missing."""
+    from . import schema
+
     for statement in schema.statements():
         conn.execute(statement)
 
 
 def _v2_opportunity_provenance(conn: sqlite3.Connection) -> None:
     """Opportunities gain sources, status, checked_on, valid_from, valid_to and caveats."""
+    from . import catalogue
+
     catalogue.add_provenance_columns(conn)
 
 
 def _v3_one_partner_register(conn: sqlite3.Connection) -> None:
     """The third-country organisations of outcome records move into the partners register."""
+    from . import partners
+
     partners.fold_outcome_orgs(conn)
 
 
@@ -75,7 +85,33 @@ def upgrade(db: sqlite_utils.Database) -> None:
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-    schema.ensure(db)
+    if not has_every_object(db):
+        from . import schema
+
+        schema.ensure(db)
+
+
+def has_every_object(db: sqlite_utils.Database) -> bool:
+    """True when the database has every table, index and trigger the store's ``SCHEMA`` declare.
+
+    Their names come from the cache, one list per content of the store's source files; only when
+    the sources are new to this machine are the modules imported to list them.
+    """
+    try:
+        sources = sorted(Path(__file__).parent.glob("*.py"))
+        stamp = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in sources)).hexdigest()
+    except OSError:  # sources not readable as files (a zipped install): check the long way
+        return False
+    cached_as = f"schema-{stamp[:24]}.json"
+    expected = read_json(cached_as)
+    if not isinstance(expected, list):
+        from . import schema
+
+        expected = schema.object_names()
+        drop_stale("schema-", cached_as)
+        write_json(cached_as, expected)
+    present = {name for (name,) in db.conn.execute("SELECT name FROM sqlite_master")}
+    return present.issuperset(expected)
 
 
 # -- what the schema should be, for `check` ---------------------------------------------------

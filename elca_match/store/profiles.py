@@ -13,6 +13,7 @@ import io
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
@@ -48,10 +49,10 @@ class ProfileBuild:
     member_keys: list[str]
     opportunity_ids: list[str]
     feature_names: list[str]
-    member_X: Any                    # scipy.sparse.csr_matrix (members x features)
-    opportunity_X: Any               # scipy.sparse.csr_matrix (opportunities x features)
-    member_trl: list[tuple[int, int] | None] = field(default_factory=list)
-    opportunity_trl: list[tuple[int, int] | None] = field(default_factory=list)
+    member_X: Any                    # members x features: scipy or elca_match.sparse CSR, or dense numpy
+    opportunity_X: Any               # opportunities x features, likewise
+    member_trl: Sequence[tuple[int, int] | None] = field(default_factory=list)
+    opportunity_trl: Sequence[tuple[int, int] | None] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # explain groups, why_terms
     id: int | None = None
     # the digest of the stored inputs this build was made from (``services.rank.inputs_key``), and what
@@ -65,8 +66,8 @@ class ProfileBuild:
 def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: int = 0) -> ProfileBuild | None:
     """The stored build for ``content_hash``, or None when there is none (or it is unreadable).
 
-    Matrices come back as scipy CSR, or as dense numpy arrays when neither has more
-    than ``dense_max_cells`` cells (small databases then never import scipy).
+    Matrices come back as :class:`~elca_match.sparse.CsrRows`, or as dense numpy arrays when neither
+    has more than ``dense_max_cells`` cells; neither needs scipy.
     """
     row = db.conn.execute(
         f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds "
@@ -119,13 +120,12 @@ def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
         buffer,
         m_data=mx.data, m_indices=mx.indices, m_indptr=mx.indptr, m_shape=np.array(mx.shape),
         o_data=ox.data, o_indices=ox.indices, o_indptr=ox.indptr, o_shape=np.array(ox.shape),
+        m_trl=TrlBands.array(build.member_trl), o_trl=TrlBands.array(build.opportunity_trl),
     )
     meta = {
         "member_keys": build.member_keys,
         "opportunity_ids": build.opportunity_ids,
         "feature_names": build.feature_names,
-        "member_trl": [list(t) if t else None for t in build.member_trl],
-        "opportunity_trl": [list(t) if t else None for t in build.opportunity_trl],
         "settings": build.settings,
         "inputs_key": build.inputs_key,
         "member_heads": build.member_heads,
@@ -138,6 +138,27 @@ def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
          mx.shape[1], json.dumps(meta, ensure_ascii=False), buffer.getvalue(), b""])
     build.id = cursor.lastrowid
     return build.id
+
+
+class TrlBands(Sequence):
+    """Each row's TRL band ``(low, high)``, or None, read from an ``(n, 2)`` array where -1 marks none: 50,000
+    members' bands as Python tuples were a tenth of loading a build (and work for the garbage collector)."""
+
+    def __init__(self, array: Any) -> None:
+        self._array = array
+
+    @staticmethod
+    def array(bands: Sequence[tuple[int, int] | None]) -> Any:
+        import numpy as np
+
+        return np.array([band or (-1, -1) for band in bands], dtype=np.int8).reshape(len(bands), 2)
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, row):  # a row number (what explanations ask for)
+        low, high = self._array[row].tolist()
+        return None if low < 0 else (low, high)
 
 
 def clear(db: sqlite_utils.Database) -> int:
@@ -156,7 +177,9 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
 
 def _decode(row: tuple, dense_max_cells: int = 0, inputs_key: str | None = None) -> ProfileBuild | None:
     """The build of a stored row; None when ``inputs_key`` is given and the build was not made from them."""
-    import numpy as np
+    import numpy as np  # here, with CsrRows: not every command that opens the store needs numpy
+
+    from ..sparse import CsrRows
 
     info = dict(zip(_COLUMNS, row[: len(_COLUMNS)]))
     meta = json.loads(row[len(_COLUMNS)])
@@ -166,52 +189,16 @@ def _decode(row: tuple, dense_max_cells: int = 0, inputs_key: str | None = None)
     with np.load(io.BytesIO(row[len(_COLUMNS) + 1]), allow_pickle=False) as arrays:
         def matrix(prefix: str):
             data, indices, indptr = (arrays[f"{prefix}_{part}"] for part in ("data", "indices", "indptr"))
-            shape = tuple(int(v) for v in arrays[f"{prefix}_shape"])
-            if dense:
-                out = np.zeros(shape, dtype=data.dtype)
-                out[np.repeat(np.arange(shape[0]), np.diff(indptr)), indices] = data
-                return out
-            sp = _scipy_sparse()
-            return sp.csr_matrix((data, indices, indptr), shape=shape)
+            stored = CsrRows(data, indices, indptr, tuple(int(v) for v in arrays[f"{prefix}_shape"]))
+            return stored.toarray() if dense else stored
 
         member_X, opportunity_X = matrix("m"), matrix("o")
+        member_trl, opportunity_trl = TrlBands(arrays["m_trl"]), TrlBands(arrays["o_trl"])
     return ProfileBuild(
         content_hash=info["content_hash"], model_version=info["model_version"], built_at=info["built_at"],
         seconds=info["seconds"], member_keys=meta["member_keys"], opportunity_ids=meta["opportunity_ids"],
         feature_names=meta["feature_names"], member_X=member_X, opportunity_X=opportunity_X,
-        member_trl=[tuple(t) if t else None for t in meta["member_trl"]],
-        opportunity_trl=[tuple(t) if t else None for t in meta["opportunity_trl"]],
+        member_trl=member_trl, opportunity_trl=opportunity_trl,
         settings=meta.get("settings", {}), id=info["id"],
         inputs_key=meta.get("inputs_key") or "", member_heads=meta.get("member_heads") or [],
     )
-
-
-# numpy's optional submodules that scipy's array-API layer touches (it copies every attribute of
-# numpy) but that ranking never uses: f2py alone pulls in a Fortran parser and a charset detector.
-_UNUSED_BY_SCIPY = ("numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial", "numpy.fft", "numpy.ctypeslib")
-
-
-def _scipy_sparse() -> Any:
-    """``scipy.sparse``, imported with those numpy submodules loaded lazily: each still loads, in full,
-    the first time anything uses it (a third of the import's time, at no cost to what it gives)."""
-    import importlib.util
-    import sys
-
-    if "scipy.sparse" not in sys.modules:
-        import numpy
-
-        for name in _UNUSED_BY_SCIPY:
-            if name in sys.modules:
-                continue
-            spec = importlib.util.find_spec(name)
-            if spec is None or spec.loader is None:
-                continue
-            spec.loader = importlib.util.LazyLoader(spec.loader)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            setattr(numpy, name.rsplit(".", 1)[1], module)  # numpy's own lazy attribute, now bound
-    import scipy.sparse
-
-    return scipy.sparse
-

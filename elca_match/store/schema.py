@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import sqlite_utils
@@ -31,3 +32,17 @@ def statements() -> list[str]:
                 found.append(pending.strip())
                 pending = ""
     return found
+
+
+_CREATED = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|TRIGGER|VIEW)\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
+
+
+def object_names() -> list[str]:
+    """The name of every table, index and trigger the modules' DDL creates."""
+    names = []
+    for statement in statements():
+        found = _CREATED.match(statement)
+        if found is None:
+            raise ValueError(f"a statement of the store's SCHEMA creates nothing by name: {statement[:60]}")
+        names.append(found.group(1))
+    return names

@@ -7,7 +7,6 @@ questionnaire definition. Normalised answers are one JSON document per submissio
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -74,9 +73,10 @@ CREATE TABLE IF NOT EXISTS set_aside (
     reasons TEXT NOT NULL            -- JSON list of problems
 );
 CREATE INDEX IF NOT EXISTS set_aside_org ON set_aside(org_key);
--- Counts the changes made in place to what a current member is (its answers rewritten by
--- reprocess or an erasure; its name, cluster or country): with the (key, submission) pairs, which
--- change on every ingest, it tells that the members are as they were (see members_digest).
+-- Counts every change to the current members, kept by triggers: organisations added or removed,
+-- a new current submission (every ingest), answers rewritten in place (reprocess, an erasure), a
+-- new name, cluster or country. While it stands still the members are as they were, which spares
+-- ranking an unchanged database reading them (see members_digest).
 CREATE TABLE IF NOT EXISTS member_changes (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     n INTEGER NOT NULL
@@ -86,6 +86,18 @@ BEGIN
     INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS member_changes_names AFTER UPDATE OF name, cluster, country ON organisations
+BEGIN
+    INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS member_changes_current AFTER UPDATE OF current_submission ON organisations
+BEGIN
+    INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS member_changes_added AFTER INSERT ON organisations
+BEGIN
+    INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS member_changes_removed AFTER DELETE ON organisations
 BEGIN
     INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
 END;
@@ -242,15 +254,14 @@ def current_members(db: sqlite_utils.Database) -> list[Member]:
 
 def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member], str | None]:
     """:func:`current_members` and the :func:`members_digest` of what they were read from."""
-    changes = _changes(db)  # before the members: a change in between then shows as a different digest
-    members, pairs = [], []
+    digest = members_digest(db)  # before the members: a change in between then shows as a new digest
+    members = []
     for key, name, cluster, country, text, sid, submitted_at in db.conn.execute(
             "SELECT o.key, o.name, o.cluster, o.country, s.answers, s.id, s.submitted_at " + _CURRENT_FROM):
         answers = json.loads(text)
         members.append(Member(key, name, cluster, country, answers.get("org_type") or "",
                               bool(answers.get("consent")), answers, submitted_at, sid))
-        pairs.append(f"{key}\x1f{sid}")
-    return members, _digest(changes, pairs)
+    return members, digest
 
 
 def has_members(db: sqlite_utils.Database) -> bool:
@@ -260,29 +271,14 @@ def has_members(db: sqlite_utils.Database) -> bool:
 
 
 def members_digest(db: sqlite_utils.Database) -> str | None:
-    """A digest of the current members that is equal only while they are unchanged, without reading
-    their answers: each one's (key, current submission), which every ingest and erasure changes, and
-    the count of changes made in place (``member_changes``, kept by triggers). None when this database
-    does not count them yet (opened without creating missing tables)."""
-    changes = _changes(db)
-    # the pair joined by SQLite: one string a row, as current_members_and_digest writes it
-    rows = db.conn.execute("SELECT o.key || char(31) || o.current_submission " + _CURRENT_FROM).fetchall()
-    return _digest(changes, [pair for (pair,) in rows])
-
-
-def _changes(db: sqlite_utils.Database) -> int | None:
+    """A token that stays the same only while the current members do, read without reading them: the
+    count of changes to them (``member_changes``, kept by triggers). None when this database does not
+    count them (opened without creating what is missing)."""
     try:
         row = db.conn.execute("SELECT n FROM member_changes").fetchone()
     except sqlite3.OperationalError:  # no such table: nothing counts the changes
         return None
-    return row[0] if row else 0
-
-
-def _digest(changes: int | None, pairs: list[str]) -> str | None:
-    """The digest of the change count and each member's ``key\\x1fsubmission id``, in key order."""
-    if changes is None:
-        return None
-    return hashlib.sha256(f"{changes}\x1e".encode() + "\x1e".join(pairs).encode()).hexdigest()
+    return f"member-changes:{row[0] if row else 0}"
 
 
 def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:

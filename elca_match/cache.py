@@ -1,10 +1,11 @@
-"""Files that spare the first profile build its slow start: the compiled thesaurus and known lemmas.
+"""Files that spare work already done: the compiled thesaurus, known lemmas, parsed data files.
 
-Both are derived data, written as JSON (never pickle) into a cache folder:
+All are derived data, written as JSON (never pickle) into a cache folder:
 ``ELCA_MATCH_CACHE`` when set, else ``$XDG_CACHE_HOME/elca-match``, else
 ``~/.cache/elca-match``. The compiled thesaurus is keyed by the content hash of its
-source files, lemmas by the lemmatiser's version. A missing, unreadable or unwritable
-cache only costs time: nothing here ever fails a command.
+source files, lemmas by the lemmatiser's version, a parsed data file (``resources.load_yaml``)
+by its content. A missing, unreadable or unwritable cache only costs time: nothing here
+ever fails a command.
 """
 
 from __future__ import annotations
