@@ -9,7 +9,9 @@ header documents the grammar; :func:`load_rules` checks it and raises
 Evaluation is vectorised: :meth:`MissionRules.eligible` returns one boolean per
 member for a mission, and every test is computed once per distinct resolved value
 (all missions to Japan share the ``market_experience contains JP`` mask), so 100,000
-members x 22 missions cost milliseconds rather than millions of Python calls.
+members x 22 missions cost milliseconds rather than millions of Python calls. The
+members are read once: :func:`gather` takes every field the planner and the rules
+need in one pass, and :class:`MemberTable` works on those columns.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, count, repeat
+from itertools import chain, count
 from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,6 @@ class MemberTable:
         self.members = members
         self._columns: dict[str, list[Any]] = {}
         self._masks: dict[tuple, np.ndarray] = {}
-        self._attributes: list[Mapping[str, Any]] | None = None
         self._given = dict(values or {})
 
     def __len__(self) -> int:
@@ -88,19 +89,10 @@ class MemberTable:
                 elif not all(values):  # members without their own sectors may carry them as an attribute
                     values = [v or m.attributes.get("sectors") for v, m in zip(values, self.members)]
             else:
-                values = given if given is not None else self._attribute_values(name)
+                values = given if given is not None else list(
+                    map(methodcaller("get", name), map(attrgetter("attributes"), self.members)))
             self._masks[key] = values  # type: ignore[assignment]
         return self._masks[key]  # type: ignore[return-value]
-
-    def _attribute_values(self, name: str) -> list[Any]:
-        """``member.attributes.get(name)`` for every member; the mappings are read once for all attributes."""
-        if self._attributes is None:
-            self._attributes = list(map(attrgetter("attributes"), self.members))
-        try:
-            # dict.get called directly (no method lookup per member) when every mapping is a dict
-            return list(map(dict.get, self._attributes, repeat(name)))
-        except TypeError:  # some other Mapping
-            return list(map(methodcaller("get", name), self._attributes))
 
     def numbers(self, name: str) -> np.ndarray:
         """The attribute as floats (NaN when missing or not a number)."""
