@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from elca_match.errors import InfeasibleError
-from elca_match.planning import LeftOut, LeftOutRows, PlanMember, PlanMission, PlanParams, load_rules, make_plan, parse_rules
-from elca_match.planning import explain
+from elca_match.planning import (LeftOut, LeftOutRows, PlanMember, PlanMission, PlanParams, explain, load_rules,
+                                 make_plan, parse_rules)
+from elca_match.planning import rules as rules_module
 from elca_match.planning.certificate import _shortfall, dual_bound
 from elca_match.planning.flow import Residual, solve_pruned
 from elca_match.planning.planner import _prepare, _residual
-from elca_match.planning import rules as rules_module
 from elca_match.planning.rules import MemberTable, gather
 
 RULES = load_rules()
@@ -184,7 +184,6 @@ def test_rules__plain_columns__same_masks_as_mixed_ones():
     fast_mixed = rules.eligible(MemberTable(mixed), mission).tolist()
     assert fast_plain == [True, True, False, False, True]
     assert fast_mixed == fast_plain + [True]
-
 
 
 @pytest.mark.parametrize("kind", ["lists", "tuples", "with_none", "mixed"])
@@ -370,7 +369,8 @@ def mixed_instances(draw):
     # a required pair keeps a member away from its best mission even where there is room (member_limit)
     require = frozenset(draw(st.lists(st.tuples(st.sampled_from([x.key for x in members if x.consent] or ["o00"]),
                                                 st.sampled_from([x.id for x in missions])), max_size=1)))
-    params = PlanParams(max_per_member=draw(st.integers(1, 2)), cluster_max_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
+    params = PlanParams(max_per_member=draw(st.integers(1, 2)),
+                        cluster_max_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
                         cluster_min_seats=draw(st.integers(0, 1)), consented_only=draw(st.booleans()), require=require)
     return members, missions, scores, params
 

@@ -133,7 +133,7 @@ def _ids(p: Any, missions: np.ndarray) -> list[str]:
 
 
 def _reasons(ctx: Context, rows: np.ndarray, target: np.ndarray) -> tuple[list[str], list[str]]:
-    """The binding constraint for each member ``rows[k]`` at mission ``target[k]``, and its detail, in the module's order.
+    """The binding constraint for member ``rows[k]`` at mission ``target[k]`` (the module's order), and its detail.
 
     The tests run on all rows at once; each detail depends on the mission alone (the
     cluster too for a quota, the member for its limit), so each distinct text is worded once.
