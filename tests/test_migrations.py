@@ -168,7 +168,7 @@ def test_open__complete_database__no_ddl_run__a_missing_object_made_again(tmp_pa
             patch.setattr(schema, "ensure", lambda db: pytest.fail("the DDL ran on a complete database"))
             with session(db):
                 pass
-        opened.conn.execute("DROP TRIGGER member_changes_added")
+        opened.conn.execute("DROP TRIGGER member_changes_ingested")
         opened.conn.execute("DROP INDEX submissions_org")
         assert not migrations.has_every_object(opened.db)
     with session(db) as opened:

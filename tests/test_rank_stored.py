@@ -114,9 +114,8 @@ def test_members_digest__changes_with_any_change_to_a_current_member(ranked_db, 
     seen.append(digest())
     ingest_service.ingest_files(ranked_db, [write_survey(tmp_path / "more.csv", survey_rows(3, seed=9, prefix="New"))])
     seen.append(digest())
-    with session(ranked_db) as opened:  # another current submission (here the same one, set again)
-        opened.db.conn.execute("UPDATE organisations SET current_submission = current_submission WHERE key = "
-                               "(SELECT min(key) FROM organisations)")
+    again = write_survey(tmp_path / "again.csv", survey_rows(2, seed=3))  # two members submit again
+    ingest_service.ingest_files(ranked_db, [again])
     seen.append(digest())
     with session(ranked_db) as opened:  # an organisation removed, as `forget` does
         conn = opened.db.conn

@@ -12,17 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 
 from ..errors import NotFoundError, StateError, UsageError, did_you_mean
 from ..records import Mission, from_values
-from ..store import session, transaction
+from ..store import Database, session, transaction
 from ..store import plans as plans_store
 from ..store import survey as survey_store
 from ..text import closest
 
 
-def saved_plan(db: sqlite_utils.Database, plan_id: int | None = None) -> plans_store.SavedPlan:
+def saved_plan(db: Database, plan_id: int | None = None) -> plans_store.SavedPlan:
     """The saved plan ``plan_id``, or the plan of record when None.
 
     Raises StateError when no plan was made yet and NotFoundError for an unknown id.

@@ -12,9 +12,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import sqlite_utils
 
 from .erasure import FreeText
+from .session import Database
 
 # Requests of other participants may quote a member's contact data in their note or reason
 # (a member's own requests are deleted by `forget`).
@@ -93,14 +93,14 @@ REQUEST_FIELDS = ("mission_id", "from_kind", "from_ref", "to_kind", "to_ref", "p
                   "source", "recorded_at")
 
 
-def save_sessions(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> None:
+def save_sessions(db: Database, rows: Sequence[dict[str, Any]]) -> None:
     """Insert sessions, replacing one that starts at the same day and time (inside a transaction)."""
     db.conn.executemany(
         f"INSERT OR REPLACE INTO agenda_sessions ({', '.join(SESSION_FIELDS)}) VALUES ({', '.join('?' * 8)})",
         [[json.dumps(r[f]) if f == "breaks" else r[f] for f in SESSION_FIELDS] for r in rows])
 
 
-def sessions(db: sqlite_utils.Database, mission_id: str) -> list[dict[str, Any]]:
+def sessions(db: Database, mission_id: str) -> list[dict[str, Any]]:
     rows = [dict(r) for r in db.query("SELECT * FROM agenda_sessions WHERE mission_id = ? ORDER BY day, start",
                                       [mission_id])]
     for r in rows:
@@ -108,7 +108,7 @@ def sessions(db: sqlite_utils.Database, mission_id: str) -> list[dict[str, Any]]
     return rows
 
 
-def save_requests(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
+def save_requests(db: Database, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """Insert requests; a known (mission, from, to) is updated. Returns (added, updated)."""
     added = updated = 0
     for r in rows:
@@ -122,12 +122,12 @@ def save_requests(db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]) -> 
     return added, updated
 
 
-def requests(db: sqlite_utils.Database, mission_id: str) -> list[dict[str, Any]]:
+def requests(db: Database, mission_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in db.query("SELECT rowid AS seq, * FROM agenda_requests WHERE mission_id = ? "
                                       "ORDER BY recorded_at, rowid", [mission_id])]
 
 
-def replace_availability(db: sqlite_utils.Database, mission_id: str, rows: Sequence[dict[str, Any]]) -> None:
+def replace_availability(db: Database, mission_id: str, rows: Sequence[dict[str, Any]]) -> None:
     """Replace the windows of every participant named in ``rows`` (inside a transaction)."""
     for kind, ref in {(r["kind"], r["ref"]) for r in rows}:
         db.conn.execute("DELETE FROM agenda_availability WHERE mission_id = ? AND kind = ? AND ref = ?",
@@ -137,12 +137,12 @@ def replace_availability(db: sqlite_utils.Database, mission_id: str, rows: Seque
                         [[mission_id, r["kind"], r["ref"], r["day"], r["start"], r["end"], r["source"]] for r in rows])
 
 
-def availability(db: sqlite_utils.Database, mission_id: str) -> list[dict[str, Any]]:
+def availability(db: Database, mission_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in db.query("SELECT * FROM agenda_availability WHERE mission_id = ? ORDER BY day, start",
                                       [mission_id])]
 
 
-def save_schedule(db: sqlite_utils.Database, mission_id: str, meetings: Sequence[dict[str, Any]],
+def save_schedule(db: Database, mission_id: str, meetings: Sequence[dict[str, Any]],
                   unscheduled: Sequence[dict[str, Any]], run: dict[str, Any]) -> None:
     """Replace the mission's schedule (meetings keep what was recorded as held; inside a transaction)."""
     held = {r["request"]: r["held"] for r in db.query(
@@ -162,17 +162,17 @@ def save_schedule(db: sqlite_utils.Database, mission_id: str, meetings: Sequence
                      json.dumps(run["capacity"], ensure_ascii=False), run["solved_at"]])
 
 
-def meetings(db: sqlite_utils.Database, mission_id: str) -> list[dict[str, Any]]:
+def meetings(db: Database, mission_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in db.query("SELECT * FROM agenda_meetings WHERE mission_id = ? ORDER BY day, start, "
                                       "table_no", [mission_id])]
 
 
-def unscheduled(db: sqlite_utils.Database, mission_id: str) -> list[dict[str, Any]]:
+def unscheduled(db: Database, mission_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in db.query("SELECT * FROM agenda_unscheduled WHERE mission_id = ? ORDER BY request",
                                       [mission_id])]
 
 
-def run(db: sqlite_utils.Database, mission_id: str) -> dict[str, Any] | None:
+def run(db: Database, mission_id: str) -> dict[str, Any] | None:
     rows = [dict(r) for r in db.query("SELECT * FROM agenda_runs WHERE mission_id = ?", [mission_id])]
     if not rows:
         return None
@@ -180,24 +180,24 @@ def run(db: sqlite_utils.Database, mission_id: str) -> dict[str, Any] | None:
     return rows[0]
 
 
-def set_locked(db: sqlite_utils.Database, mission_id: str, request: str, locked: bool) -> int:
+def set_locked(db: Database, mission_id: str, request: str, locked: bool) -> int:
     return db.conn.execute("UPDATE agenda_meetings SET locked = ? WHERE mission_id = ? AND request = ?",
                            [int(locked), mission_id, request]).rowcount
 
 
-def set_held(db: sqlite_utils.Database, mission_id: str, held: dict[str, bool]) -> None:
+def set_held(db: Database, mission_id: str, held: dict[str, bool]) -> None:
     db.conn.executemany("UPDATE agenda_meetings SET held = ? WHERE mission_id = ? AND request = ?",
                         [[int(v), mission_id, k] for k, v in held.items()])
 
 
-def drop_outcome_meetings(db: sqlite_utils.Database, ids: Sequence[str]) -> int:
+def drop_outcome_meetings(db: Database, ids: Sequence[str]) -> int:
     """Remove outcome meetings an agenda recorded that turn out not to have taken place."""
     conn = db.conn
     conn.executemany("DELETE FROM outcome_parties WHERE record = 'meeting' AND record_id = ?", [[i] for i in ids])
     return sum(conn.execute("DELETE FROM outcome_meetings WHERE id = ?", [i]).rowcount for i in ids)
 
 
-def rename_participant(db: sqlite_utils.Database, kind: str, old: str, new: str) -> dict[str, int]:
+def rename_participant(db: Database, kind: str, old: str, new: str) -> dict[str, int]:
     """Point requests and availability of ``old`` at ``new`` (partners merged); duplicates are dropped."""
     conn = db.conn
     moved = 0
@@ -217,12 +217,12 @@ def rename_participant(db: sqlite_utils.Database, kind: str, old: str, new: str)
     return {"agenda": moved}
 
 
-def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
+def forget(db: Database, org_key: str) -> dict[str, int]:
     """Erase a member's requests, windows and meetings (the `forget` hook)."""
     return forget_participant(db, "member", org_key)
 
 
-def forget_participant(db: sqlite_utils.Database, kind: str, ref: str) -> dict[str, int]:
+def forget_participant(db: Database, kind: str, ref: str) -> dict[str, int]:
     conn = db.conn
     count = conn.execute("DELETE FROM agenda_requests WHERE (from_kind = ? AND from_ref = ?) OR "
                          "(to_kind = ? AND to_ref = ?)", [kind, ref, kind, ref]).rowcount

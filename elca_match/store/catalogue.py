@@ -12,11 +12,11 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import sqlite_utils
 
 from ..records import (MISSION_FIELDS, OPPORTUNITY_FIELDS, PROVENANCE_FIELDS, Mission, Opportunity, Provenance,
                        from_values, list_fields)
 from .erasure import FreeText
+from .session import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS opportunities (
@@ -112,7 +112,7 @@ def _encode(record: Opportunity | Mission, fields: Sequence[str]) -> list[Any]:
             for f in fields]
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cursor = db.conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values)) for values in cursor.fetchall()]
@@ -120,7 +120,7 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> li
 
 # --- opportunities -----------------------------------------------------------------------
 
-def list_opportunities(db: sqlite_utils.Database, countries: Iterable[str] | None = None,
+def list_opportunities(db: Database, countries: Iterable[str] | None = None,
                        sectors: Iterable[str] | None = None, stages: Iterable[str] | None = None,
                        ids: Iterable[str] | None = None) -> list[Opportunity]:
     """Opportunity records filtered by alpha-2 countries, sector codes, stage codes and ids.
@@ -135,31 +135,31 @@ def list_opportunities(db: sqlite_utils.Database, countries: Iterable[str] | Non
     return [_decode(row, Opportunity) for row in rows]
 
 
-def get_opportunity(db: sqlite_utils.Database, opportunity_id: str) -> tuple[Opportunity, Provenance] | None:
+def get_opportunity(db: Database, opportunity_id: str) -> tuple[Opportunity, Provenance] | None:
     """One opportunity record with where it was imported from, or None (id matched without case)."""
     fields = OPPORTUNITY_FIELDS + PROVENANCE_FIELDS
     rows = _rows(db, f"SELECT {', '.join(fields)} FROM opportunities WHERE id = ?", [str(opportunity_id).strip()])
     return (_decode(rows[0], Opportunity), from_values(Provenance, rows[0])) if rows else None
 
 
-def opportunity_ids(db: sqlite_utils.Database) -> list[str]:
+def opportunity_ids(db: Database) -> list[str]:
     """Every opportunity id, as stored."""
     return [row[0] for row in db.conn.execute("SELECT id FROM opportunities ORDER BY id")]
 
 
-def save_opportunities(db: sqlite_utils.Database, records: Sequence[Opportunity], rows: Sequence[int], *,
+def save_opportunities(db: Database, records: Sequence[Opportunity], rows: Sequence[int], *,
                        source_file: str, sha256: str, imported_at: str) -> None:
     """Insert new opportunities and overwrite existing ones with the same id (call inside a transaction)."""
     _upsert(db, "opportunities", OPPORTUNITY_FIELDS, records, rows, source_file, sha256, imported_at)
 
 
-def count_opportunities(db: sqlite_utils.Database) -> int:
+def count_opportunities(db: Database) -> int:
     return db.conn.execute("SELECT count(*) FROM opportunities").fetchone()[0]
 
 
 # --- missions ----------------------------------------------------------------------------
 
-def list_missions(db: sqlite_utils.Database, countries: Iterable[str] | None = None,
+def list_missions(db: Database, countries: Iterable[str] | None = None,
                   ids: Iterable[str] | None = None) -> list[Mission]:
     """Mission records filtered by alpha-2 countries and ids, ordered by start date then id."""
     where, params = _where([("country", countries), ("id", ids)])
@@ -168,17 +168,17 @@ def list_missions(db: sqlite_utils.Database, countries: Iterable[str] | None = N
     return [_decode(row, Mission) for row in rows]
 
 
-def save_missions(db: sqlite_utils.Database, records: Sequence[Mission], rows: Sequence[int], *,
+def save_missions(db: Database, records: Sequence[Mission], rows: Sequence[int], *,
                   source_file: str, sha256: str, imported_at: str) -> None:
     """Insert new missions and overwrite existing ones with the same id (call inside a transaction)."""
     _upsert(db, "missions", MISSION_FIELDS, records, rows, source_file, sha256, imported_at)
 
 
-def count_missions(db: sqlite_utils.Database) -> int:
+def count_missions(db: Database) -> int:
     return db.conn.execute("SELECT count(*) FROM missions").fetchone()[0]
 
 
-def _upsert(db: sqlite_utils.Database, table: str, fields: Sequence[str], records: Sequence[Opportunity | Mission],
+def _upsert(db: Database, table: str, fields: Sequence[str], records: Sequence[Opportunity | Mission],
             rows: Sequence[int], source_file: str, sha256: str, imported_at: str) -> None:
     columns = list(fields) + list(PROVENANCE_FIELDS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns)

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
+from .session import Database
+
 
 SCHEMA = ""
 
@@ -34,7 +35,7 @@ class Finding:
     detail: str
 
 
-def integrity(db: sqlite_utils.Database) -> list[Finding]:
+def integrity(db: Database) -> list[Finding]:
     """SQLite's ``PRAGMA integrity_check``: damaged pages, indexes that disagree with tables."""
     try:
         lines = [r[0] for r in db.conn.execute("PRAGMA integrity_check(100)")]
@@ -45,7 +46,7 @@ def integrity(db: sqlite_utils.Database) -> list[Finding]:
     return [Finding("integrity", None, None, line) for line in lines]
 
 
-def schema(db: sqlite_utils.Database) -> tuple[list[Finding], str]:
+def schema(db: Database) -> tuple[list[Finding], str]:
     """The live tables and columns against those this version creates, and a note on the schema version.
 
     A database of an older version is compared as it will be after its upgrade (run on a copy,
@@ -70,7 +71,7 @@ def schema(db: sqlite_utils.Database) -> tuple[list[Finding], str]:
     return [Finding("schema", table, None, what) for table, what in found], note
 
 
-def foreign_keys(db: sqlite_utils.Database) -> list[Finding]:
+def foreign_keys(db: Database) -> list[Finding]:
     """``PRAGMA foreign_key_check``: rows that point at a row that does not exist."""
     try:
         rows = db.conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -83,7 +84,7 @@ def foreign_keys(db: sqlite_utils.Database) -> list[Finding]:
     return findings
 
 
-def orphans(db: sqlite_utils.Database) -> list[Finding]:
+def orphans(db: Database) -> list[Finding]:
     """Rows that outlived their organisation (personal data `forget` should have erased) or disagree.
 
     - a raw answer row behind no submission (every accepted row has one);
@@ -98,7 +99,7 @@ def orphans(db: sqlite_utils.Database) -> list[Finding]:
         return [Finding("orphans", None, None, f"the survey tables could not be read: {exc}")]
 
 
-def _orphans(db: sqlite_utils.Database) -> list[Finding]:
+def _orphans(db: Database) -> list[Finding]:
     conn = db.conn
     tables = set(db.table_names())
     findings: list[Finding] = []
@@ -167,7 +168,7 @@ def _members_elsewhere(conn: sqlite3.Connection, tables: set[str]) -> list[Findi
 
 
 @contextmanager
-def snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def snapshot(db: Database) -> Iterator[Database]:
     """Read inside one transaction, so that several queries see the same state while others write."""
     db.conn.execute("BEGIN")
     try:
@@ -188,19 +189,19 @@ class Rederived:
     row_number: int
 
 
-def versions_and_count(db: sqlite_utils.Database) -> tuple[list[str], int]:
+def versions_and_count(db: Database) -> tuple[list[str], int]:
     """The questionnaire versions submissions were stored under, and how many submissions there are."""
     versions = [r[0] for r in db.conn.execute("SELECT DISTINCT questionnaire_version FROM submissions ORDER BY 1")]
     return versions, db.conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
 
 
-def clear_answers(db: sqlite_utils.Database, version: str) -> int:
+def clear_answers(db: Database, version: str) -> int:
     """Blank the answers of every submission made under ``version`` (on a copy, before re-deriving)."""
     return db.conn.execute("UPDATE submissions SET answers = 'null' WHERE questionnaire_version = ?",
                            [version]).rowcount
 
 
-def rederived_differences(work: sqlite_utils.Database, snapshot: str | Path, version: str) -> list[Rederived]:
+def rederived_differences(work: Database, snapshot: str | Path, version: str) -> list[Rederived]:
     """Submissions of ``version`` whose answers in ``work`` (re-derived) differ from ``snapshot``'s (stored).
 
     The comparison runs in SQL on the JSON text, so memory does not grow with the database;
@@ -219,7 +220,7 @@ def rederived_differences(work: sqlite_utils.Database, snapshot: str | Path, ver
         work.conn.execute("DETACH DATABASE stored")
 
 
-def copy_database(db: sqlite_utils.Database, target: str | Path) -> None:
+def copy_database(db: Database, target: str | Path) -> None:
     """Copy the whole database (a consistent snapshot, even while others write) to ``target``."""
     destination = sqlite3.connect(str(target))
     try:

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
+from .session import Database
+
 
 ERASED_NAME = "[erased organisation]"
 ERASED_CONTACT = "[erased contact]"
@@ -59,7 +60,7 @@ def words(terms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(bodies) + r")(?![^\W_])", re.IGNORECASE)
 
 
-def involved(db: sqlite_utils.Database, org_key: str, specs: list[FreeText] | None = None) -> dict[str, set]:
+def involved(db: Database, org_key: str, specs: list[FreeText] | None = None) -> dict[str, set]:
     """The rows of each free-text table that involve the organisation (read before anything is deleted)."""
     result = {}
     for spec in specs if specs is not None else declared():
@@ -68,7 +69,7 @@ def involved(db: sqlite_utils.Database, org_key: str, specs: list[FreeText] | No
     return result
 
 
-def scrub(db: sqlite_utils.Database, rows_involved: dict[str, set], names: Iterable[str], contacts: Iterable[str],
+def scrub(db: Database, rows_involved: dict[str, set], names: Iterable[str], contacts: Iterable[str],
           specs: list[FreeText] | None = None) -> dict[str, int]:
     """Erase names and contact data from involved rows, contact data from rows quoting it; count rows changed."""
     name_re, contact_re = words(names), words(contacts)
@@ -140,7 +141,7 @@ class Finish:
     reason: str = ""
 
 
-def finish(db: sqlite_utils.Database) -> Finish:
+def finish(db: Database) -> Finish:
     """VACUUM, then checkpoint and truncate the WAL; say truthfully whether both completed."""
     conn = db.conn
     conn.execute(f"PRAGMA busy_timeout = {FINISH_TIMEOUT_MS}")

@@ -20,10 +20,10 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlite_utils
 
 from ..cache import drop_stale, read_json, write_json
 from ..errors import SchemaError
+from .session import Database
 
 # The store's modules (their SCHEMA, the steps' code) are imported where they are used: opening a
 # database that is complete and up to date, as most commands do, needs none of them.
@@ -68,7 +68,7 @@ def refuse_newer(conn: sqlite3.Connection, path: str | Path) -> None:
         raise SchemaError.of("db_too_new", value=str(path), found=found, newest=LATEST)
 
 
-def upgrade(db: sqlite_utils.Database) -> None:
+def upgrade(db: Database) -> None:
     """Run the steps the database has not had yet, in one transaction, then create missing tables."""
     conn = db.conn
     if version(conn) < LATEST:
@@ -91,7 +91,7 @@ def upgrade(db: sqlite_utils.Database) -> None:
         schema.ensure(db)
 
 
-def has_every_object(db: sqlite_utils.Database) -> bool:
+def has_every_object(db: Database) -> bool:
     """True when the database has every table, index and trigger the store's ``SCHEMA`` declare.
 
     Their names come from the cache, one list per content of the store's source files; only when
@@ -134,7 +134,7 @@ def expected_shape() -> tuple[Shape, set[str]]:
     """The shape of a database this version creates (built in memory)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db = Database(conn)
         upgrade(db)
         return shape(conn)
     finally:

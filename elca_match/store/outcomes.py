@@ -17,12 +17,12 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-import sqlite_utils
 
 from ..records.outcomes import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
                                 Outcomes, Partnership, Party, Status)
 from . import erasure
 from . import partners as partner_store
+from .session import Database
 
 # Third-country organisations live in the partners register (store/partners.py, one id space).
 # Comments stay inside the statements: schema.statements() splits SCHEMA into statements.
@@ -193,7 +193,7 @@ FREE_TEXT = (
 )
 
 
-def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str, str], str], recorded_at: str) -> None:
+def save(db: Database, outcomes: Outcomes, sources: dict[tuple[str, str], str], recorded_at: str) -> None:
     """Insert the records, replacing stored ones with the same id (call inside a transaction).
 
     ``sources`` maps (kind, id) to where the record came from.
@@ -230,7 +230,7 @@ def save(db: sqlite_utils.Database, outcomes: Outcomes, sources: dict[tuple[str,
              for r in getattr(outcomes, attr)])
 
 
-def _save_steps(db: sqlite_utils.Database, cases: Sequence[Case], sources: dict[tuple[str, str], str],
+def _save_steps(db: Database, cases: Sequence[Case], sources: dict[tuple[str, str], str],
                 recorded_at: str) -> None:
     db.conn.executemany(
         "INSERT INTO outcome_steps (id, main_steps, next_steps, source, recorded_at) VALUES (?,?,?,?,?) "
@@ -239,7 +239,7 @@ def _save_steps(db: sqlite_utils.Database, cases: Sequence[Case], sources: dict[
         [(c.id, c.main_steps, c.next_steps, sources.get(("case", c.id), ""), recorded_at) for c in cases])
 
 
-def _save_parties(db: sqlite_utils.Database, kind: str, records: Sequence[Event | Meeting | Case]) -> None:
+def _save_parties(db: Database, kind: str, records: Sequence[Event | Meeting | Case]) -> None:
     conn = db.conn
     conn.executemany("DELETE FROM outcome_parties WHERE record = ? AND record_id = ?", [(kind, r.id) for r in records])
     rows = []
@@ -251,7 +251,7 @@ def _save_parties(db: sqlite_utils.Database, kind: str, records: Sequence[Event 
                      " VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
 
-def load(db: sqlite_utils.Database) -> Outcomes:
+def load(db: Database) -> Outcomes:
     """Every stored outcome record with its parties, each kind ordered by date then id."""
     parties: dict[tuple[str, str], list[Party]] = {}
     partners: dict[tuple[str, str], list[str]] = {}
@@ -294,7 +294,7 @@ def load(db: sqlite_utils.Database) -> Outcomes:
     return result
 
 
-def _rows(db: sqlite_utils.Database, kind: str, order: str) -> list[dict[str, Any]]:
+def _rows(db: Database, kind: str, order: str) -> list[dict[str, Any]]:
     columns = _COLUMNS[kind]
     rows = []
     for row in db.query(f"SELECT {', '.join(columns)} FROM {_TABLES[kind]} {order}"):
@@ -307,13 +307,13 @@ def _rows(db: sqlite_utils.Database, kind: str, order: str) -> list[dict[str, An
     return rows
 
 
-def provenance(db: sqlite_utils.Database, kind: str) -> dict[str, tuple[str, str]]:
+def provenance(db: Database, kind: str) -> dict[str, tuple[str, str]]:
     """Where and when each stored record of ``kind`` was recorded: id (folded) -> (source, recorded_at)."""
     return {r["id"].casefold(): (r["source"], r["recorded_at"])
             for r in db.query(f"SELECT id, source, recorded_at FROM {_TABLES[kind]}")}
 
 
-def counts(db: sqlite_utils.Database) -> dict[str, int]:
+def counts(db: Database) -> dict[str, int]:
     """How many records of each kind are stored (events, meetings, orgs and cases always; other kinds when any)."""
     found = {kind: db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for kind, table in _TABLES.items()}
     for kind in _STATUS_KINDS:
@@ -321,7 +321,7 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {kind: n for kind, n in found.items() if n or kind in ("event", "meeting", "org", "case")}
 
 
-def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
+def forget(db: Database, org_key: str) -> dict[str, int]:
     """Erase a member's identity from the outcome records; return how many rows changed.
 
     Its party rows keep their org type and cluster under an opaque token, so indicators
@@ -340,7 +340,7 @@ def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
     return changed
 
 
-def survey_measures(db: sqlite_utils.Database, org_keys: Sequence[str]) -> dict[str, list[tuple[str, Any, Any]]]:
+def survey_measures(db: Database, org_keys: Sequence[str]) -> dict[str, list[tuple[str, Any, Any]]]:
     """Every survey submission (current and superseded) of these members: key -> [(submitted_at,
     export_share, employees)] in submission order, for call indicator 7."""
     found: dict[str, list[tuple[str, Any, Any]]] = {}

@@ -14,11 +14,11 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-import sqlite_utils
 
 from ..records.outcomes import PartnerOrg
 from ..records.partners import Partner
 from . import erasure
+from .session import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS partners (
@@ -57,19 +57,19 @@ def fold_outcome_orgs(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE outcome_orgs")
 
 
-def save(db: sqlite_utils.Database, partners: Sequence[Partner], sources: dict[str, str], recorded_at: str) -> None:
+def save(db: Database, partners: Sequence[Partner], sources: dict[str, str], recorded_at: str) -> None:
     """Insert partners, replacing stored ones with the same id (call inside a transaction)."""
     _upsert(db, FIELDS, [[encode(getattr(p, f)) for f in FIELDS] + [sources.get(p.id, ""), recorded_at]
                          for p in partners])
 
 
-def save_orgs(db: sqlite_utils.Database, orgs: Sequence[PartnerOrg], sources: dict[str, str], recorded_at: str) -> None:
+def save_orgs(db: Database, orgs: Sequence[PartnerOrg], sources: dict[str, str], recorded_at: str) -> None:
     """Insert or update outcome-record organisations, leaving the partner fields they do not carry alone."""
     _upsert(db, ORG_FIELDS, [[o.id, o.name, o.country, o.org_type, o.description, sources.get(o.id, ""), recorded_at]
                              for o in orgs])
 
 
-def _upsert(db: sqlite_utils.Database, fields: Sequence[str], rows: list[list[Any]]) -> None:
+def _upsert(db: Database, fields: Sequence[str], rows: list[list[Any]]) -> None:
     columns = (*fields, "source", "recorded_at")
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
     db.conn.executemany(f"INSERT INTO partners ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
@@ -93,30 +93,30 @@ def _decode(row: dict[str, Any]) -> Partner:
     return Partner(**values)
 
 
-def load(db: sqlite_utils.Database, country: str | None = None) -> list[Partner]:
+def load(db: Database, country: str | None = None) -> list[Partner]:
     """Stored partners (of one country), ordered by name."""
     where, params = ("WHERE country = ?", [country]) if country else ("", [])
     return [_decode(r) for r in db.query(f"SELECT * FROM partners {where} ORDER BY name COLLATE NOCASE, id", params)]
 
 
-def load_orgs(db: sqlite_utils.Database) -> list[PartnerOrg]:
+def load_orgs(db: Database) -> list[PartnerOrg]:
     """The register as outcome records see it."""
     return [PartnerOrg(r["id"], r["name"], r["country"], r["kind"], r["description"])
             for r in db.query("SELECT id, name, country, kind, description FROM partners "
                               "ORDER BY name COLLATE NOCASE, id")]
 
 
-def provenance(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
+def provenance(db: Database) -> dict[str, tuple[str, str]]:
     """id (folded) -> (source, recorded_at)."""
     return {r["id"].casefold(): (r["source"], r["recorded_at"])
             for r in db.query("SELECT id, source, recorded_at FROM partners")}
 
 
-def count(db: sqlite_utils.Database) -> int:
+def count(db: Database) -> int:
     return db.conn.execute("SELECT COUNT(*) FROM partners").fetchone()[0]
 
 
-def merge(db: sqlite_utils.Database, keep: str, drop: str) -> dict[str, int]:
+def merge(db: Database, keep: str, drop: str) -> dict[str, int]:
     """Point every outcome record naming ``drop`` at ``keep`` and delete ``drop`` (inside a transaction)."""
     conn = db.conn
     duplicates = conn.execute(
@@ -127,7 +127,7 @@ def merge(db: sqlite_utils.Database, keep: str, drop: str) -> dict[str, int]:
     return {"outcome_parties": moved + duplicates}
 
 
-def forget_partner(db: sqlite_utils.Database, partner_id: str) -> dict[str, int]:
+def forget_partner(db: Database, partner_id: str) -> dict[str, int]:
     """Erase a partner (inside a transaction): its row goes, outcome records keep an opaque token with its
     country and kind (so reported counts stand), its name goes from the records it took part in and its
     contact data from wherever it is quoted."""

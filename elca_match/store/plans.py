@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
 
 from .erasure import FreeText
+from .session import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
@@ -92,7 +92,7 @@ class SavedPlan:
         return None if value is None else int(value)
 
 
-def save_plan(db: sqlite_utils.Database, plan: dict[str, Any], *, input_hash: str, created_at: str,
+def save_plan(db: Database, plan: dict[str, Any], *, input_hash: str, created_at: str,
               meta: dict[str, Any] | None = None) -> tuple[int, bool]:
     """Store ``plan`` (a ``Plan.as_dict()``) as a draft unless a saved plan has the same input; call inside a transaction.
 
@@ -128,7 +128,7 @@ def save_plan(db: sqlite_utils.Database, plan: dict[str, Any], *, input_hash: st
     return plan_id, False
 
 
-def record_id(db: sqlite_utils.Database) -> int | None:
+def record_id(db: Database) -> int | None:
     """The id of the plan of record: the latest adopted, else the first plan saved; None when there is no plan.
 
     (Databases saved before adoption existed have plans but no adoption: their first
@@ -140,12 +140,12 @@ def record_id(db: sqlite_utils.Database) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
-def adopt(db: sqlite_utils.Database, plan_id: int, adopted_at: str) -> None:
+def adopt(db: Database, plan_id: int, adopted_at: str) -> None:
     """Make ``plan_id`` the plan of record (call inside a transaction; the id must exist)."""
     db.conn.execute("INSERT INTO plan_adoptions (plan_id, adopted_at) VALUES (?, ?)", [plan_id, adopted_at])
 
 
-def discard(db: sqlite_utils.Database, plan_id: int, discarded_at: str) -> None:
+def discard(db: Database, plan_id: int, discarded_at: str) -> None:
     """Delete a saved plan and its rows, and note its number as used (the caller refuses the plan of record)."""
     db.conn.execute("DELETE FROM plan_rows WHERE plan_id = ?", [plan_id])
     db.conn.execute("DELETE FROM plans WHERE id = ?", [plan_id])
@@ -153,13 +153,13 @@ def discard(db: sqlite_utils.Database, plan_id: int, discarded_at: str) -> None:
                     [plan_id, discarded_at])
 
 
-def latest_plan(db: sqlite_utils.Database) -> SavedPlan | None:
+def latest_plan(db: Database) -> SavedPlan | None:
     """The most recently saved plan, or None when no plan was made yet."""
     row = db.conn.execute("SELECT id FROM plans ORDER BY id DESC LIMIT 1").fetchone()
     return None if row is None else get_plan(db, int(row[0]))
 
 
-def get_plan(db: sqlite_utils.Database, plan_id: int) -> SavedPlan | None:
+def get_plan(db: Database, plan_id: int) -> SavedPlan | None:
     """One saved plan by id, or None."""
     row = db.conn.execute("SELECT id, created_at, input_hash, params, body FROM plans WHERE id = ?",
                           [plan_id]).fetchone()
@@ -175,7 +175,7 @@ def get_plan(db: sqlite_utils.Database, plan_id: int) -> SavedPlan | None:
     return SavedPlan(int(row[0]), row[1], row[2], plan["params"], plan, meta, status)
 
 
-def list_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def list_plans(db: Database) -> list[dict[str, Any]]:
     """Every saved plan, newest first: id, date, input hash, objective, gap, parameters, seats filled,
     status (adopted | draft) and the plan it was based on."""
     record = record_id(db)
@@ -194,7 +194,7 @@ def list_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return out
 
 
-def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
+def forget(db: Database, org_key: str) -> dict[str, int]:
     """Erase an organisation from every saved plan: its rows, and its key in the parameters.
 
     A plan that had the organisation on a mission keeps its other assignments; its total
@@ -224,7 +224,7 @@ ERASED_NOTE = ("A member placed by this plan was erased (forget): total fit and 
                "`elca-match plan --from {id}` re-plans the free seats.")
 
 
-def _recount(db: sqlite_utils.Database, plan_id: int) -> None:
+def _recount(db: Database, plan_id: int) -> None:
     """Total fit and seats per cluster of a saved plan, counted again from its assignment rows."""
     assignments = [json.loads(data) for (data,) in db.conn.execute(
         "SELECT data FROM plan_rows WHERE plan_id = ? AND kind = 'assignments' ORDER BY position", [plan_id])]

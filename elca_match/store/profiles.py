@@ -12,11 +12,12 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
+from .session import Database
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS profile_builds (
@@ -63,7 +64,7 @@ class ProfileBuild:
     member_heads: list[list[Any]] = field(default_factory=list)
 
 
-def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: int = 0) -> ProfileBuild | None:
+def load_build(db: Database, content_hash: str, dense_max_cells: int = 0) -> ProfileBuild | None:
     """The stored build for ``content_hash``, or None when there is none (or it is unreadable).
 
     Matrices come back as :class:`~elca_match.sparse.CsrRows`, or as dense numpy arrays when neither
@@ -80,7 +81,7 @@ def load_build(db: sqlite_utils.Database, content_hash: str, dense_max_cells: in
         return None
 
 
-def load_by_inputs(db: sqlite_utils.Database, inputs_key: str, dense_max_cells: int = 0) -> ProfileBuild | None:
+def load_by_inputs(db: Database, inputs_key: str, dense_max_cells: int = 0) -> ProfileBuild | None:
     """The stored build made from inputs whose digest is ``inputs_key`` (see :func:`remember_inputs`), or None."""
     row = db.conn.execute(  # only the latest build is kept
         f"SELECT {', '.join(_COLUMNS)}, meta, matrices FROM profile_builds ORDER BY id DESC LIMIT 1").fetchone()
@@ -92,7 +93,7 @@ def load_by_inputs(db: sqlite_utils.Database, inputs_key: str, dense_max_cells: 
         return None
 
 
-def remember_inputs(db: sqlite_utils.Database, build_id: int, inputs_key: str, member_heads: list[list[Any]]) -> bool:
+def remember_inputs(db: Database, build_id: int, inputs_key: str, member_heads: list[list[Any]]) -> bool:
     """Record on build ``build_id`` the digest of the inputs it was made from and the members' heads, in
     its own transaction; False when the build is gone or the database cannot be written now (read-only,
     busy, full): this only spares the next ranking some work, so it never fails a command."""
@@ -108,7 +109,7 @@ def remember_inputs(db: sqlite_utils.Database, build_id: int, inputs_key: str, m
         return False
 
 
-def save_build(db: sqlite_utils.Database, build: ProfileBuild) -> int:
+def save_build(db: Database, build: ProfileBuild) -> int:
     """Store ``build`` as the only build (call inside a transaction); returns its id."""
     import numpy as np
 
@@ -161,12 +162,12 @@ class TrlBands(Sequence):
         return None if low < 0 else (low, high)
 
 
-def clear(db: sqlite_utils.Database) -> int:
+def clear(db: Database) -> int:
     """Delete every stored build (they are derived data and are rebuilt on demand)."""
     return db.conn.execute("DELETE FROM profile_builds").rowcount
 
 
-def forget(db: sqlite_utils.Database, org_key: str) -> dict[str, int]:
+def forget(db: Database, org_key: str) -> dict[str, int]:
     """`forget` hook: builds that hold the organisation's profile (and its words) are deleted."""
     doomed = [row[0] for row in db.conn.execute("SELECT id, meta FROM profile_builds")
               if org_key in json.loads(row[1]).get("member_keys", [])]

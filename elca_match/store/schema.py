@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import sqlite_utils
 
 from . import agenda, catalogue, outcomes, partners, plans, profiles, survey
+from .session import Database
 
 SCHEMA_MODULES = (survey, catalogue, profiles, plans, outcomes, partners, agenda)
 
 
-def ensure(db: sqlite_utils.Database) -> None:
+def ensure(db: Database) -> None:
     """Create missing tables and indexes (idempotent)."""
     for module in SCHEMA_MODULES:
         if module.SCHEMA.strip():

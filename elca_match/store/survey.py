@@ -12,10 +12,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
 
 from ..records.members import MemberIdentity
 from .erasure import FreeText
+from .session import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -73,10 +73,11 @@ CREATE TABLE IF NOT EXISTS set_aside (
     reasons TEXT NOT NULL            -- JSON list of problems
 );
 CREATE INDEX IF NOT EXISTS set_aside_org ON set_aside(org_key);
--- Counts every change to the current members, kept by triggers: organisations added or removed,
--- a new current submission (every ingest), answers rewritten in place (reprocess, an erasure), a
--- new name, cluster or country. While it stands still the members are as they were, which spares
--- ranking an unchanged database reading them (see members_digest).
+-- Counts every change to the current members, kept by triggers: each file ingested (every new
+-- organisation and current submission comes with one; a trigger per organisation cost an ingest of
+-- 50,000 rows a fifth of a second), an organisation removed, answers rewritten in place (reprocess,
+-- an erasure), a new name, cluster or country. While it stands still the members are as they were,
+-- which spares ranking an unchanged database reading them (see members_digest).
 CREATE TABLE IF NOT EXISTS member_changes (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     n INTEGER NOT NULL
@@ -89,11 +90,7 @@ CREATE TRIGGER IF NOT EXISTS member_changes_names AFTER UPDATE OF name, cluster,
 BEGIN
     INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS member_changes_current AFTER UPDATE OF current_submission ON organisations
-BEGIN
-    INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS member_changes_added AFTER INSERT ON organisations
+CREATE TRIGGER IF NOT EXISTS member_changes_ingested AFTER INSERT ON sources
 BEGIN
     INSERT INTO member_changes (id, n) VALUES (1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1;
 END;
@@ -152,12 +149,12 @@ def _json_encoder() -> Any:
 _to_json = _json_encoder()
 
 
-def source_by_hash(db: sqlite_utils.Database, sha256: str) -> dict | None:
+def source_by_hash(db: Database, sha256: str) -> dict | None:
     rows = list(db.query("SELECT * FROM sources WHERE sha256 = ?", [sha256]))
     return rows[0] if rows else None
 
 
-def insert_source(db: sqlite_utils.Database, record: dict) -> int:
+def insert_source(db: Database, record: dict) -> int:
     cursor = db.conn.execute(
         "INSERT INTO sources (sha256, file_name, format, encoding, delimiter, adapter, questionnaire_version,"
         " header, ingested_at, rows_accepted, rows_set_aside) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -168,7 +165,7 @@ def insert_source(db: sqlite_utils.Database, record: dict) -> int:
     return int(cursor.lastrowid)
 
 
-def insert_raw_rows(db: sqlite_utils.Database, source_id: int, sha256: str,
+def insert_raw_rows(db: Database, source_id: int, sha256: str,
                     rows: list[tuple[int, str | None, dict, dict]]) -> list[int]:
     """Insert (row_number, org_key, cells, metadata) rows; return their ids in order."""
     conn = db.conn
@@ -184,7 +181,7 @@ def insert_raw_rows(db: sqlite_utils.Database, source_id: int, sha256: str,
     return ids
 
 
-def insert_set_aside(db: sqlite_utils.Database, source_id: int, rows: list[tuple[int, str | None, str | None, dict, list]]) -> None:
+def insert_set_aside(db: Database, source_id: int, rows: list[tuple[int, str | None, str | None, dict, list]]) -> None:
     db.conn.executemany(
         "INSERT INTO set_aside (source_id, row_number, org_key, org_name, cells, reasons) VALUES (?,?,?,?,?,?)",
         [(source_id, number, key, name, json.dumps(cells, ensure_ascii=False), json.dumps(reasons, ensure_ascii=False))
@@ -192,7 +189,7 @@ def insert_set_aside(db: sqlite_utils.Database, source_id: int, rows: list[tuple
     )
 
 
-def organisation_index(db: sqlite_utils.Database) -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
+def organisation_index(db: Database) -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
     """All organisations by key, plus org_id -> key and name_key -> key lookups."""
     by_key: dict[str, dict] = {}
     by_id: dict[str, str] = {}
@@ -206,7 +203,7 @@ def organisation_index(db: sqlite_utils.Database) -> tuple[dict[str, dict], dict
     return by_key, by_id, by_name
 
 
-def upsert_organisations(db: sqlite_utils.Database, rows: list[dict]) -> None:
+def upsert_organisations(db: Database, rows: list[dict]) -> None:
     """Insert organisations or update the stored ones (rows: key, org_id, name_key, name, cluster, country,
     current_submission; other keys are ignored)."""
     db.conn.executemany(
@@ -221,7 +218,7 @@ def upsert_organisations(db: sqlite_utils.Database, rows: list[dict]) -> None:
     )
 
 
-def insert_submissions(db: sqlite_utils.Database, rows: list[tuple]) -> list[int]:
+def insert_submissions(db: Database, rows: list[tuple]) -> list[int]:
     """Insert (org_key, raw_row_id, submitted_at, status, version, answers) rows; return ids."""
     conn = db.conn
     start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0] + 1
@@ -235,24 +232,24 @@ def insert_submissions(db: sqlite_utils.Database, rows: list[tuple]) -> list[int
     return ids
 
 
-def next_submission_id(db: sqlite_utils.Database) -> int:
+def next_submission_id(db: Database) -> int:
     """The id the next inserted submission gets (inside a write transaction)."""
     return db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0] + 1
 
 
-def mark_superseded(db: sqlite_utils.Database, submission_ids: list[int]) -> None:
+def mark_superseded(db: Database, submission_ids: list[int]) -> None:
     db.conn.executemany("UPDATE submissions SET status = 'superseded' WHERE id = ?", [(i,) for i in submission_ids])
 
 
 _CURRENT_FROM = "FROM organisations o JOIN submissions s ON s.id = o.current_submission ORDER BY o.key"
 
 
-def current_members(db: sqlite_utils.Database) -> list[Member]:
+def current_members(db: Database) -> list[Member]:
     """Every organisation with its current submission, ordered by key (stable)."""
     return current_members_and_digest(db)[0]
 
 
-def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member], str | None]:
+def current_members_and_digest(db: Database) -> tuple[list[Member], str | None]:
     """:func:`current_members` and the :func:`members_digest` of what they were read from."""
     digest = members_digest(db)  # before the members: a change in between then shows as a new digest
     members = []
@@ -264,13 +261,13 @@ def current_members_and_digest(db: sqlite_utils.Database) -> tuple[list[Member],
     return members, digest
 
 
-def has_members(db: sqlite_utils.Database) -> bool:
+def has_members(db: Database) -> bool:
     """True when at least one organisation has a current submission."""
     return db.conn.execute("SELECT 1 " + _CURRENT_FROM.replace(" ORDER BY o.key", "") + " LIMIT 1").fetchone() \
         is not None
 
 
-def members_digest(db: sqlite_utils.Database) -> str | None:
+def members_digest(db: Database) -> str | None:
     """A token that stays the same only while the current members do, read without reading them: the
     count of changes to them (``member_changes``, kept by triggers). None when this database does not
     count them (opened without creating what is missing)."""
@@ -281,18 +278,18 @@ def members_digest(db: sqlite_utils.Database) -> str | None:
     return f"member-changes:{row[0] if row else 0}"
 
 
-def members_fingerprint_rows(db: sqlite_utils.Database) -> list[tuple]:
+def members_fingerprint_rows(db: Database) -> list[tuple]:
     """(key, submission id) of every current member: changes whenever members change."""
     return [tuple(r) for r in db.conn.execute(
         "SELECT key, current_submission FROM organisations ORDER BY key").fetchall()]
 
 
-def members_state(db: sqlite_utils.Database) -> int:
+def members_state(db: Database) -> int:
     """A cheap fingerprint of the current members, to notice that another process changed them."""
     return hash(tuple(members_fingerprint_rows(db)))
 
 
-def find_organisations(db: sqlite_utils.Database, text: str, org_id: str, name_slug: str) -> list[dict]:
+def find_organisations(db: Database, text: str, org_id: str, name_slug: str) -> list[dict]:
     """Organisations whose key, org_id or current name is ``text`` (the name also by its ``name_slug``).
 
     A name shared by organisations in several countries matches all of them, so that the
@@ -305,46 +302,46 @@ def find_organisations(db: sqlite_utils.Database, text: str, org_id: str, name_s
          "length": len(name_slug) + 1, "prefix": name_slug + "|"}))
 
 
-def organisation(db: sqlite_utils.Database, key: str) -> dict | None:
+def organisation(db: Database, key: str) -> dict | None:
     """One organisation's row by key, or None."""
     rows = list(db.query("SELECT * FROM organisations WHERE key = ?", [key]))
     return rows[0] if rows else None
 
 
-def former_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+def former_names(db: Database) -> list[tuple[str, str]]:
     """(key, name) for every name an organisation answered under in a superseded submission."""
     return [tuple(r) for r in db.conn.execute(
         "SELECT DISTINCT org_key, json_extract(answers, '$.org_name') FROM submissions"
         " WHERE status = 'superseded' AND json_extract(answers, '$.org_name') IS NOT NULL")]
 
 
-def submitted_answers(db: sqlite_utils.Database, key: str) -> list[dict[str, Any]]:
+def submitted_answers(db: Database, key: str) -> list[dict[str, Any]]:
     """The answers of every submission of an organisation, oldest first."""
     return [json.loads(r[0]) for r in db.conn.execute(
         "SELECT answers FROM submissions WHERE org_key = ? ORDER BY id", [key])]
 
 
-def set_aside_rows(db: sqlite_utils.Database) -> list[dict]:
+def set_aside_rows(db: Database) -> list[dict]:
     """Every set-aside row's id, key, name and cells (header -> text), to find an organisation's rows among them."""
     return [{**row, "cells": json.loads(row["cells"])}
             for row in db.query("SELECT id, org_key, org_name, cells FROM set_aside ORDER BY id")]
 
 
-def claim_set_aside(db: sqlite_utils.Database, ids: list[int], key: str) -> None:
+def claim_set_aside(db: Database, ids: list[int], key: str) -> None:
     """File set-aside rows under ``key`` (the organisation `forget` is erasing)."""
     db.conn.executemany("UPDATE set_aside SET org_key = ? WHERE id = ?", [(key, i) for i in ids])
 
 
-def organisation_keys(db: sqlite_utils.Database) -> set[str]:
+def organisation_keys(db: Database) -> set[str]:
     """The key of every organisation."""
     return {r[0] for r in db.conn.execute("SELECT key FROM organisations")}
 
 
-def organisation_names(db: sqlite_utils.Database) -> list[str]:
+def organisation_names(db: Database) -> list[str]:
     return [r[0] for r in db.conn.execute("SELECT name FROM organisations ORDER BY name")]
 
 
-def submission_history(db: sqlite_utils.Database, org_key: str) -> list[dict]:
+def submission_history(db: Database, org_key: str) -> list[dict]:
     """Every submission of an organisation with its raw row and source (provenance)."""
     return list(db.query(
         "SELECT s.id, s.status, s.submitted_at, s.questionnaire_version, s.answers, r.row_number, r.cells,"
@@ -353,7 +350,7 @@ def submission_history(db: sqlite_utils.Database, org_key: str) -> list[dict]:
         "WHERE s.org_key = ? ORDER BY s.id", [org_key]))
 
 
-def forget_organisation(db: sqlite_utils.Database, key: str) -> dict[str, int]:
+def forget_organisation(db: Database, key: str) -> dict[str, int]:
     """Delete an organisation's answers, raw rows, set-aside rows (claimed under ``key``) and record.
 
     Returns how many rows went, per table.
@@ -370,7 +367,7 @@ def forget_organisation(db: sqlite_utils.Database, key: str) -> dict[str, int]:
     return counts
 
 
-def submission_rows(db: sqlite_utils.Database, key: str) -> list[dict]:
+def submission_rows(db: Database, key: str) -> list[dict]:
     """Every submission of an organisation with its source and row (provenance), answers decoded, oldest first."""
     rows = submission_history(db, key)
     for row in rows:
@@ -378,7 +375,7 @@ def submission_rows(db: sqlite_utils.Database, key: str) -> list[dict]:
     return rows
 
 
-def all_raw_rows(db: sqlite_utils.Database) -> list[dict]:
+def all_raw_rows(db: Database) -> list[dict]:
     """Every raw row behind a submission, with its source, for reprocessing."""
     return list(db.query(
         "SELECT s.id AS submission_id, s.org_key, r.row_number, r.cells, r.metadata, src.id AS source_id,"
@@ -387,11 +384,11 @@ def all_raw_rows(db: sqlite_utils.Database) -> list[dict]:
         " JOIN sources src ON src.id = r.source_id ORDER BY s.id"))
 
 
-def update_answers(db: sqlite_utils.Database, rows: list[tuple[str, str, int]]) -> None:
+def update_answers(db: Database, rows: list[tuple[str, str, int]]) -> None:
     """Set (answers JSON, questionnaire version) of submissions by id."""
     db.conn.executemany("UPDATE submissions SET answers = ?, questionnaire_version = ? WHERE id = ?", rows)
 
 
-def counts(db: sqlite_utils.Database) -> dict[str, int]:
+def counts(db: Database) -> dict[str, int]:
     return {table: db.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # names are constants
             for table in ("sources", "organisations", "submissions", "raw_rows", "set_aside")}
