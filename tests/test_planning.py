@@ -237,6 +237,18 @@ def test_plan__shuffled_input__same_plan():
     rng.shuffle(mo), rng.shuffle(jo)
     again = make_plan([members[i] for i in mo], [missions[j] for j in jo], scores[np.ix_(mo, jo)], params, RULES)
     assert again.as_dict() == first.as_dict()
+    # members already in key order take a path that reorders nothing: missions shuffled alone, too
+    missions_only = make_plan(members, [missions[j] for j in jo], scores[:, jo], params, RULES)
+    assert missions_only.as_dict() == first.as_dict()
+
+
+def test_plan__scores_changed_after_planning__explanations_unchanged():
+    """Left-out members are explained when read: from the plan's own copy of the scores, not the caller's."""
+    members, missions, scores = correlated_instance(3)
+    expected = make_plan(members, missions, scores, PlanParams(), RULES).as_dict()
+    plan = make_plan(members, missions, scores, PlanParams(), RULES)
+    scores[:] = 0.5
+    assert plan.as_dict() == expected
 
 
 def test_plan__ties__broken_by_member_key():

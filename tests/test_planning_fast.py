@@ -4,6 +4,7 @@ certificate from flow potentials against weak duality, the tie-break, and left-o
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -11,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from elca_match.errors import InfeasibleError
-from elca_match.planning import LeftOutRows, PlanMember, PlanMission, PlanParams, load_rules, make_plan, parse_rules
-from elca_match.planning.certificate import dual_bound
-from elca_match.planning.flow import solve_pruned
+from elca_match.planning import (LeftOut, LeftOutRows, PlanMember, PlanMission, PlanParams, explain, load_rules,
+                                 make_plan, parse_rules)
+from elca_match.planning import rules as rules_module
+from elca_match.planning.certificate import _shortfall, dual_bound
+from elca_match.planning.flow import Residual, solve_pruned
 from elca_match.planning.planner import _prepare, _residual
-from elca_match.planning.rules import MemberTable
+from elca_match.planning.rules import MemberTable, gather
 
 RULES = load_rules()
 CODES = ("a", "b", "JP", "US", "")
@@ -149,19 +152,24 @@ rules_trees = st.recursive(
 def test_rules__grouped_evaluation__equals_plain_per_pair_evaluation(data, trees):
     members, missions = data
     rules = parse_rules({"types": {f"t{k}": {"rule": tree} for k, tree in enumerate(trees)}})
-    table = MemberTable(members)  # one table for every rule and mission: its caches are shared as in the planner
+    # One table for every rule and mission (its caches are shared as in the planner): one reading the
+    # columns itself, one given them by gather, as the planner does.
+    lazy = MemberTable(members)
+    gathered = MemberTable(members, gather(members, rules.attributes(rules.types)))
     for k, tree in enumerate(trees):
         for mission in missions:
             typed = PlanMission(mission.id, mission.country, f"t{k}", mission.seats, sectors=mission.sectors)
             try:
                 plain = [plain_eligible(tree, m, typed) for m in members]
             except TypeError:  # a list test on a number: the rules refuse it both ways
-                with pytest.raises(TypeError):
-                    rules.eligible(table, typed)
+                for table in (lazy, gathered):
+                    with pytest.raises(TypeError):
+                        rules.eligible(table, typed)
                 continue
-            fast = rules.eligible(table, typed)
-            assert fast.dtype == bool and fast.shape == (len(members),)
-            assert fast.tolist() == plain, (tree, typed)
+            for table in (lazy, gathered):
+                fast = rules.eligible(table, typed)
+                assert fast.dtype == bool and fast.shape == (len(members),)
+                assert fast.tolist() == plain, (tree, typed)
 
 
 def test_rules__plain_columns__same_masks_as_mixed_ones():
@@ -177,6 +185,28 @@ def test_rules__plain_columns__same_masks_as_mixed_ones():
     assert fast_plain == [True, True, False, False, True]
     assert fast_mixed == fast_plain + [True]
 
+
+@pytest.mark.parametrize("kind", ["lists", "tuples", "with_none", "mixed"])
+def test_rules__list_attributes_in_blocks__same_holders_as_a_plain_index(monkeypatch, kind):
+    """Lists are flattened a block of members at a time: blocks that split the members change nothing."""
+    monkeypatch.setattr(rules_module, "_BLOCK", 3)
+    rng = np.random.default_rng(5)
+    # codes from the whole column: items first seen in later blocks must not take an earlier item's code
+    pool = ["a", "b", "JP", "US", "IN", "MX", "BR", "CL", "CO", "zz"]
+    values = [rng.choice(pool[:1 + i // 4], size=int(rng.integers(0, 4))).tolist() for i in range(40)]
+    if kind == "tuples":
+        values = [tuple(v) for v in values]
+    elif kind == "with_none":
+        values = [v or None for v in values]
+    elif kind == "mixed":
+        values = [tuple(v) if k % 2 else v for k, v in enumerate(values)]
+    members = [PlanMember(f"m{i:02d}", "A", attributes={"z": v}) for i, v in enumerate(values)]
+    plain: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        for item in sorted(set(v or ())):
+            plain.setdefault(item, []).append(i)
+    for table in (MemberTable(members), MemberTable(members, gather(members, ["z"]))):
+        assert {k: h.tolist() for k, h in table.holders("z").items()} == plain
 
 # --- the certificate ---------------------------------------------------------------------------
 
@@ -214,6 +244,34 @@ def test_certificate__exact_for_the_optimum_and_a_valid_bound_for_any_plan(inst,
     assert dual_bound(res, flow.pair_member, flow.pair_mission, wrong) >= flow.objective
 
 
+
+@st.composite
+def residuals_and_duals(draw):
+    """A residual problem with capacities that may be spent, and any non-negative multipliers."""
+    n, m, nc = draw(st.integers(0, 8)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    ints = lambda low, high, size: np.array(draw(st.lists(st.integers(low, high), min_size=size, max_size=size)),
+                                            dtype=np.int64)
+    usable = np.array(draw(st.lists(st.booleans(), min_size=n * m, max_size=n * m)), dtype=bool).reshape(n, m)
+    weights = np.where(usable, ints(1, 20, n * m).reshape(n, m), 0)
+    res = Residual(weights=weights, usable=usable, member_cluster=ints(0, nc - 1, n), member_limit=ints(-1, 2, n),
+                   quota=ints(-1, 3, nc * m).reshape(nc, m), seats=ints(-1, 3, m), cluster_min=ints(0, 2, nc),
+                   n_clusters=nc)
+    return res, ints(0, 15, n), ints(0, 15, nc * m).reshape(nc, m), ints(0, 15, m), ints(0, 25, nc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(residuals_and_duals())
+def test_certificate__shortfall_on_the_grid__equals_the_sum_over_live_pairs(data):
+    """The grid computation of the r_ij against a pair-by-pair sum, with prices that may be negative."""
+    res, u, y, v, z = data
+    plain = 0
+    for i in range(res.shape[0]):
+        for j in range(res.shape[1]):
+            c = res.member_cluster[i]
+            if res.usable[i, j] and res.member_limit[i] > 0 and res.seats[j] > 0 and res.quota[c, j] > 0:
+                plain += max(0, int(res.weights[i, j]) - int(u[i] + y[c, j] + v[j] - z[c]))
+    assert _shortfall(res, u, y, v, z) == plain
+
 # --- ties and left-out rows --------------------------------------------------------------------
 
 def test_ties__earlier_members_on_earlier_missions():
@@ -236,3 +294,103 @@ def test_left_out__head_explains_the_first_rows_like_the_whole_list():
     assert plan.left_out == list(everything) and plan.left_out == LeftOutRows(everything)
     with pytest.raises(ValueError):
         LeftOutRows()
+
+
+# --- left-out rows against a plain, row-by-row explanation ---------------------------------------
+
+def plain_left_out(members, missions, scores, params, plan):
+    """Every considered member with a fit that is not on its best mission, and why: the explain module's
+    rules, written out one member at a time from the plan's assignments."""
+    prob = _prepare(members, missions, scores, params, RULES)
+    n, m = prob.scores.shape
+    index = {key: i for i, key in enumerate(prob.keys)}
+    mission_index = {x.id: j for j, x in enumerate(prob.missions)}
+    on = {(index[a.member], mission_index[a.mission]) for a in plan.assignments}
+    cluster = [prob.clusters[c] for c in prob.member_cluster.tolist()]
+    load = Counter(i for i, _ in on)
+    used = Counter(j for _, j in on)
+    used_by = Counter((cluster[i], j) for i, j in on)
+    share, limit = params.cluster_max_share, params.max_per_member
+
+    def reason(i, j):
+        mission = prob.missions[j]
+        seats, quota = int(prob.seats[j]), int(prob.quota[j])
+        lowest_other = min((prob.scores[k, j] for k, jj in on if jj == j and cluster[k] != cluster[i]),
+                           default=math.inf)
+        full = used[j] >= seats
+        if not prob.eligible[i, j]:
+            return "eligibility_rule", f"{mission.id} ({mission.type}) is for {RULES.summary(mission)}"
+        if used_by[cluster[i], j] >= quota and (not full or prob.scores[i, j] > lowest_other):
+            return "cluster_quota", (f"{cluster[i]} already has {quota} of the {seats} seats on {mission.id}, "
+                                     f"its quota (--cluster-max-share {share:g})")
+        if full:
+            return "seats_full", f"all {seats} seats on {mission.id} are taken"
+        if load[i] >= limit:
+            where = ", ".join(prob.missions[jj].id for ii, jj in sorted(on) if ii == i)
+            return "member_limit", f"already on {where} (--max-per-member {limit})"
+        return "trade_off", (f"{mission.id} has room, but the optimum uses the place differently "
+                             f"(e.g. to meet the cluster minimums)")
+
+    def best(i, also_eligible):
+        score, j = max((prob.scores[i, j], -j) for j in range(m)
+                       if prob.fit[i, j] and (prob.eligible[i, j] or not also_eligible))
+        return -j
+
+    rows = []
+    for i in range(n):
+        if not prob.considered[i] or not prob.fit[i].any():
+            continue
+        j = best(i, False)
+        if (i, j) in on:
+            continue
+        code, detail = reason(i, j)
+        if load[i] == 0 and (prob.fit[i] & prob.eligible[i]).any() and not prob.eligible[i, j]:
+            other = best(i, True)
+            detail = f"{detail}; its best eligible mission {prob.missions[other].id}: {reason(i, other)[1]}"
+        rows.append(LeftOut(prob.keys[i], cluster[i], tuple(prob.missions[jj].id for ii, jj in sorted(on) if ii == i),
+                            prob.missions[j].id, float(prob.scores[i, j]), code, detail))
+    return rows
+
+
+@st.composite
+def mixed_instances(draw):
+    """Members of every readiness, missions of every type: every reason for being left out can occur."""
+    n, m = draw(st.integers(1, 12)), draw(st.integers(1, 4))
+    members = [PlanMember(f"o{i:02d}", draw(st.sampled_from("ABC")), consent=draw(st.booleans()),
+                          sectors=("automotive",),
+                          attributes={"trl": draw(st.integers(1, 9)),
+                                      "market_experience": draw(st.lists(st.sampled_from(["JP", "US"]), max_size=1))})
+               for i in range(n)]
+    missions = [PlanMission(f"M{j}", draw(st.sampled_from(["JP", "US"])),
+                            draw(st.sampled_from(["exploratory", "showcase", "final"])), draw(st.integers(0, 4)))
+                for j in range(m)]
+    scores = np.array(draw(st.lists(st.sampled_from([0.0, 0.2, 0.5, 0.5, 0.9]), min_size=n * m, max_size=n * m)),
+                      dtype=float).reshape(n, m)
+    # a required pair keeps a member away from its best mission even where there is room (member_limit)
+    require = frozenset(draw(st.lists(st.tuples(st.sampled_from([x.key for x in members if x.consent] or ["o00"]),
+                                                st.sampled_from([x.id for x in missions])), max_size=1)))
+    params = PlanParams(max_per_member=draw(st.integers(1, 2)),
+                        cluster_max_share=draw(st.sampled_from([0.3, 0.5, 1.0])),
+                        cluster_min_seats=draw(st.integers(0, 1)), consented_only=draw(st.booleans()), require=require)
+    return members, missions, scores, params
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed_instances())
+def test_left_out__grouped_wording__equals_plain_row_by_row_explanation(inst):
+    members, missions, scores, params = inst
+    try:
+        plan = make_plan(members, missions, scores, params, RULES)
+    except InfeasibleError:  # required pairs or minimums that cannot be met: nothing to explain
+        return
+    assert list(plan.left_out) == plain_left_out(members, missions, scores, params, plan)
+
+
+
+def test_left_out__room_everywhere__trade_off():
+    """No rule, quota, seat or limit binds (the optimum chose otherwise, e.g. for a minimum): a trade-off."""
+    members = [PlanMember("a", "A", sectors=("automotive",), attributes={"trl": 9})]
+    prob = _prepare(members, [PlanMission("M1", "JP", "exploratory", 2)], np.full((1, 1), 0.5), PlanParams(), RULES)
+    ctx = explain.Context(prob=prob, assigned=np.zeros((1, 1), bool), required=np.zeros((1, 1), bool), calendar=[0])
+    assert explain._reasons(ctx, np.array([0]), np.array([0])) == (
+        ["trade_off"], ["M1 has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"])

@@ -103,12 +103,25 @@ def _potentials(res: Residual, pm, pj, chosen):
 
 
 def _shortfall(res: Residual, u, y, v, z) -> int:
-    """The sum, over every usable pair, of the ``r_ij`` that makes the multipliers feasible for it."""
+    """The sum, over every usable pair, of the ``r_ij`` that makes the multipliers feasible for it.
+
+    Computed on the whole (members x missions) grid at once: a pair that may not be used
+    has weight 0 (see :class:`~.flow.Residual`), so it adds nothing unless its price is
+    negative, and then the usable mask removes it.
+    """
     # Rows with no capacity left force their pairs to 0 in every plan; their dual can be
-    # raised at no cost, so those pairs need no check.
-    live = res.usable & (res.member_limit > 0)[:, None] & (res.seats > 0)[None, :]
-    live &= res.quota[res.member_cluster, :] > 0
-    rows, cols = np.nonzero(live)
-    c = res.member_cluster[rows]
-    price = u[rows] + y[c, cols] + v[cols] - z[c]
-    return int(np.maximum(res.weights[rows, cols] - price, 0).sum())
+    # raised at no cost, so those pairs need no check: a price above every weight says so.
+    if not res.weights.size:
+        return 0
+    above = int(res.weights.max()) + 1
+    price = y + v[None, :] - z[:, None]  # (C, m): the price of a seat of cluster c on mission j, before u
+    price[(res.quota <= 0) | (res.seats <= 0)[None, :]] = above
+    negative = bool((price < 0).any())
+    excess = price[res.member_cluster]
+    excess += u[:, None]
+    np.subtract(res.weights, excess, out=excess)
+    np.maximum(excess, 0, out=excess)
+    if negative:
+        excess *= res.usable
+    excess[res.member_limit <= 0] = 0
+    return int(excess.sum())

@@ -20,10 +20,12 @@ best mission it *is* eligible for (what stopped it from travelling at all).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
+from .flow import per_cluster
 from .model import (
     CLUSTER_QUOTA,
     ELIGIBILITY_RULE,
@@ -54,10 +56,12 @@ class Context:
 
     def __post_init__(self) -> None:
         p = self.prob
-        self.load = self.assigned.sum(axis=1)
-        self.used = self.assigned.sum(axis=0)
-        self.used_by_cluster = np.zeros((len(p.clusters), len(p.missions)), dtype=np.int64)
+        n, m = self.assigned.shape
+        # counted from the few assigned pairs, not by summing the whole grid
         rows, cols = np.nonzero(self.assigned)
+        self.load = np.bincount(rows, minlength=n)
+        self.used = np.bincount(cols, minlength=m)
+        self.used_by_cluster = np.zeros((len(p.clusters), m), dtype=np.int64)
         np.add.at(self.used_by_cluster, (p.member_cluster[rows], cols), 1)
         self.missions_of = {}
         for i, j in zip(rows.tolist(), cols.tolist()):
@@ -105,59 +109,71 @@ def left_out(ctx: Context, limit: int | None = None) -> list[LeftOut]:
     rows = np.flatnonzero(fit.any(axis=1) & ~at_best)[:limit]
     if not len(rows):
         return []
-    # Plain lists from here: this loop can run for every member of a large survey.
-    main = _facts(ctx, rows, best_any[rows])
-    second_rows = (ctx.load[rows] == 0) & eligible_fit[rows].any(axis=1) & ~p.eligible[rows, best_any[rows]]
-    second = _facts(ctx, rows, best_eligible[rows])
-    second_rows = second_rows.tolist()
-    keys = [x.key for x in p.members]
-    cluster = p.member_cluster[rows].tolist()
-    out = []
-    for k, i in enumerate(rows.tolist()):
-        code, detail = _reason(ctx, main, k, i)
-        if second_rows[k]:
-            other_code, other_detail = _reason(ctx, second, k, i)
-            detail = f"{detail}; its best eligible mission {second['mission'][k]}: {other_detail}"
-        out.append(LeftOut(member=keys[i], cluster=p.clusters[cluster[k]], assigned_to=tuple(ctx.missions_of.get(i, ())),
-                           best_mission=main["mission"][k], best_score=main["score"][k], constraint=code,
-                           detail=detail))
-    return out
+    # Worded per kind of reason, not per row: this can run for every member of a large survey.
+    target = best_any[rows]
+    codes, details = _reasons(ctx, rows, target)
+    second = np.flatnonzero((ctx.load[rows] == 0) & eligible_fit[rows].any(axis=1) & ~p.eligible[rows, target])
+    if len(second):
+        other_target = best_eligible[rows[second]]
+        _, other_details = _reasons(ctx, rows[second], other_target)
+        for k, mission, other in zip(second.tolist(), _ids(p, other_target), other_details):
+            details[k] = f"{details[k]}; its best eligible mission {mission}: {other}"
+    assigned_to = {i: tuple(ids) for i, ids in ctx.missions_of.items()}
+    return list(map(LeftOut, map(p.keys.__getitem__, rows.tolist()),
+                    np.array(p.clusters, dtype=object)[p.member_cluster[rows]].tolist(),
+                    map(assigned_to.get, rows.tolist(), repeat(())), _ids(p, target),
+                    p.scores[rows, target].tolist(), codes, details))
 
 
-def _facts(ctx: Context, rows: np.ndarray, target: np.ndarray) -> dict[str, list]:
-    """What decides the reason for each (row, target mission), computed for all rows at once."""
+_ORDER = (ELIGIBILITY_RULE, CLUSTER_QUOTA, SEATS_FULL, MEMBER_LIMIT, TRADE_OFF)  # the module's order
+
+
+def _ids(p: Any, missions: np.ndarray) -> list[str]:
+    return np.array([x.id for x in p.missions], dtype=object)[missions].tolist()
+
+
+def _reasons(ctx: Context, rows: np.ndarray, target: np.ndarray) -> tuple[list[str], list[str]]:
+    """The binding constraint for member ``rows[k]`` at mission ``target[k]`` (the module's order), and its detail.
+
+    The tests run on all rows at once; each detail depends on the mission alone (the
+    cluster too for a quota, the member for its limit), so each distinct text is worded once.
+    """
     p = ctx.prob
     clusters = p.member_cluster[rows]
-    low = ctx.lowest_other()
-    return {
-        "j": target.tolist(),
-        "mission": [p.missions[j].id for j in target.tolist()],
-        "score": p.scores[rows, target].tolist(),
-        "eligible": p.eligible[rows, target].tolist(),
-        "quota_full": (ctx.used_by_cluster[clusters, target] >= p.quota[target]).tolist(),
-        "seats_full": (ctx.used[target] >= p.seats[target]).tolist(),
-        "beats_other": (p.scores[rows, target] > low[clusters, target]).tolist(),
-        "at_limit": (ctx.load[rows] >= p.params.max_per_member).tolist(),
-        "cluster": [p.clusters[c] for c in clusters.tolist()],
-    }
+    eligible = p.eligible[rows, target]
+    quota_full = ctx.used_by_cluster[clusters, target] >= p.quota[target]
+    seats_full = ctx.used[target] >= p.seats[target]
+    beats_other = p.scores[rows, target] > ctx.lowest_other()[clusters, target]
+    at_limit = ctx.load[rows] >= p.params.max_per_member
+    kind = np.select([~eligible, quota_full & (~seats_full | beats_other), seats_full, at_limit],
+                     [0, 1, 2, 3], default=4)
+    details = np.empty(len(rows), dtype=object)
+    limited = kind == 3
+    for k in np.flatnonzero(limited).tolist():
+        details[k] = _detail(ctx, MEMBER_LIMIT, int(target[k]), int(clusters[k]), int(rows[k]))
+    m = len(p.missions)
+    groups = (kind * len(p.clusters) + np.where(kind == 1, clusters, 0)) * m + target  # (kind, cluster, mission)
+    distinct, inverse = np.unique(groups[~limited], return_inverse=True)
+    texts = np.array([_detail(ctx, _ORDER[g // m // len(p.clusters)], g % m, g // m % len(p.clusters), -1)
+                      for g in distinct.tolist()], dtype=object)
+    details[~limited] = texts[inverse]
+    return np.array(_ORDER, dtype=object)[kind].tolist(), details.tolist()
 
 
-def _reason(ctx: Context, facts: dict[str, list], k: int, i: int) -> tuple[str, str]:
-    """The binding constraint for row ``k`` (member ``i``) at its target mission, in the module's order."""
+def _detail(ctx: Context, code: str, j: int, c: int, i: int) -> str:
+    """The words for ``code`` at mission ``j`` (for cluster ``c`` of a quota, member ``i`` at its limit)."""
     p = ctx.prob
-    j = facts["j"][k]
-    mission = facts["mission"][k]
-    if not facts["eligible"][k]:
-        return ELIGIBILITY_RULE, f"{mission} ({p.missions[j].type}) is for {ctx.summary(j)}"
-    if facts["quota_full"][k] and (not facts["seats_full"][k] or facts["beats_other"][k]):
-        return CLUSTER_QUOTA, (f"{facts['cluster'][k]} already has {int(p.quota[j])} of the {int(p.seats[j])} "
-                               f"seats on {mission}, its quota (--cluster-max-share {p.params.cluster_max_share:g})")
-    if facts["seats_full"][k]:
-        return SEATS_FULL, f"all {int(p.seats[j])} seats on {mission} are taken"
-    if facts["at_limit"][k]:
-        return MEMBER_LIMIT, (f"already on {', '.join(ctx.missions_of.get(i, []))} "
-                              f"(--max-per-member {p.params.max_per_member})")
-    return TRADE_OFF, f"{mission} has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"
+    mission = p.missions[j].id
+    if code == ELIGIBILITY_RULE:
+        return f"{mission} ({p.missions[j].type}) is for {ctx.summary(j)}"
+    if code == CLUSTER_QUOTA:
+        return (f"{p.clusters[c]} already has {int(p.quota[j])} of the {int(p.seats[j])} "
+                f"seats on {mission}, its quota (--cluster-max-share {p.params.cluster_max_share:g})")
+    if code == SEATS_FULL:
+        return f"all {int(p.seats[j])} seats on {mission} are taken"
+    if code == MEMBER_LIMIT:
+        return f"already on {', '.join(ctx.missions_of.get(i, []))} (--max-per-member {p.params.max_per_member})"
+    return f"{mission} has room, but the optimum uses the place differently (e.g. to meet the cluster minimums)"
 
 
 def waitlist(ctx: Context) -> list[WaitlistEntry]:
@@ -167,8 +183,9 @@ def waitlist(ctx: Context) -> list[WaitlistEntry]:
     out = []
     if not size:
         return out
+    free = np.ascontiguousarray((p.usable & ~ctx.assigned).T)  # one row per mission: a contiguous scan each
     for j in ctx.calendar:
-        ids = np.flatnonzero(p.usable[:, j] & ~ctx.assigned[:, j])
+        ids = np.flatnonzero(free[j])
         if not len(ids):
             continue
         values = p.scores[ids, j]
@@ -247,13 +264,11 @@ def capacity_notes(ctx: Context) -> list[str]:
     params = p.params
     total = int(p.seats.sum())
     usable = p.usable | ctx.required
-    degree = usable.sum(axis=1)
-    eligible_members = int((degree > 0).sum())
+    degree = np.count_nonzero(usable, axis=1)
+    eligible_members = int(np.count_nonzero(degree))
     by_members = int(np.minimum(degree, params.max_per_member).sum())
-    by_missions = 0
-    for j in range(len(p.missions)):
-        per_cluster = np.bincount(p.member_cluster[usable[:, j]], minlength=len(p.clusters))
-        by_missions += min(int(p.seats[j]), int(np.minimum(per_cluster, p.quota[j]).sum()))
+    candidates = per_cluster(usable, p.member_cluster, len(p.clusters))
+    by_missions = int(np.minimum(p.seats, np.minimum(candidates, p.quota[None, :]).sum(axis=0)).sum())
     notes = [
         f"{total} seats on {len(p.missions)} missions; {int(p.considered.sum())} members considered, "
         f"{eligible_members} eligible with a fit for at least one mission, up to {params.max_per_member} "

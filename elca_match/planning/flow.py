@@ -147,26 +147,32 @@ def build_candidates(res: Residual, initial: str = "lazy") -> Candidates:
     (the static bound) or ``"all"`` (no pruning: every usable pair).
     """
     n, m = res.shape
+    # Members grouped by cluster (a stable sort keeps index order inside each) and each mission's
+    # marks as one contiguous row: every (cluster, mission) list is then one slice of one row.
+    order = np.argsort(res.member_cluster, kind="stable")
+    bounds = np.searchsorted(res.member_cluster[order], np.arange(res.n_clusters + 1)).tolist()
+    limits = res.member_limit[order]
+    rows = np.ascontiguousarray((res.usable[order] & (limits > 0)[:, None]).T)
     members: dict[tuple[int, int], np.ndarray] = {}
     for j in range(m):
         if res.seats[j] <= 0:
             continue
-        ids = np.flatnonzero(res.usable[:, j] & (res.member_limit > 0))
-        if not len(ids):
-            continue
-        clusters = res.member_cluster[ids]
-        for c in np.unique(clusters):
+        for c in range(res.n_clusters):
             if res.quota[c, j] > 0:
-                members[(int(c), j)] = ids[clusters == c]
+                start, end = bounds[c], bounds[c + 1]
+                hits = np.flatnonzero(rows[j, start:end])
+                if len(hits):
+                    members[(c, j)] = order[start + hits]
     # Places a cluster can take at all: its quota where it has candidates.
     places = np.zeros(res.n_clusters, dtype=np.int64)
     for (c, j), ids in members.items():
         places[c] += min(int(res.quota[c, j]), len(ids))
     smallest_limit = np.full(res.n_clusters, 1, dtype=np.int64)
     for c in range(res.n_clusters):
-        limits = res.member_limit[(res.member_cluster == c) & (res.member_limit > 0)]
-        if len(limits):
-            smallest_limit[c] = int(limits.min())
+        own = limits[bounds[c]:bounds[c + 1]]
+        own = own[own > 0]
+        if len(own):
+            smallest_limit[c] = int(own.min())
     kept, cap = {}, {}
     for (c, j), ids in members.items():
         q = min(int(res.quota[c, j]), len(ids))
@@ -179,6 +185,17 @@ def build_candidates(res: Residual, initial: str = "lazy") -> Candidates:
         else:
             kept[(c, j)] = min(cap[(c, j)], 2 * q + 2)
     return Candidates(members=members, kept=kept, cap=cap)
+
+
+def per_cluster(marks: np.ndarray, member_cluster: np.ndarray, n_clusters: int) -> np.ndarray:
+    """(C, m): how many members of each cluster each column of the (members x missions) ``marks`` holds.
+
+    One block of rows per cluster, summed down its columns: no per-mission pass over all members.
+    """
+    counts = np.zeros((n_clusters, marks.shape[1]), dtype=np.int64)
+    for c in range(n_clusters):
+        counts[c] = np.count_nonzero(marks[member_cluster == c], axis=0)
+    return counts
 
 
 def kept_pairs(res: Residual, cand: Candidates) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from itertools import islice
+from operator import lt
 
 import numpy as np
 
@@ -31,10 +32,10 @@ from ..text import closest
 from . import explain
 from .certificate import dual_bound
 from .flow import (FlowResult, Infeasible, Residual, build_candidates, cluster_capacity, kept_pairs, min_cost_flow,
-                   solve_pruned)
+                   per_cluster, solve_pruned)
 from . import model
 from .model import Assignment, Certificate, Change, Plan, PlanMember, PlanMission, PlanParams, cluster_quota
-from .rules import MemberTable, MissionRules, Test, load_rules
+from .rules import MemberTable, MissionRules, Test, gather, load_rules
 
 # Fit is scaled to integers for the min-cost flow (exact on integers): 1e6 keeps six
 # decimals of a [0, 1] score, and a usable pair is worth at least 1 so that with
@@ -68,6 +69,7 @@ class Instance:
     params: PlanParams
     rules: MissionRules
     kept: list[tuple[int, int]] = field(default_factory=list)  # base-plan pairs fixed by a re-plan
+    keys: list[str] = field(default_factory=list)  # the members' keys
 
 
 def make_plan(
@@ -131,20 +133,30 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
     scores = np.asarray(scores, dtype=float)
     if scores.shape != (len(members), len(missions)):
         raise ValueError(f"scores must be members x missions = {(len(members), len(missions))}, got {scores.shape}")
-    if not np.isfinite(scores).all() or (scores < 0).any():
+    # two reductions, no temporary arrays: NaN fails the first test, infinity the second
+    if scores.size and not (scores.min() >= 0 and scores.max() < np.inf):
         raise ValueError("scores must be finite and >= 0")
-    # map/attrgetter: one pass per field in C, which counts at 100,000 members
-    member_keys = list(map(attrgetter("key"), members))
-    morder = sorted(range(len(members)), key=member_keys.__getitem__)
-    jorder = sorted(range(len(missions)), key=lambda j: missions[j].id)
-    mem = list(map(members.__getitem__, morder))
+    mission_ids = [x.id for x in missions]
+    jorder = sorted(range(len(missions)), key=mission_ids.__getitem__)
     mis = [missions[j] for j in jorder]
-    keys = list(map(member_keys.__getitem__, morder))
-    _no_duplicates(keys, "member key")
-    _no_duplicates([m.id for m in mis], "mission id")
-    scores = scores[np.ix_(morder, jorder)] if len(mem) and len(mis) else np.zeros((len(mem), len(mis)))
+    _no_duplicates([x.id for x in mis], "mission id")
+    # every member field the planner and the rules read, in one pass over the members
+    values = gather(members, rules.attributes({x.type for x in mis}))
+    member_keys = values["key"]
+    if all(map(lt, member_keys, islice(member_keys, 1, None))):
+        # already in key order (as the store reads them), and strictly so: no duplicates, nothing to reorder
+        mem = list(members)
+        # a copy all the same: the plan explains its left-out members later, from these scores
+        scores = scores[:, jorder] if jorder != sorted(jorder) else scores.copy()
+    else:
+        morder = sorted(range(len(members)), key=member_keys.__getitem__)
+        mem = list(map(members.__getitem__, morder))
+        values = {name: list(map(column.__getitem__, morder)) for name, column in values.items()}
+        _no_duplicates(values["key"], "member key")
+        scores = scores[np.ix_(morder, jorder)] if len(mem) and len(mis) else np.zeros((len(mem), len(mis)))
     n, m = scores.shape
-    cluster_of = list(map(attrgetter("cluster"), mem))
+    keys = values["key"]
+    cluster_of = values["cluster"]
     clusters = sorted(set(cluster_of))
     cluster_index = {c: k for k, c in enumerate(clusters)}
     member_cluster = np.fromiter(map(cluster_index.__getitem__, cluster_of), dtype=np.int64, count=n)
@@ -155,10 +167,10 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
             "what": "member to exclude", "suggestion": did_you_mean(closest(k, keys)),
             "hint": "elca-match members list"}) for k in unknown])
     excluded = np.isin(np.array(keys, dtype=object), list(params.exclude)) if params.exclude else np.zeros(n, bool)
-    consent = np.fromiter(map(bool, map(attrgetter("consent"), mem)), dtype=bool, count=n)
+    consent = np.fromiter(map(bool, values["consent"]), dtype=bool, count=n)
     considered = ~excluded & (consent | (not params.consented_only))
 
-    table = MemberTable(mem)
+    table = MemberTable(mem, values)
     eligible = np.zeros((n, m), dtype=bool)
     sector_ok = np.ones((n, m), dtype=bool)
     for j, mission in enumerate(mis):
@@ -166,13 +178,20 @@ def _prepare(members, missions, scores, params: PlanParams, rules: MissionRules)
         if mission.sectors:
             sector_ok[:, j] = Test("sectors", "contains_any", sorted(mission.sectors)).evaluate(table, {})
     fit = (scores > 0) & sector_ok
-    usable = considered[:, None] & eligible & (True if params.allow_zero_fit else fit)
-    weights = np.where(usable, np.maximum(1, np.rint(scores * SCALE)), 0).astype(np.int64)
+    usable = eligible & considered[:, None]
+    if not params.allow_zero_fit:
+        usable &= fit
+    # in place: each temporary of this size costs as much as the arithmetic
+    weights = np.multiply(scores, SCALE)
+    np.rint(weights, out=weights)
+    np.maximum(weights, 1, out=weights)
+    weights *= usable
+    weights = weights.astype(np.int64)
     seats = np.array([max(0, int(x.seats)) for x in mis], dtype=np.int64)
     quota = np.array([cluster_quota(int(s), params.cluster_max_share) for s in seats], dtype=np.int64)
     required = _resolve_required(params, keys, [x.id for x in mis], excluded, consent)
     return Instance(mem, mis, scores, clusters, member_cluster, consent, excluded, considered, eligible, fit, usable,
-                    weights, seats, quota, required, params, rules)
+                    weights, seats, quota, required, params, rules, keys=keys)
 
 
 def _no_duplicates(values: list[str], what: str) -> None:
@@ -248,16 +267,22 @@ def _residual(prob: Instance) -> tuple[Residual, int]:
             "excess": count - int(prob.quota[j])}))
     if problems:
         raise InfeasibleError("", problems)
-    usable = prob.usable.copy()
-    weights = prob.weights.copy()
-    fixed = 0
-    for i, j in prob.required + prob.kept:
-        fixed += int(max(0, np.rint(prob.scores[i, j] * SCALE)))
-        usable[i, j] = False
-        weights[i, j] = 0
     limit = p.max_per_member - per_member
-    usable &= (limit > 0)[:, None]
-    weights[~usable] = 0
+    fixed = 0
+    if prob.required or prob.kept:
+        usable = prob.usable.copy()
+        weights = prob.weights.copy()
+        for i, j in prob.required + prob.kept:
+            fixed += int(max(0, np.rint(prob.scores[i, j] * SCALE)))
+            usable[i, j] = False
+            weights[i, j] = 0
+        spent = limit <= 0
+        usable[spent] = False
+        weights[spent] = 0
+    else:
+        # nothing fixed: every member has its whole limit, and the instance's arrays (0 weight where a
+        # pair may not be used) serve as they are; no one writes to them
+        usable, weights = prob.usable, prob.weights
     res = Residual(
         weights=weights, usable=usable, member_cluster=prob.member_cluster, member_limit=limit,
         quota=prob.quota[None, :] - per_cluster_mission, seats=prob.seats - per_mission,
@@ -294,12 +319,10 @@ def _check_cluster_minimums(prob: Instance, res: Residual) -> None:
         raise InfeasibleError.of("plan_cluster_min_total", minimum=k, clusters=len(prob.clusters), needed=needed,
                                  seats=total_seats, short=needed - total_seats, suggested=suggested)
     live = res.usable & (res.member_limit > 0)[:, None]
-    by_members = np.bincount(res.member_cluster, weights=np.minimum(live.sum(axis=1), res.member_limit),
+    by_members = np.bincount(res.member_cluster, weights=np.minimum(np.count_nonzero(live, axis=1), res.member_limit),
                              minlength=res.n_clusters)
-    by_missions = np.zeros(res.n_clusters)
-    for j in range(res.shape[1]):
-        candidates = np.bincount(res.member_cluster[live[:, j]], minlength=res.n_clusters)
-        by_missions += np.minimum(np.minimum(candidates, res.quota[:, j]), res.seats[j])
+    candidates = per_cluster(live, res.member_cluster, res.n_clusters)
+    by_missions = np.minimum(np.minimum(candidates, res.quota), res.seats[None, :]).sum(axis=1)
     short = np.flatnonzero(np.minimum(by_members, by_missions) < res.cluster_min)
     if len(short):
         raise _cluster_minimum_error(prob, res, short.tolist())
@@ -414,7 +437,7 @@ def _assemble(prob: Instance, res: Residual, flow: FlowResult, fixed_weight: int
                 why=_fixed_why(prob.members[i].key, prob.missions[j].id, locked) if required[i, j] else "",
             ))
     ctx = explain.Context(prob=prob, assigned=assigned, required=required, calendar=calendar)
-    cluster_seats = np.bincount(prob.member_cluster[np.nonzero(assigned)[0]], minlength=len(prob.clusters))
+    cluster_seats = ctx.used_by_cluster.sum(axis=1)
     return Plan(
         params=prob.params,
         missions=tuple(prob.missions[j] for j in calendar),
