@@ -44,3 +44,25 @@ def test_print_section__tab_or_wide_character__left_to_rich():
     console = Console(file=io.StringIO(), width=80, color_system=None)
     assert not render._print_plain(console, ["a"], [["x\ty"]], [10])
     assert not render._print_plain(console, ["a"], [["東京"]], [10])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 9).flatmap(lambda n: st.tuples(
+    st.lists(WORD, min_size=n, max_size=n), st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=1, max_size=5))),
+    st.integers(20, 60))
+def test_print_records__written_at_once__same_text_as_rich_line_by_line(table, width):
+    columns, rows = table
+    rows = [[cell * 4 for cell in row] for row in rows]  # long cells: too wide for a table, so records
+
+    def records(at_once: bool) -> str:
+        console = Console(file=io.StringIO(), width=width, color_system=None, no_color=True)
+        original = render._plain
+        if not at_once:
+            render._plain = lambda text: False
+        try:
+            render._print_records(console, columns, rows, long_columns=(columns[-1],))
+        finally:
+            render._plain = original
+        return console.file.getvalue()
+
+    assert records(at_once=True) == records(at_once=False)
