@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, UsageError, did_you_mean
-from ..store import erasure, schema, secure_delete, session, survey, transaction
+from ..store import erasure, secure_delete, session, survey, transaction
 from ..text import closest, name_slug
 
 if TYPE_CHECKING:
@@ -209,6 +209,8 @@ def forget(db_path: Path, text: str, questionnaire: Questionnaire | None = None)
                 deleted = survey.forget_organisation(db, key)
                 scrubbed = erasure.scrub(db, rows, names, contacts)
             if org is not None:
+                from ..store import schema  # every store module: only an erasure needs them all
+
                 for module in schema.SCHEMA_MODULES:
                     hook = getattr(module, "forget", None)
                     if hook is not None and module is not survey:
