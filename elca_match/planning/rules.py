@@ -156,6 +156,9 @@ class MemberTable:
 
 _MEMBER_FIELDS = ("cluster", "key", "consent")
 _PLAIN_NUMBERS = {int, float, type(None)}
+_PLAIN_LISTS = {list, tuple, type(None)}
+_BLOCK = 4096  # members per block when list attributes are flattened
+_EXACT_VALUES = {str, int, type(None)}
 
 
 def gather(members: Sequence[PlanMember], names: Iterable[str] = ()) -> dict[str, list[Any]]:
@@ -183,9 +186,6 @@ def gather(members: Sequence[PlanMember], names: Iterable[str] = ()) -> dict[str
         for name, add in readers:
             add(attributes.get(name))
     return {"key": keys, "cluster": clusters, "consent": consents, "sectors": sectors, **dict(zip(names, columns))}
-_PLAIN_LISTS = {list, tuple, type(None)}
-_BLOCK = 4096  # members per block when list attributes are flattened
-_EXACT_VALUES = {str, int, type(None)}
 
 
 def _flatten(column: list[Any], length: Callable[[Any], int] | None = None) \
