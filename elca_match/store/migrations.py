@@ -20,7 +20,6 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-
 from ..cache import drop_stale, read_json, write_json
 from ..errors import SchemaError
 from .session import Database

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sqlite3
 
-
 from . import agenda, catalogue, outcomes, partners, plans, profiles, survey
 from .session import Database
 
