@@ -12,7 +12,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-
 from .erasure import FreeText
 from .session import Database
 

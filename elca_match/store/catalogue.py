@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-
 from ..records import (MISSION_FIELDS, OPPORTUNITY_FIELDS, PROVENANCE_FIELDS, Mission, Opportunity, Provenance,
                        from_values, list_fields)
 from .erasure import FreeText

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from .session import BUSY_TIMEOUT_MS, Database, connect, failure, secure_delete, transaction, vacuum
 
 __all__ = ["BUSY_TIMEOUT_MS", "failure", "open_db", "secure_delete", "transaction", "vacuum"]

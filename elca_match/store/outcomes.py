@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-
 from ..records.outcomes import (LISTS, Case, CaseSteps, ConsortiumMeeting, Contact, Dissemination, Event, Meeting,
                                 Outcomes, Partnership, Party, Status)
 from . import erasure

@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-
 from ..records.outcomes import PartnerOrg
 from ..records.partners import Partner
 from . import erasure

@@ -18,7 +18,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-
 from .erasure import FreeText
 from .session import Database
 

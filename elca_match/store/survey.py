@@ -12,7 +12,6 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-
 from ..records.members import MemberIdentity
 from .erasure import FreeText
 from .session import Database
