@@ -18,6 +18,7 @@ from elca_match.errors import NotFoundError, StateError, UsageError
 from elca_match.export import unneutralise
 from elca_match.export.cells import formula_like
 from elca_match.questionnaire import load_questionnaire
+from elca_match.services.export import waitlist_note
 from elca_match.store import open_db
 
 from conftest import run_cli
@@ -249,6 +250,10 @@ def test_shortlist__mission__assigned_then_alternates_from_the_saved_plan(db):
     assert [e["org_key"] for e in entries] == assigned + alternates
     assert [e["status"] for e in entries] == ["assigned"] * len(assigned) + ["alternate"] * len(alternates)
     assert data["shortlists"][0]["facts"]["seats"] == 2
+    assert alternates  # an alternate's why is its fit, as an assigned member's, then whether it is free to step in
+    notes = {w["member"]: w["note"] for w in plan["waitlist"] if w["mission"] == "JP-EXP"}
+    for e in entries[len(assigned):]:
+        assert e["why"].startswith("JP-") and e["why"].endswith("; " + waitlist_note(notes[e["org_key"]], "en"))
 
 
 @pytest.mark.parametrize("lang", ["de", "it", "pl", "fr", "es", "en"])

@@ -198,9 +198,10 @@ def plan_document(result, screen: bool = False) -> Document:
     sections.append(Section("Left out, or not on the mission they fit best: the constraint that stopped them",
                             columns, left, notes=left_notes, wrap_columns=("detail",), name="left-out"))
     if not screen:
-        sections.append(Section("Waitlist", ["mission", "rank", "member", "name", "cluster", "score", "note"],
+        sections.append(Section("Waitlist", ["mission", "rank", "member", "name", "cluster", "score", "note", "why"],
                                 [[w.mission, w.rank, w.member, names.get(w.member, ""), w.cluster, round(w.score, 4),
-                                  w.note] for w in plan.waitlist], wrap_columns=("note",), name="waitlist"))
+                                  w.note, w.why] for w in plan.waitlist], wrap_columns=("note", "why"),
+                                name="waitlist"))
         sections.append(Section("Optimality certificate", ["item", "value"], _certificate_rows(result),
                                 wrap_columns=("value",), name="certificate"))
     return Document(f"Mission plan (D2.1): calendar of visits, {result.label}", sections, summary=_summary(result),

@@ -181,6 +181,7 @@ class WaitlistEntry:
     cluster: str
     score: float
     note: str
+    why: str = ""  # the opportunity it fits best and the shared features, as an assignment's (services.plan)
 
 
 @dataclass(frozen=True)

@@ -363,13 +363,15 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
                                suggestion=did_you_mean(closest(mission, ids)), hint="elca-match plan")
     mission_id = chosen.id
     # Stored order is the plan's: best first within a mission.
-    rows = [(a["member"], a["score"], a.get("why", ""), "assigned")
+    rows = [(a["member"], a["score"], a.get("why", ""), "assigned", "")
             for a in plan["assignments"] if a["mission"] == mission_id]
-    rows += [(w["member"], w["score"], w.get("note", ""), "alternate")
+    # an alternate: why it fits, then whether it is free to step in (plans saved before alternates had a why:
+    # the note alone)
+    rows += [(w["member"], w["score"], w.get("why", ""), "alternate", w.get("note", ""))
              for w in sorted((w for w in plan["waitlist"] if w["mission"] == mission_id), key=lambda w: w["rank"])]
     rows = rows[:top] if top is not None else rows
-    entries = [_entry(i, members.get(key), None, score, why, status, lang, questionnaire)
-               for i, (key, score, why, status) in enumerate((r for r in rows if r[0] in members), 1)]
+    entries = [_entry(i, members.get(key), None, score, why, status, lang, questionnaire, note)
+               for i, (key, score, why, status, note) in enumerate((r for r in rows if r[0] in members), 1)]
     kind, country = chosen.type or "", chosen.country
     facts = {
         phrase("fact.country", lang): _country(country, lang),
@@ -393,7 +395,7 @@ def _mission_shortlist(db_path: Path, mission: str, top: int | None, lang: str, 
 
 
 def _entry(rank: int, member: Any, match: Any, score: float, why: str, status: str, lang: str,
-           questionnaire: Questionnaire) -> ShortlistEntry:
+           questionnaire: Questionnaire, note: str = "") -> ShortlistEntry:
     answers = member.answers if member is not None else {}
     source = member if member is not None else match
     labels = {code: [questionnaire.choice_label(code, c, lang) for c in (answers.get(code) or [])]
@@ -402,7 +404,8 @@ def _entry(rank: int, member: Any, match: Any, score: float, why: str, status: s
     return ShortlistEntry(
         rank=rank, org_key=source.org_key, name=source.name, cluster=source.cluster, country=source.country,
         org_type=questionnaire.choice_label("org_type", source.org_type, lang), score=float(score),
-        why=why_labels(why or "", lang, questionnaire), consent=bool(source.consent), labels=labels, status=status,
+        why="; ".join(p for p in (why_labels(why or "", lang, questionnaire), waitlist_note(note, lang)) if p),
+        consent=bool(source.consent), labels=labels, status=status,
         region=str(answers.get("region") or ""), trl=int(trl) if isinstance(trl, (int, float)) else None,
         market_experience=[str(c) for c in (answers.get("market_experience") or [])],
     )
@@ -416,6 +419,25 @@ _WHY_PREFIXES = {"certified ": "why.certified", "market ": "why.market", "cooper
 _TRL_WHY = re.compile(r"TRL (?P<level>[\d-]+) (?P<how>in|near) (?P<band>[\d-]+)")
 # A plan's "why" leads with the opportunity it is about ("JP-AUT-02: automotive, ..."); the codes follow it.
 _WHY_SOURCE = re.compile(r"(?P<source>[A-Z][A-Z0-9_.-]*: )(?P<rest>.*)")
+
+
+# The waitlist notes the planner writes (planning/explain.py).
+_NOW_ON = re.compile(r"now on (?P<missions>.*)")
+_QUOTA = re.compile(r"(?P<cluster>\S+) is at its quota here: can only replace a (?P=cluster) member")
+
+
+def waitlist_note(text: str, lang: str) -> str:
+    """A waitlist note (``now on M07; AMZ is at its quota here: ...``, ``free``) in the reader's language."""
+    parts = []
+    for part in text.split("; ") if text else []:
+        now_on, quota = _NOW_ON.fullmatch(part), _QUOTA.fullmatch(part)
+        if now_on:
+            parts.append(phrase("plan.note.now_on", lang, missions=now_on["missions"]))
+        elif quota:
+            parts.append(phrase("plan.note.quota", lang, cluster=quota["cluster"]))
+        else:
+            parts.append(phrase("plan.note.free", lang) if part == "free" else part)
+    return "; ".join(parts)
 
 
 def why_labels(why: str, lang: str, questionnaire: Questionnaire) -> str:

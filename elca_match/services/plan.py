@@ -253,13 +253,15 @@ def _mission_id(missions: list[Mission], text: str) -> str:
 
 
 def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -> Plan:
-    """Fill each assignment's *why*: the mission's opportunity the member fits best, and the shared features."""
+    """Fill the *why* of each assignment and alternate: the mission's opportunity the member fits best, and the
+    shared features."""
     from .rank import explain_pairs
 
     member_index = {m.org_key: i for i, m in enumerate(members)}
     mission_index = {x.id: j for j, x in enumerate(missions)}
+    placed = [*plan.assignments, *plan.waitlist]
     pairs, where = [], []
-    for k, a in enumerate(plan.assignments):
+    for k, a in enumerate(placed):
         i, j = member_index[a.member], mission_index[a.mission]
         if best[i, j] >= 0:
             pairs.append((int(rows[i]), int(best[i, j])))
@@ -272,7 +274,9 @@ def _with_why(plan: Plan, build, opportunities, members, missions, rows, best) -
         if a.required:
             why = f"{a.why}; {why}"  # the planner's words: required (--require) or locked (--lock)
         assignments.append(replace(a, why=why))
-    return replace(plan, assignments=tuple(assignments))
+    first = len(plan.assignments)
+    waitlist = [replace(w, why=whys.get(first + k, "no shared features")) for k, w in enumerate(plan.waitlist)]
+    return replace(plan, assignments=tuple(assignments), waitlist=tuple(waitlist))
 
 
 def _country_names(missions: list[Mission]) -> dict[str, str]:

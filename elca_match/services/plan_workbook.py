@@ -17,13 +17,10 @@ from ..errors import UsageError
 from ..export import Document, Section
 from ..i18n import phrase, words
 from ..questionnaire import Questionnaire, load_questionnaire
-from .export import check_lang, why_labels
+from .export import check_lang, waitlist_note, why_labels
 
 # The planner's "why" starts with the opportunity the member fits best there: ``JP-AUT-02: automotive; ...``.
 _OPPORTUNITY_PREFIX = re.compile(r"(?P<id>[A-Z0-9][A-Z0-9-]*): (?P<rest>.*)")
-# The waitlist notes the planner writes (planning/explain.py).
-_NOW_ON = re.compile(r"now on (?P<missions>.*)")
-_QUOTA = re.compile(r"(?P<cluster>\S+) is at its quota here: can only replace a (?P=cluster) member")
 # The planner's own words before the fit (``required by a person (--require); JP-AUT-02: ...``): left out,
 # the "set by a person" column says it in the reader's language.
 _PLANNER_WORDS = ("required by a person", "locked by a person")
@@ -94,17 +91,7 @@ class _Book:
         return opportunity + why_labels(fit, self.lang, self.questionnaire)
 
     def note(self, text: str) -> str:
-        """A waitlist note (``now on M07; AMZ is at its quota here: ...``, ``free``) in the reader's language."""
-        parts = []
-        for part in text.split("; "):
-            now_on, quota = _NOW_ON.fullmatch(part), _QUOTA.fullmatch(part)
-            if now_on:
-                parts.append(self.t("plan.note.now_on", missions=now_on["missions"]))
-            elif quota:
-                parts.append(self.t("plan.note.quota", cluster=quota["cluster"]))
-            else:
-                parts.append(self.t("plan.note.free") if part == "free" else part)
-        return "; ".join(parts)
+        return waitlist_note(text, self.lang)
 
     def _section(self, title_key: str, name: str, column_keys: list[str], rows: list[list[Any]],
                  wrap: tuple[str, ...] = (), fit: tuple[str, ...] = ()) -> Section:
@@ -150,11 +137,12 @@ class _Book:
                              rows, wrap=("plan.col.detail",))
 
     def waitlist(self) -> Section:
-        rows = [[w.mission, w.rank, self.name(w.member), w.cluster, round(w.score, 4), self.note(w.note), w.member]
-                for w in self.plan.waitlist]
+        rows = [[w.mission, w.rank, self.name(w.member), w.cluster, round(w.score, 4), self.note(w.note),
+                 self.why(w.why), w.member] for w in self.plan.waitlist]
         return self._section("plan.sheet.waitlist", "waitlist",
                              ["plan.col.mission", "col.rank", "col.organisation", "col.cluster", "col.fit",
-                              "col.notes", "plan.col.member_key"], rows, wrap=("col.notes",), fit=("col.fit",))
+                              "col.notes", "col.why", "plan.col.member_key"], rows, wrap=("col.notes", "col.why"),
+                             fit=("col.fit",))
 
     def left_out(self) -> Section:
         rows = [[self.name(o.member), o.cluster, ", ".join(o.assigned_to), o.best_mission, round(o.best_score, 4),
