@@ -119,6 +119,9 @@ def test_compound__ordinary_words_are_not_split_into_parts(analyser, text):
     ("pl", "klapy tylnej", "tailgate"),           # the term is 'klapa tylna': both words inflected
     ("pl", "wahaczy zawieszenia", "chassis"),
     ("pl", "owiewkę dachu", "cladding"),
+    ("pl", "usługi tłoczenia na gorąco", "hot_stamping"),    # 'tłoczenie': genitive,
+    ("pl", "zajmujemy się tłoczeniem na gorąco", "hot_stamping"),  # instrumental,
+    ("pl", "przy tłoczeniu na gorąco", "hot_stamping"),      # locative
     ("it", "portelloni posteriori", "tailgate"),
     ("fr", "jantes en alliage", "wheel_rim"),
     ("es", "pastillas de freno", "brake_pad"),

@@ -29,8 +29,8 @@ _ENDINGS = ("es", "en", "s", "e", "n")
 # "ramy pomocnicze" meets "rama pomocnicza" and "carenature del tetto" meets "carenatura del
 # tetto" even where the lemmatiser does not know a folded word. Longest ending first.
 _STEM_ENDINGS = {
-    "pl": ("owego", "owych", "owej", "owym", "owa", "owe", "owy", "ach", "ami", "ego", "ych", "ej", "ow", "om",
-           "ie", "a", "e", "i", "y", "u", "o"),
+    "pl": ("owego", "owych", "owej", "owym", "owa", "owe", "owy", "ach", "ami", "ego", "ych", "iem", "ej", "ow",
+           "om", "ie", "ia", "iu", "a", "e", "i", "y", "u", "o"),
     "it": ("i", "e", "o", "a"),
     "es": ("es", "os", "as", "s", "a", "o", "e"),
     "fr": ("aux", "es", "s", "x", "e"),

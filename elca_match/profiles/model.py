@@ -24,8 +24,10 @@ from .labels import label_files
 from .lemmas import lemma, save_lemmas
 
 NORMS = ("l2", "max", "band")
-# Bumped when the compiled thesaurus changes shape, so older cache files are not read.
-COMPILED_FORMAT = "c4"
+# Bumped when the compiled thesaurus changes shape or how text meets it (the light stems' endings,
+# say): older cache files are not read, and, as it is part of the model's content hash, builds
+# stored with the older matching are rebuilt.
+COMPILED_FORMAT = "c5"
 _COMPILED: dict[str, Glossary] = {}
 TRL_BLOCK = "trl"
 TEXT_BLOCK = "text"
@@ -137,7 +139,7 @@ def _glossary(sources: list[Path], raw: bytes) -> Glossary:
 
 def _digest(raw_model: bytes, raw_glossary: bytes, raw_labels: bytes, questionnaire: Any) -> str:
     digest = hashlib.sha256()
-    for part in (raw_model, raw_glossary, raw_labels, questionnaire.version.encode(),
+    for part in (COMPILED_FORMAT.encode(), raw_model, raw_glossary, raw_labels, questionnaire.version.encode(),
                  json.dumps(questionnaire.profile_blocks(), sort_keys=True).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
