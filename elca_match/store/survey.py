@@ -277,15 +277,14 @@ def members_digest(db: Database) -> str | None:
     return f"member-changes:{row[0] if row else 0}"
 
 
-def members_fingerprint_rows(db: Database) -> list[tuple]:
-    """(key, submission id) of every current member: changes whenever members change."""
-    return [tuple(r) for r in db.conn.execute(
-        "SELECT key, current_submission FROM organisations ORDER BY key").fetchall()]
-
-
-def members_state(db: Database) -> int:
-    """A cheap fingerprint of the current members, to notice that another process changed them."""
-    return hash(tuple(members_fingerprint_rows(db)))
+def members_state(db: Database) -> object:
+    """A token that changes whenever the current members do, to notice that another process changed them:
+    their :func:`members_digest`, or, in a database that does not count changes, every member's
+    (key, current submission)."""
+    digest = members_digest(db)
+    if digest is not None:
+        return digest
+    return tuple(db.conn.execute("SELECT key, current_submission FROM organisations ORDER BY key").fetchall())
 
 
 def find_organisations(db: Database, text: str, org_id: str, name_slug: str) -> list[dict]:
