@@ -96,7 +96,7 @@ def _first_lists() -> dict[str, dict[str, str]]:
     names a country, or shows one's name, then neither imports pycountry (its import is a twentieth of
     a second) nor lists its names.
     """
-    cached_as = _first_countries_file()
+    cached_as = _first_lists_file()
     cached = read_json(cached_as) if cached_as else None
     if isinstance(cached, dict) and {"first", "english"} <= cached.keys():
         return cached
@@ -118,8 +118,8 @@ def _first_lists() -> dict[str, dict[str, str]]:
     return lists
 
 
-def _first_countries_file() -> str | None:
-    """The cache file of :func:`_first_countries` for the installed sources; None when they cannot be read."""
+def _first_lists_file() -> str | None:
+    """The cache file of :func:`_first_lists` for the installed sources; None when they cannot be read."""
     import hashlib
     import importlib.util
 

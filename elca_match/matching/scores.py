@@ -10,9 +10,9 @@ faster). Profiles are sparse in features but their scores are not: almost every 
 shares something (a TRL band, a market, a common word) with almost every opportunity. So
 for many sparse query rows :func:`top_k` splits the columns: the few that many rows use on
 both sides (sectors, stages, TRL levels, common words) go through one dense single-precision
-matrix product, the many rare ones through a sparse product added onto it; a threshold from a sample of each row picks the
-candidates, and the candidates are scored again exactly (double precision) before the
-final choice. That is what ranks 100,000 members against 2,000 opportunities in a few
+matrix product, the many rare ones through a sparse product added onto it; a threshold from
+a sample of each row picks the candidates, and the candidates are scored again exactly
+(double precision) before the final choice. That is what ranks 100,000 members against 2,000 opportunities in a few
 seconds on two cores.
 """
 
