@@ -1,11 +1,12 @@
-"""Files that spare work already done: the compiled thesaurus, known lemmas, parsed data files.
+"""Files that spare work already done: the compiled thesaurus, known lemmas, parsed data files,
+pycountry's names, the store's list of tables.
 
 All are derived data, written as JSON (never pickle) into a cache folder:
 ``ELCA_MATCH_CACHE`` when set, else ``$XDG_CACHE_HOME/elca-match``, else
 ``~/.cache/elca-match``. The compiled thesaurus is keyed by the content hash of its
-source files, lemmas by the lemmatiser's version, a parsed data file (``resources.load_yaml``)
-by its content. A missing, unreadable or unwritable cache only costs time: nothing here
-ever fails a command.
+source files, lemmas by the lemmatiser's version, the others (through :func:`remembered`)
+by the content they were made from. A missing, unreadable or unwritable cache only costs
+time: nothing here ever fails a command.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,24 @@ def drop_stale(prefix: str, keep: str, spare: int = 1) -> None:
             path.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def remembered(name: str, make: Callable[[], Any], usable: Callable[[Any], bool]) -> Any:
+    """The cached JSON file ``name`` when ``usable`` says it is, else ``make()``, cached as ``name`` for next
+    time when JSON gives it back as it is (older files of its kind, ``name`` up to its last ``-``, go)."""
+    cached = read_json(name)
+    if cached is not None and usable(cached):
+        return cached
+    value = make()
+    if _same_through_json(value):
+        drop_stale(name.rsplit("-", 1)[0] + "-", name)
+        write_json(name, value)
+    return value
+
+
+def _same_through_json(value: Any) -> bool:
+    """True when JSON gives ``value`` back as it is (not so for dates, numbers as keys, NaN)."""
+    try:
+        return json.loads(json.dumps(value)) == value
+    except (TypeError, ValueError):
+        return False

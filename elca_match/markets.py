@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import drop_stale, read_json, write_json
+from .cache import remembered
 from .errors import UsageError, did_you_mean
 from .resources import builtin_path, load_yaml
 from .text import closest, fold
@@ -97,9 +97,13 @@ def _first_lists() -> dict[str, dict[str, str]]:
     a second) nor lists its names.
     """
     cached_as = _first_lists_file()
-    cached = read_json(cached_as) if cached_as else None
-    if isinstance(cached, dict) and {"first", "english"} <= cached.keys():
-        return cached
+    if cached_as is None:
+        return _list_first()
+    return remembered(cached_as, _list_first, lambda cached: isinstance(cached, dict)
+                      and {"first", "english"} <= cached.keys())
+
+
+def _list_first() -> dict[str, dict[str, str]]:
     import pycountry
 
     countries = list(pycountry.countries)
@@ -111,11 +115,7 @@ def _first_lists() -> dict[str, dict[str, str]]:
             found.setdefault(key, code)
 
     _first_sources(load_yaml(builtin_path("regions.yaml")), countries, {c.alpha_2 for c in countries}, add)
-    lists = {"first": found, "english": {c.alpha_2: getattr(c, "common_name", None) or c.name for c in countries}}
-    if cached_as:
-        drop_stale("countries-", cached_as)
-        write_json(cached_as, lists)
-    return lists
+    return {"first": found, "english": {c.alpha_2: getattr(c, "common_name", None) or c.name for c in countries}}
 
 
 def _first_lists_file() -> str | None:

@@ -35,25 +35,24 @@ def load_yaml(path: Path, raw: bytes | None = None) -> object:
     A file shipped with the tool is parsed once per content: later loads read the result cached as
     JSON, which spares most commands importing and running the YAML parser (a twentieth of a second).
     """
-    from .cache import drop_stale, read_json, write_json
+    from .cache import remembered
 
     path = Path(path)
     raw = path.read_bytes() if raw is None else raw
-    cached_as = _cache_name(path, raw) if _shipped(path) else None
-    if cached_as is not None:
-        cached = read_json(cached_as)
-        if isinstance(cached, dict) and "data" in cached:
-            return cached["data"]
+    if not _shipped(path):
+        return _parse_yaml(raw)
+    # wrapped: a file whose data is null (or anything else) is cached all the same
+    return remembered(_cache_name(path, raw), lambda: {"data": _parse_yaml(raw)},
+                      lambda cached: isinstance(cached, dict) and "data" in cached)["data"]
+
+
+def _parse_yaml(raw: bytes) -> object:
     import yaml
 
     try:
-        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise YamlError(str(exc)) from None
-    if cached_as is not None and _same_through_json(data):
-        drop_stale(cached_as.rsplit("-", 1)[0] + "-", cached_as)
-        write_json(cached_as, {"data": data})
-    return data
 
 
 def _shipped(path: Path) -> bool:
@@ -67,13 +66,3 @@ def _cache_name(path: Path, raw: bytes) -> str:
     import hashlib
 
     return f"yaml-{path.parent.name}-{path.stem}-{hashlib.sha256(raw).hexdigest()[:24]}.json"
-
-
-def _same_through_json(data: object) -> bool:
-    """True when JSON gives ``data`` back as it is (not so for dates, numbers as keys, NaN)."""
-    import json
-
-    try:
-        return json.loads(json.dumps(data)) == data
-    except (TypeError, ValueError):
-        return False

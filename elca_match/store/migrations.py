@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cache import drop_stale, read_json, write_json
+from ..cache import remembered
 from ..errors import SchemaError
 from .session import Database
 
@@ -101,16 +101,15 @@ def has_every_object(db: Database) -> bool:
         stamp = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in sources)).hexdigest()
     except OSError:  # sources not readable as files (a zipped install): check the long way
         return False
-    cached_as = f"schema-{stamp[:24]}.json"
-    expected = read_json(cached_as)
-    if not isinstance(expected, list):
-        from . import schema
-
-        expected = schema.object_names()
-        drop_stale("schema-", cached_as)
-        write_json(cached_as, expected)
+    expected = remembered(f"schema-{stamp[:24]}.json", _object_names, lambda cached: isinstance(cached, list))
     present = {name for (name,) in db.conn.execute("SELECT name FROM sqlite_master")}
     return present.issuperset(expected)
+
+
+def _object_names() -> list[str]:
+    from . import schema
+
+    return schema.object_names()
 
 
 # -- what the schema should be, for `check` ---------------------------------------------------
