@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..sparse import CsrRows
+from .scores import is_sparse
 
 SEPARATOR = "="
 TRL_BLOCK = "trl"
@@ -103,7 +104,7 @@ def contributions(members_X: Any, opps_X: Any, pairs: Sequence[tuple[int, int]],
 
 def _shared_entries(members_X: Any, opps_X: Any, m_idx: np.ndarray, o_idx: np.ndarray):
     """For each pair, the columns where both rows are non-zero and the products there (column order)."""
-    if not hasattr(members_X, "tocsr") and not hasattr(opps_X, "tocsr"):
+    if not is_sparse(members_X) and not is_sparse(opps_X):
         products = np.asarray(members_X)[m_idx] * np.asarray(opps_X)[o_idx]
         for row in products:
             cols = np.flatnonzero(row)
